@@ -1,0 +1,303 @@
+"""Every error salesfunnel raises, in one tree.
+
+Each concrete error subclasses :class:`FunnelError` *and* the builtin a caller
+would naturally catch, so ``except ValueError`` keeps working in code that does
+not know this library, and ``except FunnelError`` catches everything it raises.
+Each error carries the context it is about as attributes, and its message says
+what to do instead.
+
+.. code-block:: text
+
+    FunnelError(Exception)
+    ├── InvalidAmountError(FunnelError, ValueError)       bad money amount
+    ├── AmountTypeError(FunnelError, TypeError)           a float or other non-decimal where money goes
+    ├── CurrencyError(FunnelError, ValueError)            malformed ISO 4217 code, or mixed currencies
+    ├── InvalidProbabilityError(FunnelError, ValueError)  a probability outside [0, 1]
+    ├── InvalidDateError(FunnelError, TypeError)          a datetime where a date is expected
+    ├── InvalidOpportunityError(FunnelError, ValueError)  an opportunity that contradicts itself
+    ├── InvalidRuleError(FunnelError, ValueError)         a qualification rule built wrongly
+    ├── InvalidFactError(FunnelError, TypeError)          a fact of the wrong type for its criterion
+    ├── UnknownLanguageError(FunnelError, ValueError)     a label language other than "en" / "zh"
+    ├── FunnelDefinitionError(FunnelError, ValueError)    a funnel graph that breaks a rule
+    ├── UnknownStageError(FunnelError, KeyError)          a stage key the funnel does not have
+    └── TransitionError(FunnelError, ValueError)          a stage move the machine refuses
+        ├── GateNotPassedError                            the target stage's gate did not pass
+        └── ChronologyError                               a move dated before the last one
+
+Why these builtins: a wrong *value* (an amount, a probability, a definition) is
+a :class:`ValueError`; a value of the wrong *type* (a float for money, a
+datetime for a date) is a :class:`TypeError`; a missing *key* in a mapping-like
+funnel is a :class:`KeyError`, exactly as ``dict[...]`` would raise.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from salesfunnel.qualification import Verdict
+
+__all__ = [
+    "AmountTypeError",
+    "ChronologyError",
+    "CurrencyError",
+    "FunnelDefinitionError",
+    "FunnelError",
+    "GateNotPassedError",
+    "InvalidAmountError",
+    "InvalidDateError",
+    "InvalidFactError",
+    "InvalidOpportunityError",
+    "InvalidProbabilityError",
+    "InvalidRuleError",
+    "TransitionError",
+    "UnknownLanguageError",
+    "UnknownStageError",
+]
+
+
+class FunnelError(Exception):
+    """Root of every error salesfunnel raises.
+
+    Catch this to handle anything the library rejects; catch a subclass (or the
+    builtin it also derives from) to handle one kind of problem.
+    """
+
+
+class InvalidAmountError(FunnelError, ValueError):
+    """An amount of money that is NaN, infinite, negative or otherwise unusable.
+
+    Attributes:
+        field: The name of the field the amount was given for.
+        value: The value that was rejected.
+    """
+
+    def __init__(self, message: str, *, field: str, value: object) -> None:
+        super().__init__(message)
+        self.field = field
+        self.value = value
+
+
+class AmountTypeError(FunnelError, TypeError):
+    """A money amount given as a type that cannot be exact, such as ``float``.
+
+    Subclasses :class:`TypeError` because the *kind* of value is wrong, not its
+    size: ``0.1`` has no exact binary representation, so the library asks for
+    :class:`~decimal.Decimal` or a string instead of guessing.
+
+    Attributes:
+        field: The name of the field the amount was given for.
+        value: The value that was rejected.
+    """
+
+    def __init__(self, message: str, *, field: str, value: object) -> None:
+        super().__init__(message)
+        self.field = field
+        self.value = value
+
+
+class CurrencyError(FunnelError, ValueError):
+    """A malformed ISO 4217 currency code, or currencies mixed where one is needed.
+
+    Attributes:
+        code: The offending code (or codes, comma-separated).
+    """
+
+    def __init__(self, message: str, *, code: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+class InvalidProbabilityError(FunnelError, ValueError):
+    """A probability outside the closed interval [0, 1], or not a number.
+
+    Attributes:
+        field: Where the probability was given.
+        value: The value that was rejected.
+    """
+
+    def __init__(self, message: str, *, field: str, value: object) -> None:
+        super().__init__(message)
+        self.field = field
+        self.value = value
+
+
+class InvalidDateError(FunnelError, TypeError):
+    """A value that is not a plain :class:`datetime.date` where one is expected.
+
+    Subclasses :class:`TypeError`: a :class:`~datetime.datetime` *is* a
+    ``date`` to Python, but silently dropping its time (and time zone) would
+    move a deal across a day or quarter boundary, so it is refused by type.
+
+    Attributes:
+        field: The parameter or field that needed a date.
+        value: The value that was rejected.
+    """
+
+    def __init__(self, message: str, *, field: str, value: object) -> None:
+        super().__init__(message)
+        self.field = field
+        self.value = value
+
+
+class InvalidOpportunityError(FunnelError, ValueError):
+    """An opportunity whose fields contradict each other.
+
+    Examples: an expected close before creation, line items that do not add up
+    to the amount, or a history that does not chain.
+
+    Attributes:
+        opportunity_id: The id of the opportunity (``None`` if it had none yet).
+        field: The field at fault.
+    """
+
+    def __init__(self, message: str, *, opportunity_id: str | None, field: str) -> None:
+        super().__init__(message)
+        self.opportunity_id = opportunity_id
+        self.field = field
+
+
+class InvalidRuleError(FunnelError, ValueError):
+    """A qualification rule that cannot be evaluated as built.
+
+    Attributes:
+        rule: A short description of the rule at fault.
+    """
+
+    def __init__(self, message: str, *, rule: str) -> None:
+        super().__init__(message)
+        self.rule = rule
+
+
+class InvalidFactError(FunnelError, TypeError):
+    """A qualification fact whose type does not fit the criterion that reads it.
+
+    A yes/no criterion needs ``True`` or ``False`` (or no fact at all, which
+    counts as *missing*); a threshold criterion needs a number. Strings such as
+    ``"yes"`` are refused rather than guessed at: convert them at the edge.
+
+    Attributes:
+        fact: The fact key.
+        value: The value that was rejected.
+    """
+
+    def __init__(self, message: str, *, fact: str, value: object) -> None:
+        super().__init__(message)
+        self.fact = fact
+        self.value = value
+
+
+class UnknownLanguageError(FunnelError, ValueError):
+    """A label language other than the supported ``"en"`` and ``"zh"``.
+
+    Attributes:
+        lang: The language that was asked for.
+    """
+
+    def __init__(self, lang: object) -> None:
+        super().__init__(f"unknown language {lang!r}; use 'en' or 'zh'")
+        self.lang = lang
+
+
+class FunnelDefinitionError(FunnelError, ValueError):
+    """A funnel whose stage graph breaks one of the rules checked when it is built.
+
+    Attributes:
+        rule: The short name of the broken rule, one of ``"unique-keys"``,
+            ``"one-entry"``, ``"terminal"``, ``"reachable"``, ``"no-dead-end"``,
+            ``"probability-range"``, ``"probability-order"``, ``"edges"``,
+            ``"won-stage"``.
+        stages: The stage keys involved.
+    """
+
+    def __init__(self, message: str, *, rule: str, stages: Iterable[str] = ()) -> None:
+        super().__init__(message)
+        self.rule = rule
+        self.stages = tuple(stages)
+
+
+class UnknownStageError(FunnelError, KeyError):
+    """A stage key that the funnel does not define.
+
+    Subclasses :class:`KeyError` because a funnel is indexed by key like a
+    mapping. ``str()`` gives the full message (``KeyError`` would otherwise
+    show only the quoted key).
+
+    Attributes:
+        key: The unknown key.
+        known: The keys the funnel does define, in order.
+    """
+
+    def __init__(self, key: object, known: Iterable[str]) -> None:
+        self.key = key
+        self.known = tuple(known)
+        super().__init__(key)
+
+    def __str__(self) -> str:
+        """Name the key and list the ones that exist."""
+        return f"unknown stage {self.key!r}; this funnel has: {', '.join(self.known)}"
+
+
+class TransitionError(FunnelError, ValueError):
+    """A stage move that the stage machine refuses.
+
+    Attributes:
+        opportunity_id: The id of the opportunity that was to move.
+        from_stage: Its stage before the move.
+        to_stage: The stage it was to move to.
+        verdict: The gate's :class:`~salesfunnel.Verdict` when the move was
+            refused by a qualification gate, else ``None``.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        opportunity_id: str,
+        from_stage: str,
+        to_stage: str,
+        verdict: Verdict | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.opportunity_id = opportunity_id
+        self.from_stage = from_stage
+        self.to_stage = to_stage
+        self.verdict = verdict
+
+
+class GateNotPassedError(TransitionError):
+    """The qualification gate of the target (or a skipped) stage did not pass.
+
+    ``verdict`` is always set: its ``failed`` and ``missing`` list what to fix.
+    """
+
+
+class ChronologyError(TransitionError):
+    """A move dated before the last recorded change or before creation.
+
+    Attributes:
+        on: The date that was given.
+        last: The date of the last recorded change.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        opportunity_id: str,
+        from_stage: str,
+        to_stage: str,
+        on: date,
+        last: date,
+    ) -> None:
+        super().__init__(
+            message,
+            opportunity_id=opportunity_id,
+            from_stage=from_stage,
+            to_stage=to_stage,
+        )
+        self.on = on
+        self.last = last

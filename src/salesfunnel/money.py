@@ -1,0 +1,409 @@
+"""Money amounts, currency codes and probabilities, checked at the door.
+
+Amounts are :class:`~decimal.Decimal` so that sums of money are exact. What the
+converters accept:
+
+* ``Decimal``, ``int`` and numeric strings (``"1200.50"``) become a ``Decimal``.
+* ``float`` is **refused** with :class:`~salesfunnel.errors.AmountTypeError`:
+  ``0.1`` has no exact binary value, and a library that guesses which decimal
+  was meant hides rounding bugs. Pass ``Decimal("0.1")`` or ``"0.1"``. Code at
+  the edges that truly has floats (a DataFrame column) can opt in with
+  ``allow_float=True``, which converts through the float's shortest ``repr``
+  (``0.1`` becomes ``Decimal("0.1")``, not ``0.1000000000000000055…``).
+* ``bool`` is refused: ``True`` is an ``int`` to Python, never an amount.
+* NaN, infinities and negative amounts are refused with
+  :class:`~salesfunnel.errors.InvalidAmountError`.
+
+>>> from decimal import Decimal
+>>> to_amount("1200.50")
+Decimal('1200.50')
+>>> to_amount(0.1)
+Traceback (most recent call last):
+...
+salesfunnel.errors.AmountTypeError: amount is the float 0.1; pass Decimal('0.1') or the string '0.1' so the value is exact
+>>> to_amount(0.1, allow_float=True)
+Decimal('0.1')
+>>> currency_code("cny")
+'CNY'
+"""
+
+from __future__ import annotations
+
+import math
+from decimal import Decimal, InvalidOperation
+from typing import NewType
+
+from salesfunnel.errors import (
+    AmountTypeError,
+    CurrencyError,
+    InvalidAmountError,
+    InvalidProbabilityError,
+)
+
+__all__ = [
+    "ISO_4217",
+    "Currency",
+    "currency_code",
+    "to_amount",
+    "to_probability",
+]
+
+#: An ISO 4217 alphabetic currency code such as ``"CNY"``, checked by
+#: :func:`currency_code`.
+Currency = NewType("Currency", str)
+
+#: The active ISO 4217 alphabetic codes (list one, 2024), plus the funds and
+#: precious-metal codes. Historic codes (``DEM``, ``FRF``…) are not accepted.
+ISO_4217: frozenset[str] = frozenset(
+    [
+        "AED",
+        "AFN",
+        "ALL",
+        "AMD",
+        "ANG",
+        "AOA",
+        "ARS",
+        "AUD",
+        "AWG",
+        "AZN",
+        "BAM",
+        "BBD",
+        "BDT",
+        "BGN",
+        "BHD",
+        "BIF",
+        "BMD",
+        "BND",
+        "BOB",
+        "BOV",
+        "BRL",
+        "BSD",
+        "BTN",
+        "BWP",
+        "BYN",
+        "BZD",
+        "CAD",
+        "CDF",
+        "CHE",
+        "CHF",
+        "CHW",
+        "CLF",
+        "CLP",
+        "CNY",
+        "COP",
+        "COU",
+        "CRC",
+        "CUC",
+        "CUP",
+        "CVE",
+        "CZK",
+        "DJF",
+        "DKK",
+        "DOP",
+        "DZD",
+        "EGP",
+        "ERN",
+        "ETB",
+        "EUR",
+        "FJD",
+        "FKP",
+        "GBP",
+        "GEL",
+        "GHS",
+        "GIP",
+        "GMD",
+        "GNF",
+        "GTQ",
+        "GYD",
+        "HKD",
+        "HNL",
+        "HTG",
+        "HUF",
+        "IDR",
+        "ILS",
+        "INR",
+        "IQD",
+        "IRR",
+        "ISK",
+        "JMD",
+        "JOD",
+        "JPY",
+        "KES",
+        "KGS",
+        "KHR",
+        "KMF",
+        "KPW",
+        "KRW",
+        "KWD",
+        "KYD",
+        "KZT",
+        "LAK",
+        "LBP",
+        "LKR",
+        "LRD",
+        "LSL",
+        "LYD",
+        "MAD",
+        "MDL",
+        "MGA",
+        "MKD",
+        "MMK",
+        "MNT",
+        "MOP",
+        "MRU",
+        "MUR",
+        "MVR",
+        "MWK",
+        "MXN",
+        "MXV",
+        "MYR",
+        "MZN",
+        "NAD",
+        "NGN",
+        "NIO",
+        "NOK",
+        "NPR",
+        "NZD",
+        "OMR",
+        "PAB",
+        "PEN",
+        "PGK",
+        "PHP",
+        "PKR",
+        "PLN",
+        "PYG",
+        "QAR",
+        "RON",
+        "RSD",
+        "RUB",
+        "RWF",
+        "SAR",
+        "SBD",
+        "SCR",
+        "SDG",
+        "SEK",
+        "SGD",
+        "SHP",
+        "SLE",
+        "SLL",
+        "SOS",
+        "SRD",
+        "SSP",
+        "STN",
+        "SVC",
+        "SYP",
+        "SZL",
+        "THB",
+        "TJS",
+        "TMT",
+        "TND",
+        "TOP",
+        "TRY",
+        "TTD",
+        "TWD",
+        "TZS",
+        "UAH",
+        "UGX",
+        "USD",
+        "USN",
+        "UYI",
+        "UYU",
+        "UYW",
+        "UZS",
+        "VED",
+        "VES",
+        "VND",
+        "VUV",
+        "WST",
+        "XAF",
+        "XAG",
+        "XAU",
+        "XBA",
+        "XBB",
+        "XBC",
+        "XBD",
+        "XCD",
+        "XCG",
+        "XDR",
+        "XOF",
+        "XPD",
+        "XPF",
+        "XPT",
+        "XSU",
+        "XTS",
+        "XUA",
+        "XXX",
+        "YER",
+        "ZAR",
+        "ZMW",
+        "ZWG",
+        "ZWL",
+    ]
+)
+
+
+def currency_code(value: object, *, field: str = "currency") -> Currency:
+    """Check and normalise an ISO 4217 currency code.
+
+    Surrounding white space is removed and letters are upper-cased, so
+    ``" usd"`` is ``"USD"``; anything that is not one of the active ISO 4217
+    codes is refused.
+
+    Args:
+        value: The code to check.
+        field: The field name to report in an error.
+
+    Returns:
+        The upper-case code.
+
+    Raises:
+        CurrencyError: If ``value`` is not a string or not an ISO 4217 code.
+
+    >>> currency_code("usd")
+    'USD'
+    >>> currency_code("US$")
+    Traceback (most recent call last):
+    ...
+    salesfunnel.errors.CurrencyError: currency: 'US$' is not an ISO 4217 code; use three letters such as 'USD', 'EUR' or 'CNY'
+    """
+    if not isinstance(value, str):
+        raise CurrencyError(
+            f"{field}: expected a three-letter ISO 4217 code, got {value!r}",
+            code=repr(value),
+        )
+    code = value.strip().upper()
+    if code not in ISO_4217:
+        raise CurrencyError(
+            f"{field}: {value!r} is not an ISO 4217 code; use three letters "
+            "such as 'USD', 'EUR' or 'CNY'",
+            code=value,
+        )
+    return Currency(code)
+
+
+def _to_decimal(value: object, *, field: str, allow_float: bool, what: str) -> Decimal:
+    """Convert ``value`` to a finite Decimal, or raise the error for ``what``."""
+    if isinstance(value, bool):
+        raise AmountTypeError(
+            f"{field}: {what} is the bool {value!r}; pass a number",
+            field=field,
+            value=value,
+        )
+    if isinstance(value, float):
+        if not allow_float:
+            raise AmountTypeError(
+                f"{field} is the float {value!r}; "
+                f"pass Decimal('{value!r}') or the string '{value!r}' so the "
+                "value is exact",
+                field=field,
+                value=value,
+            )
+        if not math.isfinite(value):
+            raise InvalidAmountError(
+                f"{field}: {what} must be finite, got {value!r}",
+                field=field,
+                value=value,
+            )
+        return Decimal(repr(value))
+    if isinstance(value, Decimal):
+        result = value
+    elif isinstance(value, int):
+        result = Decimal(value)
+    elif isinstance(value, str):
+        try:
+            result = Decimal(value.strip().replace("_", ""))
+        except InvalidOperation:
+            raise InvalidAmountError(
+                f"{field}: {value!r} is not a number; write it like '1200.50'",
+                field=field,
+                value=value,
+            ) from None
+    else:
+        raise AmountTypeError(
+            f"{field}: {what} must be a Decimal, int or numeric string, got {type(value).__name__}",
+            field=field,
+            value=value,
+        )
+    if not result.is_finite():
+        raise InvalidAmountError(
+            f"{field}: {what} must be finite, got {value!r}",
+            field=field,
+            value=value,
+        )
+    return result
+
+
+def to_amount(value: object, *, field: str = "amount", allow_float: bool = False) -> Decimal:
+    """Convert ``value`` to a non-negative, finite money amount.
+
+    Args:
+        value: A ``Decimal``, ``int`` or numeric string (a ``float`` only with
+            ``allow_float=True``).
+        field: The field name to report in an error.
+        allow_float: Accept floats, converted through their shortest ``repr``.
+
+    Returns:
+        The amount as a ``Decimal``; ``-0`` becomes ``0``.
+
+    Raises:
+        AmountTypeError: For a float (unless allowed), a bool or a non-number.
+        InvalidAmountError: For NaN, an infinity, a negative amount or a string
+            that is not a number.
+
+    >>> to_amount(-5)
+    Traceback (most recent call last):
+    ...
+    salesfunnel.errors.InvalidAmountError: amount: -5 is negative; amounts are zero or more (record a refund as its own deal)
+    """
+    result = _to_decimal(value, field=field, allow_float=allow_float, what="amount")
+    if result < 0:
+        raise InvalidAmountError(
+            f"{field}: {value!r} is negative; amounts are zero or more "
+            "(record a refund as its own deal)",
+            field=field,
+            value=value,
+        )
+    return result + 0 if result.is_zero() else result
+
+
+def to_probability(value: object, *, field: str = "probability") -> Decimal:
+    """Convert ``value`` to a probability in [0, 1], kept as a ``Decimal``.
+
+    Probabilities are stored as ``Decimal`` so that ``amount × probability``
+    stays exact. Floats *are* accepted here (a probability is a statistic, not
+    money) and converted through their shortest ``repr``: ``0.6`` becomes
+    ``Decimal("0.6")``.
+
+    Args:
+        value: A ``Decimal``, ``int``, ``float`` or numeric string.
+        field: The field name to report in an error.
+
+    Returns:
+        The probability.
+
+    Raises:
+        InvalidProbabilityError: If the value is not a finite number in [0, 1].
+
+    >>> to_probability(0.6)
+    Decimal('0.6')
+    >>> to_probability("1.2")
+    Traceback (most recent call last):
+    ...
+    salesfunnel.errors.InvalidProbabilityError: probability: '1.2' is outside [0, 1]; give a share such as 0.6 (not a percentage such as 60)
+    """
+    try:
+        result = _to_decimal(value, field=field, allow_float=True, what="probability")
+    except (AmountTypeError, InvalidAmountError) as err:
+        raise InvalidProbabilityError(
+            f"{field}: {value!r} is not a probability; give a number in [0, 1]",
+            field=field,
+            value=value,
+        ) from err
+    if not 0 <= result <= 1:
+        raise InvalidProbabilityError(
+            f"{field}: {value!r} is outside [0, 1]; give a share such as 0.6 "
+            "(not a percentage such as 60)",
+            field=field,
+            value=value,
+        )
+    return result + 0 if result.is_zero() else result
