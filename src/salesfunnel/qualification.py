@@ -69,13 +69,13 @@ def _fact_items(value: Mapping[str, FactValue]) -> tuple[tuple[str, FactValue], 
     return tuple(sorted(dict(value).items()))
 
 
-@attrs.frozen(repr=False)
+@attrs.frozen(repr=False, eq=False)
 class Facts(Mapping[str, FactValue]):
     """An immutable, hashable mapping of fact keys to values.
 
     Build one from any mapping (``Facts({"budget": True})``) or keywords
     (``Facts.of(budget=True)``); :meth:`merge` returns a new one with later
-    values winning. Two ``Facts`` are equal when their items are.
+    values winning. Facts equal any mapping with the same items.
 
     >>> f = Facts.of(budget=True).merge({"schedule": False})
     >>> dict(f)
@@ -116,6 +116,18 @@ class Facts(Mapping[str, FactValue]):
     def __len__(self) -> int:
         """Return the number of facts."""
         return len(self._items)
+
+    def __eq__(self, other: object) -> bool:
+        """Facts equal any mapping with the same items (a plain dict included)."""
+        if isinstance(other, Facts):
+            return self._items == other._items
+        if isinstance(other, Mapping):
+            return dict(self._items) == dict(other)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        """Hash on the items."""
+        return hash(self._items)
 
     def __repr__(self) -> str:
         """Show the facts like a dict."""

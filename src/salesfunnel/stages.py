@@ -114,7 +114,15 @@ def _roles(value: Iterable[Role]) -> tuple[Role, ...]:
 
 
 def _stage_tuple(value: Iterable[Stage]) -> tuple[Stage, ...]:
-    return tuple(value)
+    stages = tuple(value)
+    for s in stages:
+        if not isinstance(s, Stage):
+            raise FunnelDefinitionError(
+                f"invalid funnel: {s!r} is not a Stage; build stages with Stage(key, text, "
+                "probability, ...)",
+                rule="unique-keys",
+            )
+    return stages
 
 
 def _always(_facts: Mapping[str, FactValue]) -> bool:
@@ -430,9 +438,8 @@ def _validate(funnel: Funnel) -> Mapping[str, int]:
     stages = funnel.stages
     if not stages:
         raise _fail("it has no stages; give at least an entry stage", "one-entry")
-    for s in (*stages, funnel.lost):
-        if not isinstance(s, Stage):
-            raise _fail(f"{s!r} is not a Stage", "unique-keys")
+    if not isinstance(funnel.lost, Stage):
+        raise _fail(f"lost={funnel.lost!r} is not a Stage", "won-stage")
     keys = [s.key for s in stages] + [funnel.lost.key]
     dupes = sorted({k for k in keys if keys.count(k) > 1})
     if dupes:

@@ -74,5 +74,4 @@ def emit(tables: Sequence[Table], opts: Options) -> None:
         parts = ",\n".join(render(t, "json") for t in tables)
         sys.stdout.write(f"[\n{parts}\n]\n")
         return
-    sep = "\n\n" if opts.fmt != "csv" else "\n\n"
-    sys.stdout.write(sep.join(render(t, opts.fmt) for t in tables) + "\n")
+    sys.stdout.write("\n\n".join(render(t, opts.fmt) for t in tables) + "\n")

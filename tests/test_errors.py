@@ -1,0 +1,58 @@
+from __future__ import annotations
+
+import inspect
+
+import pytest
+
+import salesfunnel
+from salesfunnel import errors
+
+
+def _concrete_errors():
+    return [
+        obj
+        for _, obj in inspect.getmembers(errors, inspect.isclass)
+        if issubclass(obj, errors.FunnelError) and obj is not errors.FunnelError
+    ]
+
+
+class TestErrorTree:
+    @pytest.mark.parametrize("cls", _concrete_errors(), ids=lambda c: c.__name__)
+    def test_every_error_also_subclasses_a_builtin(self, cls):
+        """Each concrete error can be caught as a builtin exception type too."""
+        builtins = (ValueError, TypeError, KeyError, LookupError)
+        assert issubclass(cls, builtins)
+
+    @pytest.mark.parametrize("cls", _concrete_errors(), ids=lambda c: c.__name__)
+    def test_every_error_is_drawn_in_the_module_docstring(self, cls):
+        """The tree in the module docstring names every error class."""
+        assert cls.__name__ in (errors.__doc__ or "")
+
+    def test_unknown_stage_error_message_lists_known_keys(self):
+        """str() of an UnknownStageError names the key and the known ones."""
+        err = errors.UnknownStageError("nope", ["a", "b"])
+        assert str(err) == "unknown stage 'nope'; this funnel has: a, b"
+        assert isinstance(err, KeyError)
+
+    def test_unknown_language(self):
+        """A language other than en/zh is refused by name."""
+        with pytest.raises(errors.UnknownLanguageError, match="'fr'"):
+            salesfunnel.Text("x")("fr")  # type: ignore[arg-type]
+
+
+class TestPublicApi:
+    def test_all_is_sorted_and_exactly_what_is_exported(self):
+        """__all__ is sorted and every name in it exists."""
+        names = salesfunnel.__all__
+        assert list(names) == sorted(names, key=lambda n: (not n.isupper(), n))
+        for name in names:
+            assert hasattr(salesfunnel, name), name
+
+    def test_no_public_name_is_left_out_of_all(self):
+        """Every public, non-module attribute of the package is listed in __all__."""
+        public = {
+            n
+            for n, v in vars(salesfunnel).items()
+            if not n.startswith("_") and not inspect.ismodule(v) and n != "annotations"
+        }
+        assert public == set(salesfunnel.__all__)
