@@ -44,6 +44,12 @@ class TestFacts:
         assert f.merge(None) is f
         assert dict(f) == {"a": True}
 
+    def test_equals_plain_mappings(self):
+        """Facts equal a dict with the same items and nothing that is not a mapping."""
+        assert Facts.of(a=True) == {"a": True}
+        assert Facts.of(a=True) != {"a": False}
+        assert Facts.of(a=True) != 3
+
     def test_repr_looks_like_a_dict(self):
         """The repr shows the facts as a dict."""
         assert repr(Facts.of(a=True)) == "Facts({'a': True})"

@@ -52,6 +52,7 @@ from salesfunnel.model import (
     StageChange,
     StageKind,
     check_date,
+    replace_checked,
 )
 from salesfunnel.qualification import AllOf, Facts, FactValue, evaluate
 
@@ -179,7 +180,7 @@ def plan_advance(
     if funnel.index(to_stage) < funnel.index(stage):
         why = _need_reason(reason, "moving back", subject, stage, to_stage)
         return StageChange(stage, to_stage, when, why, ChangeKind.REGRESS)
-    path = funnel.path(stage, to_stage)
+    path = (stage, to_stage) if (stage, to_stage) in funnel.edges else funnel.path(stage, to_stage)
     if path is None:
         raise _err(
             f"there is no forward path from {stage!r} to {to_stage!r} in funnel {funnel.name!r}",
@@ -321,7 +322,7 @@ def _apply(
     lost_reason: str | None,
     facts: Facts | None = None,
 ) -> Opportunity:
-    return attrs.evolve(
+    return replace_checked(
         opportunity,
         stage=change.to_stage,
         history=(*opportunity.history, change),
@@ -475,7 +476,8 @@ def check(funnel: Funnel, opportunity: Opportunity) -> Opportunity:
             ``closed_on``, or an open one with it.
     """
     for change in opportunity.history:
-        funnel[change.to_stage]
+        if change.to_stage not in funnel:
+            funnel[change.to_stage]  # raises UnknownStageError with the known keys
     kind = funnel[opportunity.stage].kind
     if kind is StageKind.OPEN and opportunity.closed_on is not None:
         raise InvalidOpportunityError(

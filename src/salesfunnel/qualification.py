@@ -86,6 +86,7 @@ class Facts(Mapping[str, FactValue]):
         converter=_fact_items,
         alias="items",
     )
+    _map: dict[str, FactValue] = attrs.field(init=False, repr=False)
 
     @_items.validator
     def _check_keys(self, _attr: object, value: tuple[tuple[str, FactValue], ...]) -> None:
@@ -97,6 +98,10 @@ class Facts(Mapping[str, FactValue]):
                     value=key,
                 )
 
+    def __attrs_post_init__(self) -> None:
+        """Index the items for constant-time look-up."""
+        object.__setattr__(self, "_map", dict(self._items))
+
     @classmethod
     def of(cls, **facts: FactValue) -> Facts:
         """Build facts from keyword arguments."""
@@ -104,10 +109,11 @@ class Facts(Mapping[str, FactValue]):
 
     def __getitem__(self, key: str) -> FactValue:
         """Return the value of fact ``key``."""
-        for k, v in self._items:
-            if k == key:
-                return v
-        raise KeyError(key)
+        return self._map[key]
+
+    def get(self, key: str, default: FactValue = None) -> FactValue:  # type: ignore[override]
+        """Return the value of fact ``key``, or ``default`` when absent."""
+        return self._map.get(key, default)
 
     def __iter__(self) -> Iterator[str]:
         """Iterate over the fact keys in sorted order."""
@@ -122,7 +128,7 @@ class Facts(Mapping[str, FactValue]):
         if isinstance(other, Facts):
             return self._items == other._items
         if isinstance(other, Mapping):
-            return dict(self._items) == dict(other)
+            return self._map == dict(other)
         return NotImplemented
 
     def __hash__(self) -> int:
@@ -137,7 +143,7 @@ class Facts(Mapping[str, FactValue]):
         """Return new facts with ``other``'s values replacing or adding to these."""
         if not other:
             return self
-        merged = dict(self._items)
+        merged = dict(self._map)
         merged.update(other)
         return Facts(merged)
 
@@ -254,6 +260,8 @@ class Criterion(_Combine):
     text: Text
     needs: tuple[str, ...] = attrs.field(converter=_str_tuple)
     test: Callable[[Mapping[str, FactValue]], bool] = attrs.field()
+    #: The fact key when this is a plain yes/no criterion (evaluated inline).
+    _plain: str | None = attrs.field(init=False, eq=False, repr=False, hash=False)
 
     @needs.default
     def _needs_default(self) -> tuple[str, ...]:
@@ -270,6 +278,12 @@ class Criterion(_Combine):
                 f"a criterion needs a non-empty string key, got {value!r}",
                 rule=repr(value),
             )
+
+    def __attrs_post_init__(self) -> None:
+        """Note whether the criterion is a plain yes/no fact, for fast evaluation."""
+        test = self.test
+        plain = test.key if type(test) is FactIs and self.needs == (test.key,) else None
+        object.__setattr__(self, "_plain", plain)
 
     @classmethod
     def fact(cls, key: str, en: str, zh: str | None = None) -> Criterion:
@@ -493,14 +507,21 @@ class Verdict:
         failed: The criteria that count *against* it (for a criterion under a
             :class:`Not`, one that holds).
         missing: The criteria whose facts are unknown.
-        finding: The full evaluation tree, for :meth:`explain`.
+        rule: The rule that was evaluated.
+        facts: The facts it was evaluated on.
     """
 
     outcome: Outcome
     met: tuple[Criterion, ...]
     failed: tuple[Criterion, ...]
     missing: tuple[Criterion, ...]
-    finding: Finding
+    rule: Rule
+    facts: Facts
+
+    @property
+    def finding(self) -> Finding:
+        """The full evaluation tree: every part's result (built on demand)."""
+        return _find(self.rule, self.facts)
 
     @property
     def passed(self) -> bool:
@@ -564,13 +585,10 @@ def _explain(finding: Finding, lang: Lang, depth: int, lines: list[str]) -> None
         _explain(part, lang, depth + 1, lines)
 
 
-def _known(facts: Facts, key: str) -> bool:
-    return facts.get(key) is not None
-
-
 def _find(rule: Rule, facts: Facts) -> Finding:
+    """Evaluate ``rule`` into a full tree of findings (for explanations)."""
     if isinstance(rule, Criterion):
-        absent = tuple(k for k in rule.needs if not _known(facts, k))
+        absent = tuple(k for k in rule.needs if facts.get(k) is None)
         if absent:
             return Finding(rule, None, missing_facts=absent)
         return Finding(rule, bool(rule.test(facts)))
@@ -578,37 +596,69 @@ def _find(rule: Rule, facts: Facts) -> Finding:
         inner = _find(rule.rule, facts)
         return Finding(rule, None if inner.result is None else not inner.result, (inner,))
     parts = tuple(_find(r, facts) for r in rule.rules)
-    results = [p.result for p in parts]
-    trues = sum(1 for r in results if r is True)
-    unknown = sum(1 for r in results if r is None)
-    result: bool | None
+    return Finding(rule, _combine(rule, [p.result for p in parts]), parts)
+
+
+def _combine(rule: AllOf | AnyOf | AtLeast, results: list[bool | None]) -> bool | None:
+    """Kleene logic for the combinators."""
+    trues = results.count(True)
+    unknown = results.count(None)
     if isinstance(rule, AllOf):
-        result = False if False in results else (None if unknown else True)
-    elif isinstance(rule, AnyOf):
-        result = True if trues else (None if unknown else False)
-    else:
-        result = True if trues >= rule.n else (False if trues + unknown < rule.n else None)
-    return Finding(rule, result, parts)
+        return False if False in results else (None if unknown else True)
+    if isinstance(rule, AnyOf):
+        return True if trues else (None if unknown else False)
+    return True if trues >= rule.n else (False if trues + unknown < rule.n else None)
 
 
-def _collect(
-    finding: Finding,
-    positive: bool,  # noqa: FBT001  (recursion flag, private)
-    met: dict[Criterion, None],
-    failed: dict[Criterion, None],
-    missing: dict[Criterion, None],
-) -> None:
-    rule = finding.rule
-    if isinstance(rule, Criterion):
-        if finding.result is None:
-            missing[rule] = None
-        elif finding.result is positive:
-            met[rule] = None
+#: Where evaluation sorts criteria: (met, failed, missing), keyed by identity.
+_Sink: TypeAlias = tuple[dict[int, "Criterion"], dict[int, "Criterion"], dict[int, "Criterion"]]
+
+
+def _eval_criterion(rule: Criterion, facts: Facts, positive: bool, sink: _Sink) -> bool | None:  # noqa: FBT001
+    key = rule._plain  # noqa: SLF001  (same module)
+    if key is not None:  # the common yes/no fact, inlined on this hot path
+        value = facts._map.get(key)  # noqa: SLF001
+        if value is None:
+            sink[2].setdefault(id(rule), rule)
+            return None
+        if value is True:
+            result = True
+        elif value is False:
+            result = False
         else:
-            failed[rule] = None
-        return
-    for part in finding.parts:
-        _collect(part, positive ^ isinstance(rule, Not), met, failed, missing)
+            return rule.test(facts)  # raises InvalidFactError with the message
+    else:
+        known = facts._map  # noqa: SLF001
+        for need in rule.needs:
+            if known.get(need) is None:
+                sink[2].setdefault(id(rule), rule)
+                return None
+        result = bool(rule.test(facts))
+    sink[0 if result is positive else 1].setdefault(id(rule), rule)
+    return result
+
+
+def _eval_not(rule: Not, facts: Facts, positive: bool, sink: _Sink) -> bool | None:  # noqa: FBT001
+    inner = _EVAL[type(rule.rule)](rule.rule, facts, not positive, sink)
+    return None if inner is None else not inner
+
+
+def _eval_group(
+    rule: AllOf | AnyOf | AtLeast,
+    facts: Facts,
+    positive: bool,  # noqa: FBT001
+    sink: _Sink,
+) -> bool | None:
+    return _combine(rule, [_EVAL[type(r)](r, facts, positive, sink) for r in rule.rules])
+
+
+_EVAL: dict[type, Callable[..., bool | None]] = {
+    Criterion: _eval_criterion,
+    Not: _eval_not,
+    AllOf: _eval_group,
+    AnyOf: _eval_group,
+    AtLeast: _eval_group,
+}
 
 
 def evaluate(rule: Rule, facts: Mapping[str, FactValue] | None) -> Verdict:
@@ -632,16 +682,17 @@ def evaluate(rule: Rule, facts: Mapping[str, FactValue] | None) -> Verdict:
     >>> v.passed, [c.key for c in v.failed]
     (True, ['need'])
     """
-    _check_rules(None, None, (rule,))
-    finding = _find(rule, _coerce_facts(facts))
-    met: dict[Criterion, None] = {}
-    failed: dict[Criterion, None] = {}
-    missing: dict[Criterion, None] = {}
-    _collect(finding, True, met, failed, missing)  # noqa: FBT003
+    if type(rule) not in _EVAL:
+        _check_rules(None, None, (rule,))
+    known = _coerce_facts(facts)
+    sink: _Sink = ({}, {}, {})
+    result = _EVAL[type(rule)](rule, known, True, sink)  # noqa: FBT003
+    met, failed, missing = sink
     return Verdict(
-        _outcome(finding.result),
-        tuple(met),
-        tuple(failed),
-        tuple(missing),
-        finding,
+        _outcome(result),
+        tuple(met.values()),
+        tuple(failed.values()),
+        tuple(missing.values()),
+        rule,
+        known,
     )

@@ -205,6 +205,7 @@ class Funnel:
     edges: frozenset[tuple[str, str]] = attrs.field(converter=_edge_set)
     skip_policy: SkipPolicy = SkipPolicy.GATED
     _index: Mapping[str, int] = attrs.field(init=False, eq=False, repr=False)
+    _by_key: Mapping[str, Stage] = attrs.field(init=False, eq=False, repr=False)
 
     @entry.default
     def _entry_default(self) -> str:
@@ -217,6 +218,9 @@ class Funnel:
     def __attrs_post_init__(self) -> None:
         """Check the graph (see the module docstring)."""
         object.__setattr__(self, "_index", _validate(self))
+        by_key = {s.key: s for s in self.stages}
+        by_key[self.lost.key] = self.lost
+        object.__setattr__(self, "_by_key", MappingProxyType(by_key))
 
     # -- mapping-like access ------------------------------------------------
 
@@ -234,16 +238,17 @@ class Funnel:
         Raises:
             UnknownStageError: If the funnel has no such stage.
         """
-        if key == self.lost.key:
-            return self.lost
         try:
-            return self.stages[self._index[key]]
+            return self._by_key[key]
         except (KeyError, TypeError):
             raise UnknownStageError(key, self.keys()) from None
 
     def __contains__(self, key: object) -> bool:
         """Tell whether ``key`` is a stage key of this funnel."""
-        return key == self.lost.key or key in self._index
+        try:
+            return key in self._by_key
+        except TypeError:
+            return False
 
     def keys(self) -> tuple[str, ...]:
         """Return every stage key: the ladder in order, then the lost outcome."""
@@ -251,10 +256,12 @@ class Funnel:
 
     def index(self, key: str) -> int:
         """Return the ladder position of ``key`` (0 at the bottom; lost is -1)."""
-        if key == self.lost.key:
-            return -1
-        self[key]
-        return self._index[key]
+        try:
+            return self._index[key]
+        except (KeyError, TypeError):
+            if key == self.lost.key:
+                return -1
+            raise UnknownStageError(key, self.keys()) from None
 
     @property
     def won(self) -> Stage | None:
