@@ -66,3 +66,42 @@ def test_demo_formats(fmt, capsys):
     """Every output format renders the demo."""
     assert main(["demo", "--format", fmt]) == 0
     assert capsys.readouterr().out.strip()
+
+
+class TestProgress:
+    class _Tty:
+        def __init__(self, tty):
+            self.tty = tty
+            self.text = ""
+
+        def isatty(self):
+            return self.tty
+
+        def write(self, s):
+            self.text += s
+
+        def flush(self):
+            pass
+
+    def test_silent_when_not_a_terminal(self):
+        """Nothing is printed to a pipe or file, however long the work takes."""
+        from salesfunnel._cli.common import Progress
+
+        out = self._Tty(tty=False)
+        with Progress("work", 10, stream=out, delay=0) as p:
+            p.update(5)
+        assert out.text == ""
+
+    def test_shown_on_a_terminal_after_the_delay_and_cleared(self):
+        """On a terminal, long work shows a percentage and clears it at the end."""
+        from salesfunnel._cli.common import Progress
+
+        out = self._Tty(tty=True)
+        with Progress("work", 10, stream=out, delay=0) as p:
+            p.update(5)
+        assert "work:  50% (5/10)" in out.text
+        assert out.text.endswith("\r\033[K")
+        quick = self._Tty(tty=True)
+        with Progress("work", 10, stream=quick, delay=60) as p:
+            p.update(5)
+        assert quick.text == ""

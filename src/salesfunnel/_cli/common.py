@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
 
 import attrs
 
@@ -15,7 +16,16 @@ from salesfunnel.render import FORMATS, Format, Table, render
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-__all__ = ["EXIT_DATA", "EXIT_OK", "EXIT_USAGE", "Options", "add_common", "emit", "options"]
+__all__ = [
+    "EXIT_DATA",
+    "EXIT_OK",
+    "EXIT_USAGE",
+    "Options",
+    "Progress",
+    "add_common",
+    "emit",
+    "options",
+]
 
 #: Exit status: success.
 EXIT_OK = 0
@@ -75,3 +85,43 @@ def emit(tables: Sequence[Table], opts: Options) -> None:
         sys.stdout.write(f"[\n{parts}\n]\n")
         return
     sys.stdout.write("\n\n".join(render(t, opts.fmt) for t in tables) + "\n")
+
+
+class Progress:
+    """A progress line on stderr for work that takes more than a second.
+
+    Shown only when the stream is a terminal (never in pipes, files or CI
+    logs), and only once the work has run for ``delay`` seconds, so quick
+    commands print nothing extra. Use as a context manager and call
+    :meth:`update` as work advances.
+    """
+
+    def __init__(
+        self, label: str, total: int, *, stream: TextIO | None = None, delay: float = 1.0
+    ) -> None:
+        self.label = label
+        self.total = max(total, 1)
+        self.stream = stream if stream is not None else sys.stderr
+        self.delay = delay
+        self.shown = False
+        self._start = time.monotonic()
+        self._tty = bool(getattr(self.stream, "isatty", lambda: False)())
+
+    def __enter__(self) -> Progress:
+        """Start the clock."""
+        self._start = time.monotonic()
+        return self
+
+    def update(self, done: int) -> None:
+        """Report that ``done`` of ``total`` items are finished."""
+        if not self._tty or time.monotonic() - self._start < self.delay:
+            return
+        self.shown = True
+        self.stream.write(f"\r{self.label}: {done * 100 // self.total:3d}% ({done}/{self.total})")
+        self.stream.flush()
+
+    def __exit__(self, *_exc: object) -> None:
+        """Clear the progress line if one was shown."""
+        if self.shown:
+            self.stream.write("\r\033[K")
+            self.stream.flush()
