@@ -127,3 +127,156 @@ moves = st.tuples(
     st.integers(0, 7),
     st.integers(0, 60),
 )
+
+
+# --- io: opportunities with any history, revisions and awkward text; rich rules ---
+
+from salesfunnel import ChangeKind, Not, StageChange, evaluate  # noqa: E402
+from salesfunnel.model import Reprice, Reschedule, Revision  # noqa: E402
+
+#: Text a CSV cell must survive: commas, quotes, line breaks, separators,
+#: backslashes, edge spaces and Chinese (no NUL, which CSV cannot hold).
+awkward_text = st.text(
+    alphabet=st.sampled_from([*'ab Z,;="\\\n\r\t项目客户%●-', "\u3000"]),
+    max_size=12,
+)
+
+#: Non-blank awkward text (names, accounts, owners, ids).
+names = awkward_text.filter(lambda t: t.strip() != "")
+
+#: Optional text where ``""`` and ``None`` are the same in a CSV cell: ``None`` or non-empty.
+optional_text = st.one_of(st.none(), awkward_text.filter(bool))
+
+#: Fact values of every kind a fact may hold.
+fact_values = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-(10**12), 10**12),
+    st.decimals(
+        allow_nan=False, allow_infinity=False, places=4, max_value=10**9, min_value=-(10**9)
+    ),
+    st.floats(allow_nan=False, allow_infinity=False, width=64),
+    st.text(max_size=8),
+    dates,
+)
+
+facts_of_every_kind = st.dictionaries(names, fact_values, max_size=5)
+
+
+@st.composite
+def product_lines(draw: st.DrawFn) -> tuple[LineItem, ...]:
+    """One to three lines with awkward (possibly empty or repeated) product names."""
+    products = draw(st.lists(st.one_of(st.just(""), awkward_text), min_size=1, max_size=3))
+    return tuple(LineItem(p, draw(amounts)) for p in products)
+
+
+@st.composite
+def eventful_opportunities(draw: st.DrawFn) -> Opportunity:
+    """An opportunity in the default funnel with any history, revisions and text."""
+    funnel = DEFAULT_FUNNEL
+    keys = [*funnel.keys()]
+    created = draw(dates)
+    first = draw(st.sampled_from(keys))
+    history = [StageChange(None, first, created, draw(optional_text), ChangeKind.CREATE)]
+    day = created
+    for _ in range(draw(st.integers(0, 5))):
+        day += timedelta(days=draw(st.integers(0, 40)))
+        history.append(
+            StageChange(
+                history[-1].to_stage,
+                draw(st.sampled_from(keys)),
+                day,
+                draw(optional_text),
+                draw(st.sampled_from(list(ChangeKind)[1:])),
+                tuple(draw(st.lists(st.sampled_from(keys), max_size=2))),
+                draw(st.booleans()),
+            )
+        )
+    stage = history[-1].to_stage
+    kind = funnel[stage].kind
+    closed_on = None if kind is StageKind.OPEN else day + timedelta(days=draw(st.integers(0, 9)))
+    lines = draw(product_lines())
+    expected = created + timedelta(days=draw(st.integers(0, 400)))
+    revisions: list[Revision] = []
+    when = created
+    for _ in range(draw(st.integers(0, 3))):
+        when += timedelta(days=draw(st.integers(0, 30)))
+        if draw(st.booleans()):
+            new = created + timedelta(days=draw(st.integers(0, 400)))
+            revisions.append(Reschedule(when, expected, new, draw(optional_text)))
+            expected = new
+        else:
+            new_lines = draw(product_lines())
+            revisions.append(Reprice(when, lines, new_lines, draw(optional_text)))
+            lines = new_lines
+    return Opportunity(
+        id=draw(names),
+        name=draw(names),
+        account=draw(names),
+        owner=draw(names),
+        stage=stage,
+        created=created,
+        expected_close=expected,
+        currency=draw(currencies),
+        line_items=lines,
+        probability=draw(st.one_of(st.none(), probabilities)),
+        facts=draw(facts_of_every_kind),
+        history=history,
+        revisions=revisions,
+        closed_on=closed_on,
+        lost_reason=draw(optional_text) if closed_on is not None else None,
+        notes=draw(awkward_text),
+        category_override=draw(optional_text),
+    )
+
+
+@st.composite
+def opportunity_sets(draw: st.DrawFn) -> tuple[Opportunity, ...]:
+    """Zero to five eventful opportunities with distinct ids."""
+    deals = draw(st.lists(eventful_opportunities(), max_size=5, unique_by=lambda o: o.id))
+    return tuple(deals)
+
+
+#: Threshold criteria (strict and not) over numeric facts.
+threshold_criteria = st.builds(
+    lambda key, limit, strict: (Criterion.above if strict else Criterion.at_least)(
+        key, limit, f"{key} above {limit}", f"{key} 大于 {limit}"
+    ),
+    st.sampled_from(["n0", "n1", "n2"]),
+    st.decimals(min_value=0, max_value=100, places=2, allow_nan=False),
+    st.booleans(),
+)
+
+
+def _combine_any(children: st.SearchStrategy[object]) -> st.SearchStrategy[object]:
+    label = st.one_of(st.none(), st.builds(Text, st.text(max_size=6), st.text(max_size=6)))
+    parts = st.lists(children, min_size=1, max_size=3)
+    return st.one_of(
+        st.builds(AllOf, parts, label),
+        st.builds(AnyOf, parts, label),
+        st.builds(Not, children, label),
+        parts.flatmap(lambda rs: st.integers(1, len(rs)).map(lambda n: AtLeast(n, rs))),
+    )
+
+
+#: Rules of every shape: yes/no and threshold criteria under all of, any of,
+#: at least and not, with and without their own labels.
+any_rules = st.recursive(st.one_of(criteria, threshold_criteria), _combine_any, max_leaves=8)
+
+#: Facts for :data:`any_rules`: yes/no facts and numeric ones, some unknown.
+mixed_facts = st.dictionaries(
+    st.sampled_from([f"f{i}" for i in range(8)] + ["n0", "n1", "n2"]),
+    st.one_of(st.none(), st.booleans()),
+    max_size=11,
+).flatmap(
+    lambda yes_no: st.fixed_dictionaries(
+        {
+            k: st.decimals(min_value=-10, max_value=200, places=1, allow_nan=False)
+            for k in ("n0", "n1", "n2")
+            if k in yes_no
+        }
+    ).map(lambda nums: {**{k: v for k, v in yes_no.items() if not k.startswith("n")}, **nums})
+)
+
+#: Verdicts of any rule on mixed facts.
+verdicts = st.builds(evaluate, any_rules, mixed_facts)

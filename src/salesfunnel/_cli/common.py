@@ -16,6 +16,8 @@ from salesfunnel.render import FORMATS, Format, Table, render
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
+    from typing_extensions import Self
+
 __all__ = [
     "EXIT_DATA",
     "EXIT_OK",
@@ -107,7 +109,7 @@ class Progress:
         self._start = time.monotonic()
         self._tty = bool(getattr(self.stream, "isatty", lambda: False)())
 
-    def __enter__(self) -> Progress:
+    def __enter__(self) -> Self:
         """Start the clock."""
         self._start = time.monotonic()
         return self
