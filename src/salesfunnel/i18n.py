@@ -47,7 +47,7 @@ def check_lang(lang: object) -> Lang:
 class Text:
     """A piece of text in English and Chinese.
 
-    Args:
+    Attributes:
         en: The English text.
         zh: The Chinese text (defaults to the English one, for user-defined
             items that have no translation).

@@ -206,7 +206,7 @@ def _limit(value: object) -> Decimal:
 class Threshold:
     """The test of a numeric criterion: the fact compared with a limit.
 
-    Args:
+    Attributes:
         fact: The fact key to read.
         limit: The limit.
         strict: ``True`` for ``>``, ``False`` for ``>=``.
@@ -248,7 +248,7 @@ class Criterion(_Combine):
     facts, with the fact keys it reads listed in ``needs`` so that an absent one
     is reported as *missing* instead of reaching the test.
 
-    Args:
+    Attributes:
         key: A stable identifier, used in verdicts and serialised rules.
         text: What the criterion means, in English and Chinese.
         needs: The fact keys the test reads; defaults to ``(key,)``.

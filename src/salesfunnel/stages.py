@@ -182,7 +182,7 @@ def _edge_set(
 class Funnel:
     """An ordered ladder of stages with a lost outcome beside it.
 
-    Args:
+    Attributes:
         stages: The ladder, bottom to top; the won stage, if any, last.
         lost: The lost outcome (kind :attr:`StageKind.LOST`).
         name: A name, to tell several pipelines apart.
