@@ -280,3 +280,42 @@ mixed_facts = st.dictionaries(
 
 #: Verdicts of any rule on mixed facts.
 verdicts = st.builds(evaluate, any_rules, mixed_facts)
+
+
+# --- forecast: fiscal calendars, generated pipelines with histories, overrides ---
+
+import attrs  # noqa: E402
+
+from salesfunnel.datasets import generate  # noqa: E402
+from salesfunnel.periods import FiscalCalendar  # noqa: E402
+
+#: Every fiscal calendar: any start month, years named by their start or end.
+calendars = st.builds(
+    FiscalCalendar,
+    start_month=st.integers(1, 12),
+    named_by=st.sampled_from(["start", "end"]),
+)
+
+#: A manual forecast category an open deal may carry (values and CRM names).
+category_overrides = st.one_of(
+    st.none(),
+    st.sampled_from(
+        ["commit", "upside_this_quarter", "upside_next_quarter", "pipeline", "omitted", "Best Case"]
+    ),
+)
+
+#: Reporting cutoffs around the generated pipelines' lifetime (2025-01 to 2026-09).
+cutoffs = st.dates(min_value=date(2024, 12, 1), max_value=date(2027, 6, 30))
+
+
+@st.composite
+def pipelines(draw: st.DrawFn) -> tuple[Opportunity, ...]:
+    """1-25 generated deals (histories, reschedules, reprices, CNY/USD/EUR), some overridden."""
+    deals = generate(draw(st.integers(1, 25)), seed=draw(st.integers(0, 2**31)))
+    out = []
+    for deal in deals:
+        override = draw(category_overrides)
+        if override is not None and deal.closed_on is None:
+            deal = attrs.evolve(deal, category_override=override)  # noqa: PLW2901
+        out.append(deal)
+    return tuple(out)
