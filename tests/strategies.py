@@ -319,3 +319,142 @@ def pipelines(draw: st.DrawFn) -> tuple[Opportunity, ...]:
             deal = attrs.evolve(deal, category_override=override)  # noqa: PLW2901
         out.append(deal)
     return tuple(out)
+
+
+# --- key accounts: signals, lifecycle moves, loyalty models ---
+
+from salesfunnel.kam_lifecycle import KamStage  # noqa: E402
+from salesfunnel.kam_signals import SIGNALS, SignalKind  # noqa: E402
+from salesfunnel.loyalty import LoyaltyModel, YearProfit  # noqa: E402
+from salesfunnel.qualification import FactValue  # noqa: E402
+
+
+def _kam_value(key: str) -> st.SearchStrategy[FactValue]:
+    signal = SIGNALS[key]
+    if signal.kind is SignalKind.YES_NO:
+        return st.booleans()
+    if signal.kind is SignalKind.COUNT:
+        return st.integers(0, signal.maximum if signal.maximum is not None else 12)
+    if signal.kind is SignalKind.SHARE:
+        return st.decimals(min_value=0, max_value=1, places=2)
+    return st.decimals(min_value=0, max_value=20, places=1)
+
+
+@st.composite
+def kam_signals(draw: st.DrawFn) -> dict[str, FactValue]:
+    """Any valid signals of the catalogue: some known, some ``None``, some absent."""
+    keys = draw(st.lists(st.sampled_from(sorted(SIGNALS)), unique=True))
+    return {k: draw(st.one_of(st.none(), _kam_value(k))) for k in keys}
+
+
+#: A key-account move to try: the method, a target stage and the days after the last change.
+kam_moves = st.lists(
+    st.tuples(
+        st.sampled_from(["advance", "skip", "regress", "uncouple", "resume"]),
+        st.sampled_from(list(KamStage)),
+        st.integers(0, 120),
+    ),
+    max_size=12,
+)
+
+#: Non-negative yearly profits (so retention and discounting act one way).
+_year_profits = st.builds(
+    YearProfit,
+    *(st.decimals(min_value=0, max_value=500, places=2) for _ in range(5)),
+)
+
+#: Loyalty models with 1-8 years of non-negative profit by source.
+loyalty_models = st.builds(
+    LoyaltyModel,
+    st.decimals(min_value=0, max_value=1000, places=2),
+    st.lists(_year_profits, min_size=1, max_size=8),
+)
+
+#: Retention or discount rates in [0, 1).
+unit_rates = st.decimals(min_value=0, max_value=Decimal("0.99"), places=2)
+
+# --- pipeline maths and analytics ---
+
+#: Small pipelines as (amount, probability) pairs: whole hundreds up to 5 000,
+#: probabilities in steps of 0.05 (so exact enumeration stays cheap).
+deal_pairs = st.lists(
+    st.tuples(
+        st.integers(0, 50).map(lambda k: Decimal(100 * k)),
+        st.integers(0, 20).map(lambda k: Decimal(k) / 20),
+    ),
+    max_size=7,
+)
+
+
+@st.composite
+def generated_pipelines(draw: st.DrawFn) -> tuple[Opportunity, ...]:
+    """A small generated pipeline with realistic histories (skips, moves back, losses)."""
+    from salesfunnel.datasets import generate  # noqa: PLC0415 - only this strategy needs it
+
+    return generate(draw(st.integers(5, 30)), seed=draw(st.integers(0, 2**16)))
+
+
+# --- customers: ABC figures, thresholds, key-account worksheet rows ---
+
+from salesfunnel.customers import KEY_ACCOUNT_CRITERIA, ScaleKind  # noqa: E402
+
+#: Short customer keys from a small alphabet.
+_customer_keys = st.text(alphabet="abcdefghij", min_size=1, max_size=3)
+
+#: Customer → Decimal money, with zeros and ties (equal values, some written 5 and 5.00).
+decimal_figures = st.dictionaries(
+    _customer_keys,
+    st.one_of(
+        st.decimals(min_value=0, max_value=10**6, places=2, allow_nan=False),
+        st.sampled_from([Decimal(0), Decimal(5), Decimal("5.00"), Decimal(100)]),
+    ),
+    max_size=30,
+)
+
+#: Customer → int figures (volumes, or money in cents).
+int_figures = st.dictionaries(_customer_keys, st.integers(0, 10**9), max_size=30)
+
+#: Customer → float figures (non-money measures).
+float_figures = st.dictionaries(
+    _customer_keys, st.floats(min_value=0, max_value=1e12, allow_nan=False), max_size=30
+)
+
+#: One to three increasing ABC thresholds strictly inside (0, 1).
+abc_thresholds = (
+    st.lists(
+        st.decimals(min_value="0.01", max_value="0.99", places=2),
+        min_size=1,
+        max_size=3,
+        unique=True,
+    )
+    .map(sorted)
+    .map(tuple)
+)
+
+
+@st.composite
+def worksheet_rows(
+    draw: st.DrawFn, n_min: int = 1, n_max: int = 12
+) -> dict[str, dict[str, FactValue]]:
+    """Complete key-account worksheet rows for a few customers over all eleven columns."""
+    names = draw(
+        st.lists(
+            st.text("abcdefgh", min_size=1, max_size=4),
+            min_size=n_min,
+            max_size=n_max,
+            unique=True,
+        )
+    )
+    return {
+        name: {
+            "sales_amount": draw(st.decimals(0, 10**7, places=2)),
+            "sales_profit": draw(st.decimals(-(10**6), 10**6, places=2)),
+            "share_of_customer": draw(st.decimals(0, 1, places=2)),
+            **{
+                c.key: draw(st.integers(1, 5))
+                for c in KEY_ACCOUNT_CRITERIA
+                if c.scale.kind is ScaleKind.RATING
+            },
+        }
+        for name in names
+    }

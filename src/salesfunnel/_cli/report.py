@@ -1,0 +1,290 @@
+"""``salesfunnel report FILE``: the weighted pipeline with its range, and conversion.
+
+For each currency (or in one reporting currency with ``--currency`` and
+``--rate``): the open deals, the weighted pipeline, the P10/P50/P90
+percentiles of the total won, the total reached with 90 % probability and,
+with ``--target``, the probability of reaching the target. Then the funnel's
+figures (win rate, lost share, sales cycle) and the stage conversion table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING
+
+from salesfunnel._cli.common import (
+    EXIT_DATA,
+    EXIT_OK,
+    EXIT_USAGE,
+    Options,
+    add_common,
+    emit,
+    options,
+)
+from salesfunnel.analytics import conversion, funnel_summary, snapshots
+from salesfunnel.errors import CurrencyError
+from salesfunnel.i18n import Lang, Text
+from salesfunnel.money import currency_code
+from salesfunnel.pipeline import outcome_distribution
+from salesfunnel.render import Table
+from salesfunnel.stages import DEFAULT_FUNNEL, StageKind
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Mapping, Sequence
+    from datetime import date
+
+    from salesfunnel.model import Opportunity
+
+ORDER = 40
+
+#: The reporting currency of the demo section.
+DEMO_CURRENCY = "CNY"
+
+#: Fixed, illustrative rates into CNY for the demo (not market data).
+DEMO_RATES: Mapping[str, Decimal] = {
+    "CNY": Decimal(1),
+    "USD": Decimal("6.98"),
+    "EUR": Decimal("8.10"),
+}
+
+_CENT = Decimal("0.01")
+
+
+def _t(en: str, zh: str, lang: Lang) -> str:
+    return Text(en, zh)(lang)
+
+
+def _money(value: Decimal) -> Decimal:
+    return value.quantize(_CENT)
+
+
+def _converter(rates: Mapping[str, Decimal], currency: str) -> Callable[[Opportunity], Decimal]:
+    def convert(o: Opportunity) -> Decimal:
+        try:
+            rate = rates[o.currency]
+        except KeyError:
+            raise CurrencyError(
+                f"opportunity {o.id!r} is in {o.currency} but there is no rate into "
+                f"{currency}; add --rate {o.currency}=VALUE",
+                code=o.currency,
+            ) from None
+        return o.amount * rate
+
+    return convert
+
+
+def pipeline_table(
+    opportunities: Sequence[Opportunity],
+    *,
+    cutoff: date,
+    lang: Lang = "en",
+    currency: str | None = None,
+    rates: Mapping[str, Decimal] | None = None,
+    target: Decimal | None = None,
+) -> Table:
+    """The weighted pipeline and the range of its outcome, per currency or converted.
+
+    Raises:
+        CurrencyError: For a deal in a currency without a rate.
+    """
+    if currency is not None and rates is not None:
+        groups = [(currency, list(opportunities))]
+        convert = _converter({**rates, currency: Decimal(1)}, currency)
+    else:
+        codes = sorted({o.currency for o in opportunities})
+        groups = [(c, [o for o in opportunities if o.currency == c]) for c in codes]
+        convert = None
+    rows = []
+    for code, deals in groups:
+        open_now = [
+            o for o in snapshots(deals, as_of=cutoff) if DEFAULT_FUNNEL.kind_of(o) is StageKind.OPEN
+        ]
+        dist = outcome_distribution(open_now, convert=convert, currency=code if convert else None)
+        row: list[str | int | float | Decimal | None] = [
+            code,
+            len(open_now),
+            _money(dist.mean),
+            _money(dist.percentile(10)),
+            _money(dist.percentile(50)),
+            _money(dist.percentile(90)),
+            _money(dist.at_least_with("0.9")),
+            dist.method.value,
+        ]
+        if target is not None:
+            row.append(round(dist.prob_at_least(target), 4))
+        rows.append(tuple(row))
+    headers = [
+        _t("currency", "币种", lang),
+        _t("open deals", "进行中商机", lang),
+        _t("weighted", "加权金额", lang),
+        "P10",
+        "P50",
+        "P90",
+        _t("90% sure of", "九成把握", lang),
+        _t("method", "方法", lang),
+    ]
+    if target is not None:
+        headers.append(_t(f"P(≥ {target})", f"达成 {target} 的概率", lang))
+    converted = _t(f" in {currency}", f"（折合 {currency}）", lang) if convert is not None else ""
+    title = _t(
+        f"Open pipeline{converted} as of {cutoff}: weighted value and range",
+        f"截至 {cutoff} 的在途商机{converted}：加权金额与区间",
+        lang,
+    )
+    note = _t(
+        "P10/P50/P90 are percentiles of the total to be won from open deals: 90 % of "
+        "outcomes are at or below P90. '90% sure of' is the total reached with at least "
+        "90 % probability (about P10).",
+        "P10/P50/P90 为在途商机可赢得总额的百分位数：90% 的结果不高于 P90。"
+        "“九成把握”为至少有 90% 概率达到的总额（约等于 P10）。",
+        lang,
+    )
+    return Table(title, headers, rows, note)
+
+
+def figures_table(
+    opportunities: Sequence[Opportunity], *, cutoff: date, lang: Lang = "en"
+) -> Table:
+    """Deals, win rate, lost share and sales cycle as of ``cutoff``."""
+    s = funnel_summary(opportunities, as_of=cutoff)
+
+    def pct(value: float | None) -> str:
+        return "" if value is None else f"{value:.1%}"
+
+    rows = [
+        (_t("deals", "商机数", lang), str(s.deals)),
+        (_t("open", "进行中", lang), str(s.open)),
+        (_t("won", "成交", lang), str(s.won)),
+        (_t("lost", "丢单", lang), str(s.lost)),
+        (_t("win rate (won ÷ closed)", "赢单率（成交 ÷ 已结）", lang), pct(s.win_rate)),
+        (
+            _t("lost orders % (lost ÷ deals)", "流失的定单%（丢单 ÷ 商机数）", lang),
+            pct(s.lost_share),
+        ),
+        (
+            _t("average sales cycle, days", "平均销售周期（天）", lang),
+            "" if s.cycle.mean is None else f"{s.cycle.mean:.0f}",
+        ),
+    ]
+    title = _t(f"Funnel figures as of {cutoff}", f"截至 {cutoff} 的漏斗指标", lang)
+    return Table(title, (_t("figure", "指标", lang), _t("value", "数值", lang)), rows)
+
+
+def demo_section(opportunities: Sequence[Opportunity], opts: Options) -> list[Table]:
+    """The sample's pipeline range in CNY at fixed demo rates, its figures and conversion."""
+    cutoff = opts.cutoff or max(o.last_change for o in opportunities)
+    return [
+        pipeline_table(
+            opportunities,
+            cutoff=cutoff,
+            lang=opts.lang,
+            currency=DEMO_CURRENCY,
+            rates=DEMO_RATES,
+        ),
+        figures_table(opportunities, cutoff=cutoff, lang=opts.lang),
+        conversion(opportunities, as_of=cutoff).table(opts.lang),
+    ]
+
+
+def _rate(text: str) -> tuple[str, Decimal]:
+    code, sep, value = text.partition("=")
+    try:
+        rate = Decimal(value.strip()) if sep else Decimal("NaN")
+        code = currency_code(code)
+    except (InvalidOperation, CurrencyError):
+        rate = Decimal("NaN")
+    if not rate.is_finite() or rate <= 0:
+        msg = f"{text!r} is not a rate; write CODE=VALUE, e.g. USD=7.1 (one USD in the reporting currency)"
+        raise argparse.ArgumentTypeError(msg)
+    return code, rate
+
+
+def _amount(text: str) -> Decimal:
+    try:
+        value = Decimal(text.replace(",", "").replace("_", ""))
+    except InvalidOperation:
+        value = Decimal(-1)
+    if not value.is_finite() or value < 0:
+        msg = f"{text!r} is not an amount; write it like 50000000"
+        raise argparse.ArgumentTypeError(msg)
+    return value
+
+
+def run(args: argparse.Namespace) -> int:
+    """Read the file and print the pipeline, the figures and the conversion table."""
+    from salesfunnel.io import read_opportunities  # noqa: PLC0415 - only this command reads files
+
+    opts = options(args)
+    if args.rate and not args.currency:
+        print(
+            "salesfunnel report: --rate needs --currency (the reporting currency)", file=sys.stderr
+        )
+        return EXIT_USAGE
+    data = read_opportunities(args.file, events=args.events)
+    if not data:
+        print("salesfunnel report: the file has no opportunities", file=sys.stderr)
+        return EXIT_DATA
+    cutoff = opts.cutoff or max(o.last_change for o in data)
+    currency = None if args.currency is None else currency_code(args.currency)
+    rates = dict(args.rate) if args.rate else ({} if currency else None)
+    tables = [
+        pipeline_table(
+            data,
+            cutoff=cutoff,
+            lang=opts.lang,
+            currency=currency,
+            rates=rates,
+            target=args.target,
+        ),
+        figures_table(data, cutoff=cutoff, lang=opts.lang),
+        conversion(data, as_of=cutoff).table(opts.lang),
+    ]
+    emit(tables, opts)
+    return EXIT_OK
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the ``report`` subcommand."""
+    parser = sub.add_parser(
+        "report",
+        help="the weighted pipeline with P10/P50/P90 and the conversion table for a file",
+        description=(
+            "Report a file of opportunities as of a cutoff: the weighted pipeline of open "
+            "deals with the P10/P50/P90 of the total to be won (per currency, or converted "
+            "with --currency and --rate), the chance of reaching --target, the win rate, "
+            "lost share and sales cycle, and the stage-to-stage conversion table."
+        ),
+        epilog=(
+            "example: salesfunnel report deals.csv --events events.csv --cutoff 2026-09-30 "
+            "--currency CNY --rate USD=6.98 --rate EUR=8.10 --target 50000000"
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("file", metavar="FILE", help="opportunities (.csv or .json)")
+    add_common(parser)
+    parser.add_argument(
+        "--events", metavar="CSV", default=None, help="events file with the deals' histories"
+    )
+    parser.add_argument(
+        "--currency",
+        default=None,
+        help="reporting currency, e.g. CNY (default: one row per currency)",
+    )
+    parser.add_argument(
+        "--rate",
+        type=_rate,
+        action="append",
+        default=None,
+        metavar="CODE=VALUE",
+        help="a fixed rate into --currency, e.g. USD=6.98 (repeat for each currency)",
+    )
+    parser.add_argument(
+        "--target",
+        type=_amount,
+        default=None,
+        metavar="AMOUNT",
+        help="a target for the open pipeline: show the probability of reaching it",
+    )
+    parser.set_defaults(command="report")

@@ -1,0 +1,160 @@
+"""``salesfunnel validate FILE``: print every problem in a data file.
+
+Exit status 0 when the file is clean, 1 when it has problems, 2 when the
+command line is wrong (including a file that does not exist or whose format
+cannot be told from its name). ``--format json`` prints one stable object:
+
+.. code-block:: json
+
+    {"schema": "salesfunnel/validation", "version": 1, "file": "deals.csv",
+     "events": null, "records": 598, "problems": [{"file": ..., "row": 3,
+     "column": "amount", "value": "-5", "why": ..., "fix": ...,
+     "opportunity_id": ...}]}
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from salesfunnel._cli.common import (
+    EXIT_DATA,
+    EXIT_OK,
+    EXIT_USAGE,
+    Options,
+    add_common,
+    emit,
+    options,
+)
+from salesfunnel.io import (
+    DataFileError,
+    Problem,
+    UnsupportedFileError,
+    read_opportunities,
+)
+from salesfunnel.model import Opportunity
+from salesfunnel.render import Table
+
+ORDER = 90
+
+_HEADERS = {
+    "en": ("file", "row", "column", "value", "problem", "fix"),
+    "zh": ("文件", "行", "列", "值", "问题", "修改建议"),
+}
+
+
+def _after_cutoff(records: tuple[Opportunity, ...], opts: Options, file: str) -> list[Problem]:
+    """Problems for changes dated after the cutoff (data from the future)."""
+    if opts.cutoff is None:
+        return []
+    out = []
+    for opp in records:
+        latest = max(opp.last_change, opp.closed_on or opp.created)
+        if latest > opts.cutoff:
+            out.append(
+                Problem(
+                    file,
+                    why=f"opportunity {opp.id!r} has a change dated {latest}, after the cutoff {opts.cutoff}",
+                    fix="check the dates, or validate with a later --cutoff",
+                    opportunity_id=opp.id,
+                )
+            )
+    return out
+
+
+def _table(file: str, problems: list[Problem], records: int, opts: Options) -> Table:
+    zh = opts.lang == "zh"
+    rows = [(p.file, p.row, p.column, p.value, p.why, p.fix) for p in problems]
+    if zh:
+        title = f"{file} 的数据问题"
+        note = (
+            f"{len(problems)} 个问题；{records} 条记录无误"
+            if problems
+            else f"没有问题；{records} 条记录"
+        )
+    else:
+        title = f"Data problems in {file}"
+        note = (
+            f"{len(problems)} problem{'s' if len(problems) != 1 else ''}; "
+            f"{records} good record{'s' if records != 1 else ''}"
+            if problems
+            else f"no problems; {records} record{'s' if records != 1 else ''}"
+        )
+    return Table(title, _HEADERS[opts.lang], rows, note)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Validate the file and print its problems; return the exit status."""
+    opts = options(args)
+    file: str = args.file
+    for path in (file, args.events):
+        if path is not None and not Path(path).is_file():
+            print(f"salesfunnel validate: {path}: no such file", file=sys.stderr)
+            return EXIT_USAGE
+    try:
+        result = read_opportunities(
+            file,
+            events=args.events,
+            encoding=args.encoding,
+            ignore=args.ignore or (),
+            lenient=True,
+        )
+        records, problems = result.records, list(result.problems)
+    except UnsupportedFileError as err:
+        print(f"salesfunnel validate: {err}", file=sys.stderr)
+        return EXIT_USAGE
+    except DataFileError as err:
+        records, problems = (), list(err.problems)
+    late = _after_cutoff(records, opts, file)
+    if late:
+        flagged = {p.opportunity_id for p in late}
+        records = tuple(o for o in records if o.id not in flagged)
+        problems += late
+    if opts.fmt == "json":
+        doc = {
+            "schema": "salesfunnel/validation",
+            "version": 1,
+            "file": file,
+            "events": args.events,
+            "records": len(records),
+            "problems": [p.as_dict() for p in problems],
+        }
+        sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
+    else:
+        emit([_table(file, problems, len(records), opts)], opts)
+    return EXIT_DATA if problems else EXIT_OK
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the ``validate`` subcommand."""
+    parser = sub.add_parser(
+        "validate",
+        help="check a CSV or JSON file of opportunities and list every problem",
+        description=(
+            "Check a .csv file (with an optional events file) or a .json document of\n"
+            "opportunities and print every problem: file, row, column, value, why and\n"
+            "the fix. With --cutoff, changes dated after it are problems too.\n"
+            "Exit status: 0 clean, 1 problems found, 2 usage error."
+        ),
+        epilog="example: salesfunnel validate deals.csv --events events.csv --format json",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("file", metavar="FILE", help="the .csv or .json file to check")
+    parser.add_argument(
+        "--events", metavar="FILE", default=None, help="the CSV events file with the histories"
+    )
+    parser.add_argument(
+        "--encoding",
+        default="utf-8",
+        help="the files' encoding (default: utf-8, with or without a byte-order mark)",
+    )
+    parser.add_argument(
+        "--ignore",
+        metavar="COLUMN",
+        action="append",
+        help="a CSV column to skip on purpose (repeat for several)",
+    )
+    add_common(parser)
+    parser.set_defaults(command="validate")

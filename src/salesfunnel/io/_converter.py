@@ -1,0 +1,378 @@
+"""The cattrs converter behind the JSON documents, and its errors as problems.
+
+Strict by design: a string is never iterated into a tuple, ``"false"`` is not
+a bool, a JSON number with a fraction is not money, and unknown keys are
+problems. Every failure inside a document is collected (cattrs' detailed
+validation) and reported as a :class:`~salesfunnel.io.Problem` with its JSON
+path.
+"""
+
+from __future__ import annotations
+
+import enum
+import functools
+import json
+import types
+from collections.abc import Callable, Sequence
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING, Any, Union, get_args, get_origin
+
+import attrs
+import cattrs
+from cattrs.errors import (
+    AttributeValidationNote,
+    ClassValidationError,
+    ForbiddenExtraKeysError,
+    IterableValidationError,
+    IterableValidationNote,
+)
+from cattrs.gen import make_dict_structure_fn
+
+from salesfunnel.errors import FunnelError
+from salesfunnel.io import _values as v
+from salesfunnel.io.problems import Problem
+from salesfunnel.model import LineItem, Opportunity, Reprice, Reschedule, Revision, StageChange
+from salesfunnel.qualification import Facts, Rule
+
+if TYPE_CHECKING:
+    from salesfunnel.io.json_format import DocumentSchema
+    from salesfunnel.io.rule_registry import RuleRegistry
+
+__all__ = ["Codec", "problems_of"]
+
+_RULE_TYPES = frozenset(get_args(Rule))
+_EDGES = frozenset[tuple[str, str]]
+_FIX = "see the JSON schema in the data-formats docs"
+
+
+def _is_rule(t: object) -> bool:
+    if t in _RULE_TYPES:
+        return True
+    if get_origin(t) in (Union, types.UnionType):
+        args = set(get_args(t)) - {type(None)}
+        return args == set(_RULE_TYPES)
+    return False
+
+
+def _is_revision(t: object) -> bool:
+    return get_origin(t) in (Union, types.UnionType) and set(get_args(t)) == {Reschedule, Reprice}
+
+
+def _is_tuple(t: object) -> bool:
+    args = get_args(t)
+    return get_origin(t) is tuple and len(args) == 2 and args[1] is Ellipsis  # noqa: PLR2004
+
+
+def _kind(value: object) -> str:
+    return {dict: "an object", list: "a list", str: "a string", bool: "a bool"}.get(
+        type(value), "a number" if isinstance(value, (int, float)) else "null"
+    )
+
+
+def _strict(kind: type, what: str) -> Callable[[object, type], object]:
+    def hook(value: object, _t: type) -> object:
+        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+            raise v.BadValue(f"is {_kind(value)}, not {what}", _FIX)
+        return value
+
+    return hook
+
+
+def _decimal(value: object, _t: type) -> Decimal:
+    if isinstance(value, bool):
+        raise v.BadValue("is a bool, not a number", 'write numbers as strings, such as "120000.50"')
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, float):
+        raise v.BadValue(
+            "is a JSON number with a fraction, which is not exact",
+            'write money and probabilities as strings, such as "0.6" or "120000.50"',
+        )
+    if not isinstance(value, str):
+        raise v.BadValue(
+            f"is {_kind(value)}, not a number", 'write it as a string such as "120000.50"'
+        )
+    try:
+        return Decimal(value.strip())
+    except InvalidOperation:
+        raise v.BadValue("is not a number", 'write it like "120000.50"') from None
+
+
+def _date(value: object, _t: type) -> date:
+    if not isinstance(value, str):
+        raise v.BadValue(f"is {_kind(value)}, not a date", v.DATE_FIX)
+    return v.parse_date(value)
+
+
+def _enum_hook(cls: type[enum.Enum]) -> Callable[[object, type], enum.Enum]:
+    values = [m.value for m in cls]
+
+    def hook(value: object, _t: type) -> enum.Enum:
+        for member in cls:
+            if member.value == value and type(member.value) is type(value):
+                return member
+        raise v.BadValue(f"is not a {cls.__name__}", f"use one of {', '.join(map(str, values))}")
+
+    return hook
+
+
+def _add_note(err: Exception, note: str) -> Exception:
+    """Attach a cattrs note the way cattrs does (``add_note`` is Python 3.11+)."""
+    notes = getattr(err, "__notes__", None)
+    if notes is None:
+        notes = []
+        err.__notes__ = notes  # type: ignore[attr-defined]
+    notes.append(note)
+    return err
+
+
+def _note_attr(err: Exception, name: str, t: object) -> Exception:
+    return _add_note(err, AttributeValidationNote(f"Structuring @ attribute {name}", name, t))
+
+
+_OPPORTUNITY_FIELDS: dict[str, Any] = {
+    "id": str,
+    "name": str,
+    "account": str,
+    "owner": str,
+    "stage": str,
+    "created": date,
+    "expected_close": date,
+    "amount": Decimal,
+    "currency": str,
+    "line_items": tuple[LineItem, ...],
+    "probability": Decimal | None,
+    "facts": Facts,
+    "history": tuple[StageChange, ...],
+    "revisions": tuple[Revision, ...],
+    "closed_on": date | None,
+    "lost_reason": str | None,
+    "notes": str,
+    "category_override": str | None,
+}
+_OPPORTUNITY_REQUIRED = (
+    "id",
+    "name",
+    "account",
+    "owner",
+    "stage",
+    "created",
+    "expected_close",
+    "currency",
+)
+
+
+def _check_object(value: object, cls: type) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise v.BadValue(f"is {_kind(value)}, not a {cls.__name__} object", _FIX)
+    return value
+
+
+class Codec:
+    """A configured cattrs converter for one rule registry and set of schemas."""
+
+    def __init__(self, registry: RuleRegistry, schemas: Sequence[DocumentSchema]) -> None:
+        self.registry = registry
+        conv = cattrs.Converter(forbid_extra_keys=True, detailed_validation=True)
+        self.conv = conv
+        # Registered first: later, more specific hooks (rules, revisions) win.
+        conv.register_structure_hook_factory(attrs.has, self._attrs_hook)
+        for kind, what in ((str, "a string"), (bool, "true or false"), (int, "a whole number")):
+            conv.register_structure_hook(kind, _strict(kind, what))
+        conv.register_structure_hook(Decimal, _decimal)
+        conv.register_unstructure_hook(Decimal, v.format_amount)
+        conv.register_structure_hook(date, _date)
+        conv.register_unstructure_hook(date, lambda d: d.isoformat())
+        conv.register_unstructure_hook(Facts, v.facts_to_json)
+        conv.register_structure_hook(Facts, self._facts)
+        conv.register_structure_hook_factory(
+            lambda t: isinstance(t, type) and issubclass(t, enum.Enum), _enum_hook
+        )
+        conv.register_unstructure_hook_func(_is_rule, self._rule_out)
+        conv.register_structure_hook_func(_is_rule, self._rule_in)
+        conv.register_unstructure_hook_func(_is_revision, self._revision_out)
+        conv.register_structure_hook_func(_is_revision, self._revision_in)
+        conv.register_unstructure_hook_func(
+            lambda t: t == _EDGES, lambda e: sorted([a, b] for a, b in e)
+        )
+        conv.register_structure_hook_func(lambda t: t == _EDGES, self._edges)
+        conv.register_structure_hook_factory(_is_tuple, self._tuple_hook)
+        conv.register_structure_hook(Opportunity, self._opportunity)
+        for schema in schemas:
+            if schema.configure is not None:
+                schema.configure(conv)
+
+    @staticmethod
+    @functools.cache
+    def build(registry: RuleRegistry, schemas: tuple[DocumentSchema, ...]) -> Codec:
+        """Return the (cached) codec for ``registry`` and ``schemas``."""
+        return Codec(registry, schemas)
+
+    def structure(self, value: object, t: Any) -> Any:  # noqa: ANN401  (any document type)
+        """Structure ``value`` as ``t``."""
+        return self.conv.structure(value, t)
+
+    def unstructure(self, value: object, t: Any) -> Any:  # noqa: ANN401
+        """Unstructure ``value`` as ``t``."""
+        return self.conv.unstructure(value, t)
+
+    # -- hooks ------------------------------------------------------------------
+
+    def _facts(self, value: object, _t: type) -> Facts:
+        return Facts(v.facts_from_json(value))
+
+    def _rule_out(self, rule: Rule | None) -> object:
+        return None if rule is None else self.registry.rule_to_dict(rule)
+
+    def _rule_in(self, value: object, t: object) -> Rule | None:
+        if value is None and t not in _RULE_TYPES:
+            return None
+        rule = self.registry.rule_from_dict(value)
+        if t in _RULE_TYPES and not isinstance(rule, t):  # type: ignore[arg-type]
+            raise v.BadValue(f"is a {type(rule).__name__}, not a {t.__name__}", _FIX)  # type: ignore[attr-defined]
+        return rule
+
+    def _revision_out(self, rev: Revision) -> dict[str, object]:
+        kind = "reschedule" if isinstance(rev, Reschedule) else "reprice"
+        return {"type": kind, **self.conv.unstructure(rev, type(rev))}
+
+    def _revision_in(self, value: object, _t: object) -> Revision:
+        obj = _check_object(value, Reschedule)
+        kinds: dict[object, type[Reschedule | Reprice]] = {
+            "reschedule": Reschedule,
+            "reprice": Reprice,
+        }
+        cls = kinds.get(obj.get("type"))
+        if cls is None:
+            raise v.BadValue("has no 'type' of 'reschedule' or 'reprice'", _FIX)
+        return self.conv.structure({k: x for k, x in obj.items() if k != "type"}, cls)
+
+    def _edges(self, value: object, _t: object) -> frozenset[tuple[str, str]]:
+        if not isinstance(value, list) or not all(
+            isinstance(e, list) and len(e) == 2 and all(isinstance(k, str) for k in e)  # noqa: PLR2004
+            for e in value
+        ):
+            raise v.BadValue("is not a list of [from, to] stage-key pairs", _FIX)
+        return frozenset((a, b) for a, b in value)
+
+    def _tuple_hook(self, t: Any) -> Callable[[object, type], tuple[object, ...]]:  # noqa: ANN401
+        item = get_args(t)[0]
+
+        def hook(value: object, _t: type) -> tuple[object, ...]:
+            if not isinstance(value, list):
+                raise v.BadValue(f"is {_kind(value)}, not a list", _FIX)
+            out: list[object] = []
+            errors: list[Exception] = []
+            for i, x in enumerate(value):
+                try:
+                    out.append(self.conv.structure(x, item))
+                except Exception as err:  # noqa: BLE001, PERF203  (collected, reported with its index)
+                    errors.append(
+                        _add_note(err, IterableValidationNote(f"Structuring @ index {i}", i, item))
+                    )
+            if errors:
+                raise IterableValidationError("While structuring a list", errors, t)
+            return tuple(out)
+
+        return hook
+
+    def _attrs_hook(self, cls: type) -> Callable[[object, type], object]:
+        inner: Callable[[Any, Any], object] = make_dict_structure_fn(
+            cls, self.conv, _cattrs_forbid_extra_keys=True
+        )
+
+        def hook(value: object, t: type) -> object:
+            obj = _check_object(value, cls)
+            try:
+                return inner(obj, t)
+            except ClassValidationError:
+                raise
+            except (FunnelError, ValueError, TypeError) as err:
+                raise ClassValidationError(
+                    f"While structuring {cls.__name__}", [err], cls
+                ) from None
+
+        return hook
+
+    def _opportunity(self, value: object, _t: type) -> Opportunity:
+        obj = _check_object(value, Opportunity)
+        errors: list[Exception] = []
+        extra = set(obj) - set(_OPPORTUNITY_FIELDS)
+        if extra:
+            errors.append(ForbiddenExtraKeysError("", Opportunity, extra))
+        missing = [k for k in _OPPORTUNITY_REQUIRED if k not in obj]
+        if "amount" not in obj and "line_items" not in obj:
+            missing.append("amount")
+        errors.extend(_note_attr(KeyError(k), k, _OPPORTUNITY_FIELDS[k]) for k in missing)
+        kwargs: dict[str, Any] = {}
+        for key, t in _OPPORTUNITY_FIELDS.items():
+            if key in obj:
+                try:
+                    kwargs[key] = self.conv.structure(obj[key], t)
+                except Exception as err:  # noqa: BLE001  (collected, reported with its path)
+                    errors.append(_note_attr(err, key, t))
+        if errors:
+            raise ClassValidationError("While structuring Opportunity", errors, Opportunity)
+        try:
+            return Opportunity(**kwargs)
+        except FunnelError as err:
+            field = getattr(err, "field", None)
+            if field in obj:
+                _note_attr(err, field, _OPPORTUNITY_FIELDS[field])
+            raise ClassValidationError(
+                "While structuring Opportunity", [err], Opportunity
+            ) from None
+
+
+def _why(err: BaseException) -> tuple[str, str]:
+    if isinstance(err, v.BadValue):
+        return err.why, err.fix
+    if isinstance(err, ForbiddenExtraKeysError):
+        keys = ", ".join(sorted(err.extra_fields))
+        return f"has unknown keys: {keys}", "remove them, or check their spelling"
+    if isinstance(err, KeyError) and not isinstance(err, FunnelError):
+        return "is missing", "add it"
+    return str(err), ""
+
+
+def _shown(value: object) -> str | None:
+    if isinstance(value, (dict, list)) or value is _ABSENT:
+        return None
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False)[:80]
+
+
+_ABSENT = object()
+
+
+def problems_of(
+    err: BaseException, name: str, path: str, value: object, *, opportunity_id: str | None = None
+) -> list[Problem]:
+    """Flatten a structuring error into problems, each with its JSON path."""
+    if opportunity_id is None and isinstance(value, dict) and isinstance(value.get("id"), str):
+        opportunity_id = value["id"]
+    out: list[Problem] = []
+
+    def walk(exc: BaseException, where: str, at: object) -> None:
+        if isinstance(exc, (IterableValidationError, ClassValidationError)):
+            with_notes, without = exc.group_exceptions()
+            for sub, note in with_notes:
+                if isinstance(note, IterableValidationNote):
+                    index = note.index
+                    child = (
+                        at[index] if isinstance(at, list) and isinstance(index, int) else _ABSENT
+                    )
+                    walk(sub, f"{where}[{note.index}]", child)
+                else:
+                    child = at.get(note.name, _ABSENT) if isinstance(at, dict) else _ABSENT
+                    walk(sub, f"{where}.{note.name}", child)
+            for sub in without:
+                walk(sub, where, at)
+            return
+        why, fix = _why(exc)
+        out.append(Problem(name, None, where, _shown(at), why, fix, opportunity_id))
+
+    walk(err, path, value)
+    return out

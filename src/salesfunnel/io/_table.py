@@ -1,0 +1,222 @@
+"""Reading a CSV text into rows keyed by column, with every header problem reported."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import TYPE_CHECKING
+
+import attrs
+
+from salesfunnel.io._columns import MARKS, normalise
+from salesfunnel.io.problems import Problem
+
+if TYPE_CHECKING:
+    from collections.abc import Collection, Mapping
+
+__all__ = ["Row", "Table", "parse_table"]
+
+
+@attrs.frozen
+class Row:
+    """One record: the line it starts on and its cells by column."""
+
+    line: int
+    cells: Mapping[str, str]
+    mark: str | None = None
+
+
+@attrs.frozen
+class Table:
+    """A parsed file: the headers as written per column, the rows and the problems."""
+
+    name: str
+    headers: Mapping[str, str]
+    rows: tuple[Row, ...]
+    problems: tuple[Problem, ...]
+    #: ``False`` when a required column is missing: no row can be built.
+    usable: bool
+
+
+def _mark(
+    name: str, line: int, cells: list[str], marks: Mapping[int, str]
+) -> tuple[str | None, list[Problem]]:
+    chosen = [(i, cells[i].strip()) for i in marks if i < len(cells) and cells[i].strip()]
+    if not chosen:
+        return None, [
+            Problem(
+                name, line, None, None, "no stage column is marked", "mark the current stage with ●"
+            )
+        ]
+    problems = [
+        Problem(
+            name, line, None, text, f"{text!r} is not a stage mark", "mark the current stage with ●"
+        )
+        for _, text in chosen
+        if text not in MARKS
+    ]
+    if len(chosen) > 1:
+        problems.append(
+            Problem(
+                name,
+                line,
+                None,
+                None,
+                f"{len(chosen)} stage columns are marked",
+                "mark exactly one stage: the current one",
+            )
+        )
+    return (marks[chosen[0][0]] if not problems else None), problems
+
+
+def _records(name: str, text: str) -> tuple[list[str], list[tuple[int, list[str]]], Problem | None]:
+    """Split the text into the header and ``(line, cells)`` records."""
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    records: list[tuple[int, list[str]]] = []
+    header: list[str] = []
+    try:
+        header = next(reader)
+        last = reader.line_num
+        for cells in reader:
+            records.append((last + 1, cells))
+            last = reader.line_num
+    except csv.Error as err:
+        return (
+            header,
+            records,
+            Problem(
+                name,
+                reader.line_num or 1,
+                None,
+                None,
+                f"the CSV text is malformed ({err})",
+                "check the quoting: a cell with a comma, quote or line break is written "
+                'in "double quotes", with "" for a quote inside',
+            ),
+        )
+    return header, records, None
+
+
+@attrs.define
+class _Header:
+    """The header being read: columns found, stage-mark columns and problems."""
+
+    name: str
+    columns: dict[str, int] = attrs.Factory(dict)
+    written: dict[str, str] = attrs.Factory(dict)
+    marks: dict[int, str] = attrs.Factory(dict)
+    problems: list[Problem] = attrs.Factory(list)
+
+    def bad(self, column: str, why: str, fix: str) -> None:
+        self.problems.append(Problem(self.name, 1, column, None, why, fix))
+
+
+def _header(
+    name: str,
+    header: list[str],
+    records: list[tuple[int, list[str]]],
+    aliases: Mapping[str, str],
+    ignore: Collection[str],
+    stage_marks: Mapping[str, str],
+) -> _Header:
+    out = _Header(name)
+    skip = {h.strip() for h in ignore}
+    known = ", ".join(dict.fromkeys(aliases.values()))
+    for i, raw in enumerate(header):
+        head = raw.strip()
+        key = normalise(head)
+        column = aliases.get(key)
+        if head in skip:
+            continue
+        if not head:
+            if any(i < len(c) and c[i].strip() for _, c in records):
+                out.bad(
+                    f"#{i + 1}",
+                    f"column {i + 1} has values but no header",
+                    "give it a header or delete it",
+                )
+        elif column is None and key in stage_marks:
+            out.marks[i] = stage_marks[key]
+        elif column is None:
+            hint = ""
+            if len(header) == 1 and (";" in head or "\t" in head):
+                hint = "the file seems to be separated by ';' or tabs: save it with commas; "
+            out.bad(
+                head,
+                "unknown column",
+                f"{hint}the known columns are {known}; rename it, or skip it on purpose "
+                f"(ignore=[{head!r}], --ignore {head!r})",
+            )
+        elif column in out.columns:
+            out.bad(
+                head,
+                f"gives {column} a second time (also column {out.written[column]!r})",
+                "keep one of the two columns",
+            )
+        else:
+            out.columns[column] = i
+            out.written[column] = head
+    if out.marks and "stage" in out.columns:
+        out.bad(
+            out.written["stage"],
+            "the stage is given both as a column and as marked stage columns",
+            "keep one of the two",
+        )
+    return out
+
+
+def parse_table(
+    name: str,
+    text: str,
+    *,
+    aliases: Mapping[str, str],
+    required: Collection[str],
+    ignore: Collection[str] = (),
+    stage_marks: Mapping[str, str] | None = None,
+) -> Table:
+    """Split ``text`` into rows of cells keyed by column, checking the header.
+
+    Args:
+        name: The file name, for problems.
+        text: The decoded text.
+        aliases: Normalised header to column.
+        required: Columns that must be present.
+        ignore: Headers (as written) to skip on purpose.
+        stage_marks: Normalised report-form stage header to stage key; when
+            such columns are present the stage comes from the marked one.
+    """
+    header, records, broken = _records(name, text)
+    if broken is not None:
+        return Table(name, {}, (), (broken,), usable=False)
+    head = _header(name, header, records, aliases, ignore, stage_marks or {})
+    problems = head.problems
+    missing = [c for c in required if c not in head.columns and not (c == "stage" and head.marks)]
+    for column in missing:
+        head.bad(
+            column, "required column is missing", f"add a column {column!r} (or one of its aliases)"
+        )
+    rows: list[Row] = []
+    width = len(header)
+    for line, cells in records:
+        if not any(c.strip() for c in cells):
+            continue
+        if len(cells) != width:
+            problems.append(
+                Problem(
+                    name,
+                    line,
+                    None,
+                    None,
+                    f"has {len(cells)} cells but the header has {width}",
+                    "check for a missing or extra comma, or an unquoted comma in a cell",
+                )
+            )
+            continue
+        mark = None
+        if head.marks:
+            mark, mark_problems = _mark(name, line, cells, head.marks)
+            problems.extend(mark_problems)
+            if mark is None:
+                continue
+        rows.append(Row(line, {c: cells[i] for c, i in head.columns.items()}, mark))
+    return Table(name, head.written, tuple(rows), tuple(problems), usable=not missing)

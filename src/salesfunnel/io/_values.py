@@ -1,0 +1,340 @@
+"""Text and JSON encodings of single values shared by the CSV and JSON formats.
+
+Each ``parse_*`` function takes the text of one cell and returns the value or
+raises :class:`BadValue` with *why* and *fix*; the readers turn that into a
+:class:`~salesfunnel.io.problems.Problem` with the row and column.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING
+
+from salesfunnel.errors import FunnelError
+from salesfunnel.model import LineItem
+from salesfunnel.money import currency_code, to_amount, to_probability
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Mapping
+
+    from salesfunnel.qualification import FactValue
+    from salesfunnel.stages import Funnel
+
+__all__ = [
+    "BadValue",
+    "fact_from_json",
+    "fact_to_json",
+    "facts_from_json",
+    "facts_to_json",
+    "format_amount",
+    "format_list",
+    "format_products",
+    "parse_amount",
+    "parse_bool",
+    "parse_date",
+    "parse_facts",
+    "parse_list",
+    "parse_probability",
+    "parse_products",
+    "split_escaped",
+]
+
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+DATE_FIX = "write dates as YYYY-MM-DD, for example 2026-03-31"
+
+
+class BadValue(Exception):  # noqa: N818  (internal signal, never escapes the readers)
+    """A value that cannot be read; carries why and the fix."""
+
+    def __init__(self, why: str, fix: str = "") -> None:
+        super().__init__(why)
+        self.why = why
+        self.fix = fix
+
+
+def parse_date(text: str) -> date:
+    """Read an ISO 8601 calendar date, ``YYYY-MM-DD`` and nothing else."""
+    value = text.strip()
+    if not value:
+        raise BadValue("is empty", DATE_FIX)
+    if not _DATE.fullmatch(value):
+        raise BadValue("is not a date in YYYY-MM-DD form", DATE_FIX)
+    try:
+        return date.fromisoformat(value)
+    except ValueError as err:
+        raise BadValue(f"is not a calendar date ({err})", DATE_FIX) from None
+
+
+def format_amount(value: Decimal) -> str:
+    """Write an amount in plain notation (no exponent), exactly."""
+    return format(value, "f")
+
+
+def parse_amount(text: str) -> Decimal:
+    """Read a non-negative money amount exactly (never through a float)."""
+    value = text.strip()
+    if not value:
+        raise BadValue("is empty", "give the amount as a plain number such as 120000.50")
+    if "," in value or " " in value or "\u00a0" in value:
+        raise BadValue(
+            "has a thousands separator or a decimal comma",
+            "write the number without separators and with a decimal point, such as 1234567.50",
+        )
+    try:
+        return to_amount(value)
+    except FunnelError as err:
+        if value.startswith("-") and _is_number(value):
+            raise BadValue(
+                "is negative", "amounts are zero or more; record a refund as its own deal"
+            ) from None
+        raise BadValue(
+            "is not a number", "write it like 120000.50, without a currency sign"
+        ) from err
+
+
+def _is_number(text: str) -> bool:
+    try:
+        Decimal(text)
+    except InvalidOperation:
+        return False
+    return True
+
+
+def parse_probability(text: str) -> Decimal | None:
+    """Read a probability: empty for none, a share (``0.6``) or a percentage (``60%``)."""
+    value = text.strip()
+    if not value:
+        return None
+    fix = "give a share such as 0.6 or a percentage such as 60%"
+    if value.endswith("%"):
+        number = value[:-1].strip()
+        if not _is_number(number):
+            raise BadValue("is not a percentage", fix)
+        value = str(Decimal(number) / 100)
+    elif not _is_number(value):
+        raise BadValue("is not a number", fix)
+    try:
+        return to_probability(value)
+    except FunnelError:
+        raise BadValue("is outside [0, 1] (0 % to 100 %)", fix) from None
+
+
+def parse_bool(text: str) -> bool:
+    """Read ``true`` / ``false`` (any case); empty is ``false``."""
+    value = text.strip().lower()
+    if value in {"", "false"}:
+        return False
+    if value == "true":
+        return True
+    raise BadValue("is not true or false", "write true, false, or leave it empty (false)")
+
+
+def split_escaped(text: str, sep: str) -> list[tuple[str, str]]:
+    r"""Split ``text`` on unescaped ``sep``; return each part raw and with escapes removed.
+
+    A backslash makes the next character literal. Unescaped white space around
+    each part is removed; escaped white space (``\ ``) is kept.
+    """
+    if "\\" not in text:  # the common case: nothing escaped
+        return [(part.strip(), part.strip()) for part in text.split(sep)]
+    parts: list[tuple[str, str]] = []
+    raw: list[str] = []
+    plain: list[tuple[str, bool]] = []
+    chars = iter(text)
+    for ch in chars:
+        if ch == "\\":
+            nxt = next(chars, "")
+            if not nxt:
+                raise BadValue("ends with a lone backslash", "write \\\\ for a backslash in a name")
+            raw.append(ch + nxt)
+            plain.append((nxt, True))
+        elif ch == sep:
+            parts.append(_finish(raw, plain))
+            raw, plain = [], []
+        else:
+            raw.append(ch)
+            plain.append((ch, False))
+    parts.append(_finish(raw, plain))
+    return parts
+
+
+def _finish(raw: list[str], plain: list[tuple[str, bool]]) -> tuple[str, str]:
+    start, end = 0, len(plain)
+    while start < end and not plain[start][1] and plain[start][0].isspace():
+        start += 1
+    while end > start and not plain[end - 1][1] and plain[end - 1][0].isspace():
+        end -= 1
+    return "".join(raw).strip(), "".join(ch for ch, _ in plain[start:end])
+
+
+def _escape(text: str, specials: str) -> str:
+    out = []
+    for i, ch in enumerate(text):
+        edge = (i == 0 or i == len(text) - 1) and ch.isspace()
+        out.append("\\" + ch if ch in specials or ch == "\\" or edge else ch)
+    return "".join(out)
+
+
+def format_list(items: Iterable[str]) -> str:
+    r"""Join names with ``;``, escaping ``;``, ``\\`` and edge white space."""
+    return ";".join(_escape(item, ";") for item in items)
+
+
+def parse_list(text: str) -> tuple[str, ...]:
+    """Split a ``;``-separated list of names (see :func:`format_list`)."""
+    if not text.strip():
+        return ()
+    names = tuple(plain for _, plain in split_escaped(text, ";"))
+    if any(not name for name in names):
+        raise BadValue("has an empty entry", "separate names with single semicolons: a;b")
+    return names
+
+
+def format_products(lines: Iterable[LineItem]) -> str:
+    """Write line items as ``ERP=1000;CRM=200`` (see :func:`parse_products`)."""
+    return ";".join(f"{_escape(li.product, ';=')}={format_amount(li.amount)}" for li in lines)
+
+
+def parse_products(text: str, *, bare_ok: bool) -> tuple[tuple[str, Decimal | None], ...]:
+    r"""Read ``ERP=1000;CRM=200`` into ``(product, amount)`` pairs.
+
+    With ``bare_ok``, a single product without an amount (``ERP``) gives
+    ``("ERP", None)``: the amount column supplies it. ``=1000`` is a line
+    without a product name. ``\;``, ``\=`` and ``\\`` write those characters
+    inside a name.
+    """
+    fix = "write products as NAME=AMOUNT separated by semicolons, such as ERP=1000;CRM=200"
+    entries = split_escaped(text, ";")
+    pairs: list[tuple[str, Decimal | None]] = []
+    for raw, plain in entries:
+        if not raw:
+            raise BadValue("has an empty entry", fix)
+        pieces = split_escaped(raw, "=")
+        if len(pieces) == 1:
+            if not (bare_ok and len(entries) == 1):
+                raise BadValue(f"gives no amount for product {plain!r}", fix)
+            pairs.append((plain, None))
+            continue
+        if len(pieces) > 2:  # noqa: PLR2004  (name and amount)
+            raise BadValue(f"has more than one '=' in {raw!r}", fix + r" (write \= inside a name)")
+        name = pieces[0][1]
+        try:
+            amount = parse_amount(pieces[1][1])
+        except BadValue as err:
+            raise BadValue(f"amount of product {name!r} {err.why}", err.fix) from None
+        pairs.append((name, amount))
+    return tuple(pairs)
+
+
+# -- facts ------------------------------------------------------------------
+
+FACTS_FIX = (
+    'write facts as a JSON object, such as {"budget": true, "odds": 0.6}; '
+    'exact decimals as {"decimal": "0.6"}, dates as {"date": "2026-03-31"}'
+)
+
+
+def fact_to_json(value: FactValue) -> object:
+    """Encode one fact value for JSON (see the data-formats documentation)."""
+    if value is None or isinstance(value, (bool, int, str)):
+        return value
+    if isinstance(value, Decimal):
+        return {"decimal": str(value)}
+    if isinstance(value, float):
+        return value if math.isfinite(value) else {"float": repr(value)}
+    return {"date": value.isoformat()}
+
+
+def facts_to_json(facts: Mapping[str, FactValue]) -> dict[str, object]:
+    """Encode facts as a JSON-ready object, keys in sorted order."""
+    return {key: fact_to_json(facts[key]) for key in sorted(facts)}
+
+
+def fact_from_json(value: object) -> FactValue:
+    """Decode one fact value (the inverse of :func:`fact_to_json`)."""
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    if isinstance(value, dict) and len(value) == 1:
+        (tag, text), *_ = value.items()
+        if isinstance(text, str):
+            if tag == "decimal":
+                try:
+                    return Decimal(text)
+                except InvalidOperation:
+                    raise BadValue(f"{text!r} is not a decimal number", FACTS_FIX) from None
+            if tag == "date":
+                return parse_date(text)
+            if tag == "float" and text in {"nan", "inf", "-inf"}:
+                return float(text)
+    raise BadValue(f"{json.dumps(value, ensure_ascii=False)} is not a fact value", FACTS_FIX)
+
+
+def facts_from_json(value: object) -> dict[str, FactValue]:
+    """Decode a facts object; every bad entry is named in the error."""
+    if not isinstance(value, dict):
+        raise BadValue("is not a JSON object", FACTS_FIX)
+    out: dict[str, FactValue] = {}
+    bad: list[str] = []
+    for key, item in value.items():
+        if not key:
+            bad.append("a fact has an empty key")
+            continue
+        try:
+            out[key] = fact_from_json(item)
+        except BadValue as err:
+            bad.append(f"fact {key!r}: {err.why}")
+    if bad:
+        raise BadValue("; ".join(bad), FACTS_FIX)
+    return out
+
+
+def parse_facts(text: str) -> dict[str, FactValue]:
+    """Read a facts cell: empty for none, else a JSON object (see :func:`fact_to_json`)."""
+    if not text.strip():
+        return {}
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as err:
+        raise BadValue(f"is not valid JSON ({err.msg} at character {err.pos})", FACTS_FIX) from None
+    return facts_from_json(value)
+
+
+def format_facts(facts: Mapping[str, FactValue]) -> str:
+    """Write facts as a compact JSON object (empty for no facts)."""
+    if not facts:
+        return ""
+    return json.dumps(facts_to_json(facts), ensure_ascii=False, separators=(",", ":"))
+
+
+def make_lines(
+    pairs: tuple[tuple[str, Decimal | None], ...], amount: Decimal | None
+) -> tuple[LineItem, ...]:
+    """Turn parsed product pairs (and the amount column) into line items."""
+    return tuple(LineItem(name, amount if value is None else value) for name, value in pairs)
+
+
+def parse_stage(text: str, funnel: Funnel) -> str:
+    """Read a stage: its key, or its exact English or Chinese label in ``funnel``."""
+    value = text.strip()
+    if not value:
+        raise BadValue("is empty", f"give a stage key: {', '.join(funnel.keys())}")
+    if value in funnel:
+        return value
+    for stage in (*funnel.stages, funnel.lost):
+        if value in (stage.text.en, stage.text.zh):
+            return stage.key
+    raise BadValue("is not a stage of the funnel", f"use one of {', '.join(funnel.keys())}")
+
+
+def parse_currency(text: str) -> str:
+    """Read an ISO 4217 currency code (any case, surrounding spaces ignored)."""
+    try:
+        return currency_code(text)
+    except FunnelError:
+        raise BadValue(
+            "is not an ISO 4217 currency code", "use three letters such as CNY, USD or EUR"
+        ) from None

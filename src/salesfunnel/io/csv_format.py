@@ -1,0 +1,480 @@
+"""CSV import and export of opportunities, with histories in a separate events file.
+
+One row per opportunity, with the columns of :data:`COLUMNS` (the
+:class:`~salesfunnel.Opportunity` field names; line items in one ``products``
+cell, facts as a JSON object), and optionally an events file with one row per
+stage change, reschedule or reprice (:data:`EVENT_COLUMNS`). The source's
+Chinese report-form headers (项目名称, 项目经理, 提供的产品, …) are accepted as
+aliases. The data-formats documentation has the full column set.
+
+Reading is **strict** by default: a file with any problem imports nothing and
+raises one :class:`~salesfunnel.io.DataFileError` listing every problem. With
+``lenient=True`` the reader returns a :class:`~salesfunnel.io.ReadResult`: the
+good records and the same report.
+
+>>> import io
+>>> text = '''id,name,account,owner,stage,created,expected_close,amount,currency,products
+... D1,ERP rollout,Acme,Li Wei,intent,2026-01-05,2026-06-30,120000,CNY,ERP=100000;Support=20000
+... '''
+>>> (deal,) = read_csv(io.StringIO(text))
+>>> deal.amount, deal.products
+(Decimal('120000'), ('ERP', 'Support'))
+>>> bad = text.replace("2026-06-30", "30/06/2026").replace("120000,", "-5,")
+>>> read_csv(io.StringIO(bad))
+Traceback (most recent call last):
+...
+salesfunnel.io.problems.DataFileError: <stream>: 2 problems; nothing was imported:
+  <stream> row 2, column expected_close ('30/06/2026'): is not a date in YYYY-MM-DD form; write dates as YYYY-MM-DD, for example 2026-03-31
+  <stream> row 2, column amount ('-5'): is negative; amounts are zero or more; record a refund as its own deal
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from typing import IO, Literal, overload
+
+from salesfunnel.errors import FunnelError
+from salesfunnel.i18n import Lang, check_lang
+from salesfunnel.io import _values as v
+from salesfunnel.io._columns import (
+    COLUMNS,
+    EVENT_COLUMNS,
+    EVENT_HEADERS_ZH,
+    HEADERS_EN,
+    HEADERS_ZH,
+    REQUIRED,
+    Source,
+    header_aliases,
+    read_text,
+    stage_mark_headers,
+)
+from salesfunnel.io._events import Events, event_rows, read_events
+from salesfunnel.io._table import Row, parse_table
+from salesfunnel.io.problems import Problem, ReadResult
+from salesfunnel.model import ChangeKind, Opportunity
+from salesfunnel.stages import DEFAULT_FUNNEL, Funnel
+
+__all__ = [
+    "COLUMNS",
+    "EVENT_COLUMNS",
+    "HistoryWouldBeLostError",
+    "read_csv",
+    "write_csv",
+]
+
+_MAX_IDS_SHOWN = 5
+
+
+class HistoryWouldBeLostError(FunnelError, ValueError):
+    """Writing opportunities with a history to CSV without an events file.
+
+    Subclasses :class:`ValueError`: the arguments would lose data. Pass
+    ``events=`` to write the histories too, or ``drop_history=True`` to write
+    the current state only, on purpose.
+
+    Attributes:
+        opportunity_ids: The opportunities whose history would be lost.
+    """
+
+    def __init__(self, opportunity_ids: Sequence[str]) -> None:
+        shown = ", ".join(repr(i) for i in opportunity_ids[:_MAX_IDS_SHOWN])
+        extra = len(opportunity_ids) - _MAX_IDS_SHOWN
+        more = f" and {extra} more" if extra > 0 else ""
+        super().__init__(
+            f"opportunities {shown}{more} have stage changes or revisions that a CSV "
+            "file without an events file cannot hold; pass events=... to write them "
+            "too, or drop_history=True to write the current state only"
+        )
+        self.opportunity_ids = tuple(opportunity_ids)
+
+
+_ALIASES = header_aliases(COLUMNS, HEADERS_ZH, HEADERS_EN)
+# Constructor errors name a field; report them against this column.
+_FIELD_COLUMN = {"line_items": "products"}
+
+
+class _RowReader:
+    """Reads one row's cells into constructor arguments, collecting problems."""
+
+    def __init__(self, name: str, row: Row, headers: Mapping[str, str]) -> None:
+        self.name = name
+        self.row = row
+        self.headers = headers
+        self.problems: list[Problem] = []
+        self.opp_id = row.cells.get("id", "") or None
+
+    def bad(self, column: str | None, why: str, fix: str = "") -> None:
+        head = self.headers.get(column, column) if column is not None else None
+        value = self.row.cells.get(column) if column is not None else None
+        self.problems.append(Problem(self.name, self.row.line, head, value, why, fix, self.opp_id))
+
+    def text(self, column: str) -> str:
+        value = self.row.cells.get(column, "")
+        if not value.strip():
+            self.bad(column, "is empty", f"every opportunity needs a {column}")
+        return value
+
+    def parse(
+        self, column: str, parser: Callable[[str], object], *, required: bool = False
+    ) -> object:
+        value = self.row.cells.get(column)
+        if value is None or (not required and not value.strip()):
+            return None
+        try:
+            return parser(value)
+        except v.BadValue as err:
+            self.bad(column, err.why, err.fix)
+            return None
+
+
+def _line_items(reader: _RowReader) -> tuple[object, object]:
+    """Return ``(amount, line_items)`` from the amount and products cells."""
+    cells = reader.row.cells
+    no_products = not cells.get("products", "").strip()
+    if no_products and "amount" not in cells:
+        reader.bad("products", "is empty", "give NAME=AMOUNT entries, or add an amount column")
+    amount = reader.parse("amount", v.parse_amount, required=no_products)
+    pairs = reader.parse("products", lambda t: v.parse_products(t, bare_ok=True))
+    if not isinstance(pairs, tuple):
+        return amount, None
+    if pairs[0][1] is None:  # one product named without an amount: the amount column's
+        if amount is None and not reader.problems:
+            reader.bad(
+                "products",
+                "names a product without an amount, and the amount column is empty",
+                "write NAME=AMOUNT, or fill the amount column",
+            )
+        return amount, None if amount is None else v.make_lines(pairs, amount)  # type: ignore[arg-type]
+    return amount, v.make_lines(pairs, None)
+
+
+def _build(reader: _RowReader, funnel: Funnel, events: Events | None) -> Opportunity | None:
+    """Build the opportunity of one row, or record why it cannot be built."""
+    cells = reader.row.cells
+    opp_id = reader.text("id")
+    name, account, owner = (reader.text(c) for c in ("name", "account", "owner"))
+    stage = reader.row.mark or reader.parse(
+        "stage", lambda t: v.parse_stage(t, funnel), required=True
+    )
+    created = reader.parse("created", v.parse_date, required=True)
+    expected = reader.parse("expected_close", v.parse_date, required=True)
+    amount, lines = _line_items(reader)
+    currency = reader.parse("currency", v.parse_currency, required=True)
+    probability = reader.parse("probability", v.parse_probability)
+    facts = reader.parse("facts", v.parse_facts)
+    closed_on = reader.parse("closed_on", v.parse_date)
+    if reader.problems:
+        return None
+    history = revisions = None
+    if events is not None and opp_id not in events.bad_ids:
+        history = events.history.get(opp_id)
+        revisions = events.revisions.get(opp_id)
+    try:
+        opportunity = Opportunity(
+            id=opp_id,
+            name=name,
+            account=account,
+            owner=owner,
+            stage=stage,  # type: ignore[arg-type]
+            created=created,  # type: ignore[arg-type]
+            expected_close=expected,  # type: ignore[arg-type]
+            amount=amount if lines is None else None,  # type: ignore[arg-type]
+            currency=currency,  # type: ignore[arg-type]
+            line_items=lines,  # type: ignore[arg-type]
+            probability=probability,  # type: ignore[arg-type]
+            facts=facts,  # type: ignore[arg-type]
+            history=history,
+            revisions=revisions or (),
+            closed_on=closed_on,  # type: ignore[arg-type]
+            lost_reason=cells.get("lost_reason") or None,
+            notes=cells.get("notes", ""),
+            category_override=cells.get("category_override") or None,
+        )
+        if amount is not None and lines is not None and amount != opportunity.amount:
+            reader.bad(
+                "amount",
+                f"is not the sum of the products' amounts ({opportunity.amount})",
+                "correct the amount or the products, or leave the amount empty",
+            )
+            return None
+        return funnel.check(opportunity)
+    except FunnelError as err:
+        field = getattr(err, "field", None)
+        column = _FIELD_COLUMN.get(field, field) if isinstance(field, str) else None
+        reader.bad(column if column in cells else None, str(err))
+        return None
+
+
+def _read(
+    source: Source,
+    events: Source | None,
+    funnel: Funnel,
+    encoding: str,
+    ignore: Collection[str],
+) -> tuple[str, ReadResult[Opportunity]]:
+    name, text = read_text(source, encoding)
+    table = parse_table(
+        name,
+        text,
+        aliases=_ALIASES,
+        required=REQUIRED,
+        ignore=ignore,
+        stage_marks=stage_mark_headers(funnel),
+    )
+    problems = list(table.problems)
+    if "amount" not in table.headers and "products" not in table.headers:
+        problems.append(
+            Problem(
+                name,
+                1,
+                "amount",
+                None,
+                "required column is missing",
+                "add an 'amount' column, or 'products' with NAME=AMOUNT entries",
+            )
+        )
+    ev = (
+        read_events(events, funnel, encoding=encoding, ignore=ignore)
+        if events is not None
+        else None
+    )
+    built: list[tuple[Row, Opportunity | None, list[Problem]]] = []
+    usable = table.usable and ("amount" in table.headers or "products" in table.headers)
+    for row in table.rows if usable else ():
+        reader = _RowReader(name, row, table.headers)
+        opportunity = _build(reader, funnel, ev)
+        built.append((row, opportunity, reader.problems))
+    seen: dict[str, list[int]] = {}
+    for row, _, _ in built:
+        seen.setdefault(row.cells.get("id", ""), []).append(row.line)
+    records: list[Opportunity] = []
+    for row, opportunity, row_problems in built:
+        opp_id = row.cells.get("id", "")
+        lines = seen.get(opp_id, [])
+        if opp_id and len(lines) > 1:
+            others = ", ".join(str(n) for n in lines if n != row.line)
+            row_problems.append(
+                Problem(
+                    name,
+                    row.line,
+                    table.headers.get("id", "id"),
+                    opp_id,
+                    f"duplicated id: also on row {others}",
+                    "give every opportunity its own id",
+                    opp_id,
+                )
+            )
+        problems.extend(row_problems)
+        if ev is not None and opp_id in ev.bad_ids:
+            continue
+        if opportunity is not None and not row_problems:
+            records.append(opportunity)
+    if ev is not None:
+        problems.extend(ev.problems)
+        for opp_id, line in ev.lines.items():
+            if opp_id not in seen and opp_id.strip():
+                problems.append(
+                    Problem(
+                        ev.name,
+                        line,
+                        "opportunity_id",
+                        opp_id,
+                        "has events but no opportunity in the opportunities file",
+                        "add the opportunity, or remove its events",
+                        opp_id,
+                    )
+                )
+    return name, ReadResult(records, problems)
+
+
+@overload
+def read_csv(
+    source: Source,
+    *,
+    events: Source | None = None,
+    funnel: Funnel = DEFAULT_FUNNEL,
+    encoding: str = "utf-8",
+    ignore: Collection[str] = (),
+    lenient: Literal[False] = False,
+) -> tuple[Opportunity, ...]: ...
+
+
+@overload
+def read_csv(
+    source: Source,
+    *,
+    events: Source | None = None,
+    funnel: Funnel = DEFAULT_FUNNEL,
+    encoding: str = "utf-8",
+    ignore: Collection[str] = (),
+    lenient: Literal[True],
+) -> ReadResult[Opportunity]: ...
+
+
+def read_csv(
+    source: Source,
+    *,
+    events: Source | None = None,
+    funnel: Funnel = DEFAULT_FUNNEL,
+    encoding: str = "utf-8",
+    ignore: Collection[str] = (),
+    lenient: bool = False,
+) -> tuple[Opportunity, ...] | ReadResult[Opportunity]:
+    """Read opportunities from a CSV file (and their histories from an events file).
+
+    Without an events file, each opportunity gets a creation entry in its
+    stage on its ``created`` date (an opportunity without rows in the events
+    file too).
+
+    Args:
+        source: A path, or an open file (text or binary).
+        events: The events file with the histories and revisions, if any.
+        funnel: The funnel whose stages the files use.
+        encoding: The files' encoding; UTF-8 (with or without a byte-order
+            mark) unless named.
+        ignore: Headers of columns to skip on purpose (any other unknown
+            column is a problem).
+        lenient: Return a :class:`~salesfunnel.io.ReadResult` with the good
+            records and every problem instead of raising.
+
+    Returns:
+        The opportunities in file order (strict), or a
+        :class:`~salesfunnel.io.ReadResult` (lenient).
+
+    Raises:
+        DataFileError: In strict mode, for any problem; in both modes, for an
+            empty file (which holds no table at all).
+        FileEncodingError: For a file that is not text in ``encoding``; it
+            names the encoding it found and the fix.
+        OSError: If a file cannot be opened.
+    """
+    name, result = _read(source, events, funnel, encoding, tuple(ignore))
+    return result if lenient else result.raise_for_problems(name)
+
+
+def _cells(opportunity: Opportunity) -> dict[str, str]:
+    lines = opportunity.line_items
+    single_unnamed = len(lines) == 1 and lines[0].product == ""
+    return {
+        "id": opportunity.id,
+        "name": opportunity.name,
+        "account": opportunity.account,
+        "owner": opportunity.owner,
+        "stage": opportunity.stage,
+        "created": opportunity.created.isoformat(),
+        "expected_close": opportunity.expected_close.isoformat(),
+        "amount": v.format_amount(opportunity.amount),
+        "currency": opportunity.currency,
+        "products": "" if single_unnamed else v.format_products(lines),
+        "probability": "" if opportunity.probability is None else str(opportunity.probability),
+        "facts": v.format_facts(opportunity.facts),
+        "closed_on": "" if opportunity.closed_on is None else opportunity.closed_on.isoformat(),
+        "lost_reason": opportunity.lost_reason or "",
+        "notes": opportunity.notes,
+        "category_override": opportunity.category_override or "",
+    }
+
+
+def _plain(opportunity: Opportunity) -> bool:
+    """Whether the opportunity's history is exactly what a reader synthesises."""
+    first = opportunity.history[0]
+    return (
+        len(opportunity.history) == 1
+        and not opportunity.revisions
+        and first.to_stage == opportunity.stage
+        and first.on == opportunity.created
+        and first.kind is ChangeKind.CREATE
+        and first.reason is None
+        and not first.skipped
+        and not first.forced
+    )
+
+
+def _write(
+    target: str | os.PathLike[str] | IO[str],
+    columns: Sequence[str],
+    headers: Sequence[str],
+    rows: Iterable[Mapping[str, str]],
+    *,
+    bom: bool,
+) -> None:
+    def emit(handle: IO[str]) -> None:
+        if bom:
+            handle.write("\ufeff")
+        writer = csv.writer(handle, lineterminator="\r\n")
+        writer.writerow(headers)
+        writer.writerows([row[c] for c in columns] for row in rows)
+
+    if isinstance(target, (str, os.PathLike)):
+        with open(target, "w", encoding="utf-8", newline="") as handle:  # noqa: PTH123
+            emit(handle)
+    else:
+        emit(target)
+
+
+def write_csv(
+    opportunities: Iterable[Opportunity],
+    target: str | os.PathLike[str] | IO[str],
+    *,
+    events: str | os.PathLike[str] | IO[str] | None = None,
+    lang: Lang = "en",
+    bom: bool = False,
+    drop_history: bool = False,
+) -> None:
+    """Write opportunities to a CSV file, and their histories to an events file.
+
+    Reading the files back with :func:`read_csv` gives equal opportunities.
+    The text is UTF-8; ``bom=True`` starts it with a byte-order mark, which
+    Excel needs to show Chinese text correctly.
+
+    Args:
+        opportunities: The opportunities, written in order.
+        target: A path, or an open text file (opened with ``newline=""``).
+        events: Where to write the events file (stage changes and revisions).
+        lang: ``"en"`` for the column names, ``"zh"`` for the Chinese headers.
+        bom: Start each file with a UTF-8 byte-order mark.
+        drop_history: Write without an events file even though some
+            opportunities have a history (only their current state is kept).
+
+    Raises:
+        HistoryWouldBeLostError: If an opportunity has a history beyond its
+            creation, or revisions, and neither ``events`` nor
+            ``drop_history=True`` is given.
+        UnknownLanguageError: For a ``lang`` other than ``"en"`` or ``"zh"``.
+
+    >>> import io
+    >>> from datetime import date
+    >>> deal = Opportunity(
+    ...     id="D1",
+    ...     name="CRM",
+    ...     account="Acme",
+    ...     owner="Ann",
+    ...     stage="potential",
+    ...     created=date(2026, 1, 5),
+    ...     expected_close=date(2026, 6, 30),
+    ...     line_items={"CRM": "50000", "Support": "5000"},
+    ...     currency="EUR",
+    ... )
+    >>> out = io.StringIO()
+    >>> write_csv([deal], out, lang="zh")
+    >>> print(out.getvalue().splitlines()[0])
+    编号,项目名称,客户,项目经理,阶段,创建日期,预计成交日期,金额,币种,提供的产品,概率,资格事实,结束日期,丢单原因,其他,预测类别
+    >>> read_csv(io.StringIO(out.getvalue())) == (deal,)
+    True
+    """
+    lang = check_lang(lang)
+    opportunities = tuple(opportunities)
+    if events is None and not drop_history:
+        lost = [o.id for o in opportunities if not _plain(o)]
+        if lost:
+            raise HistoryWouldBeLostError(lost)
+    headers = COLUMNS if lang == "en" else tuple(HEADERS_ZH[c][0] for c in COLUMNS)
+    _write(target, COLUMNS, headers, (_cells(o) for o in opportunities), bom=bom)
+    if events is not None:
+        ev_headers = (
+            EVENT_COLUMNS if lang == "en" else tuple(EVENT_HEADERS_ZH[c][0] for c in EVENT_COLUMNS)
+        )
+        rows = (row for o in opportunities for row in event_rows(o))
+        _write(events, EVENT_COLUMNS, ev_headers, rows, bom=bom)

@@ -1,0 +1,539 @@
+"""Dict and JSON conversion of opportunities, funnels and verdicts, in a versioned schema.
+
+Every document is a JSON object naming its schema and version, with the
+payload under one key:
+
+.. code-block:: json
+
+    {"schema": "salesfunnel/opportunities", "version": 1, "opportunities": [...]}
+
+:func:`to_dict` / :func:`from_dict` convert to and from plain dicts,
+:func:`dumps` / :func:`loads` to and from JSON text, and :func:`write_json` /
+:func:`read_json` files of opportunities. Money and probabilities are written
+as strings (``"120000.50"``) so they stay exact; dates as ``YYYY-MM-DD``.
+Rules inside funnels are written by reference where they are known (see
+:mod:`salesfunnel.io.rule_registry`). Reading checks everything and raises one
+:class:`~salesfunnel.io.DataFileError` listing every problem with its JSON path;
+a document of a newer schema version raises :class:`SchemaVersionError`.
+
+>>> from datetime import date
+>>> from salesfunnel import Opportunity
+>>> deal = Opportunity(
+...     id="D1",
+...     name="CRM",
+...     account="Acme",
+...     owner="Ann",
+...     stage="potential",
+...     created=date(2026, 1, 5),
+...     expected_close=date(2026, 6, 30),
+...     amount="50000",
+...     currency="EUR",
+... )
+>>> doc = to_dict([deal])
+>>> doc["schema"], doc["version"], doc["opportunities"][0]["amount"]
+('salesfunnel/opportunities', 1, '50000')
+>>> loads(dumps([deal])) == (deal,)
+True
+>>> loads('{"schema": "salesfunnel/opportunities", "version": 2, "opportunities": []}')
+Traceback (most recent call last):
+...
+salesfunnel.io.json_format.SchemaVersionError: <string>: 1 problem; nothing was imported:
+  <string> at $.version ('2'): this document is salesfunnel/opportunities version 2, but this version of salesfunnel reads up to version 1; upgrade salesfunnel, or write the document with version 1
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable, Iterable, Sequence
+from typing import IO, Any, Literal, TypeVar, overload
+
+import attrs
+
+from salesfunnel.io._columns import Source, read_text
+from salesfunnel.io._converter import Codec, problems_of
+from salesfunnel.io.problems import DataFileError, Problem, ReadResult
+from salesfunnel.io.rule_registry import DEFAULT_REGISTRY, RuleRegistry
+from salesfunnel.model import Opportunity
+from salesfunnel.qualification import Verdict
+from salesfunnel.stages import Funnel
+
+__all__ = [
+    "DEFAULT_SCHEMAS",
+    "DocumentSchema",
+    "SchemaVersionError",
+    "dumps",
+    "from_dict",
+    "loads",
+    "read_json",
+    "to_dict",
+    "write_json",
+]
+
+T = TypeVar("T")
+
+
+class SchemaVersionError(DataFileError):
+    """A document written in a newer schema version than this library reads.
+
+    A :class:`~salesfunnel.io.DataFileError` (and so a :class:`ValueError`):
+    the document is well formed but its content cannot be read by this
+    version. Upgrade salesfunnel, or write the document with the older version.
+
+    Attributes:
+        schema: The document's schema name.
+        version: The document's version.
+        supported: The newest version this library reads.
+    """
+
+    def __init__(self, file: str, *, schema: str, version: int, supported: int) -> None:
+        super().__init__(
+            file,
+            [
+                Problem(
+                    file,
+                    column="$.version",
+                    value=str(version),
+                    why=f"this document is {schema} version {version}, but this version "
+                    f"of salesfunnel reads up to version {supported}",
+                    fix=f"upgrade salesfunnel, or write the document with version {supported}",
+                )
+            ],
+        )
+        self.schema = schema
+        self.version = version
+        self.supported = supported
+
+
+@attrs.frozen
+class DocumentSchema:
+    """One kind of document: its schema name, version, payload key and Python type.
+
+    Register more kinds (forecasts, results) by passing
+    ``schemas=(*DEFAULT_SCHEMAS, DocumentSchema(...))``; ``configure`` adds the
+    cattrs hooks the new type needs, if any.
+
+    Attributes:
+        name: The schema name, such as ``"salesfunnel/funnel"``.
+        version: The current version, written into every document.
+        key: The key holding the payload.
+        type: The Python type of the payload (of each item when ``many``).
+        many: The payload is a list, read back as a tuple.
+        configure: A function that registers cattrs hooks for ``type``.
+    """
+
+    name: str
+    version: int
+    key: str
+    type: type
+    many: bool = False
+    configure: Callable[[Any], None] | None = None
+
+
+#: The documents salesfunnel reads and writes, current version 1 each.
+DEFAULT_SCHEMAS: tuple[DocumentSchema, ...] = (
+    DocumentSchema("salesfunnel/opportunities", 1, "opportunities", Opportunity, many=True),
+    DocumentSchema("salesfunnel/opportunity", 1, "opportunity", Opportunity),
+    DocumentSchema("salesfunnel/funnel", 1, "funnel", Funnel),
+    DocumentSchema("salesfunnel/verdict", 1, "verdict", Verdict),
+)
+
+
+def _schema_for(obj: object, schemas: Sequence[DocumentSchema]) -> tuple[DocumentSchema, object]:
+    if isinstance(obj, (list, tuple)):
+        items = tuple(obj)
+        for schema in schemas:
+            if schema.many and all(isinstance(x, schema.type) for x in items):
+                return schema, items
+    else:
+        for schema in schemas:
+            if not schema.many and isinstance(obj, schema.type):
+                return schema, obj
+    names = ", ".join(s.name for s in schemas)
+    msg = f"no document schema for {type(obj).__name__}; the known schemas are {names}"
+    raise TypeError(msg)
+
+
+def to_dict(
+    obj: object,
+    *,
+    registry: RuleRegistry = DEFAULT_REGISTRY,
+    schemas: Sequence[DocumentSchema] = DEFAULT_SCHEMAS,
+) -> dict[str, Any]:
+    """Convert an object to a document: a JSON-ready dict with schema and version.
+
+    Args:
+        obj: An opportunity, a sequence of opportunities, a funnel or a verdict
+            (or an object of a schema passed in ``schemas``).
+        registry: The rules written by reference.
+        schemas: The document kinds to choose from.
+
+    Returns:
+        ``{"schema": ..., "version": ..., <key>: <payload>}``.
+
+    Raises:
+        TypeError: For an object no schema covers.
+        UnknownRuleError: For a rule with a custom test that is not registered.
+    """
+    schema, payload = _schema_for(obj, schemas)
+    codec = Codec.build(registry, tuple(schemas))
+    if schema.many:
+        body: object = [codec.unstructure(x, schema.type) for x in payload]  # type: ignore[attr-defined]
+    else:
+        body = codec.unstructure(payload, schema.type)
+    return {"schema": schema.name, "version": schema.version, schema.key: body}
+
+
+def _envelope(
+    doc: object, name: str, schemas: Sequence[DocumentSchema]
+) -> tuple[DocumentSchema, object]:
+    def fail(column: str, value: object, why: str, fix: str) -> DataFileError:
+        shown = value if isinstance(value, str) or value is None else json.dumps(value)[:80]
+        return DataFileError(name, [Problem(name, None, column, shown, why, fix)])
+
+    known = ", ".join(s.name for s in schemas)
+    if not isinstance(doc, dict):
+        raise fail(
+            "$",
+            None,
+            "the document is not a JSON object",
+            f"write {{'schema': ..., 'version': ..., ...}} with one of {known}",
+        )
+    schema_name, version = doc.get("schema"), doc.get("version")
+    matches = [s for s in schemas if s.name == schema_name]
+    if not matches:
+        raise fail(
+            "$.schema", schema_name, "is not a salesfunnel document schema", f"use one of {known}"
+        )
+    schema = matches[0]
+    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+        raise fail(
+            "$.version",
+            version,
+            "is not a schema version (a whole number from 1)",
+            f'write "version": {schema.version}',
+        )
+    if version > schema.version:
+        raise SchemaVersionError(
+            name, schema=schema.name, version=version, supported=schema.version
+        )
+    extra = sorted(set(doc) - {"schema", "version", schema.key})
+    if extra or schema.key not in doc:
+        raise fail(
+            "$",
+            None,
+            f"a {schema.name} document holds 'schema', 'version' and '{schema.key}'"
+            + (f"; unknown keys: {', '.join(extra)}" if extra else f"; '{schema.key}' is missing"),
+            "keep exactly those keys",
+        )
+    return schema, doc[schema.key]
+
+
+def _from_doc(
+    doc: object,
+    name: str,
+    registry: RuleRegistry,
+    schemas: Sequence[DocumentSchema],
+    *,
+    lenient: bool = False,
+) -> tuple[DocumentSchema, ReadResult[object] | object]:
+    schema, body = _envelope(doc, name, schemas)
+    codec = Codec.build(registry, tuple(schemas))
+    path = f"$.{schema.key}"
+    if not schema.many:
+        try:
+            return schema, codec.structure(body, schema.type)
+        except Exception as err:  # noqa: BLE001  (every structuring failure becomes a problem)
+            raise DataFileError(name, problems_of(err, name, path, body)) from None
+    if not isinstance(body, list):
+        raise DataFileError(
+            name,
+            [Problem(name, None, path, None, "is not a list", "give the items as a JSON array")],
+        )
+    records: list[object] = []
+    problems: list[Problem] = []
+    for i, item in enumerate(body):
+        try:
+            records.append(codec.structure(item, schema.type))
+        except Exception as err:  # noqa: BLE001, PERF203  (every item is checked)
+            problems.extend(problems_of(err, name, f"{path}[{i}]", item))
+    if schema.type is Opportunity:
+        problems.extend(_duplicates(body, name, path))
+        bad = {p.opportunity_id for p in problems if p.why.startswith("duplicated id")}
+        records = [r for r in records if r.id not in bad]  # type: ignore[attr-defined]
+    result = ReadResult(records, problems)
+    if lenient:
+        return schema, result
+    return schema, result.raise_for_problems(name)
+
+
+def _duplicates(body: list[object], name: str, path: str) -> list[Problem]:
+    where: dict[str, list[int]] = {}
+    for i, item in enumerate(body):
+        if isinstance(item, dict) and isinstance(item.get("id"), str):
+            where.setdefault(item["id"], []).append(i)
+    return [
+        Problem(
+            name,
+            None,
+            f"{path}[{i}].id",
+            opp_id,
+            f"duplicated id: also at {', '.join(f'{path}[{j}]' for j in at if j != i)}",
+            "give every opportunity its own id",
+            opp_id,
+        )
+        for opp_id, at in where.items()
+        if len(at) > 1
+        for i in at
+    ]
+
+
+@overload
+def from_dict(
+    doc: object,
+    expect: type[T],
+    *,
+    registry: RuleRegistry = ...,
+    schemas: Sequence[DocumentSchema] = ...,
+) -> T: ...
+
+
+@overload
+def from_dict(
+    doc: object,
+    expect: None = None,
+    *,
+    registry: RuleRegistry = ...,
+    schemas: Sequence[DocumentSchema] = ...,
+) -> object: ...
+
+
+def from_dict(
+    doc: object,
+    expect: type[T] | None = None,
+    *,
+    registry: RuleRegistry = DEFAULT_REGISTRY,
+    schemas: Sequence[DocumentSchema] = DEFAULT_SCHEMAS,
+) -> T | object:
+    """Read a document made by :func:`to_dict` back into objects.
+
+    Args:
+        doc: The document.
+        expect: The type the payload must be (``tuple`` for a list document);
+            ``None`` accepts any known schema.
+        registry: The rules known by reference.
+        schemas: The document kinds to accept.
+
+    Returns:
+        The object (a tuple for a list document).
+
+    Raises:
+        DataFileError: Listing every problem, with JSON paths.
+        SchemaVersionError: For a document of a newer version.
+    """
+    return _load(doc, "<dict>", expect, registry, schemas)
+
+
+def _load(
+    doc: object,
+    name: str,
+    expect: type[T] | None,
+    registry: RuleRegistry,
+    schemas: Sequence[DocumentSchema],
+) -> T | object:
+    schema, value = _from_doc(doc, name, registry, schemas)
+    if expect is not None and not isinstance(value, expect):
+        raise DataFileError(
+            name,
+            [
+                Problem(
+                    name,
+                    None,
+                    "$.schema",
+                    schema.name,
+                    f"is not a document of {expect.__name__}",
+                    "read the document with the function for its schema",
+                )
+            ],
+        )
+    return value
+
+
+def dumps(
+    obj: object,
+    *,
+    indent: int | None = 2,
+    registry: RuleRegistry = DEFAULT_REGISTRY,
+    schemas: Sequence[DocumentSchema] = DEFAULT_SCHEMAS,
+) -> str:
+    r"""Return ``obj`` as a JSON document (see :func:`to_dict`).
+
+    Non-ASCII text (Chinese labels) is written as is, not as ``\u`` escapes.
+
+    Args:
+        obj: An opportunity, a sequence of opportunities, a funnel or a verdict.
+        indent: Indentation, or ``None`` for one line.
+        registry: The rules written by reference.
+        schemas: The document kinds to choose from.
+
+    Returns:
+        The JSON text.
+
+    Raises:
+        TypeError: For an object no schema covers.
+        UnknownRuleError: For a rule with a custom test that is not registered.
+    """
+    return json.dumps(
+        to_dict(obj, registry=registry, schemas=schemas), ensure_ascii=False, indent=indent
+    )
+
+
+def _parse(text: str, name: str) -> object:
+    if not text.strip():
+        raise DataFileError(
+            name,
+            [Problem(name, why="the document is empty", fix="write a salesfunnel JSON document")],
+        )
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as err:
+        raise DataFileError(
+            name,
+            [
+                Problem(
+                    name,
+                    err.lineno,
+                    None,
+                    None,
+                    f"the JSON text is malformed: {err.msg} (line {err.lineno}, column {err.colno})",
+                    "check the JSON syntax",
+                )
+            ],
+        ) from None
+
+
+@overload
+def loads(
+    text: str | bytes,
+    expect: type[T],
+    *,
+    registry: RuleRegistry = ...,
+    schemas: Sequence[DocumentSchema] = ...,
+) -> T: ...
+
+
+@overload
+def loads(
+    text: str | bytes,
+    expect: None = None,
+    *,
+    registry: RuleRegistry = ...,
+    schemas: Sequence[DocumentSchema] = ...,
+) -> object: ...
+
+
+def loads(
+    text: str | bytes,
+    expect: type[T] | None = None,
+    *,
+    registry: RuleRegistry = DEFAULT_REGISTRY,
+    schemas: Sequence[DocumentSchema] = DEFAULT_SCHEMAS,
+) -> T | object:
+    """Read a JSON document made by :func:`dumps`; ``loads(dumps(x)) == x``.
+
+    Args:
+        text: The JSON text (bytes are read as UTF-8).
+        expect: The type the payload must be (``tuple`` for a list
+            document); ``None`` accepts any known schema.
+        registry: The rules known by reference.
+        schemas: The document kinds to accept.
+
+    Returns:
+        The object (a tuple for a list document).
+
+    Raises:
+        DataFileError: For malformed JSON or any problem in the document, each
+            with its JSON path.
+        SchemaVersionError: For a document of a newer schema version.
+    """
+    name = "<string>"
+    if isinstance(text, bytes):
+        from salesfunnel.io._columns import decode  # noqa: PLC0415
+
+        text = decode(text, name)
+    return _load(_parse(text, name), name, expect, registry, schemas)
+
+
+@overload
+def read_json(
+    source: Source,
+    *,
+    registry: RuleRegistry = ...,
+    encoding: str = ...,
+    lenient: Literal[False] = False,
+) -> tuple[Opportunity, ...]: ...
+
+
+@overload
+def read_json(
+    source: Source,
+    *,
+    registry: RuleRegistry = ...,
+    encoding: str = ...,
+    lenient: Literal[True],
+) -> ReadResult[Opportunity]: ...
+
+
+def read_json(
+    source: Source,
+    *,
+    registry: RuleRegistry = DEFAULT_REGISTRY,
+    encoding: str = "utf-8",
+    lenient: bool = False,
+) -> tuple[Opportunity, ...] | ReadResult[Opportunity]:
+    """Read a ``salesfunnel/opportunities`` (or ``/opportunity``) JSON file.
+
+    Args:
+        source: A path or an open file.
+        registry: The rules known by reference.
+        encoding: The file's encoding (UTF-8 unless named).
+        lenient: Return the good opportunities and every problem in a
+            :class:`~salesfunnel.io.ReadResult` instead of raising.
+
+    Returns:
+        The opportunities (strict) or a :class:`~salesfunnel.io.ReadResult`.
+
+    Raises:
+        DataFileError: For any problem (strict); in both modes for malformed
+            JSON, an empty file or a document that is not of opportunities.
+        SchemaVersionError: For a document of a newer schema version.
+        FileEncodingError: For a file that is not text in ``encoding``.
+    """
+    name, text = read_text(source, encoding)
+    schemas = DEFAULT_SCHEMAS[:2]
+    schema, value = _from_doc(_parse(text, name), name, registry, schemas, lenient=lenient)
+    if not schema.many:
+        value = (value,)
+        return ReadResult(value, ()) if lenient else value  # type: ignore[arg-type,return-value]
+    return value  # type: ignore[return-value]
+
+
+def write_json(
+    opportunities: Iterable[Opportunity],
+    target: str | os.PathLike[str] | IO[str],
+    *,
+    indent: int | None = 2,
+) -> None:
+    """Write opportunities as a ``salesfunnel/opportunities`` JSON file (UTF-8).
+
+    Args:
+        opportunities: The opportunities, with their histories and revisions.
+        target: A path, or an open text file.
+        indent: Indentation, or ``None`` for one line.
+    """
+    text = dumps(tuple(opportunities), indent=indent) + "\n"
+    if isinstance(target, (str, os.PathLike)):
+        with open(target, "w", encoding="utf-8") as handle:  # noqa: PTH123
+            handle.write(text)
+    else:
+        target.write(text)

@@ -1,0 +1,205 @@
+"""Data problems: what is wrong where in a file, and the one error that lists them all.
+
+Readers in :mod:`salesfunnel.io` never stop at the first bad value. They
+collect every problem as a :class:`Problem` (file, row, column, value, why)
+and then either raise one :class:`DataFileError` that lists them all (strict
+mode, the default: nothing is imported) or return the good records with the
+same report in a :class:`ReadResult` (lenient mode).
+
+>>> p = Problem(
+...     "deals.csv", row=3, column="amount", value="-5", why="amount is negative", fix="write 5"
+... )
+>>> print(p)
+deals.csv row 3, column amount ('-5'): amount is negative; write 5
+>>> err = DataFileError("deals.csv", [p])
+>>> print(err)
+deals.csv: 1 problem; nothing was imported:
+  deals.csv row 3, column amount ('-5'): amount is negative; write 5
+>>> isinstance(err, ValueError), err.problems[0].row
+(True, 3)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import Generic, TypeVar
+
+import attrs
+
+from salesfunnel.errors import FunnelError
+
+__all__ = [
+    "DataFileError",
+    "FileEncodingError",
+    "Problem",
+    "ReadResult",
+    "UnsupportedFileError",
+]
+
+T = TypeVar("T")
+
+
+@attrs.frozen
+class Problem:
+    """One thing wrong with a data file, and how to fix it.
+
+    Attributes:
+        file: The file's name (``"<string>"`` for text that came from no file).
+        row: The line the record starts on (the header is line 1), or ``None``
+            for a problem of the whole file or of a JSON document.
+        column: The column's header as written in the file, or for JSON the
+            path to the value (``$.opportunities[2].amount``); ``None`` when
+            the problem is not about one column.
+        value: The offending value as text, or ``None``.
+        why: What is wrong.
+        fix: What to do about it (may be empty).
+        opportunity_id: The id of the opportunity concerned, when known.
+    """
+
+    file: str
+    row: int | None = None
+    column: str | None = None
+    value: str | None = None
+    why: str = ""
+    fix: str = ""
+    opportunity_id: str | None = None
+
+    def where(self) -> str:
+        """Return the location part of the message (``deals.csv row 3, column amount``)."""
+        parts = [self.file]
+        if self.row is not None:
+            parts.append(f" row {self.row}")
+        if self.column is not None and self.column.startswith("$"):
+            parts.append(f" at {self.column}")
+        elif self.column is not None:
+            parts.append(("," if self.row is not None else "") + f" column {self.column}")
+        return "".join(parts)
+
+    def __str__(self) -> str:
+        """Describe the problem on one line: where, the value, why, and the fix."""
+        value = f" ({self.value!r})" if self.value is not None else ""
+        fix = f"; {self.fix}" if self.fix else ""
+        return f"{self.where()}{value}: {self.why}{fix}"
+
+    def as_dict(self) -> dict[str, str | int | None]:
+        """Return the problem as a JSON-ready dict (the ``validate --format json`` rows)."""
+        return {
+            "file": self.file,
+            "row": self.row,
+            "column": self.column,
+            "value": self.value,
+            "why": self.why,
+            "fix": self.fix,
+            "opportunity_id": self.opportunity_id,
+        }
+
+
+def _problem_tuple(value: Iterable[Problem]) -> tuple[Problem, ...]:
+    return tuple(value)
+
+
+@attrs.frozen
+class ReadResult(Generic[T]):
+    """The good records of a lenient read, and every problem found.
+
+    Iterating over a result iterates over the records; ``bool(result.problems)``
+    tells whether anything was wrong.
+
+    Attributes:
+        records: The records that had no problem, in file order.
+        problems: Every problem, in file order (empty when the file is clean).
+    """
+
+    records: tuple[T, ...] = attrs.field(converter=tuple)
+    problems: tuple[Problem, ...] = attrs.field(converter=_problem_tuple)
+
+    @property
+    def ok(self) -> bool:
+        """``True`` when no problem was found."""
+        return not self.problems
+
+    def __iter__(self) -> Iterator[T]:
+        """Iterate over the good records."""
+        return iter(self.records)
+
+    def __len__(self) -> int:
+        """Return the number of good records."""
+        return len(self.records)
+
+    def raise_for_problems(self, file: str) -> tuple[T, ...]:
+        """Return the records if there was no problem, else raise :class:`DataFileError`.
+
+        Args:
+            file: The file name to put in the error.
+
+        Returns:
+            The records.
+
+        Raises:
+            DataFileError: Listing every problem.
+        """
+        if self.problems:
+            raise DataFileError(file, self.problems)
+        return self.records
+
+
+class DataFileError(FunnelError, ValueError):
+    """A data file (CSV or JSON) with problems; nothing was imported from it.
+
+    Subclasses :class:`ValueError`: the file exists and was read, but its
+    *content* is wrong. The message lists every problem, one per line; the
+    same problems are in :attr:`problems` for programs.
+
+    Attributes:
+        file: The file's name.
+        problems: Every problem found, in file order.
+    """
+
+    def __init__(self, file: str, problems: Iterable[Problem]) -> None:
+        self.file = file
+        self.problems = tuple(problems)
+        n = len(self.problems)
+        lines = "\n".join(f"  {p}" for p in self.problems)
+        super().__init__(
+            f"{file}: {n} problem{'s' if n != 1 else ''}; nothing was imported:\n{lines}"
+        )
+
+
+class FileEncodingError(DataFileError):
+    """A file that is not UTF-8 text (for example GBK from a Chinese Excel, or UTF-16).
+
+    Its single problem names the encoding found and the fix: save the file as
+    UTF-8 ("CSV UTF-8" in Excel), or name its encoding explicitly
+    (``encoding="gb18030"``, ``--encoding gb18030``).
+
+    Attributes:
+        encoding: The encoding the file appears to be in, or ``None`` when it
+            does not look like text at all.
+    """
+
+    def __init__(self, file: str, problem: Problem, *, encoding: str | None) -> None:
+        super().__init__(file, [problem])
+        self.encoding = encoding
+
+
+class UnsupportedFileError(FunnelError, ValueError):
+    """A file the readers cannot dispatch on: neither ``.csv`` nor ``.json``.
+
+    Also raised for an events file given with a JSON document (which holds
+    its histories itself).
+
+    Subclasses :class:`ValueError`: the argument names a file the readers
+    cannot dispatch on.
+
+    Attributes:
+        file: The file's name.
+    """
+
+    def __init__(self, file: str, *, why: str = "") -> None:
+        super().__init__(
+            f"{file}: {why}"
+            if why
+            else f"{file}: cannot tell the format from the name; use a .csv or .json "
+            "file, or call read_csv / read_json directly"
+        )
+        self.file = file
