@@ -389,7 +389,7 @@ deal_pairs = st.lists(
 @st.composite
 def generated_pipelines(draw: st.DrawFn) -> tuple[Opportunity, ...]:
     """A small generated pipeline with realistic histories (skips, moves back, losses)."""
-    from salesfunnel.datasets import generate  # noqa: PLC0415 - only this strategy needs it
+    from salesfunnel.datasets import generate
 
     return generate(draw(st.integers(5, 30)), seed=draw(st.integers(0, 2**16)))
 

@@ -134,6 +134,15 @@ class TestReportCommand:
         assert main([*args, "--currency", "CNY"]) == 1
         assert "no rate" in capsys.readouterr().err
 
+    def test_target_needs_one_currency(self, files, capsys):
+        """A target on a mixed-currency file without conversion is a usage error."""
+        args = ["report", str(files / "deals.csv"), "--events", str(files / "events.csv")]
+        assert main([*args, "--target", "1000000"]) == 2
+        assert "several currencies" in capsys.readouterr().err
+        cny = ["report", str(files / "cny.csv"), "--events", str(files / "cny-ev.csv")]
+        assert main([*cny, "--target", "1000000", "--format", "csv"]) == 0
+        assert "P(≥ 1000000)" in capsys.readouterr().out
+
     def test_empty_file(self, files, capsys):
         """A file without opportunities is a data problem."""
         assert main(["report", str(files / "empty.csv")]) == 1

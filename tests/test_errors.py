@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+import importlib
 import inspect
+import pkgutil
 
 import pytest
 
@@ -8,12 +10,20 @@ import salesfunnel
 from salesfunnel import errors
 
 
+#: Subpackages that need optional extras; their errors are checked where they are tested.
+OPTIONAL = ("salesfunnel.frames", "salesfunnel.plot")
+
+
 def _concrete_errors():
-    return [
-        obj
-        for _, obj in inspect.getmembers(errors, inspect.isclass)
-        if issubclass(obj, errors.FunnelError) and obj is not errors.FunnelError
-    ]
+    found = {}
+    for info in pkgutil.walk_packages(salesfunnel.__path__, "salesfunnel."):
+        if info.name.startswith(OPTIONAL):
+            continue
+        module = importlib.import_module(info.name)
+        for _, obj in inspect.getmembers(module, inspect.isclass):
+            if issubclass(obj, errors.FunnelError) and obj is not errors.FunnelError:
+                found[obj] = None
+    return sorted(found, key=lambda c: c.__name__)
 
 
 class TestErrorTree:
@@ -27,6 +37,11 @@ class TestErrorTree:
     def test_every_error_is_drawn_in_the_module_docstring(self, cls):
         """The tree in the module docstring names every error class."""
         assert cls.__name__ in (errors.__doc__ or "")
+
+    @pytest.mark.parametrize("cls", _concrete_errors(), ids=lambda c: c.__name__)
+    def test_every_error_is_exported_from_the_package(self, cls):
+        """Every error can be caught as salesfunnel.<Name>."""
+        assert getattr(salesfunnel, cls.__name__) is cls
 
     def test_unknown_stage_error_message_lists_known_keys(self):
         """str() of an UnknownStageError names the key and the known ones."""

@@ -246,7 +246,7 @@ class CategoryPolicy:
     deals are not the policy's business: won by the cutoff is always booked,
     lost is always omitted.
 
-    Args:
+    Attributes:
         rules: The rules, in order.
         otherwise: The category of an open deal no rule matches.
 

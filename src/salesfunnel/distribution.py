@@ -19,7 +19,8 @@ Four methods, chosen automatically (the choice is :attr:`OutcomeDistribution.met
 :attr:`Method.GRID`
     The same programme on amounts rounded to a coarser ``resolution``, with
     the rounding's mean put back. Used when the exact lattice would take more
-    than ``budget`` cell updates.
+    than ``budget`` cell updates, or more than a few million while a coarser
+    grid keeps the guaranteed error within ``tolerance`` standard deviations.
 :attr:`Method.NORMAL`
     The Edgeworth expansion around the normal curve, from the exact first four
     cumulants, with the Berry–Esseen bound. Used for very many deals.
@@ -93,7 +94,7 @@ _FREE_CELLS = 2_000_000
 
 #: The normal expansion's table: points when no resolution is given, how many
 #: standard deviations it spans each way, and the most points it may have.
-_NORMAL_POINTS, _NORMAL_SPAN, _NORMAL_MAX_POINTS = 24_000, 12.0, 5_000_000
+_NORMAL_POINTS, _NORMAL_SPAN, _NORMAL_MAX_POINTS = 100_000, 12.0, 5_000_000
 
 
 class InvalidParameterError(FunnelError, ValueError):

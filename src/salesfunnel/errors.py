@@ -24,10 +24,48 @@ what to do instead.
         ├── GateNotPassedError                            the target stage's gate did not pass
         └── ChronologyError                               a move dated before the last one
 
+Errors that belong to one area are defined beside the code that raises them
+and exported from the package like the ones above:
+
+.. code-block:: text
+
+    FunnelError
+    ├── InvalidParameterError(ValueError)        distribution: trials, seed, resolution …
+    ├── InvalidCalendarError(ValueError)         periods: fiscal start month outside 1-12
+    ├── UnknownPeriodError(LookupError)          periods: a period the calendar does not have
+    ├── CreatedAfterCutoffError(ValueError)      periods: a deal created after the cutoff
+    ├── InvalidCategoryError(ValueError)         categories: an unknown or impossible category
+    ├── ForecastOptionError(ValueError)          forecast: an unknown grouping or view
+    ├── InvalidRateError(ValueError)             fx: a non-positive or malformed exchange rate
+    ├── MissingRateError(LookupError)            fx: no rate for a currency on a date
+    ├── InvalidDateRangeError(ValueError)        changes: an end date before the start
+    ├── InvalidCustomerValueError(ValueError)    abc: a negative, NaN or infinite figure
+    ├── CustomerValueTypeError(TypeError)        abc: a figure of the wrong type
+    ├── InvalidThresholdsError(ValueError)       abc: thresholds out of order or outside (0, 1)
+    ├── InvalidScaleError(ValueError)            customers: a worksheet scale that cannot work
+    ├── InvalidWeightsError(ValueError)          customers: weights that do not sum to 1
+    ├── MissingScoreValueError(LookupError)      customers: empty worksheet cells, all listed
+    ├── InvalidBuyingMapError(ValueError)        buying: a buying-step map that does not fit
+    ├── InvalidKeyAccountError(ValueError)       key_accounts: a key account that contradicts itself
+    ├── InvalidSignalError(ValueError)           kam_signals: a signal value of the wrong kind
+    ├── UnknownSignalError(KeyError)             kam_signals: a signal name nobody defined
+    ├── UnknownActivityError(KeyError)           kam_playbook: an activity not in the playbook
+    ├── RateOutOfRangeError(ValueError)          loyalty: retention or discount outside [0, 1)
+    ├── InvalidLoyaltyModelError(ValueError)     loyalty: a profit model that contradicts itself
+    ├── UnknownFormatError(ValueError)           render: an output format not offered
+    ├── UnsupportedFileError(ValueError)         io: a file that is neither .csv nor .json
+    ├── HistoryWouldBeLostError(ValueError)      io: writing histories without an events file
+    ├── UnknownRuleError(LookupError)            io: a rule reference nobody registered
+    └── DataFileError(ValueError)                io: a bad file; ``.problems`` lists every one
+        ├── FileEncodingError                    io: a file that is not UTF-8
+        └── SchemaVersionError                   io: a JSON document of a newer schema
+
 Why these builtins: a wrong *value* (an amount, a probability, a definition) is
 a :class:`ValueError`; a value of the wrong *type* (a float for money, a
 datetime for a date) is a :class:`TypeError`; a missing *key* in a mapping-like
-funnel is a :class:`KeyError`, exactly as ``dict[...]`` would raise.
+funnel is a :class:`KeyError`, exactly as ``dict[...]`` would raise; and
+something asked for that is not there (a rate, a period, a rule) is a
+:class:`LookupError`.
 """
 
 from __future__ import annotations

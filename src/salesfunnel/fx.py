@@ -190,7 +190,7 @@ def _index(rates: tuple[Rate, ...]) -> Mapping[tuple[str, str], tuple[list[date]
 class ExchangeRates:
     """A set of dated exchange rates.
 
-    Args:
+    Attributes:
         rates: The :class:`Rate` values, in any order.
         max_age_days: The oldest a rate may be on the day it is used (``0``:
             only a rate of that very day; ``None``: no limit).

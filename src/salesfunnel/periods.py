@@ -183,7 +183,7 @@ class FiscalCalendar:
     2025 is FY2026, as pandas ``Q-SEP`` periods and the US federal budget
     name it); ``named_by="start"`` names it after the year it starts in.
 
-    Args:
+    Attributes:
         start_month: The first month of the fiscal year, 1-12.
         named_by: ``"end"`` or ``"start"`` (see above).
 

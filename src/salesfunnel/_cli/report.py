@@ -228,6 +228,13 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_DATA
     cutoff = opts.cutoff or max(o.last_change for o in data)
     currency = None if args.currency is None else currency_code(args.currency)
+    if args.target is not None and currency is None and len({o.currency for o in data}) > 1:
+        print(
+            "salesfunnel report: --target is one amount, but the deals are in several "
+            "currencies; pass --currency and --rate to convert them",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
     rates = dict(args.rate) if args.rate else ({} if currency else None)
     tables = [
         pipeline_table(
@@ -285,6 +292,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         type=_amount,
         default=None,
         metavar="AMOUNT",
-        help="a target for the open pipeline: show the probability of reaching it",
+        help="a target for the open pipeline (in --currency, or the file's one currency): "
+        "show the probability of reaching it",
     )
     parser.set_defaults(command="report")
