@@ -167,19 +167,28 @@ def run_transitions(n: int) -> float:
     return elapsed
 
 
-def best(fn: object, n: int, repeats: int) -> float:
-    return min(fn(n) for _ in range(repeats))  # type: ignore[operator]
+def interleaved(runs: dict[str, object], n: int, repeats: int) -> dict[str, float]:
+    """Best time of each implementation, with the runs interleaved.
+
+    Running A, B, C, A, B, C… instead of A×k, B×k, C×k keeps a change in the
+    machine's load from favouring whichever implementation ran during the
+    quiet spell.
+    """
+    times: dict[str, list[float]] = {name: [] for name in runs}
+    for _ in range(repeats):
+        for name, fn in runs.items():
+            times[name].append(fn(n))  # type: ignore[operator]
+    return {name: min(ts) for name, ts in times.items()}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer deals and repeats")
     args = parser.parse_args()
-    n, repeats = (300, 3) if args.quick else (2000, 5)
+    n, repeats = (300, 5) if args.quick else (2000, 9)
     per = n * (len(KEYS) - 1)
-    ours = best(run_salesfunnel, n, repeats) / per
-    psm = best(run_psm, n, repeats) / per
-    tr = best(run_transitions, n, repeats) / per
+    best = interleaved({"ours": run_salesfunnel, "psm": run_psm, "tr": run_transitions}, n, repeats)
+    ours, psm, tr = (best[k] / per for k in ("ours", "psm", "tr"))
     print(f"{n} deals x {len(KEYS) - 1} gated transitions, best of {repeats}")
     print(f"  salesfunnel (full verdict + history): {ours * 1e6:8.2f} µs/transition")
     print(

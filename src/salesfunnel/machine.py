@@ -52,7 +52,7 @@ from salesfunnel.model import (
     StageChange,
     StageKind,
     check_date,
-    replace_checked,
+    with_stage_change,
 )
 from salesfunnel.qualification import AllOf, Facts, FactValue, evaluate
 
@@ -322,13 +322,12 @@ def _apply(
     lost_reason: str | None,
     facts: Facts | None = None,
 ) -> Opportunity:
-    return replace_checked(
+    return with_stage_change(
         opportunity,
-        stage=change.to_stage,
-        history=(*opportunity.history, change),
-        closed_on=closed_on,
-        lost_reason=lost_reason,
-        facts=opportunity.facts if facts is None else facts,
+        change,
+        opportunity.facts if facts is None else facts,
+        closed_on,
+        lost_reason,
     )
 
 

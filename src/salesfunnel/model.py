@@ -35,7 +35,6 @@ from __future__ import annotations
 
 import enum
 import itertools
-import operator
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from decimal import Decimal
@@ -479,24 +478,42 @@ class Opportunity:
         return Opportunity(**fields)
 
 
-_FIELDS: tuple[str, ...] = tuple(f.name for f in attrs.fields(Opportunity))
-_POSITION = {name: i for i, name in enumerate(_FIELDS)}
-_VALUES = operator.attrgetter(*_FIELDS)
-
-
-def replace_checked(opportunity: Opportunity, **changes: object) -> Opportunity:
-    """Return a copy of ``opportunity`` with ``changes``, *skipping* the checks.
+def with_stage_change(
+    opportunity: Opportunity,
+    change: StageChange,
+    facts: Facts,
+    closed_on: date | None,
+    lost_reason: str | None,
+) -> Opportunity:
+    """Return ``opportunity`` moved by ``change`` (checked by the machine), unchecked.
 
     For the stage machine only, which has already validated exactly what it
     changes (the new history entry chains and is dated in order); re-running
     every check of the constructor on each move would make a move cost as
     much as building the opportunity again.
     """
-    values = list(_VALUES(opportunity))
-    for name, value in changes.items():
-        values[_POSITION[name]] = value
+    o = opportunity
     new = object.__new__(Opportunity)
-    new.__attrs_init__(*values)
+    new.__attrs_init__(
+        o.id,
+        o.name,
+        o.account,
+        o.owner,
+        change.to_stage,
+        o.created,
+        o.expected_close,
+        o.amount,
+        o.currency,
+        o.line_items,
+        o.probability,
+        facts,
+        (*o.history, change),
+        o.revisions,
+        closed_on,
+        lost_reason,
+        o.notes,
+        o.category_override,
+    )
     return new
 
 

@@ -363,6 +363,16 @@ def _rules(value: Iterable[Rule]) -> tuple[Rule, ...]:
     return tuple(value)
 
 
+def _plain_leaves(rules: tuple[Rule, ...]) -> tuple[tuple[str, int, Criterion], ...] | None:
+    """(fact key, identity, criterion) for each rule, when all are plain yes/no criteria."""
+    triples = []
+    for rule in rules:
+        if not isinstance(rule, Criterion) or rule._plain is None:  # noqa: SLF001
+            return None
+        triples.append((rule._plain, id(rule), rule))  # noqa: SLF001
+    return tuple(triples)
+
+
 def _check_rules(_self: object, _attr: object, value: tuple[Rule, ...]) -> None:
     for rule in value:
         if not isinstance(rule, (Criterion, AllOf, AnyOf, AtLeast, Not)):
@@ -379,6 +389,13 @@ class AllOf(_Combine):
 
     rules: tuple[Rule, ...] = attrs.field(converter=_rules, validator=_check_rules)
     text: Text | None = None
+    _plain: tuple[tuple[str, int, Criterion], ...] | None = attrs.field(
+        init=False, eq=False, repr=False, hash=False
+    )
+
+    def __attrs_post_init__(self) -> None:
+        """Note whether every part is a plain yes/no fact, for fast evaluation."""
+        object.__setattr__(self, "_plain", _plain_leaves(self.rules))
 
     def criteria(self) -> Iterator[Criterion]:
         """Yield every criterion under this rule, depth first."""
@@ -396,6 +413,13 @@ class AnyOf(_Combine):
 
     rules: tuple[Rule, ...] = attrs.field(converter=_rules, validator=_check_rules)
     text: Text | None = None
+    _plain: tuple[tuple[str, int, Criterion], ...] | None = attrs.field(
+        init=False, eq=False, repr=False, hash=False
+    )
+
+    def __attrs_post_init__(self) -> None:
+        """Note whether every part is a plain yes/no fact, for fast evaluation."""
+        object.__setattr__(self, "_plain", _plain_leaves(self.rules))
 
     @rules.validator
     def _non_empty(self, _attr: object, value: tuple[Rule, ...]) -> None:
@@ -422,9 +446,13 @@ class AtLeast(_Combine):
     n: int
     rules: tuple[Rule, ...] = attrs.field(converter=_rules, validator=_check_rules)
     text: Text | None = None
+    _plain: tuple[tuple[str, int, Criterion], ...] | None = attrs.field(
+        init=False, eq=False, repr=False, hash=False
+    )
 
     def __attrs_post_init__(self) -> None:
-        """Check that ``1 <= n <= len(rules)``."""
+        """Check that ``1 <= n <= len(rules)``; note plain parts for fast evaluation."""
+        object.__setattr__(self, "_plain", _plain_leaves(self.rules))
         if isinstance(self.n, bool) or not isinstance(self.n, int):
             raise InvalidRuleError(
                 f"AtLeast needs a whole number n, got {self.n!r}", rule="AtLeast"
@@ -488,6 +516,9 @@ class Finding:
     result: bool | None
     parts: tuple[Finding, ...] = ()
     missing_facts: tuple[str, ...] = ()
+
+
+_OUTCOME = {True: Outcome.PASSED, False: Outcome.FAILED, None: Outcome.UNDECIDED}
 
 
 def _outcome(result: bool | None) -> Outcome:  # noqa: FBT001  (private; a tri-state value)
@@ -649,7 +680,34 @@ def _eval_group(
     positive: bool,  # noqa: FBT001
     sink: _Sink,
 ) -> bool | None:
-    return _combine(rule, [_EVAL[type(r)](r, facts, positive, sink) for r in rule.rules])
+    plain = rule._plain  # noqa: SLF001  (same module)
+    if plain is None:
+        return _combine(rule, [_EVAL[type(r)](r, facts, positive, sink) for r in rule.rules])
+    # Every part is a plain yes/no fact: classify them in one loop, with no
+    # calls per part, and count instead of building a list of results.
+    get = facts._map.get  # noqa: SLF001
+    met, failed, missing = sink
+    yes, no = (met, failed) if positive else (failed, met)
+    trues = falses = unknown = 0
+    for key, cid, criterion in plain:
+        value = get(key)
+        if value is True:
+            trues += 1
+            yes[cid] = criterion
+        elif value is False:
+            falses += 1
+            no[cid] = criterion
+        elif value is None:
+            unknown += 1
+            missing[cid] = criterion
+        else:
+            criterion.test(facts)  # raises InvalidFactError with the message
+    if type(rule) is AllOf:
+        return False if falses else (None if unknown else True)
+    if type(rule) is AnyOf:
+        return True if trues else (None if unknown else False)
+    need = rule.n  # type: ignore[union-attr]
+    return True if trues >= need else (False if trues + unknown < need else None)
 
 
 _EVAL: dict[type, Callable[..., bool | None]] = {
@@ -682,14 +740,17 @@ def evaluate(rule: Rule, facts: Mapping[str, FactValue] | None) -> Verdict:
     >>> v.passed, [c.key for c in v.failed]
     (True, ['need'])
     """
-    if type(rule) not in _EVAL:
+    run = _EVAL.get(type(rule))
+    if run is None:
         _check_rules(None, None, (rule,))
-    known = _coerce_facts(facts)
-    sink: _Sink = ({}, {}, {})
-    result = _EVAL[type(rule)](rule, known, True, sink)  # noqa: FBT003
-    met, failed, missing = sink
+        run = _EVAL[type(rule)]  # a subclass of a rule type
+    known = facts if type(facts) is Facts else _coerce_facts(facts)
+    met: dict[int, Criterion] = {}
+    failed: dict[int, Criterion] = {}
+    missing: dict[int, Criterion] = {}
+    result = run(rule, known, True, (met, failed, missing))  # noqa: FBT003
     return Verdict(
-        _outcome(result),
+        _OUTCOME[result],
         tuple(met.values()),
         tuple(failed.values()),
         tuple(missing.values()),
