@@ -458,3 +458,31 @@ def worksheet_rows(
         }
         for name in names
     }
+
+
+# --- frames: pipelines as a frame holds them (current state only), exchange rates ---
+
+from salesfunnel.fx import ExchangeRates  # noqa: E402
+
+
+def plain(deals: tuple[Opportunity, ...]) -> tuple[Opportunity, ...]:
+    """The deals as a frame holds them: current state, history reduced to the creation."""
+    return tuple(d.evolve(history=None, revisions=()) for d in deals)
+
+
+#: Generated pipelines (CNY, USD, EUR; some overrides) in their current state.
+frame_pipelines = pipelines().map(plain)
+
+#: Dated rates into CNY, and between USD and EUR, so that every currency of
+#: the generated pipelines converts into CNY, USD or EUR on any date from 2020.
+frame_rates = ExchangeRates.to(
+    "CNY",
+    {
+        date(2020, 1, 1): {"USD": "7.1", "EUR": "7.7"},
+        date(2025, 6, 1): {"USD": "7.23", "EUR": "7.85"},
+        date(2026, 3, 15): {"USD": "7.0113", "EUR": "8.0417"},
+    },
+)
+frame_rates = ExchangeRates(
+    (*frame_rates.rates, *ExchangeRates.to("USD", {date(2020, 1, 1): {"EUR": "1.08"}}).rates)
+)

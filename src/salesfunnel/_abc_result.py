@@ -24,7 +24,7 @@ from salesfunnel._abc_rank import (
     to_decimal_units,
 )
 from salesfunnel.i18n import Lang, Text, check_lang
-from salesfunnel.render import Cell, Table, render
+from salesfunnel.render import Cell, Table
 
 __all__ = [
     "LETTERS",
@@ -454,8 +454,10 @@ class AbcResult(Generic[K]):
         )
 
     def _repr_html_(self) -> str:
-        """Show the class table in a notebook."""
-        return render(self.class_table(), "html")
+        """Show the ABC result in a notebook."""
+        from salesfunnel import html  # noqa: PLC0415
+
+        return html.abc(self)
 
 
 def _percent_cell(share: Decimal | float) -> Cell:
@@ -543,3 +545,9 @@ class CombinedAbc(Generic[K]):
         title = "多指标 ABC 分类" if zh else "ABC classes by several criteria"
         counts = ", ".join(f"{c}: {k}" for c, k in self.count_by_code())
         return Table(title, headers, rows, counts)
+
+    def _repr_html_(self) -> str:
+        """Show the combined ABC classes in a notebook."""
+        from salesfunnel import html  # noqa: PLC0415
+
+        return html.combined_abc(self)

@@ -242,6 +242,12 @@ class ConversionTable:
         )
         return Table(title, headers, rows, note)
 
+    def _repr_html_(self) -> str:
+        """Show the conversion table in a notebook."""
+        from salesfunnel import html  # noqa: PLC0415
+
+        return html.conversion(self)
+
 
 def conversion(
     opportunities: Iterable[Opportunity], funnel: Funnel = DEFAULT_FUNNEL, *, as_of: date

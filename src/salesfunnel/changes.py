@@ -188,10 +188,10 @@ class Waterfall:
         return waterfall_sheet(self, lang=lang)
 
     def _repr_html_(self) -> str:
-        """Show the waterfall as a table in a notebook."""
-        from salesfunnel.render import render  # noqa: PLC0415
+        """Show the waterfall in a notebook."""
+        from salesfunnel import html  # noqa: PLC0415
 
-        return render(self.table(), "html")
+        return html.waterfall(self)
 
 
 def _window(

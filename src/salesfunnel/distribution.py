@@ -335,6 +335,12 @@ class OutcomeDistribution:
         hi = self.maximum if hi_level > 1 else self.quantile(hi_level) + self.error.amount
         return max(lo, self.minimum), min(hi, self.maximum)
 
+    def _repr_html_(self) -> str:
+        """Show the distribution in a notebook."""
+        from salesfunnel import html  # noqa: PLC0415
+
+        return html.distribution(self)
+
 
 def _check_options(method: object, resolution: object, budget: object) -> Decimal | None:
     if method is not None and not isinstance(method, Method):

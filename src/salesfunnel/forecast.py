@@ -235,10 +235,10 @@ class Forecast:
         return forecast_sheet(self, view=view, measure=measure, lang=lang)
 
     def _repr_html_(self) -> str:
-        """Show both sheets (by time and by category) in a notebook."""
-        from salesfunnel.render import render  # noqa: PLC0415
+        """Show the forecast in a notebook."""
+        from salesfunnel import html  # noqa: PLC0415
 
-        return render(self.table("time"), "html") + render(self.table("category"), "html")
+        return html.forecast(self)
 
 
 def _check_by(by: str | Iterable[str]) -> tuple[GroupKey, ...]:

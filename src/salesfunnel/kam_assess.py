@@ -157,6 +157,12 @@ class Assessment:
             )
         return "\n".join(lines)
 
+    def _repr_html_(self) -> str:
+        """Show the assessment in a notebook."""
+        from salesfunnel import html  # noqa: PLC0415
+
+        return html.assessment(self)
+
 
 def _merge(target: dict[Criterion, None], crits: Iterable[Criterion]) -> None:
     for c in crits:
@@ -332,6 +338,12 @@ class NextStep:
             lines.append("playbook gaps:" if en else "工作重点中尚无记录的：")
             lines += [f"  - {g.label(lang)}" for g in self.gaps]
         return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        """Show the next step in a notebook."""
+        from salesfunnel import html  # noqa: PLC0415
+
+        return html.next_step(self)
 
 
 def next_step(

@@ -145,6 +145,12 @@ class Playbook:
         head = f"{self.stage.label(lang)}{sep}{self.focus(lang)}"
         return "\n".join([head, *(f"- {a.label(lang)}" for a in self.activities)])
 
+    def _repr_html_(self) -> str:
+        """Show the playbook in a notebook."""
+        from salesfunnel import html  # noqa: PLC0415
+
+        return html.playbook(self)
+
 
 def _book(
     stage: KamStage,

@@ -328,6 +328,12 @@ class Simulation:
         hi = min(max(math.ceil(n * level + spread) + 1, 1), n)
         return self._ordered[lo - 1], self._ordered[hi - 1]
 
+    def _repr_html_(self) -> str:
+        """Show the simulation in a notebook."""
+        from salesfunnel import html  # noqa: PLC0415
+
+        return html.simulation(self)
+
 
 def simulate(
     opportunities: Iterable[Opportunity],

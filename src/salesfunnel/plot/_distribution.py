@@ -1,0 +1,252 @@
+"""The outcome-distribution chart: a histogram of the total won with P10, P50 and P90.
+
+Private module: the public names are re-exported by :mod:`salesfunnel.plot`.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections import Counter
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+import attrs
+
+from salesfunnel.distribution import OutcomeDistribution
+from salesfunnel.i18n import Lang, Text
+from salesfunnel.money import to_amount
+from salesfunnel.pipeline import Simulation
+from salesfunnel.plot._base import (
+    GREEN,
+    ORANGE,
+    PAREN,
+    ChartOptionError,
+    apply_fonts,
+    chart_lang,
+    figure_of,
+    money,
+    percent,
+    thousands,
+    tidy,
+)
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+__all__ = ["HistogramBin", "distribution_chart", "histogram"]
+
+
+@attrs.frozen
+class HistogramBin:
+    """A bar of an outcome histogram.
+
+    Attributes:
+        start: Its left edge (an amount).
+        width: Its width (an amount).
+        mass: The probability that the total falls in it (for a simulation:
+            the share of trials).
+    """
+
+    start: float
+    width: float
+    mass: float
+
+
+def _nice(x: float, *, quarter: bool) -> float:
+    """The smallest of 1, 2, 2.5 (if ``quarter``), 5 × 10^k that is at least ``x`` > 0."""
+    power = 10.0 ** math.floor(math.log10(x))
+    steps = (1.0, 2.0, 2.5, 5.0, 10.0) if quarter and power >= 10 else (1.0, 2.0, 5.0, 10.0)  # noqa: PLR2004
+    return next(m * power for m in steps if m * power >= x * (1 - 1e-12))
+
+
+def _spacing(values: Sequence[Decimal]) -> Decimal:
+    """The largest amount that every difference from the smallest value is a multiple of."""
+    low = min(values)
+    exponent = min(int(v.as_tuple().exponent) for v in values)
+    step = 0
+    for v in values:
+        step = math.gcd(step, int((v - low).scaleb(-exponent)))
+    return Decimal(step).scaleb(exponent)
+
+
+def histogram(
+    dist: OutcomeDistribution | Simulation, *, bins: int = 60
+) -> tuple[HistogramBin, ...]:
+    """Return an outcome distribution (or simulated totals) as about ``bins`` bars.
+
+    With no more than ``bins`` possible totals, each gets its own bar,
+    centred on it, and the masses add up to 1. Otherwise the bars span the
+    0.1th to the 99.9th percentile at a round width (1, 2, 2.5 or 5 times a
+    power of ten) that is a whole multiple of the spacing of the possible
+    totals, so bars never alternate between holding more and fewer of them;
+    the thin tails beyond (at most 0.2 % of the mass, too little to see) are
+    not drawn.
+
+    Args:
+        dist: An :class:`~salesfunnel.distribution.OutcomeDistribution` or
+            a :class:`~salesfunnel.pipeline.Simulation`.
+        bins: About how many bars (at least 1).
+
+    Raises:
+        ChartOptionError: For ``bins`` that is not a whole number of at least 1.
+
+    >>> from decimal import Decimal as D
+    >>> from salesfunnel.distribution import distribution_of
+    >>> two = distribution_of([(D(100), D("0.5")), (D(200), D("0.5"))])
+    >>> [(b.start, b.width, b.mass) for b in histogram(two)]
+    [(-40.0, 80.0, 0.25), (60.0, 80.0, 0.25), (160.0, 80.0, 0.25), (260.0, 80.0, 0.25)]
+    """
+    if isinstance(bins, bool) or not isinstance(bins, int) or bins < 1:
+        raise ChartOptionError(
+            f"bins: expected a whole number of bars such as 60, got {bins!r}",
+            option="bins",
+            value=bins,
+        )
+    points: list[tuple[Decimal, float]]
+    spacing = Decimal(0)
+    if isinstance(dist, OutcomeDistribution):
+        points = list(dist.items())
+        spacing = dist.resolution
+    else:
+        counts = Counter(dist.totals)
+        points = [(x, counts[x] / dist.trials) for x in sorted(counts)]
+    if len(points) <= bins:
+        xs = [float(x) for x, _ in points]
+        gaps = [b - a for a, b in itertools.pairwise(xs)]
+        width = 0.8 * min(gaps) if gaps else max(abs(xs[0]) * 0.02, 1.0)
+        return tuple(
+            HistogramBin(x - width / 2, width, m) for x, (_, m) in zip(xs, points, strict=True)
+        )
+    step = float(spacing or _spacing([x for x, _ in points]))
+    low, high = float(dist.quantile("0.001")), float(dist.quantile("0.999"))
+    raw = max((high - low) / bins, step)
+    width = step * _nice(raw / step, quarter=True)
+    start = math.floor(low / width) * width
+    count = math.floor((high - start) / width) + 1
+    masses = [0.0] * count
+    for x, mass in points:
+        i = math.floor((float(x) - start) / width)
+        if 0 <= i < count:
+            masses[i] += mass
+    return tuple(HistogramBin(start + i * width, width, m) for i, m in enumerate(masses))
+
+
+_TITLE = Text("Outcome distribution: {what}", "成交结果分布：{what}")
+_OPEN = Text("{n} open deals", "{n} 个未决商机")
+_WON = Text("{n} open deals, {won} already won", "{n} 个未决商机，已成交 {won}")
+_TRIALS = Text("{n} simulated trials", "{n} 次模拟")
+_X = Text("Total won", "成交总额")
+_Y = Text("Probability", "概率")
+_MARKS = (
+    (10, Text("P10 (10th percentile)", "P10（第10百分位）"), ORANGE, "--"),
+    (50, Text("P50 (median)", "P50（中位数）"), "#08519c", "-"),
+    (90, Text("P90 (90th percentile)", "P90（第90百分位）"), ORANGE, "--"),
+)
+_MEAN = Text("Expected (weighted pipeline)", "期望值（加权管道）")
+_TARGET = Text("Target {x}: {p:.0%} chance to reach", "目标 {x}：达成概率 {p:.0%}")
+
+
+def distribution_chart(
+    dist: OutcomeDistribution | Simulation,
+    *,
+    target: Decimal | int | str | None = None,
+    bins: int = 60,
+    lang: Lang = "en",
+    ax: Axes | None = None,
+) -> Figure:
+    """Draw the distribution of the total won, with P10, P50 and P90 marked.
+
+    Bars are the probability of each range of totals (:func:`histogram`);
+    vertical lines mark the 10th, 50th and 90th percentiles and the expected
+    total (the weighted pipeline), with their values in the legend. With a
+    ``target`` (a quota), a line marks it and the legend gives the chance of
+    reaching it (``prob_at_least``).
+
+    "P90" here is the 90th percentile, an optimistic figure; the total
+    reached with 90 % probability is P10, the 10th percentile.
+
+    Args:
+        dist: An :class:`~salesfunnel.distribution.OutcomeDistribution`
+            (:func:`salesfunnel.pipeline.outcome_distribution`) or a
+            :class:`~salesfunnel.pipeline.Simulation`.
+        target: An amount to mark, with its chance of being reached.
+        bins: About how many bars.
+        lang: ``"en"`` or ``"zh"``.
+        ax: Draw into this axes instead of a new figure.
+
+    Returns:
+        The figure (10 × 5.5 inches when new).
+
+    Raises:
+        ChartOptionError: For ``bins`` below 1.
+        InvalidAmountError: For a negative ``target``.
+        PlotDependencyError: If matplotlib is not installed.
+
+    >>> from decimal import Decimal as D
+    >>> from salesfunnel.distribution import distribution_of
+    >>> dist = distribution_of([(D(1000 + 10 * i), D("0.4")) for i in range(40)])
+    >>> fig = distribution_chart(dist, target=20000)
+    >>> len(fig.axes[0].lines)  # P10, P50, P90, the expected total, the target
+    5
+    """
+    lang = chart_lang(lang)
+    bars = histogram(dist, bins=bins)
+    goal = None if target is None else to_amount(target, field="target")
+    fig, axes = figure_of(ax, (10, 5.5))
+    if isinstance(dist, Simulation):
+        what = _TRIALS(lang).format(n=f"{dist.trials:,}")
+    elif dist.certain:
+        what = _WON(lang).format(n=f"{dist.count:,}", won=money(dist.certain))
+    else:
+        what = _OPEN(lang).format(n=f"{dist.count:,}")
+
+    def unit(text: str) -> str:
+        return PAREN(lang).format(text, dist.currency) if dist.currency else text
+
+    axes.set_title(unit(_TITLE(lang).format(what=what)), loc="left", fontweight="bold")
+    axes.bar(
+        [b.start for b in bars],
+        [b.mass for b in bars],
+        width=[b.width for b in bars],
+        align="edge",
+        color="#9ecae1",
+        edgecolor="#6baed6",
+        linewidth=0.4,
+    )
+    colon = ": " if lang == "en" else "："
+    for k, text, color, style in _MARKS:
+        value = dist.percentile(k)
+        axes.axvline(
+            float(value),
+            color=color,
+            linestyle=style,
+            linewidth=1.6,
+            label=f"{text(lang)}{colon}{money(value)}",
+        )
+    axes.axvline(
+        float(dist.mean),
+        color=GREEN,
+        linestyle=":",
+        linewidth=1.8,
+        label=f"{_MEAN(lang)}{colon}{money(dist.mean)}",
+    )
+    if goal is not None:
+        axes.axvline(
+            float(goal),
+            color="#7b3294",
+            linestyle="-.",
+            linewidth=1.6,
+            label=_TARGET(lang).format(x=money(goal), p=dist.prob_at_least(goal)),
+        )
+    axes.set_xlabel(unit(_X(lang)))
+    axes.set_ylabel(_Y(lang))
+    thousands(axes, "x")
+    percent(axes, "y", decimals=1)
+    axes.set_ylim(0, max(b.mass for b in bars) * 1.12)
+    axes.legend(loc="upper right", fontsize=8.5, framealpha=0.9)
+    tidy(axes)
+    apply_fonts(fig, [axes], whole=ax is None)
+    return fig
