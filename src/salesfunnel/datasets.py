@@ -27,6 +27,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from salesfunnel.fx import ExchangeRates
 from salesfunnel.model import (
     ChangeKind,
     LineItem,
@@ -47,12 +48,25 @@ __all__ = [
     "OWNERS",
     "PRODUCTS",
     "SAMPLE_AS_OF",
+    "SAMPLE_RATES",
     "generate",
     "sample_pipeline",
 ]
 
 #: The date the sample pipeline is "as of": no change in it is later.
 SAMPLE_AS_OF = date(2026, 9, 30)
+
+#: Dated exchange rates into CNY for the sample's currencies (fictional but
+#: plausible), from before its first deal to after its as-of date.
+SAMPLE_RATES = ExchangeRates.to(
+    "CNY",
+    {
+        date(2024, 12, 31): {"USD": "7.30", "EUR": "7.60"},
+        date(2025, 6, 30): {"USD": "7.17", "EUR": "8.40"},
+        date(2025, 12, 31): {"USD": "7.05", "EUR": "8.25"},
+        date(2026, 6, 30): {"USD": "7.15", "EUR": "7.95"},
+    },
+)
 
 #: The salespeople of the sample.
 OWNERS: tuple[str, ...] = (

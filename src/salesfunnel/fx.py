@@ -29,7 +29,7 @@ salesfunnel.fx.MissingRateError: no EUR->CNY exchange rate on or before 2026-06-
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from decimal import ROUND_HALF_EVEN, Decimal
 from types import MappingProxyType
@@ -37,7 +37,7 @@ from types import MappingProxyType
 import attrs
 
 from salesfunnel.errors import FunnelError
-from salesfunnel.model import check_date
+from salesfunnel.model import Opportunity, check_date
 from salesfunnel.money import Currency, currency_code, to_amount
 
 __all__ = [
@@ -296,3 +296,28 @@ class ExchangeRates:
         if currency_code(currency) == currency_code(to, field="to"):
             return amount
         return (amount * factor).quantize(places, rounding=ROUND_HALF_EVEN)
+
+    def converter(self, to: str, *, on: date) -> Callable[[Opportunity], Decimal]:
+        """Return a function giving an opportunity's amount in ``to``, dated as forecasts are.
+
+        An open deal converts at the rate in force on ``on`` (the reporting
+        cutoff); a won or lost deal (one with ``closed_on``) at the rate of the
+        day it closed. This is the convention of
+        :func:`~salesfunnel.forecast.forecast`, offered for the pipeline maths
+        (``weighted_value(..., convert=rates.converter("CNY", on=cutoff))``).
+
+        >>> from salesfunnel.datasets import SAMPLE_AS_OF, SAMPLE_RATES, sample_pipeline
+        >>> to_cny = SAMPLE_RATES.converter("CNY", on=SAMPLE_AS_OF)
+        >>> deal = next(o for o in sample_pipeline() if o.currency == "USD")
+        >>> to_cny(deal) == SAMPLE_RATES.convert(deal.amount, "USD", "CNY",
+        ...                                       on=deal.closed_on or SAMPLE_AS_OF)
+        True
+        """
+        target = currency_code(to, field="to")
+        cutoff = check_date(on, field="on")
+
+        def convert(opportunity: Opportunity) -> Decimal:
+            when = opportunity.closed_on if opportunity.closed_on is not None else cutoff
+            return self.convert(opportunity.amount, opportunity.currency, target, on=when)
+
+        return convert
