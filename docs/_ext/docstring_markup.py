@@ -7,6 +7,8 @@ parses a docstring as Google-style Markdown this extension
 
 * wraps each run of ``>>>`` example lines and their expected output in a fenced
   ``pycon`` code block, so examples render as code, not as prose; and
+* turns simple reStructuredText tables (``====  ====`` borders) into
+  Markdown tables; and
 * turns ``:role:`target``` into a code span (``~`` prefixes dropped) and
   ````text```` into ```text```.
 
@@ -44,8 +46,46 @@ def _fence(text: str) -> str:
     return "\n".join(out)
 
 
+_BORDER = re.compile(r"^(\s*)(=+)(\s+=+)+\s*$")
+
+
+def _columns(border: str) -> list[tuple[int, int]]:
+    return [(m.start(), m.end()) for m in re.finditer(r"=+", border)]
+
+
+def _cells(line: str, spans: list[tuple[int, int]]) -> list[str]:
+    cells = []
+    for i, (start, _end) in enumerate(spans):
+        stop = spans[i + 1][0] if i + 1 < len(spans) else len(line)
+        cells.append(line[start:stop].strip().replace("|", "\\|"))
+    return cells
+
+
+def _tables(text: str) -> str:
+    """Rewrite simple RST tables (border, header, border, rows, border) as Markdown."""
+    lines = text.splitlines()
+    out: list[str] = []
+    i = 0
+    while i < len(lines):
+        m = _BORDER.match(lines[i])
+        ends = [j for j in range(i + 1, len(lines)) if _BORDER.match(lines[j])][:2]
+        if m and len(ends) == 2 and ends[0] == i + 2:
+            indent, spans = m.group(1), _columns(lines[i])
+            header = _cells(lines[i + 1], spans)
+            out.append(indent + "| " + " | ".join(header) + " |")
+            out.append(indent + "|" + "---|" * len(spans))
+            for row in lines[ends[0] + 1 : ends[1]]:
+                if row.strip():
+                    out.append(indent + "| " + " | ".join(_cells(row, spans)) + " |")
+            i = ends[1] + 1
+            continue
+        out.append(lines[i])
+        i += 1
+    return "\n".join(out)
+
+
 def _markup(text: str) -> str:
-    parts = re.split(r"(```pycon\n.*?```)", _fence(text), flags=re.DOTALL)
+    parts = re.split(r"(```pycon\n.*?```)", _fence(_tables(text)), flags=re.DOTALL)
     return "".join(
         p if p.startswith("```pycon") else _LITERAL.sub(r"`\1`", _ROLE.sub(r"`\1`", p))
         for p in parts

@@ -1,27 +1,24 @@
-r"""Stages and funnels: the ladder an opportunity climbs, checked when it is built.
+"""Stages and funnels: the ladder an opportunity climbs, checked when it is built.
 
-A :class:`Funnel` is an ordered ladder of :class:`Stage`\\ s ending in a won
-stage, plus a lost outcome beside the ladder. Building one checks its graph
-(:class:`~salesfunnel.errors.FunnelDefinitionError` names the rule broken):
+A :class:`Funnel` is an ordered ladder of :class:`Stage` values ending in a
+won stage, plus a lost outcome beside the ladder. Building one checks its
+graph (:class:`~salesfunnel.errors.FunnelDefinitionError` names the rule
+broken):
 
-``unique-keys``
-    Every stage key, the lost outcome's included, appears once.
-``one-entry``
-    Exactly one entry stage, an open stage, where new opportunities start.
-``won-stage``
-    At most one won stage, last on the ladder; the lost outcome is of kind lost.
-``edges``
-    Forward moves (edges) join known open stages to later stages on the ladder.
-``terminal``
-    No edge leaves the won stage or the lost outcome.
-``reachable``
-    Every stage can be reached from the entry stage.
-``no-dead-end``
-    Every open stage can reach the won stage (or, in a funnel without one, the
-    top of the ladder).
-``probability-range`` / ``probability-order``
-    Probabilities are in [0, 1], the won stage's is 1 and the lost outcome's
-    0, and they never decrease along the ladder.
+* ``unique-keys``: every stage key, the lost outcome's included, appears once.
+* ``one-entry``: exactly one entry stage, an open stage, where new
+  opportunities start.
+* ``won-stage``: at most one won stage, last on the ladder; the lost outcome
+  is of kind lost.
+* ``edges``: forward moves (edges) join known open stages to later stages on
+  the ladder.
+* ``terminal``: no edge leaves the won stage or the lost outcome.
+* ``reachable``: every stage can be reached from the entry stage.
+* ``no-dead-end``: every open stage can reach the won stage (or, in a funnel
+  without one, the top of the ladder).
+* ``probability-range`` and ``probability-order``: probabilities are in
+  [0, 1], the won stage's is 1 and the lost outcome's 0, and they never
+  decrease along the ladder.
 
 By default the edges join each stage to the next; pass ``edges=`` for a ladder
 with branches. A funnel is iterable over its ladder stages in order, and
