@@ -486,3 +486,308 @@ frame_rates = ExchangeRates.to(
 frame_rates = ExchangeRates(
     (*frame_rates.rates, *ExchangeRates.to("USD", {date(2020, 1, 1): {"EUR": "1.08"}}).rates)
 )
+
+
+# --- io results: every result document, computed from generated inputs ---
+
+import contextlib  # noqa: E402
+
+from salesfunnel import (  # noqa: E402
+    FunnelError,
+    KeyAccount,
+    Quota,
+    abc_classify,
+    abc_combined,
+    assess,
+    computed_abc,
+    forecast,
+    learn_probabilities,
+    next_step,
+    quota_attainment,
+    simulate,
+    slippage,
+    waterfall,
+)
+from salesfunnel.analytics import conversion, funnel_summary  # noqa: E402
+from salesfunnel.calibration import backtest, calibration  # noqa: E402
+from salesfunnel.distribution import Method, distribution_of  # noqa: E402
+from salesfunnel.fx import Rate  # noqa: E402
+from salesfunnel.kam_playbook import PLAYBOOKS  # noqa: E402
+from salesfunnel.key_accounts import ActivityRecord  # noqa: E402
+from salesfunnel.loyalty import retention_effect  # noqa: E402
+
+#: The currencies the generated pipelines can be reported in with :data:`frame_rates`.
+reporting_currencies = st.sampled_from(["CNY", "USD", "EUR"])
+
+#: Every grouping of a forecast.
+groupings = st.sampled_from(
+    [(), ("owner",), ("product",), ("owner", "product"), ("product", "owner")]
+)
+
+
+def _in_one_currency(deal: Opportunity) -> Decimal:
+    """A converter that takes every amount as it is (the tests only need one currency)."""
+    return deal.amount
+
+
+@st.composite
+def forecasts(draw: st.DrawFn) -> object:
+    """Forecasts of generated pipelines at any cutoff, calendar and grouping, converted."""
+    return forecast(
+        draw(pipelines()),
+        cutoff=draw(cutoffs),
+        calendar=draw(calendars),
+        by=draw(groupings),
+        currency=draw(reporting_currencies),
+        rates=frame_rates,
+    )
+
+
+@st.composite
+def waterfalls(draw: st.DrawFn) -> object:
+    """Waterfalls of generated pipelines between two dates, with and without a window."""
+    first, last = sorted(draw(st.lists(cutoffs, min_size=2, max_size=2)))
+    calendar = draw(calendars)
+    window = draw(
+        st.one_of(
+            st.none(),
+            st.just((first, last + timedelta(days=90))),
+            st.just(calendar.quarter_of(last)),
+        )
+    )
+    return waterfall(
+        draw(pipelines()),
+        start=first,
+        end=last,
+        window=window,
+        currency=draw(reporting_currencies),
+        rates=frame_rates,
+    )
+
+
+@st.composite
+def slippages(draw: st.DrawFn) -> object:
+    """The slippage of a generated deal over all or part of its life."""
+    deal = draw(st.sampled_from(draw(pipelines())))
+    until = draw(st.one_of(st.none(), cutoffs))
+    return slippage(deal, until=until, calendar=draw(calendars))
+
+
+@st.composite
+def quota_results(draw: st.DrawFn) -> tuple[object, ...]:
+    """Quota attainment of a generated pipeline's owners for quarters and years."""
+    deals = draw(pipelines())
+    cutoff = draw(cutoffs)
+    calendar = draw(calendars)
+    owners = sorted({d.owner for d in deals})
+    quotas = [
+        Quota(
+            owner,
+            draw(st.sampled_from([calendar.quarter_of(cutoff), calendar.year_of(cutoff)])),
+            draw(amounts),
+        )
+        for owner in owners
+    ]
+    return quota_attainment(
+        deals, quotas, cutoff=cutoff, calendar=calendar, currency="CNY", rates=frame_rates
+    )
+
+
+@st.composite
+def distributions(draw: st.DrawFn) -> object:
+    """Outcome distributions of small pipelines by every method."""
+    pairs = draw(deal_pairs)
+    method = draw(st.sampled_from([None, Method.LATTICE, Method.GRID, Method.NORMAL]))
+    resolution = draw(st.sampled_from([None, Decimal(200)])) if method else None
+    if method is Method.GRID and resolution is None:
+        resolution = Decimal(500)
+    return distribution_of(
+        pairs,
+        method=method,
+        resolution=resolution,
+        currency=draw(st.one_of(st.none(), currencies)),
+    )
+
+
+@st.composite
+def simulations(draw: st.DrawFn) -> object:
+    """Seeded simulations of generated pipelines (amounts taken in one currency)."""
+    return simulate(
+        draw(generated_pipelines()),
+        draw(st.integers(1, 40)),
+        seed=draw(st.integers(0, 2**31)),
+        convert=_in_one_currency,
+        currency=draw(st.one_of(st.none(), st.just("CNY"))),
+    )
+
+
+#: Customer figures of every kind: exact money, counts, measures, and money mixed with counts.
+any_figures = st.one_of(
+    decimal_figures,
+    int_figures,
+    float_figures,
+    st.tuples(decimal_figures, int_figures).map(lambda pair: {**pair[0], **pair[1]}),
+)
+
+
+@st.composite
+def abc_results(draw: st.DrawFn) -> object:
+    """Fixed and computed ABC results over figures of every kind."""
+    figures = draw(any_figures)
+    if draw(st.booleans()):
+        return computed_abc(
+            figures, keep_ties=draw(st.booleans()), measure=draw(st.sampled_from([None, "revenue"]))
+        )
+    basis = draw(st.sampled_from(["value", "count"]))
+    return abc_classify(
+        figures,
+        thresholds=draw(st.one_of(st.none(), abc_thresholds)),
+        basis=basis,
+        boundary=draw(st.sampled_from(["before", "inclusive"])),
+        keep_ties=draw(st.booleans()),
+        places=draw(st.integers(1, 12)),
+    )
+
+
+@st.composite
+def combined_abc_results(draw: st.DrawFn) -> object:
+    """ABC results of the same customers by one to three criteria."""
+    names = draw(
+        st.lists(st.sampled_from(["revenue", "profit", "volume"]), min_size=1, unique=True)
+    )
+    return abc_combined(
+        {name: draw(any_figures) for name in names},
+        method=draw(st.sampled_from(["fixed", "computed"])),
+    )
+
+
+_ACTIVITY_KEYS = sorted({a.key for book in PLAYBOOKS.values() for a in book})
+
+
+def _kam_apply(account: KeyAccount, op: str, to: KamStage, day: date) -> KeyAccount:
+    if op == "advance":
+        return account.advance(on=day)
+    if op == "skip":
+        return account.advance(on=day, to=to, allow_skip=True)
+    if op == "regress":
+        return account.regress(to, on=day, reason="slipped")
+    if op == "uncouple":
+        return account.uncouple(on=day, reason="ended")
+    return account.resume(on=day, reason="back", to=None)
+
+
+@st.composite
+def key_accounts(draw: st.DrawFn) -> KeyAccount:
+    """Key accounts with signals, activity records, notes and a history of moves."""
+    since = draw(dates)
+    records = tuple(
+        ActivityRecord(
+            draw(st.sampled_from(_ACTIVITY_KEYS)),
+            draw(
+                st.one_of(st.none(), st.integers(0, 400).map(lambda n: since + timedelta(days=n)))
+            ),
+            draw(st.one_of(st.none(), awkward_text)),
+        )
+        for _ in range(draw(st.integers(0, 4)))
+    )
+    account = KeyAccount(
+        draw(names),
+        draw(names),
+        draw(st.sampled_from(list(KamStage))),
+        since=since,
+        manager=draw(awkward_text),
+        signals=draw(kam_signals()),
+        activities=records,
+        notes=draw(awkward_text),
+    )
+    day = since
+    for op, to, days in draw(kam_moves):
+        day += timedelta(days=days)
+        with contextlib.suppress(FunnelError):
+            account = _kam_apply(account, op, to, day)
+    return account
+
+
+#: Assessments of any valid signals.
+assessments = kam_signals().map(assess)
+
+#: The next step with any generated key account.
+next_steps = key_accounts().map(next_step)
+
+
+@st.composite
+def learned_probabilities(draw: st.DrawFn) -> object:
+    """Stage probabilities learned from a generated pipeline."""
+    return learn_probabilities(
+        draw(generated_pipelines()),
+        as_of=draw(cutoffs),
+        prior_strength=draw(st.integers(0, 20)),
+        respect_override=draw(st.booleans()),
+    )
+
+
+@st.composite
+def exchange_rates(draw: st.DrawFn) -> ExchangeRates:
+    """Sets of dated rates between a few currencies, with or without a maximum age."""
+    pairs = draw(
+        st.lists(
+            st.tuples(currencies, currencies, dates).filter(lambda t: t[0] != t[1]),
+            max_size=8,
+            unique_by=lambda t: (t[0], t[1], t[2]),
+        )
+    )
+    rates = []
+    for base, quote, on in pairs:
+        if any(r.base == quote and r.quote == base and r.on == on for r in rates):
+            continue
+        rate = draw(st.decimals(min_value="0.0001", max_value=10000, places=4))
+        rates.append(Rate(on, base, quote, rate))
+    return ExchangeRates(rates, max_age_days=draw(st.one_of(st.none(), st.integers(0, 90))))
+
+
+@st.composite
+def conversion_tables(draw: st.DrawFn) -> object:
+    """Stage conversion of a generated pipeline at any date."""
+    return conversion(draw(generated_pipelines()), as_of=draw(cutoffs))
+
+
+@st.composite
+def funnel_summaries(draw: st.DrawFn) -> object:
+    """Funnel figures of a generated pipeline, for all time or a period."""
+    as_of = draw(cutoffs)
+    since = draw(st.one_of(st.none(), st.just(as_of - timedelta(days=180))))
+    return funnel_summary(draw(generated_pipelines()), as_of=as_of, since=since)
+
+
+@st.composite
+def calibrations(draw: st.DrawFn) -> object:
+    """Calibration of the stage probabilities of a generated pipeline."""
+    first, last = sorted(draw(st.lists(cutoffs, min_size=2, max_size=2)))
+    return calibration(
+        draw(generated_pipelines()), as_of=first, outcome_as_of=last, bins=draw(st.integers(1, 10))
+    )
+
+
+@st.composite
+def backtests(draw: st.DrawFn) -> object:
+    """Backtests of a generated pipeline at one to three past dates."""
+    days = sorted(draw(st.lists(cutoffs, min_size=1, max_size=3, unique=True)))
+    return backtest(
+        draw(generated_pipelines()),
+        days,
+        until=days[-1] + timedelta(days=draw(st.integers(0, 200))),
+        convert=_in_one_currency,
+        currency="CNY",
+    )
+
+
+@st.composite
+def retention_effects(draw: st.DrawFn) -> object:
+    """The effect of a retention change on a loyalty model's lifetime profit."""
+    return retention_effect(
+        draw(loyalty_models),
+        retention=draw(unit_rates),
+        to=draw(unit_rates),
+        discount=draw(unit_rates),
+        horizon=draw(st.one_of(st.none(), st.integers(1, 10))),
+    )

@@ -259,6 +259,11 @@ from salesfunnel.pipeline import (
     simulate,
     weighted_value,
 )
+from salesfunnel.plot import (
+    ChartOptionError,
+    MissingCjkFontWarning,
+    PlotDependencyError,
+)
 from salesfunnel.qualification import (
     AllOf,
     AnyOf,
@@ -331,6 +336,7 @@ __all__ = [
     "CategoryRule",
     "Change",
     "ChangeKind",
+    "ChartOptionError",
     "ChronologyError",
     "ClassSummary",
     "ClockReset",
@@ -394,6 +400,7 @@ __all__ = [
     "LimitPoint",
     "LineItem",
     "LoyaltyModel",
+    "MissingCjkFontWarning",
     "MissingRateError",
     "MissingScoreValueError",
     "Movement",
@@ -406,6 +413,7 @@ __all__ = [
     "Period",
     "Platform",
     "Playbook",
+    "PlotDependencyError",
     "Problem",
     "ProfitSource",
     "PurchaseKind",

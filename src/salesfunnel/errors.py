@@ -56,14 +56,24 @@ and exported from the package like the ones above:
     ├── UnsupportedFileError(ValueError)         io: a file that is neither .csv nor .json
     ├── HistoryWouldBeLostError(ValueError)      io: writing histories without an events file
     ├── UnknownRuleError(LookupError)            io: a rule reference nobody registered
-    └── DataFileError(ValueError)                io: a bad file; ``.problems`` lists every one
-        ├── FileEncodingError                    io: a file that is not UTF-8
-        └── SchemaVersionError                   io: a JSON document of a newer schema
+    ├── DataFileError(ValueError)                io: a bad file; ``.problems`` lists every one
+    │   ├── FileEncodingError                    io: a file that is not UTF-8
+    │   └── SchemaVersionError                   io: a JSON document of a newer schema
+    ├── ChartOptionError(ValueError)             plot: a chart option it cannot draw
+    ├── PlotDependencyError(ImportError)         plot: matplotlib is not installed
+    ├── FrameTypeError(TypeError)                frames: not a DataFrame of a known engine
+    ├── MissingColumnError(KeyError)             frames: a column the function needs
+    ├── ColumnTypeError(TypeError)               frames: a column of the wrong type
+    └── FrameValueError(ValueError)              frames: a value the function cannot use
+
+The ``frames`` errors live in :mod:`salesfunnel.frames` (they need its optional
+dependencies); the others are exported from the package.
 
 Why these builtins: a wrong *value* (an amount, a probability, a definition) is
 a :class:`ValueError`; a value of the wrong *type* (a float for money, a
 datetime for a date) is a :class:`TypeError`; a missing *key* in a mapping-like
-funnel is a :class:`KeyError`, exactly as ``dict[...]`` would raise; and
+funnel is a :class:`KeyError`, exactly as ``dict[...]`` would raise; a
+missing optional dependency is an :class:`ImportError`; and
 something asked for that is not there (a rate, a period, a rule) is a
 :class:`LookupError`.
 """

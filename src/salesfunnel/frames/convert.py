@@ -1,0 +1,326 @@
+"""Opportunities to and from pandas and polars DataFrames, exactly.
+
+One row per opportunity, with the columns of the CSV format
+(:data:`salesfunnel.io.COLUMNS`, in that order): line items in the
+``products`` column (``ERP=100000;Support=20000``) and facts as a JSON
+object, as in a CSV file. The data types keep every value exact:
+
+* ``amount`` and ``probability``: pandas ``object`` columns of ``Decimal``
+  values (``None`` for no probability); polars ``pl.Decimal(38, scale)``;
+* dates (``created``, ``expected_close``, ``closed_on``): pandas
+  ``date32[pyarrow]``; polars ``pl.Date``;
+* text: pandas ``str``; polars ``pl.String``.
+
+pandas has no exact decimal type of its own, so money is a column of Python
+``Decimal`` objects: sums and products stay exact (``df["amount"].sum()``),
+at the speed of Python arithmetic. The scale of a polars decimal column is
+the most decimal places any value has; reading back gives equal values
+(``Decimal("5")`` may come back as ``Decimal("5.00")``, which is equal).
+
+Reading a frame (:func:`from_pandas`, :func:`from_polars`) goes through the
+CSV reader's checks: the same header aliases (Chinese report-form headers
+too), required columns and value checks; a bad frame imports nothing and
+raises one :class:`~salesfunnel.io.DataFileError` listing every problem,
+each naming the row by its position (0 for the first) and the column.
+
+A frame holds each opportunity's current state, not its history: writing
+opportunities with a history beyond their creation raises
+:class:`~salesfunnel.io.HistoryWouldBeLostError` unless ``drop_history=True``
+(as :func:`~salesfunnel.io.write_csv` without an events file does).
+
+>>> from datetime import date
+>>> from salesfunnel import Opportunity
+>>> deal = Opportunity(
+...     id="D1",
+...     name="ERP rollout",
+...     account="Acme",
+...     owner="Li Wei",
+...     stage="intent",
+...     created=date(2026, 1, 5),
+...     expected_close=date(2026, 6, 30),
+...     line_items={"ERP": "100000", "Support": "20000.50"},
+...     currency="CNY",
+... )
+>>> df = to_pandas([deal])
+>>> df.loc[0, "amount"], df.loc[0, "products"], df.loc[0, "expected_close"]
+(Decimal('120000.50'), 'ERP=100000;Support=20000.50', datetime.date(2026, 6, 30))
+>>> from_pandas(df) == (deal,)
+True
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable
+from typing import TYPE_CHECKING, Any, Literal, overload
+
+import narwhals.stable.v2 as nw
+from narwhals.stable.v2.dependencies import (
+    is_pandas_dataframe,
+    is_polars_dataframe,
+    is_polars_lazyframe,
+)
+
+from salesfunnel.frames._common import FrameTypeError, decimal_places, import_optional
+from salesfunnel.frames._rows import read_rows
+from salesfunnel.io import COLUMNS, HistoryWouldBeLostError
+from salesfunnel.io import _values as v
+from salesfunnel.io.problems import ReadResult
+from salesfunnel.model import ChangeKind, Opportunity
+from salesfunnel.stages import DEFAULT_FUNNEL, Funnel
+
+if TYPE_CHECKING:
+    import polars as pl
+
+__all__ = ["from_pandas", "from_polars", "to_pandas", "to_polars"]
+
+_DATES = ("created", "expected_close", "closed_on")
+_MONEY = ("amount", "probability")
+
+
+def _plain(opportunity: Opportunity) -> bool:
+    """Whether the history is just the creation entry a reader gives back."""
+    first = opportunity.history[0]
+    return (
+        len(opportunity.history) == 1
+        and not opportunity.revisions
+        and first.to_stage == opportunity.stage
+        and first.on == opportunity.created
+        and first.kind is ChangeKind.CREATE
+        and first.reason is None
+        and not first.skipped
+        and not first.forced
+    )
+
+
+def _columns(opportunities: Iterable[Opportunity], *, drop_history: bool) -> dict[str, list[Any]]:
+    """Each CSV column's values, typed: text, dates, Decimals, or None for nothing."""
+    deals = tuple(opportunities)
+    if not drop_history:
+        lost = [o.id for o in deals if not _plain(o)]
+        if lost:
+            raise HistoryWouldBeLostError(lost)
+    data: dict[str, list[Any]] = {c: [] for c in COLUMNS}
+    for o in deals:
+        lines = o.line_items
+        single_unnamed = len(lines) == 1 and lines[0].product == ""
+        row = {
+            "id": o.id,
+            "name": o.name,
+            "account": o.account,
+            "owner": o.owner,
+            "stage": o.stage,
+            "created": o.created,
+            "expected_close": o.expected_close,
+            "amount": o.amount,
+            "currency": o.currency,
+            "products": "" if single_unnamed else v.format_products(lines),
+            "probability": o.probability,
+            "facts": v.format_facts(o.facts),
+            "closed_on": o.closed_on,
+            "lost_reason": o.lost_reason,
+            "notes": o.notes,
+            "category_override": o.category_override,
+        }
+        for column in COLUMNS:
+            data[column].append(row[column])
+    return data
+
+
+def to_pandas(opportunities: Iterable[Opportunity], *, drop_history: bool = False) -> Any:  # noqa: ANN401 - pandas ships no types
+    """Return a pandas DataFrame of ``opportunities``: one row each, the CSV columns.
+
+    Money is a column of ``Decimal`` objects, dates are ``date32[pyarrow]``
+    (see the module docstring).
+
+    Args:
+        opportunities: The opportunities, in row order.
+        drop_history: Keep the current state only of opportunities that have
+            a history beyond their creation (or revisions).
+
+    Returns:
+        A ``pandas.DataFrame``.
+
+    Raises:
+        HistoryWouldBeLostError: For a history that the frame cannot hold,
+            unless ``drop_history``.
+        ImportError: If pandas or pyarrow is not installed.
+    """
+    pd = import_optional("pandas", "pandas")
+    pa = import_optional("pyarrow", "pandas")
+    data = _columns(opportunities, drop_history=drop_history)
+    date_type = pd.ArrowDtype(pa.date32())
+    return pd.DataFrame(
+        {
+            c: pd.Series(
+                values,
+                dtype=date_type if c in _DATES else object if c in _MONEY else "str",
+            )
+            for c, values in data.items()
+        }
+    )
+
+
+def to_polars(opportunities: Iterable[Opportunity], *, drop_history: bool = False) -> pl.DataFrame:
+    """Return a polars DataFrame of ``opportunities``: one row each, the CSV columns.
+
+    Money columns are ``pl.Decimal(38, scale)`` with the most decimal places
+    any value has; dates are ``pl.Date`` (see the module docstring).
+
+    Args:
+        opportunities: The opportunities, in row order.
+        drop_history: Keep the current state only of opportunities that have
+            a history beyond their creation (or revisions).
+
+    Returns:
+        A ``polars.DataFrame``.
+
+    Raises:
+        HistoryWouldBeLostError: For a history that the frame cannot hold,
+            unless ``drop_history``.
+        ImportError: If polars is not installed.
+    """
+    import_optional("polars", "polars")
+    import polars as pl  # noqa: PLC0415 - an optional extra, imported when used
+
+    data = _columns(opportunities, drop_history=drop_history)
+    schema: dict[str, Any] = {}
+    for column in COLUMNS:
+        if column in _DATES:
+            schema[column] = pl.Date
+        elif column in _MONEY:
+            places = max((decimal_places(x) for x in data[column] if x is not None), default=0)
+            schema[column] = pl.Decimal(38, places)
+        else:
+            schema[column] = pl.String
+    return pl.DataFrame(data, schema=schema)
+
+
+@overload
+def from_pandas(
+    df: Any,  # noqa: ANN401 - pandas ships no types
+    *,
+    funnel: Funnel = DEFAULT_FUNNEL,
+    ignore: Collection[str] = (),
+    name: str = "<DataFrame>",
+    lenient: Literal[False] = False,
+) -> tuple[Opportunity, ...]: ...
+
+
+@overload
+def from_pandas(
+    df: Any,  # noqa: ANN401 - pandas ships no types
+    *,
+    funnel: Funnel = DEFAULT_FUNNEL,
+    ignore: Collection[str] = (),
+    name: str = "<DataFrame>",
+    lenient: Literal[True],
+) -> ReadResult[Opportunity]: ...
+
+
+def from_pandas(
+    df: Any,
+    *,
+    funnel: Funnel = DEFAULT_FUNNEL,
+    ignore: Collection[str] = (),
+    name: str = "<DataFrame>",
+    lenient: bool = False,
+) -> tuple[Opportunity, ...] | ReadResult[Opportunity]:
+    """Read opportunities from a pandas DataFrame with the CSV reader's checks.
+
+    The columns are those of the CSV format (any order; the CSV's Chinese
+    and English aliases are accepted). Cells may hold what :func:`to_pandas`
+    writes or the text a CSV cell holds: amounts as ``Decimal``, whole
+    numbers or text (never floats, which are not exact), dates as dates or
+    ``YYYY-MM-DD`` text (never datetimes), facts as a JSON object or a dict.
+    Missing values (``None``, ``NaN``, ``NA``) are empty cells.
+
+    Args:
+        df: A ``pandas.DataFrame``.
+        funnel: The funnel whose stages the data uses.
+        ignore: Column names to skip on purpose (any other unknown column is
+            a problem).
+        name: What to call the frame in problems.
+        lenient: Return a :class:`~salesfunnel.io.ReadResult` with the good
+            opportunities and every problem instead of raising.
+
+    Returns:
+        The opportunities in row order (strict), or a ``ReadResult`` (lenient).
+
+    Raises:
+        DataFileError: In strict mode, for any problem; each names the row
+            (its position, 0 first), the column, the value, why and the fix.
+        FrameTypeError: If ``df`` is not a pandas DataFrame.
+    """
+    if not is_pandas_dataframe(df):
+        raise FrameTypeError(
+            f"from_pandas: expected a pandas DataFrame, got {type(df).__name__}"
+            + ("; use from_polars for a polars frame" if is_polars_dataframe(df) else ""),
+            function="from_pandas",
+            value=df,
+        )
+    result = _read(df, funnel=funnel, ignore=ignore, name=name)
+    return result if lenient else result.raise_for_problems(name)
+
+
+@overload
+def from_polars(
+    df: pl.DataFrame | pl.LazyFrame,
+    *,
+    funnel: Funnel = DEFAULT_FUNNEL,
+    ignore: Collection[str] = (),
+    name: str = "<DataFrame>",
+    lenient: Literal[False] = False,
+) -> tuple[Opportunity, ...]: ...
+
+
+@overload
+def from_polars(
+    df: pl.DataFrame | pl.LazyFrame,
+    *,
+    funnel: Funnel = DEFAULT_FUNNEL,
+    ignore: Collection[str] = (),
+    name: str = "<DataFrame>",
+    lenient: Literal[True],
+) -> ReadResult[Opportunity]: ...
+
+
+def from_polars(
+    df: pl.DataFrame | pl.LazyFrame,
+    *,
+    funnel: Funnel = DEFAULT_FUNNEL,
+    ignore: Collection[str] = (),
+    name: str = "<DataFrame>",
+    lenient: bool = False,
+) -> tuple[Opportunity, ...] | ReadResult[Opportunity]:
+    """Read opportunities from a polars DataFrame (or LazyFrame) with the CSV reader's checks.
+
+    As :func:`from_pandas`; a LazyFrame is collected first.
+
+    Raises:
+        DataFileError: In strict mode, for any problem.
+        FrameTypeError: If ``df`` is not a polars DataFrame or LazyFrame.
+    """
+    if is_polars_lazyframe(df):
+        df = df.collect()
+    if not is_polars_dataframe(df):
+        raise FrameTypeError(
+            f"from_polars: expected a polars DataFrame, got {type(df).__name__}"
+            + ("; use from_pandas for a pandas frame" if is_pandas_dataframe(df) else ""),
+            function="from_polars",
+            value=df,
+        )
+    result = _read(df, funnel=funnel, ignore=ignore, name=name)
+    return result if lenient else result.raise_for_problems(name)
+
+
+def _read(
+    native: Any,  # noqa: ANN401 - a pandas or polars frame
+    *,
+    funnel: Funnel,
+    ignore: Collection[str],
+    name: str,
+) -> ReadResult[Opportunity]:
+    frame = nw.from_native(native, eager_only=True)
+    header = [str(c) for c in frame.columns]
+    columns = [frame[c].to_list() for c in frame.columns]
+    return read_rows(name, header, columns, funnel=funnel, ignore=tuple(ignore))

@@ -1,0 +1,364 @@
+"""The forecast on a DataFrame: buckets × categories per owner and product, computed by the engine.
+
+:func:`forecast_frame` gives the figures of :func:`salesfunnel.forecast.forecast`
+for a frame of opportunities (one row per opportunity, the columns of the CSV
+format) as a frame, one row per non-empty (group, bucket, category) cell. It
+is written with narwhals, so the same code runs on pandas, polars, Dask and
+the other engines narwhals speaks, and the work happens inside the engine.
+
+A frame holds each opportunity as it is *now*: it has no history. Each row
+is taken as the opportunity's state at the cutoff, so the result equals the
+core forecast of the same opportunities whenever nothing about them changed
+after the cutoff (always true for a cutoff on or after the data's as-of date).
+Rows created after the cutoff are left out, as the core leaves such deals out.
+
+>>> import pandas as pd
+>>> from datetime import date
+>>> from salesfunnel.datasets import SAMPLE_AS_OF, sample_pipeline
+>>> from salesfunnel.frames import to_pandas
+>>> usd = to_pandas([d for d in sample_pipeline() if d.currency == "USD"], drop_history=True)
+>>> result = forecast_frame(usd, cutoff=SAMPLE_AS_OF)
+>>> list(result.columns)
+['bucket', 'category', 'count', 'amount', 'weighted']
+>>> print(result.head(4).to_string(index=False))
+ bucket            category  count amount weighted
+ closed              booked     15 299300   299300
+overdue upside_this_quarter      3  37000  22200.0
+overdue            pipeline     13 465300 249140.0
+overdue             omitted      3 162700  17580.0
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+import narwhals.stable.v2 as nw
+
+from salesfunnel.categories import (
+    DEFAULT_CATEGORY_POLICY,
+    CategoryPolicy,
+    CloseWindow,
+    ForecastCategory,
+    InvalidCategoryError,
+)
+from salesfunnel.forecast import _check_by
+from salesfunnel.frames._aggregate import aggregate
+from salesfunnel.frames._common import (
+    Frame,
+    check_dates,
+    collect,
+    columns_of,
+    money_kind,
+    probability,
+    probability_places,
+    product,
+    require,
+    scale_of,
+    stage_sets,
+    to_native,
+    wrap,
+)
+from salesfunnel.frames._lines import Expansion, expand
+from salesfunnel.frames._scan import rate_dates, reporting_currency, scan
+from salesfunnel.fx import ExchangeRates
+from salesfunnel.model import check_date
+from salesfunnel.periods import GREGORIAN, FiscalCalendar, FiscalQuarter, TimeBucket, month_edges
+from salesfunnel.stages import DEFAULT_FUNNEL, Funnel
+
+__all__ = ["forecast_frame"]
+
+_FUNCTION = "forecast_frame"
+_BUCKETS = tuple(TimeBucket)
+_CATEGORIES = tuple(ForecastCategory)
+_B = {b: i for i, b in enumerate(_BUCKETS)}
+_C = {c: i for i, c in enumerate(_CATEGORIES)}
+_WINDOWS = tuple(CloseWindow)
+_MONTH_BUCKETS = (
+    TimeBucket.WITHIN_3_MONTHS,
+    TimeBucket.MONTHS_3_TO_6,
+    TimeBucket.MONTHS_6_TO_9,
+    TimeBucket.MONTHS_9_TO_12,
+)
+
+
+def forecast_frame(
+    df: Any,  # noqa: ANN401 - any native frame narwhals accepts (pandas, polars, Dask, ...)
+    *,
+    cutoff: date,
+    by: str | Iterable[str] = (),
+    calendar: FiscalCalendar = GREGORIAN,
+    currency: str | None = None,
+    rates: ExchangeRates | None = None,
+    policy: CategoryPolicy = DEFAULT_CATEGORY_POLICY,
+    funnel: Funnel = DEFAULT_FUNNEL,
+) -> Any:  # noqa: ANN401 - a frame of the same engine as ``df``
+    """Roll a frame of opportunities up by time bucket and forecast category at ``cutoff``.
+
+    The figures are those of :func:`salesfunnel.forecast.forecast` on the
+    same opportunities (see the module docstring for what a frame can and
+    cannot know): each row's bucket from its expected close (half-open
+    month intervals after the cutoff, month ends clipped), its category from
+    the stage and the close's place relative to the cutoff's fiscal quarter
+    (a ``category_override`` wins for an open deal), its weight from the win
+    probability (the ``probability`` column, else the stage's; won 1, lost 0).
+
+    Columns used: ``stage``, ``created``, ``expected_close``, ``amount``,
+    ``currency``; ``owner`` to group by owner; ``products`` (the line items,
+    as in the CSV format) to group by product or to convert currencies; and
+    ``probability``, ``category_override``, ``closed_on`` and ``id`` where
+    present. Money columns hold exact numbers: ``Decimal`` objects (pandas,
+    Dask) or a decimal type (polars); dates are dates.
+
+    Args:
+        df: The opportunities: a pandas, polars or Dask DataFrame (or any
+            frame narwhals accepts).
+        cutoff: The reporting cutoff date (截止上报时间).
+        by: ``"owner"``, ``"product"``, both, or ``()`` for the total only.
+        calendar: The fiscal calendar that defines "this quarter".
+        currency: The reporting currency (default: the frame's one currency).
+        rates: Exchange rates into ``currency``: open deals convert at the
+            cutoff's rate, won and lost deals at their close date's, each
+            line rounded half-even to cents.
+        policy: The category policy.
+        funnel: The funnel the stages belong to.
+
+    Returns:
+        A frame of the same engine (lazy for Dask) with the columns ``by``,
+        then ``bucket`` (a :class:`~salesfunnel.TimeBucket` value),
+        ``category`` (a :class:`~salesfunnel.ForecastCategory` value),
+        ``count``, ``amount`` and ``weighted``: one row per non-empty cell,
+        sorted by group, bucket and category (in their enum order). By
+        product, a deal with several products counts once per product.
+
+    Raises:
+        InvalidDateError: If ``cutoff`` is not a plain date.
+        ForecastOptionError: For an unknown ``by``.
+        MissingColumnError: For a column the forecast needs and the frame lacks.
+        ColumnTypeError: For float money or datetime dates.
+        FrameValueError: For missing values, negative amounts or bad products.
+        UnknownStageError: For a stage ``funnel`` does not have.
+        InvalidCategoryError: For a ``category_override`` that names no
+            category, or books an open deal.
+        CurrencyError: For mixed currencies without ``currency=``.
+        MissingRateError: For a currency with no rate on a date it is needed.
+    """
+    cutoff = check_date(cutoff, field="cutoff")
+    keys = _check_by(by)
+    policy.check(funnel)
+    frame = wrap(df, function=_FUNCTION)
+    names = columns_of(frame)
+    needed = ["stage", "created", "expected_close", "amount", "currency"]
+    require(frame, [*needed, *(["owner"] if "owner" in keys else [])], function=_FUNCTION)
+    check_dates(
+        frame,
+        [c for c in ("created", "expected_close", "closed_on") if c in names],
+        function=_FUNCTION,
+    )
+    kind = money_kind(frame, "amount", function=_FUNCTION)
+    prob_column = "probability" if "probability" in names else None
+    if prob_column is not None:
+        money_kind(frame, prob_column, function=_FUNCTION, nullable=True)
+    override = "category_override" if "category_override" in names else None
+    counts = nw.col("created") <= cutoff
+    found = scan(
+        frame,
+        funnel=funnel,
+        function=_FUNCTION,
+        required=["created", "expected_close", "amount"],
+        kind=kind,
+        counts=counts,
+        override=override,
+    )
+    manual = _manual(frame, found.overrides, funnel, override)
+    target = reporting_currency(
+        found.currencies,
+        currency,
+        fix="pass currency= (the reporting currency) and rates= (an ExchangeRates) to convert them",
+    )
+    quarter = calendar.quarter_of(cutoff)
+    prob_places = probability_places(funnel, frame, prob_column)
+    rows = frame.filter(counts).with_columns(
+        _p=probability(funnel, prob_column, kind, prob_places),
+        _b=_bucket(funnel, cutoff),
+        _w=_window(quarter),
+    )
+    rows = rows.with_columns(_c=_category(funnel, policy, manual, override))
+    on = _rate_date(funnel, cutoff, "closed_on" in names)
+    pairs = rate_dates(frame, target, on, counts) if target is not None else []
+    fx = rates if rates is not None else ExchangeRates()
+    factors = {(c, d): fx.rate(c, target, on=d) for c, d in pairs} if target else {}
+    group = [k for k in keys if k != "product"]
+    if "product" in keys or factors:
+        carry = [c for c in ("products", "id") if c in names]
+        step = Expansion(
+            keep=(*group, "_b", "_c"),
+            by_product="product" in keys,
+            target=target if factors else None,
+            factors=factors,
+            kind=kind,
+            function=_FUNCTION,
+        )
+        values = expand(
+            rows.with_columns(_on=on).select(
+                *group,
+                "_b",
+                "_c",
+                "_p",
+                "amount",
+                *carry,
+                *(["currency", "_on"] if factors else []),
+            ),
+            step,
+        )
+    else:
+        values = rows.with_columns(
+            _v=nw.col("amount"),
+            _x=product(
+                nw.col("amount"), scale_of(frame, "amount"), nw.col("_p"), prob_places, kind
+            ),
+        )
+    return to_native(_finish(aggregate(values, (*keys, "_b", "_c"), function=_FUNCTION), keys))
+
+
+def _finish(cells: Frame, keys: tuple[str, ...]) -> Frame:
+    """Name the buckets and categories and sort the cells."""
+    return (
+        cells.sort(*keys, "_b", "_c")
+        .with_columns(
+            bucket=nw.col("_b").replace_strict(
+                list(range(len(_BUCKETS))),
+                [b.value for b in _BUCKETS],
+                default=None,
+                return_dtype=nw.String(),
+            ),
+            category=nw.col("_c").replace_strict(
+                list(range(len(_CATEGORIES))),
+                [c.value for c in _CATEGORIES],
+                default=None,
+                return_dtype=nw.String(),
+            ),
+        )
+        .select(*keys, "bucket", "category", "count", "amount", "weighted")
+    )
+
+
+def _bucket(funnel: Funnel, cutoff: date) -> nw.Expr:
+    """Each row's time bucket rank, as :func:`salesfunnel.periods.time_bucket` places it."""
+    _open, won, lost = stage_sets(funnel)
+    stage, close = nw.col("stage"), nw.col("expected_close")
+    chain = nw.when(stage.is_in(won)).then(_B[TimeBucket.CLOSED])
+    chain = chain.when(stage.is_in(lost)).then(_B[TimeBucket.LOST])
+    chain = chain.when(close <= cutoff).then(_B[TimeBucket.OVERDUE])
+    for bucket, up_to in zip(_MONTH_BUCKETS, month_edges(cutoff), strict=True):
+        chain = chain.when(close <= up_to).then(_B[bucket])
+    return chain.otherwise(_B[TimeBucket.BEYOND_12_MONTHS])
+
+
+def _window(quarter: FiscalQuarter) -> nw.Expr:
+    """Each row's :class:`CloseWindow` rank relative to the cutoff's quarter."""
+    close = nw.col("expected_close")
+    return (
+        nw.when(close < quarter.start)
+        .then(0)
+        .when(close <= quarter.end)
+        .then(1)
+        .when(close <= quarter.next().end)
+        .then(2)
+        .otherwise(3)
+    )
+
+
+def _category(
+    funnel: Funnel,
+    policy: CategoryPolicy,
+    manual: dict[str, ForecastCategory | None],
+    override: str | None,
+) -> nw.Expr:
+    """Each row's forecast category rank: won, lost, a manual override, then the policy."""
+    _open, won, lost = stage_sets(funnel)
+    stage, window = nw.col("stage"), nw.col("_w")
+    chain = nw.when(stage.is_in(won)).then(_C[ForecastCategory.BOOKED])
+    chain = chain.when(stage.is_in(lost)).then(_C[ForecastCategory.OMITTED])
+    if override is not None and manual:
+        written = nw.col(override)
+        best_case = [raw for raw, c in manual.items() if c is None]
+        if best_case:
+            next_quarter = _WINDOWS.index(CloseWindow.NEXT_QUARTER)
+            chain = chain.when(written.is_in(best_case) & (window == next_quarter)).then(
+                _C[ForecastCategory.UPSIDE_NEXT_QUARTER]
+            )
+            chain = chain.when(written.is_in(best_case)).then(
+                _C[ForecastCategory.UPSIDE_THIS_QUARTER]
+            )
+        by_category: dict[ForecastCategory, list[str]] = {}
+        for raw, category in manual.items():
+            if category is not None:
+                by_category.setdefault(category, []).append(raw)
+        for category, raws in by_category.items():
+            chain = chain.when(written.is_in(raws)).then(_C[category])
+    rules: dict[tuple[int, ForecastCategory], list[str]] = {}
+    for key in stage_sets(funnel)[0]:
+        for w, window_value in enumerate(_WINDOWS):
+            category = policy.category(key, window_value)
+            if category is not policy.otherwise:
+                rules.setdefault((w, category), []).append(key)
+    for (w, category), stages in rules.items():
+        chain = chain.when((window == w) & stage.is_in(stages)).then(_C[category])
+    return chain.otherwise(_C[policy.otherwise])
+
+
+def _manual(
+    frame: Frame,
+    overrides: tuple[tuple[str, str], ...],
+    funnel: Funnel,
+    column: str | None,
+) -> dict[str, ForecastCategory | None]:
+    """Read each distinct override of an open deal as the core does (``None``: "Best Case").
+
+    Raises:
+        InvalidCategoryError: For a value that names no category, or books an
+            open deal (the error names one opportunity with it).
+    """
+    out: dict[str, ForecastCategory | None] = {}
+    open_keys = set(stage_sets(funnel)[0])
+    for stage, raw in overrides:
+        if stage not in open_keys or raw == "" or raw in out:
+            continue
+        try:
+            this = ForecastCategory.parse(raw)
+            other = ForecastCategory.parse(raw, next_quarter=True)
+        except InvalidCategoryError as err:
+            raise _override_error(frame, column, raw, str(err)) from None
+        if this is ForecastCategory.BOOKED:
+            raise _override_error(
+                frame,
+                column,
+                raw,
+                f"{raw!r} books a deal that is not won; win it with Funnel.win, or use 'commit'",
+            )
+        out[raw] = this if this is other else None
+    return out
+
+
+def _override_error(frame: Frame, column: str | None, raw: str, why: str) -> InvalidCategoryError:
+    opp_id = None
+    if column is not None and "id" in columns_of(frame):
+        first = collect(frame.filter(nw.col(column) == raw).select("id").head(1)).rows()
+        opp_id = first[0][0] if first else None
+    who = f"opportunity {opp_id!r}: " if opp_id is not None else ""
+    return InvalidCategoryError(f"{who}category_override {why}", value=raw, opportunity_id=opp_id)
+
+
+def _rate_date(funnel: Funnel, cutoff: date, has_closed_on: bool) -> nw.Expr:  # noqa: FBT001
+    """The date each row converts at: the close date of a won or lost deal, else the cutoff."""
+    if not has_closed_on:
+        return nw.lit(cutoff)
+    _open, won, lost = stage_sets(funnel)
+    closed = nw.col("closed_on")
+    return (
+        nw.when(nw.col("stage").is_in([*won, *lost]) & ~closed.is_null())
+        .then(closed)
+        .otherwise(nw.lit(cutoff))
+    )
