@@ -10,6 +10,7 @@ import pytest
 from salesfunnel._cli.abc import (
     DEMO_CURRENCY,
     DEMO_RATES,
+    demo_json,
     demo_section,
     figures,
     read_profit_column,
@@ -19,6 +20,9 @@ from salesfunnel._cli.common import Options
 from salesfunnel.cli import main
 from salesfunnel.datasets import SAMPLE_AS_OF, sample_pipeline
 from salesfunnel.io import write_csv, write_json
+from tests.test_cli import ABC, ABC_DOC, check
+
+ABC_DOC_PART = ABC
 
 
 def _add_column(path, header, values):
@@ -81,7 +85,7 @@ class TestAbcCommand:
         assert "pass --currency CODE and --rates FILE" in err
 
     def test_converted_json(self, files, capsys):
-        """With --currency and --rates the file converts; JSON holds both tables."""
+        """With --currency and --rates the file converts; JSON is the documented document."""
         code, out, _ = run(
             capsys,
             files / "deals.csv",
@@ -95,9 +99,16 @@ class TestAbcCommand:
             "json",
         )
         assert code == 0
-        tables = json.loads(out)
-        assert [t["title"] for t in tables] == ["ABC analysis by revenue", "ABC classes"]
-        assert sum(r[1] for r in tables[1]["rows"]) == len(tables[0]["rows"])
+        doc = json.loads(out)
+        check(doc, ABC_DOC)
+        assert (doc["currency"], doc["method"], doc["criteria"]) == ("CNY", "fixed", ["revenue"])
+        assert sum(c["accounts"] for c in doc["classes"]["revenue"]) == len(doc["accounts"])
+        first = doc["accounts"][0]
+        assert first["code"] == first["classes"]["revenue"] == "A"
+        assert first["ranks"] == {"revenue": 1}
+        assert doc["limits"] == {"revenue": None}
+        total = sum(Decimal(a["figures"]["revenue"]) for a in doc["accounts"])
+        assert total == sum(Decimal(c["value"]) for c in doc["classes"]["revenue"])
 
     def test_volume_needs_no_rates(self, files, capsys):
         """Volume counts won deals, whatever their currency."""
@@ -126,8 +137,9 @@ class TestAbcCommand:
         """A profit fact is used when there is no column (here in a JSON file)."""
         code, out, _ = run(capsys, files / "facts.json", "--by", "profit", "--format", "json")
         assert code == 0
-        rows = json.loads(out)[0]["rows"]
-        assert all(Decimal(r[2]) % 100 == 0 for r in rows)
+        doc = json.loads(out)
+        check(doc, ABC_DOC)
+        assert all(Decimal(a["figures"]["profit"]) % 100 == 0 for a in doc["accounts"])
 
     def test_partial_profit_column(self, files, capsys):
         """Empty profit cells fall back to the margin."""
@@ -274,7 +286,20 @@ class TestDemoSection:
         assert main(["demo"]) == 0
         assert "ABC analysis by won revenue (CNY)" in capsys.readouterr().out
 
-    def test_demo_rates_are_fixed(self):
-        """The demo rates are one fixed rate per currency into CNY."""
-        assert DEMO_RATES.rate("USD", "CNY", on=date(2026, 1, 1)) == Decimal("7.10")
-        assert DEMO_RATES.rate("EUR", "CNY", on=date(2025, 6, 1)) == Decimal("7.80")
+    def test_demo_rates_are_the_shared_ones(self):
+        """The ABC section converts at the demo's dated rates, shared by every section."""
+        assert DEMO_RATES.rate("USD", "CNY", on=date(2026, 1, 1)) == Decimal("7.05")
+        assert DEMO_RATES.rate("EUR", "CNY", on=date(2025, 6, 1)) == Decimal("7.85")
+
+    def test_demo_json(self):
+        """The demo's abc key lists every account with its class by won revenue."""
+        doc = demo_json(sample_pipeline(), Options(cutoff=SAMPLE_AS_OF))["abc"]
+        check(doc, ABC_DOC_PART)
+        assert len(doc["accounts"]) == 53
+        assert [c["accounts"] for c in doc["classes"]["revenue"]] == [24, 14, 15]
+
+    def test_cutoff_is_honoured(self):
+        """An earlier cutoff counts only the deals won by then."""
+        early = demo_json(sample_pipeline(), Options(cutoff=date(2025, 12, 31)))["abc"]
+        late = demo_json(sample_pipeline(), Options(cutoff=SAMPLE_AS_OF))["abc"]
+        assert len(early["accounts"]) < len(late["accounts"])

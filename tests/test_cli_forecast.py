@@ -7,11 +7,13 @@ from decimal import Decimal
 import pytest
 
 from salesfunnel._cli.common import Options
-from salesfunnel._cli.forecast import DEMO_RATES, demo_section, read_rates
+from salesfunnel._cli.forecast import DEMO_RATES, demo_json, demo_section, read_rates
 from salesfunnel.cli import main
 from salesfunnel.datasets import SAMPLE_AS_OF, sample_pipeline
+from salesfunnel.forecast import Forecast
 from salesfunnel.fx import InvalidRateError
-from salesfunnel.io import write_csv
+from salesfunnel.io import loads, write_csv
+from tests.test_cli import FORECAST, FORECAST_DOC, check
 
 
 @pytest.fixture(scope="module")
@@ -42,14 +44,29 @@ class TestForecastCommand:
         assert "Within 3 months" in out
 
     def test_multi_currency_with_rates_as_json(self, files, capsys):
-        """With --currency and --rates, a mixed file converts; JSON holds one table per view."""
+        """With --currency and --rates a mixed file converts; JSON is the forecast document."""
         args = ["forecast", str(files / "deals.csv"), "--events", str(files / "events.csv")]
         args += ["--cutoff", "2026-06-30", "--by", "owner,product", "--format", "json"]
         args += ["--currency", "CNY", "--rates", str(files / "rates.csv")]
         assert main(args) == 0
-        tables = json.loads(capsys.readouterr().out)
-        assert [t["columns"][:2] for t in tables] == [["Owner", "Product"]] * 2
-        assert tables[0]["rows"][-1][0] == "Total"
+        text = capsys.readouterr().out
+        doc = json.loads(text)
+        check(doc, FORECAST_DOC)
+        f = doc["forecast"]
+        assert (f["cutoff"], f["currency"], f["by"]) == ("2026-06-30", "CNY", ["owner", "product"])
+        assert all(len(r["group"]) == 2 for r in f["rows"])
+        result = loads(text)
+        assert isinstance(result, Forecast)
+        assert result.total.total.amount == Decimal(f["total"]["total"]["amount"])
+
+    def test_json_holds_every_view_and_measure(self, files, capsys):
+        """--view, --measure and --lang shape the tables only: the JSON is the same."""
+        base = ["forecast", str(files / "cny.csv"), "--cutoff", "2026-09-30", "--format", "json"]
+        assert main(base) == 0
+        plain = capsys.readouterr().out
+        assert main([*base, "--view", "time", "--measure", "count", "--lang", "zh"]) == 0
+        assert capsys.readouterr().out == plain
+        check(json.loads(plain), FORECAST_DOC)
 
     def test_category_view_in_chinese(self, files, capsys):
         """--view, --measure, --lang and --fiscal-start shape the sheet."""
@@ -94,10 +111,20 @@ class TestForecastCommand:
         assert main(["forecast", str(files / "cny.csv"), "--fiscal-start", "13"]) == 2
 
     def test_file_problems(self, files, capsys):
-        """A missing file or an empty one is a data problem (exit 1)."""
-        assert main(["forecast", str(files / "nope.csv")]) == 1
+        """A missing file or rates file is a usage error (2); an empty one a data problem (1)."""
+        assert main(["forecast", str(files / "nope.csv")]) == 2
+        args = ["forecast", str(files / "cny.csv"), "--currency", "CNY", "--rates"]
+        assert main([*args, str(files / "nope.csv")]) == 2
+        assert "no such file" in capsys.readouterr().err
         assert main(["forecast", str(files / "empty.csv")]) == 1
         assert "nothing to forecast" in capsys.readouterr().err
+
+    def test_csv_output(self, files, capsys):
+        """--format csv writes each sheet as CSV, header first."""
+        args = ["forecast", str(files / "cny.csv"), "--cutoff", "2026-09-30", "--view", "time"]
+        assert main([*args, "--format", "csv", "--by", "owner"]) == 0
+        out = capsys.readouterr().out
+        assert out.startswith("Owner,Closed,Overdue,Within 3 months")
 
     def test_help_has_an_example(self, capsys):
         """The subcommand's help ends with an example."""
@@ -129,7 +156,7 @@ class TestDemoSection:
         out = capsys.readouterr().out
         assert "Forecast by time (amount, CNY) as of 2026-09-30" in out
         assert "Forecast by category (amount, CNY)" in out
-        assert "Pipeline changes 2026-07-01 to 2026-09-30 (CNY)" in out
+        assert "Pipeline changes 2026-06-30 to 2026-09-30 (CNY)" in out
 
     def test_section_without_cutoff_uses_the_data(self):
         """Called without a cutoff, the section uses the data's latest change."""
@@ -141,3 +168,14 @@ class TestDemoSection:
     def test_demo_rates_cover_the_sample(self):
         """The demo rates cover every USD and EUR date of the sample."""
         assert DEMO_RATES.currencies == {"USD", "EUR", "CNY"}
+        first = min(d.created for d in sample_pipeline())
+        assert DEMO_RATES.rate("USD", "CNY", on=first) > 0
+
+    def test_demo_json(self):
+        """The demo's forecast and changes keys: the forecast per owner and the quarter's steps."""
+        doc = demo_json(sample_pipeline(), Options(cutoff=SAMPLE_AS_OF))
+        check(doc["forecast"], FORECAST)
+        changes = doc["changes"]
+        assert (changes["start"], changes["end"]) == ("2026-06-30", "2026-09-30")
+        total = Decimal(changes["opening"]) + sum(Decimal(s["amount"]) for s in changes["steps"])
+        assert total == Decimal(changes["closing"])

@@ -12,6 +12,8 @@ from salesfunnel.datasets import SAMPLE_AS_OF, sample_pipeline
 from salesfunnel.kam_assess import assess
 from salesfunnel.kam_lifecycle import KamStage
 from salesfunnel.key_accounts import KeyAccount
+from salesfunnel.stages import DEFAULT_FUNNEL
+from tests.test_cli import KAM, KAM_DOC, check
 
 FILE = """id,name,stage,stage_since,since,activities,trial_order,coach_found,visits_per_month,proposal_given,contract_signed,buying_roles_covered,contacts
 KA1,Acme Retail,mid,2026-03-01,2025-06-01,deep_needs@2026-04-01;sign_contract,yes,yes,2,yes,yes,3,4
@@ -43,16 +45,41 @@ class TestKamCommand:
         assert "as of 2026-07-15" in out
 
     def test_rows_order_and_json(self, accounts_file, capsys):
-        """JSON output has both tables; accounts run from the top stage down, uncoupled last."""
+        """JSON is the documented document; accounts run from the top stage down, uncoupled last."""
         assert main(["kam", str(accounts_file), "--format", "json", "--cutoff", "2026-09-30"]) == 0
-        counts, detail = json.loads(capsys.readouterr().out)
-        assert [r[0] for r in counts["rows"]] == ["Pre-KAM", "Mid KAM", "Uncoupling KAM"]
-        assert [r[1] for r in counts["rows"]] == [1, 2, 1]
-        assert [r[0] for r in detail["rows"]] == ["KA1", "KA2", "KA3", "KA4"]
-        ka1 = detail["rows"][0]
-        assert ka1[4] == (date(2026, 9, 30) - date(2026, 3, 1)).days
-        assert ka1[5] == 8  # partnership criteria still to show
-        assert detail["rows"][3][5] is None  # uncoupled: no next stage
+        doc = json.loads(capsys.readouterr().out)
+        check(doc, KAM_DOC)
+        assert doc["as_of"] == "2026-09-30"
+        assert [(s["stage"], s["accounts"]) for s in doc["stages"]] == [
+            ("pre_kam", 1),
+            ("mid", 2),
+            ("uncoupling", 1),
+        ]
+        assert [a["id"] for a in doc["accounts"]] == ["KA1", "KA2", "KA3", "KA4"]
+        ka1, ka2, _, ka4 = doc["accounts"]
+        assert ka1["days_in_stage"] == (date(2026, 9, 30) - date(2026, 3, 1)).days
+        assert len(ka1["needs"]) == 8  # partnership criteria still to show
+        assert (ka1["target"], ka1["fit"], ka1["ready"]) == ("partnership", "matches", False)
+        assert ka2["fit"] == "ahead"
+        assert ka4["target"] is None  # uncoupled: no next stage
+        assert ka1["gaps"][0].keys() == {"key", "label"}
+
+    def test_json_document_of_key_accounts(self, accounts_file, tmp_path, capsys):
+        """A salesfunnel/key-accounts JSON document is read as well as the CSV file."""
+        from salesfunnel.io import dumps
+
+        accounts = kam.read_accounts(str(accounts_file))
+        path = tmp_path / "accounts.json"
+        path.write_text(dumps(accounts), encoding="utf-8")
+        assert kam.read_accounts(str(path)) == accounts
+        single = tmp_path / "one.json"
+        single.write_text(dumps(accounts[0]), encoding="utf-8")
+        assert kam.read_accounts(str(single)) == accounts[:1]
+        assert main(["kam", str(path), "--cutoff", "2026-09-30"]) == 0
+        wrong = tmp_path / "funnel.json"
+        wrong.write_text(dumps(DEFAULT_FUNNEL), encoding="utf-8")
+        assert main(["kam", str(wrong)]) == 1
+        assert "salesfunnel/key-accounts" in capsys.readouterr().err
 
     def test_chinese_and_all_gaps(self, accounts_file, capsys):
         """--lang zh speaks Chinese; --all-gaps lists every missing activity."""
@@ -78,10 +105,10 @@ class TestKamCommand:
         assert "3 problems" in err
         assert "coach_fund" in err and "late" in err and "2026-13-01" in err
 
-    def test_missing_file_exits_1(self, tmp_path, capsys):
-        """A file that does not exist is an error with exit 1."""
-        assert main(["kam", str(tmp_path / "nope.csv")]) == 1
-        assert "nope.csv" in capsys.readouterr().err
+    def test_missing_file_exits_2(self, tmp_path, capsys):
+        """A file that does not exist is a usage error (exit 2)."""
+        assert main(["kam", str(tmp_path / "nope.csv")]) == 2
+        assert "nope.csv: no such file" in capsys.readouterr().err
 
     def test_file_without_accounts_exits_1(self, tmp_path, capsys):
         """A file with only a header has nothing to summarise."""
@@ -141,19 +168,36 @@ class TestDeriveKeyAccounts:
 
 class TestDemoSection:
     def test_key_accounts_by_stage(self):
-        """The demo section is one table of the sample's largest accounts by stage."""
-        (table,) = kam.demo_section(sample_pipeline(), Options(cutoff=SAMPLE_AS_OF))
-        assert table.title.startswith("Key accounts by stage")
+        """The demo section counts the sample's largest accounts by stage, then lists them."""
+        by_stage, table = kam.demo_section(sample_pipeline(), Options(cutoff=SAMPLE_AS_OF))
+        assert by_stage.title == "Key accounts by stage"
+        assert sum(r[1] for r in by_stage.rows) == kam.DEMO_ACCOUNTS
+        assert table.title.startswith("Key accounts: evidence and gaps")
         assert len(table.rows) == kam.DEMO_ACCOUNTS
         assert table.rows[0][2] == "Partnership KAM"
 
     def test_in_chinese_without_cutoff(self):
         """Without a cutoff the sample's last change is used; labels follow --lang."""
-        (table,) = kam.demo_section(sample_pipeline(), Options(lang="zh"))
-        assert table.title.startswith("按阶段划分的大客户")
+        by_stage, table = kam.demo_section(sample_pipeline(), Options(lang="zh"))
+        assert by_stage.title == "按阶段划分的大客户"
+        assert table.title.startswith("大客户：证据与差距")
         assert "截至 2026-09-30" in table.note
+
+    def test_demo_json(self):
+        """The demo's key_accounts key has the documented structure of the kam report."""
+        doc = kam.demo_json(sample_pipeline(), Options(cutoff=SAMPLE_AS_OF))["key_accounts"]
+        check(doc, KAM)
+        assert len(doc["accounts"]) == kam.DEMO_ACCOUNTS
+
+    def test_cutoff_uses_only_what_was_known(self):
+        """An earlier cutoff derives the accounts from the deals as they stood then."""
+        early = kam.demo_json(sample_pipeline(), Options(cutoff=date(2025, 12, 31)))
+        accounts = early["key_accounts"]["accounts"]
+        assert all(a["stage_since"] <= "2025-12-31" for a in accounts)
 
     def test_demo_command_includes_it(self, capsys):
         """salesfunnel demo prints the key-account section."""
         assert main(["demo"]) == 0
-        assert "Key accounts by stage (the sample's largest accounts" in capsys.readouterr().out
+        assert "Key accounts: evidence and gaps (the sample's largest accounts" in (
+            capsys.readouterr().out
+        )

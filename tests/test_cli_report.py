@@ -9,7 +9,7 @@ import pytest
 from salesfunnel._cli.common import Options
 from salesfunnel._cli.report import (
     DEMO_CURRENCY,
-    DEMO_RATES,
+    demo_json,
     demo_section,
     figures_table,
     pipeline_table,
@@ -19,8 +19,10 @@ from salesfunnel.datasets import SAMPLE_AS_OF, sample_pipeline
 from salesfunnel.errors import CurrencyError
 from salesfunnel.io import write_csv
 from salesfunnel.render import render
+from tests.test_cli import FUNNEL_FIGURES, PIPELINE, REPORT_DOC, check
 
 D = Decimal
+RATES = {"USD": D("6.98"), "EUR": D("8.10")}
 
 
 @pytest.fixture(scope="module")
@@ -53,7 +55,7 @@ class TestPipelineTable:
             sample_pipeline(),
             cutoff=SAMPLE_AS_OF,
             currency="CNY",
-            rates=DEMO_RATES,
+            rates=RATES,
             target=D("30000000"),
             lang="zh",
         )
@@ -82,12 +84,21 @@ class TestFiguresTable:
 
 class TestDemoSection:
     def test_tables(self):
-        """The demo shows the converted pipeline range, the figures and the conversion table."""
+        """The demo shows the converted pipeline range and the figures (conversion is earlier)."""
         tables = demo_section(sample_pipeline(), Options(cutoff=SAMPLE_AS_OF))
-        assert len(tables) == 3
+        assert len(tables) == 2
         assert f"in {DEMO_CURRENCY}" in tables[0].title
         assert "P90" in tables[0].headers
-        assert "Stage conversion" in tables[2].title
+        assert "Funnel figures" in tables[1].title
+
+    def test_json(self):
+        """The demo's pipeline and figures keys have the documented structure."""
+        doc = demo_json(sample_pipeline(), Options(cutoff=SAMPLE_AS_OF))
+        check(doc["pipeline"], PIPELINE)
+        check(doc["figures"], FUNNEL_FIGURES)
+        (line,) = doc["pipeline"]
+        assert line["currency"] == "CNY"
+        assert D(line["p10"]) <= D(line["p50"]) <= D(line["p90"])
 
     def test_default_cutoff(self):
         """Without a cutoff the latest change in the data is used."""
@@ -107,15 +118,29 @@ class TestReportCommand:
         assert "Funnel figures" in out
 
     def test_converted_json(self, files, capsys):
-        """--currency and --rate convert; --target adds a column; JSON holds three tables."""
+        """--currency, --rate and --target show in the documented report document."""
         args = ["report", str(files / "deals.csv"), "--events", str(files / "events.csv")]
         args += ["--currency", "cny", "--rate", "USD=6.98", "--rate", "EUR=8.10"]
         args += ["--target", "30,000,000", "--format", "json", "--cutoff", "2026-06-30"]
         assert main(args) == 0
-        tables = json.loads(capsys.readouterr().out)
-        assert len(tables) == 3
-        assert tables[0]["columns"][-1].startswith("P(≥ 30000000")
-        assert len(tables[0]["rows"]) == 1
+        doc = json.loads(capsys.readouterr().out)
+        check(doc, REPORT_DOC)
+        assert (doc["cutoff"], doc["currency"], doc["target"]) == ("2026-06-30", "CNY", "30000000")
+        assert doc["rates"] == {"EUR": "8.10", "USD": "6.98"}
+        (line,) = doc["pipeline"]
+        assert 0 < line["prob_at_least_target"] < 1
+        assert [c["stage"] for c in doc["conversion"]][:2] == ["target_segment", "potential"]
+        assert doc["conversion"][-1]["conversion"] is None  # the won stage
+
+    def test_per_currency_json(self, files, capsys):
+        """Without conversion, one pipeline line per currency and no target."""
+        args = ["report", str(files / "deals.csv"), "--events", str(files / "events.csv")]
+        assert main([*args, "--format", "json"]) == 0
+        doc = json.loads(capsys.readouterr().out)
+        check(doc, REPORT_DOC)
+        assert [line["currency"] for line in doc["pipeline"]] == ["CNY", "EUR", "USD"]
+        assert doc["rates"] == {} and doc["target"] is None
+        assert doc["figures"]["deals"] == 600
 
     def test_single_currency_chinese(self, files, capsys):
         """A one-currency file in Chinese."""

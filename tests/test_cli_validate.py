@@ -9,6 +9,7 @@ import pytest
 from salesfunnel.cli import main
 from salesfunnel.datasets import sample_pipeline
 from salesfunnel.io import write_csv, write_json
+from tests.test_cli import VALIDATION_DOC, check
 
 HEADER = "id,name,account,owner,stage,created,expected_close,amount,currency\n"
 GOOD = "A,n,a,o,intent,2026-01-01,2026-02-01,5,USD\n"
@@ -43,6 +44,7 @@ class TestValidate:
         """--format json prints one stable object with every problem."""
         assert main(["validate", str(files[1]), "--format", "json"]) == 1
         doc = json.loads(capsys.readouterr().out)
+        check(doc, VALIDATION_DOC)
         assert doc["schema"] == "salesfunnel/validation"
         assert doc["version"] == 1
         assert doc["records"] == 1

@@ -309,8 +309,9 @@ class ExchangeRates:
         >>> from salesfunnel.datasets import SAMPLE_AS_OF, SAMPLE_RATES, sample_pipeline
         >>> to_cny = SAMPLE_RATES.converter("CNY", on=SAMPLE_AS_OF)
         >>> deal = next(o for o in sample_pipeline() if o.currency == "USD")
-        >>> to_cny(deal) == SAMPLE_RATES.convert(deal.amount, "USD", "CNY",
-        ...                                       on=deal.closed_on or SAMPLE_AS_OF)
+        >>> to_cny(deal) == SAMPLE_RATES.convert(
+        ...     deal.amount, "USD", "CNY", on=deal.closed_on or SAMPLE_AS_OF
+        ... )
         True
         """
         target = currency_code(to, field="to")

@@ -28,25 +28,35 @@ from typing import TYPE_CHECKING
 import attrs
 
 from salesfunnel._cli.common import (
+    DEMO_CURRENCY,
+    DEMO_RATES,
     EXIT_DATA,
     EXIT_OK,
-    EXIT_USAGE,
     Options,
+    UsageError,
     add_common,
+    decimal_text,
     emit,
+    emit_json,
+    guard,
     options,
+    read_deals,
+    require_file,
+    working,
 )
 from salesfunnel.abc import (
     PROFIT,
     REVENUE,
     VOLUME,
     AbcResult,
+    CombinedAbc,
     Figure,
     InvalidThresholdsError,
     abc_classify,
     abc_combined,
     computed_abc,
 )
+from salesfunnel.analytics import snapshots
 from salesfunnel.fx import CENTS, ExchangeRates
 from salesfunnel.i18n import Text
 from salesfunnel.model import StageKind
@@ -60,21 +70,13 @@ if TYPE_CHECKING:
 
 ORDER = 50
 
-#: The currency the demo section reports in.
-DEMO_CURRENCY = "CNY"
-
-#: Fixed, illustrative rates into CNY for the demo (not market data): one
-#: rate per currency for the whole sample period.
-DEMO_RATES = ExchangeRates.to(DEMO_CURRENCY, {date(2020, 1, 1): {"USD": "7.10", "EUR": "7.80"}})
+#: The schema and version of ``salesfunnel abc --format json``.
+SCHEMA, VERSION = "salesfunnel/abc-report", 1
 
 #: Column headers read as a deal's profit in a CSV file.
 PROFIT_COLUMNS = ("profit", "利润", "销售利润")
 
 _MEASURES: dict[str, Text] = {"revenue": REVENUE, "volume": VOLUME, "profit": PROFIT}
-
-
-class _UsageError(Exception):
-    """A command-line problem found after parsing (exit code 2)."""
 
 
 def won_deals(opportunities: Sequence[Opportunity], cutoff: date) -> list[Opportunity]:
@@ -94,7 +96,7 @@ def _money(
     if currency is None or deal.currency == currency:
         return amount
     if rates is None:
-        raise _UsageError(f"deal {deal.id} is in {deal.currency}; pass --rates to convert it")
+        raise UsageError(f"deal {deal.id} is in {deal.currency}; pass --rates to convert it")
     on = deal.closed_on or deal.created
     return rates.convert(amount, deal.currency, currency, on=on)
 
@@ -106,7 +108,7 @@ def _profit(deal: Opportunity, column: Mapping[str, Decimal], margin: Decimal | 
     if fact is not None and not isinstance(fact, bool) and isinstance(fact, (int, float, Decimal)):
         return Decimal(repr(fact)) if isinstance(fact, float) else Decimal(fact)
     if margin is None:
-        raise _UsageError(
+        raise UsageError(
             f"deal {deal.id} has no profit (no profit column or fact); pass --margin, "
             "e.g. --margin 0.3 for a 30 % margin on the won amount"
         )
@@ -166,7 +168,7 @@ def _cell_number(text: str, where: str) -> Decimal:
     try:
         return Decimal(text.replace(",", ""))
     except InvalidOperation:
-        raise _UsageError(f"{where}: {text!r} is not a number") from None
+        raise UsageError(f"{where}: {text!r} is not a number") from None
 
 
 def _thresholds(text: str) -> tuple[str, ...]:
@@ -214,14 +216,12 @@ def classify(
     )
 
 
-def _tables(
-    per: dict[str, dict[str, Figure]], args: argparse.Namespace, opts: Options
-) -> list[Table]:
+def analyse(per: Mapping[str, Mapping[str, Figure]], args: argparse.Namespace) -> CombinedAbc[str]:
+    """Classify the accounts by each criterion (one criterion: a combination of one)."""
     if len(per) == 1:
         name, values = next(iter(per.items()))
-        result = classify(values, _MEASURES[name], args)
-        return [result.table(opts.lang, limit=args.top), result.class_table(opts.lang)]
-    combined = abc_combined(
+        return CombinedAbc((name,), (classify(values, _MEASURES[name], args),))
+    return abc_combined(
         per,
         method=args.method,
         thresholds=args.thresholds,
@@ -229,9 +229,15 @@ def _tables(
         boundary=args.boundary,
         keep_ties=args.keep_ties if args.method == "fixed" else None,
     )
-    tables = [combined.table(opts.lang, limit=args.top)]
+
+
+def _tables(combined: CombinedAbc[str], top: int | None, opts: Options) -> list[Table]:
+    if len(combined.criteria) == 1:
+        (result,) = combined.results
+        return [result.table(opts.lang, limit=top), result.class_table(opts.lang)]
+    tables = [combined.table(opts.lang, limit=top)]
     for name, result in zip(combined.criteria, combined.results, strict=True):
-        labelled = _relabel(result, _MEASURES[name])
+        labelled = _relabel(result, _MEASURES.get(name, Text(name)))
         tables.append(labelled.class_table(opts.lang))
     return tables
 
@@ -240,15 +246,72 @@ def _relabel(result: AbcResult[str], measure: Text) -> AbcResult[str]:
     return attrs.evolve(result, measure=measure)
 
 
-def _load(args: argparse.Namespace, opts: Options) -> dict[str, dict[str, Figure]] | None:
-    """Each criterion's figures per account; ``None`` when the data cannot be used."""
+def _number(value: Figure | None) -> object:
+    """A figure or share for JSON: exact decimals as strings, counts and measures as numbers."""
+    return decimal_text(value) if isinstance(value, Decimal) else value
+
+
+def report_json(combined: CombinedAbc[str], top: int | None = None) -> dict[str, object]:
+    """The accounts, their class per criterion and code, and each criterion's class summary."""
+    accounts = []
+    for key in combined.customers[:top]:
+        rows = {
+            name: (result[key] if key in result else None)  # noqa: SIM401  (no .get)
+            for name, result in zip(combined.criteria, combined.results, strict=True)
+        }
+        accounts.append(
+            {
+                "account": key,
+                "code": combined.code(key),
+                "classes": {n: None if r is None else r.abc_class for n, r in rows.items()},
+                "figures": {n: None if r is None else _number(r.value) for n, r in rows.items()},
+                "ranks": {n: None if r is None else r.rank for n, r in rows.items()},
+                "shares": {n: None if r is None else _number(r.share) for n, r in rows.items()},
+            }
+        )
+    return {
+        "method": combined.results[0].method.value,
+        "criteria": list(combined.criteria),
+        "accounts": accounts,
+        "classes": {
+            name: [
+                {
+                    "class": c.label,
+                    "accounts": c.count,
+                    "account_share": _number(c.customer_share),
+                    "value": _number(c.value),
+                    "value_share": _number(c.value_share),
+                }
+                for c in result.classes
+            ]
+            for name, result in zip(combined.criteria, combined.results, strict=True)
+        },
+        "limits": {
+            name: None
+            if result.limits is None
+            else {
+                "pareto": attrs.asdict(result.limits.pareto),
+                "break_even": attrs.asdict(result.limits.break_even),
+                "submarginal": attrs.asdict(result.limits.submarginal),
+                "swapped": result.limits.swapped,
+            }
+            for name, result in zip(combined.criteria, combined.results, strict=True)
+        },
+    }
+
+
+def _load(
+    args: argparse.Namespace, opts: Options
+) -> tuple[date, dict[str, dict[str, Figure]]] | None:
+    """The cutoff and each criterion's figures per account; ``None`` when the data cannot be used."""
     from salesfunnel._cli.forecast import read_rates  # noqa: PLC0415
-    from salesfunnel.io import read_opportunities  # noqa: PLC0415
 
     if args.rates and not args.currency:
-        raise _UsageError("--rates needs --currency (the reporting currency)")
+        raise UsageError("--rates needs --currency (the reporting currency)")
+    require_file(args.file)
+    require_file(args.rates)
     column, header = read_profit_column(args.file)
-    data = read_opportunities(args.file, events=args.events, ignore=(header,) if header else ())
+    data = read_deals(args.file, events=args.events, ignore=(header,) if header else ())
     if not data:
         print("salesfunnel abc: the file has no opportunities", file=sys.stderr)
         return None
@@ -263,7 +326,7 @@ def _load(args: argparse.Namespace, opts: Options) -> dict[str, dict[str, Figure
         )
         return None
     rates = read_rates(args.rates, args.currency) if args.rates else None
-    return {
+    return cutoff, {
         name: figures(
             won, name, currency=args.currency, rates=rates, margin=args.margin, profit_column=column
         )
@@ -273,26 +336,50 @@ def _load(args: argparse.Namespace, opts: Options) -> dict[str, dict[str, Figure
 
 def run(args: argparse.Namespace) -> int:
     """Read the file, total each account's won deals, classify and print."""
+    return guard("abc", lambda: _run(args))
+
+
+def _run(args: argparse.Namespace) -> int:
     opts = options(args)
-    try:
-        per = _load(args, opts)
-    except _UsageError as err:
-        print(f"salesfunnel abc: {err}", file=sys.stderr)
-        return EXIT_USAGE
-    if per is None:
+    loaded = _load(args, opts)
+    if loaded is None:
         return EXIT_DATA
-    emit(_tables(per, args, opts), opts)
+    cutoff, per = loaded
+    combined = working("classifying", lambda: analyse(per, args))
+    if opts.fmt == "json":
+        emit_json(
+            {
+                "schema": SCHEMA,
+                "version": VERSION,
+                "cutoff": cutoff.isoformat(),
+                "currency": args.currency,
+                **report_json(combined, args.top),
+            }
+        )
+        return EXIT_OK
+    emit(_tables(combined, args.top, opts), opts)
     return EXIT_OK
+
+
+def _demo_result(opportunities: Sequence[Opportunity], opts: Options) -> AbcResult[str]:
+    """ABC of the accounts by revenue won by the cutoff, in CNY at the demo rates."""
+    cutoff = opts.cutoff or max(o.last_change for o in opportunities)
+    won = won_deals(snapshots(opportunities, as_of=cutoff), cutoff)
+    revenue = figures(won, "revenue", currency=DEMO_CURRENCY, rates=DEMO_RATES)
+    measure = Text(f"won revenue ({DEMO_CURRENCY})", f"成交金额（{DEMO_CURRENCY}）")
+    return abc_classify(revenue, measure=measure)
 
 
 def demo_section(opportunities: Sequence[Opportunity], opts: Options) -> list[Table]:
     """ABC of the sample's accounts by won revenue, converted to CNY at the demo rates."""
-    cutoff = opts.cutoff or max(o.last_change for o in opportunities)
-    won = won_deals(opportunities, cutoff)
-    revenue = figures(won, "revenue", currency=DEMO_CURRENCY, rates=DEMO_RATES)
-    measure = Text(f"won revenue ({DEMO_CURRENCY})", f"成交金额（{DEMO_CURRENCY}）")
-    result = abc_classify(revenue, measure=measure)
+    result = _demo_result(opportunities, opts)
     return [result.table(opts.lang, limit=10), result.class_table(opts.lang)]
+
+
+def demo_json(opportunities: Sequence[Opportunity], opts: Options) -> dict[str, object]:
+    """The ``abc`` key of the demo document: every account's class by won revenue."""
+    result = _demo_result(opportunities, opts)
+    return {"abc": report_json(CombinedAbc(("revenue",), (result,)))}
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -305,7 +392,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
             "deals: by revenue (won amount), profit (a profit column or fact, else the "
             "won amount times --margin) or volume (number of won deals), at fixed "
             "thresholds or by computed ABC analysis. Several criteria at once give "
-            "each account a code such as AB."
+            "each account a code such as AB. --format json prints one "
+            "salesfunnel/abc-report document."
         ),
         epilog="example: salesfunnel abc deals.csv --by revenue,volume --currency CNY --rates rates.csv",
         formatter_class=argparse.RawDescriptionHelpFormatter,

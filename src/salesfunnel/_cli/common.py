@@ -1,33 +1,79 @@
-"""Options and helpers shared by the subcommands."""
+"""Options and helpers shared by the subcommands.
+
+Every subcommand takes ``--format``, ``--lang`` and ``--cutoff``
+(:func:`add_common`), prints tables with :func:`emit` or one JSON document
+with :func:`emit_json`, and exits 0 on success, 1 on data problems and 2 on
+usage errors. A :class:`UsageError` raised inside :func:`guard` becomes exit
+status 2; library errors (:class:`~salesfunnel.FunnelError`) are data
+problems, exit status 1. Work that can take more than a second shows a
+:class:`Progress` line on stderr when stderr is a terminal.
+"""
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
+import threading
 import time
 from datetime import date
-from typing import TYPE_CHECKING, TextIO
+from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING, TextIO, TypeVar
 
 import attrs
 
+from salesfunnel.fx import ExchangeRates
 from salesfunnel.i18n import Lang
 from salesfunnel.render import FORMATS, Format, Table, render
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Callable, Collection, Mapping, Sequence
 
     from typing_extensions import Self
 
+    from salesfunnel.model import Opportunity
+
 __all__ = [
+    "DEMO_CURRENCY",
+    "DEMO_RATES",
     "EXIT_DATA",
     "EXIT_OK",
     "EXIT_USAGE",
     "Options",
     "Progress",
+    "UsageError",
     "add_common",
+    "decimal_text",
     "emit",
+    "emit_json",
+    "guard",
     "options",
+    "read_deals",
+    "require_file",
+    "working",
 ]
+
+T = TypeVar("T")
+
+#: The reporting currency of the demo.
+DEMO_CURRENCY = "CNY"
+
+#: A small, fixed set of dated USD and EUR rates into CNY for the demo, one per
+#: quarter (illustrative values, not market data); every demo section uses them.
+DEMO_RATES = ExchangeRates.to(
+    DEMO_CURRENCY,
+    {
+        date(2024, 1, 1): {"USD": "7.10", "EUR": "7.80"},
+        date(2025, 1, 1): {"USD": "7.30", "EUR": "7.60"},
+        date(2025, 4, 1): {"USD": "7.26", "EUR": "7.85"},
+        date(2025, 7, 1): {"USD": "7.17", "EUR": "8.40"},
+        date(2025, 10, 1): {"USD": "7.12", "EUR": "8.33"},
+        date(2026, 1, 1): {"USD": "7.05", "EUR": "8.20"},
+        date(2026, 4, 1): {"USD": "7.00", "EUR": "8.05"},
+        date(2026, 7, 1): {"USD": "6.98", "EUR": "8.10"},
+    },
+)
 
 #: Exit status: success.
 EXIT_OK = 0
@@ -35,6 +81,14 @@ EXIT_OK = 0
 EXIT_DATA = 1
 #: Exit status: the command line was wrong.
 EXIT_USAGE = 2
+
+
+class UsageError(Exception):
+    """A command-line problem found after parsing: exit status 2.
+
+    Not a :class:`~salesfunnel.FunnelError`: it never leaves a subcommand,
+    whose :func:`guard` prints it and returns :data:`EXIT_USAGE`.
+    """
 
 
 @attrs.frozen
@@ -54,14 +108,15 @@ def _iso_date(text: str) -> date:
         raise argparse.ArgumentTypeError(msg) from None
 
 
-def add_common(parser: argparse.ArgumentParser) -> None:
-    """Add ``--format``, ``--lang`` and ``--cutoff`` to ``parser``."""
+def add_common(parser: argparse.ArgumentParser, *, cutoff_help: str | None = None) -> None:
+    """Add ``--format``, ``--lang`` and ``--cutoff`` (described by ``cutoff_help``) to ``parser``."""
     parser.add_argument(
         "--format",
         dest="fmt",
         choices=FORMATS,
         default="text",
-        help="output format (default: text)",
+        help="output format: aligned text tables (default), markdown, html, csv, or one "
+        "JSON document for scripts (see the command-line docs)",
     )
     parser.add_argument(
         "--lang", choices=("en", "zh"), default="en", help="label language (default: en)"
@@ -71,7 +126,9 @@ def add_common(parser: argparse.ArgumentParser) -> None:
         type=_iso_date,
         default=None,
         metavar="DATE",
-        help="reporting cutoff date, YYYY-MM-DD (default: the data's as-of date)",
+        help=cutoff_help
+        or "reporting cutoff date, YYYY-MM-DD: the data as it stood at the end of that "
+        "day (default: the data's latest change)",
     )
 
 
@@ -81,12 +138,69 @@ def options(args: argparse.Namespace) -> Options:
 
 
 def emit(tables: Sequence[Table], opts: Options) -> None:
-    """Print ``tables`` in the chosen format (JSON: one array of tables)."""
+    """Print ``tables`` in the chosen format, separated by blank lines.
+
+    The subcommands print their own JSON document with :func:`emit_json`;
+    here ``json`` gives an array of the tables (title, columns, rows).
+    """
     if opts.fmt == "json":
         parts = ",\n".join(render(t, "json") for t in tables)
         sys.stdout.write(f"[\n{parts}\n]\n")
         return
     sys.stdout.write("\n\n".join(render(t, opts.fmt) for t in tables) + "\n")
+
+
+def decimal_text(value: Decimal) -> str:
+    """Write an exact decimal for JSON: plain notation, never an exponent (``"0.0000"``)."""
+    return format(value, "f")
+
+
+def emit_json(doc: Mapping[str, object]) -> None:
+    """Print one JSON document (UTF-8 text as is, indented) on stdout."""
+    sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
+
+
+def guard(command: str, work: Callable[[], int]) -> int:
+    """Run ``work``; a :class:`UsageError` is printed and gives exit status 2."""
+    try:
+        return work()
+    except UsageError as err:
+        print(f"salesfunnel {command}: {err}", file=sys.stderr)
+        return EXIT_USAGE
+
+
+def require_file(path: str | None) -> None:
+    """Raise :class:`UsageError` unless ``path`` is ``None`` or an existing file."""
+    if path is not None and not Path(path).is_file():
+        what = "is a directory, not a file" if Path(path).is_dir() else "no such file"
+        raise UsageError(f"{path}: {what}")
+
+
+def read_deals(
+    path: str,
+    *,
+    events: str | None = None,
+    ignore: Collection[str] = (),
+    encoding: str = "utf-8",
+) -> tuple[Opportunity, ...]:
+    """Read a ``.csv`` (with its events file) or ``.json`` file of opportunities.
+
+    Raises:
+        UsageError: For a file that does not exist or whose kind cannot be
+            told from its name.
+        DataFileError: For a file with problems (a data problem, exit 1).
+    """
+    from salesfunnel.io import UnsupportedFileError, read_opportunities  # noqa: PLC0415
+
+    require_file(path)
+    require_file(events)
+    try:
+        return working(
+            f"reading {Path(path).name}",
+            lambda: read_opportunities(path, events=events, ignore=ignore, encoding=encoding),
+        )
+    except UnsupportedFileError as err:
+        raise UsageError(str(err)) from None
 
 
 class Progress:
@@ -95,17 +209,24 @@ class Progress:
     Shown only when the stream is a terminal (never in pipes, files or CI
     logs), and only once the work has run for ``delay`` seconds, so quick
     commands print nothing extra. Use as a context manager and call
-    :meth:`update` as work advances.
+    :meth:`update` as work advances; with ``total=None`` the line shows the
+    time spent instead of a percentage.
     """
 
     def __init__(
-        self, label: str, total: int, *, stream: TextIO | None = None, delay: float = 1.0
+        self,
+        label: str,
+        total: int | None,
+        *,
+        stream: TextIO | None = None,
+        delay: float = 1.0,
     ) -> None:
         self.label = label
-        self.total = max(total, 1)
+        self.total = None if total is None else max(total, 1)
         self.stream = stream if stream is not None else sys.stderr
         self.delay = delay
         self.shown = False
+        self._line = ""
         self._start = time.monotonic()
         self._tty = bool(getattr(self.stream, "isatty", lambda: False)())
 
@@ -114,16 +235,61 @@ class Progress:
         self._start = time.monotonic()
         return self
 
-    def update(self, done: int) -> None:
-        """Report that ``done`` of ``total`` items are finished."""
-        if not self._tty or time.monotonic() - self._start < self.delay:
+    def update(self, done: int = 0) -> None:
+        """Report that ``done`` of ``total`` items are finished (or that work goes on)."""
+        elapsed = time.monotonic() - self._start
+        if not self._tty or elapsed < self.delay:
             return
-        self.shown = True
-        self.stream.write(f"\r{self.label}: {done * 100 // self.total:3d}% ({done}/{self.total})")
-        self.stream.flush()
+        if self.total is None:
+            line = f"\r{self.label} … {elapsed:.0f}s"
+        else:
+            line = f"\r{self.label}: {done * 100 // self.total:3d}% ({done}/{self.total})"
+        if line != self._line:
+            self.shown = True
+            self._line = line
+            self.stream.write(line)
+            self.stream.flush()
 
     def __exit__(self, *_exc: object) -> None:
         """Clear the progress line if one was shown."""
         if self.shown:
             self.stream.write("\r\033[K")
             self.stream.flush()
+
+
+def working(
+    label: str,
+    work: Callable[[], T],
+    *,
+    stream: TextIO | None = None,
+    delay: float = 1.0,
+    tick: float = 0.2,
+) -> T:
+    """Run ``work`` and return its result, showing a progress line while it runs.
+
+    On a terminal the work runs in a helper thread while this one updates an
+    elapsed-time :class:`Progress` line every ``tick`` seconds (after
+    ``delay``); elsewhere it simply runs. An exception of ``work`` is
+    raised here.
+    """
+    out = stream if stream is not None else sys.stderr
+    if not bool(getattr(out, "isatty", lambda: False)()):
+        return work()
+    outcome: list[T] = []
+    failure: list[BaseException] = []
+
+    def target() -> None:
+        try:
+            outcome.append(work())
+        except BaseException as err:  # noqa: BLE001  (re-raised in the calling thread)
+            failure.append(err)
+
+    thread = threading.Thread(target=target, name="salesfunnel-work", daemon=True)
+    with Progress(label, None, stream=out, delay=delay) as progress:
+        thread.start()
+        while thread.is_alive():
+            thread.join(tick)
+            progress.update()
+    if failure:
+        raise failure[0]
+    return outcome[0]

@@ -11,18 +11,26 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from salesfunnel._cli.common import (
+    DEMO_CURRENCY,
+    DEMO_RATES,
     EXIT_DATA,
     EXIT_OK,
-    EXIT_USAGE,
     Options,
+    UsageError,
     add_common,
+    decimal_text,
     emit,
+    emit_json,
+    guard,
     options,
+    read_deals,
+    require_file,
+    working,
 )
-from salesfunnel.changes import waterfall
-from salesfunnel.forecast import forecast
+from salesfunnel.changes import Waterfall, waterfall
+from salesfunnel.forecast import Forecast, forecast
 from salesfunnel.fx import ExchangeRates, InvalidRateError, Rate
-from salesfunnel.periods import FiscalCalendar
+from salesfunnel.periods import GREGORIAN, FiscalCalendar
 from salesfunnel.report_form import forecast_sheet, waterfall_sheet
 
 if TYPE_CHECKING:
@@ -31,25 +39,9 @@ if TYPE_CHECKING:
     from salesfunnel.model import Opportunity
     from salesfunnel.render import Table
 
+__all__ = ["DEMO_CURRENCY", "DEMO_RATES", "demo_json", "demo_section", "read_rates", "run"]
+
 ORDER = 30
-
-#: The reporting currency of the demo section.
-DEMO_CURRENCY = "CNY"
-
-#: A small, fixed set of dated USD and EUR rates into CNY for the demo (one
-#: per quarter; illustrative values, not market data).
-DEMO_RATES = ExchangeRates.to(
-    DEMO_CURRENCY,
-    {
-        date(2025, 1, 1): {"USD": "7.30", "EUR": "7.60"},
-        date(2025, 4, 1): {"USD": "7.26", "EUR": "7.85"},
-        date(2025, 7, 1): {"USD": "7.17", "EUR": "8.40"},
-        date(2025, 10, 1): {"USD": "7.12", "EUR": "8.33"},
-        date(2026, 1, 1): {"USD": "7.05", "EUR": "8.20"},
-        date(2026, 4, 1): {"USD": "7.00", "EUR": "8.05"},
-        date(2026, 7, 1): {"USD": "6.98", "EUR": "8.10"},
-    },
-)
 
 _VIEWS: dict[str, tuple[Literal["time", "category"], ...]] = {
     "time": ("time",),
@@ -58,24 +50,55 @@ _VIEWS: dict[str, tuple[Literal["time", "category"], ...]] = {
 }
 
 
-def demo_section(opportunities: Sequence[Opportunity], opts: Options) -> list[Table]:
-    """Forecast by time and by category per owner, in CNY, and last quarter's pipeline changes."""
+def _demo_results(
+    opportunities: Sequence[Opportunity], opts: Options
+) -> tuple[Forecast, Waterfall]:
+    """The demo's forecast per owner in CNY, and the pipeline changes of the quarter to date."""
     cutoff = opts.cutoff or max(o.last_change for o in opportunities)
     result = forecast(
         opportunities, cutoff=cutoff, by="owner", currency=DEMO_CURRENCY, rates=DEMO_RATES
     )
     changes = waterfall(
         opportunities,
-        start=cutoff - timedelta(days=91),
+        start=GREGORIAN.quarter_of(cutoff).start - timedelta(days=1),
         end=cutoff,
         currency=DEMO_CURRENCY,
         rates=DEMO_RATES,
     )
+    return result, changes
+
+
+def demo_section(opportunities: Sequence[Opportunity], opts: Options) -> list[Table]:
+    """Forecast by time and by category per owner, in CNY, and the quarter's pipeline changes."""
+    result, changes = _demo_results(opportunities, opts)
     return [
         forecast_sheet(result, view="time", lang=opts.lang),
         forecast_sheet(result, view="category", lang=opts.lang),
         waterfall_sheet(changes, lang=opts.lang),
     ]
+
+
+def changes_json(changes: Waterfall) -> dict[str, object]:
+    """A waterfall as the ``changes`` key of the demo document: totals per movement."""
+    return {
+        "start": changes.start.isoformat(),
+        "end": changes.end.isoformat(),
+        "currency": changes.currency,
+        "opening": decimal_text(changes.opening),
+        "steps": [
+            {"movement": m.value, "deals": count, "amount": decimal_text(total)}
+            for m, total, count in changes.steps
+        ],
+        "closing": decimal_text(changes.closing),
+    }
+
+
+def demo_json(opportunities: Sequence[Opportunity], opts: Options) -> dict[str, object]:
+    """The ``forecast`` and ``changes`` keys of the demo document."""
+    from salesfunnel.io import to_dict  # noqa: PLC0415
+
+    result, changes = _demo_results(opportunities, opts)
+    return {"forecast": to_dict(result)["forecast"], "changes": changes_json(changes)}
 
 
 def read_rates(path: str, currency: str) -> ExchangeRates:
@@ -118,17 +141,16 @@ def _rate_row(path: str, line: int, row: dict[str, str], currency: str) -> Rate:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Read the file, forecast at the cutoff, and print the sheets."""
-    from salesfunnel.io import read_opportunities  # noqa: PLC0415
+    """Read the file, forecast at the cutoff, and print the sheets (or the JSON document)."""
+    return guard("forecast", lambda: _run(args))
 
+
+def _run(args: argparse.Namespace) -> int:
     opts = options(args)
     if args.rates and not args.currency:
-        print(
-            "salesfunnel forecast: --rates needs --currency (the reporting currency)",
-            file=sys.stderr,
-        )
-        return EXIT_USAGE
-    data = read_opportunities(args.file, events=args.events)
+        raise UsageError("--rates needs --currency (the reporting currency)")
+    require_file(args.rates)
+    data = read_deals(args.file, events=args.events)
     cutoff = opts.cutoff or max((o.last_change for o in data), default=None)
     if cutoff is None:
         print(
@@ -145,14 +167,22 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return EXIT_DATA
-    result = forecast(
-        data,
-        cutoff=cutoff,
-        by=args.by or (),
-        currency=args.currency,
-        rates=rates,
-        calendar=FiscalCalendar(start_month=args.fiscal_start),
+    result = working(
+        "forecasting",
+        lambda: forecast(
+            data,
+            cutoff=cutoff,
+            by=args.by or (),
+            currency=args.currency,
+            rates=rates,
+            calendar=FiscalCalendar(start_month=args.fiscal_start),
+        ),
     )
+    if opts.fmt == "json":
+        from salesfunnel.io import to_dict  # noqa: PLC0415
+
+        emit_json(to_dict(result))
+        return EXIT_OK
     tables = [
         forecast_sheet(result, view=view, measure=args.measure, lang=opts.lang)
         for view in _VIEWS[args.view]
@@ -170,7 +200,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
             "Forecast a pipeline at a cutoff date, as the source's forecast sheets do: "
             "by time (closed, overdue, within 3 months, 3-6, 6-9, 9-12, beyond 12, "
             "lost) and by forecast category (booked, commit, upside this quarter, "
-            "upside next quarter, pipeline, omitted), per owner and/or product."
+            "upside next quarter, pipeline, omitted), per owner and/or product. "
+            "Deals in several currencies need --currency and --rates. --format json "
+            "prints the whole forecast as a salesfunnel/forecast document (every view "
+            "and measure), which salesfunnel.io.loads reads back."
         ),
         epilog="example: salesfunnel forecast deals.csv --cutoff 2026-09-30 --by owner,product",
         formatter_class=argparse.RawDescriptionHelpFormatter,

@@ -11,11 +11,25 @@ import sys
 from collections import Counter
 from datetime import date, timedelta
 from decimal import Decimal
+from pathlib import Path
 from typing import TYPE_CHECKING
 
-from salesfunnel._cli.common import EXIT_DATA, EXIT_OK, Options, add_common, emit, options
+from salesfunnel._cli.common import (
+    EXIT_DATA,
+    EXIT_OK,
+    Options,
+    Progress,
+    add_common,
+    emit,
+    emit_json,
+    guard,
+    options,
+    require_file,
+    working,
+)
+from salesfunnel.analytics import snapshots
 from salesfunnel.i18n import Lang
-from salesfunnel.kam_assess import Fit, next_step
+from salesfunnel.kam_assess import Fit, NextStep, next_step
 from salesfunnel.kam_lifecycle import LIFECYCLE, KamStage
 from salesfunnel.kam_playbook import playbook
 from salesfunnel.key_accounts import ActivityRecord, KeyAccount
@@ -30,6 +44,9 @@ if TYPE_CHECKING:
     from salesfunnel.qualification import FactValue
 
 ORDER = 70
+
+#: The schema and version of ``salesfunnel kam --format json``.
+SCHEMA, VERSION = "salesfunnel/kam-report", 1
 
 #: How many of the sample's largest accounts the demo shows.
 DEMO_ACCOUNTS = 8
@@ -59,6 +76,22 @@ def _gap_text(gaps: Sequence[str], limit: int | None, lang: Lang) -> str:
     return sep.join(gaps[:limit]) + _text(lang, f"; … (+{more} more)", f"；……（另 {more} 项）")
 
 
+def _ordered(accounts: Sequence[KeyAccount]) -> list[KeyAccount]:
+    """Accounts by recorded stage, top of the lifecycle first (uncoupling last), then by id."""
+    return sorted(accounts, key=lambda a: (-a.stage.rank if a.stage.on_ladder else 9, a.id))
+
+
+def next_steps(accounts: Sequence[KeyAccount]) -> list[tuple[KeyAccount, NextStep]]:
+    """Each account (in report order) with its next step."""
+    out = []
+    order = _ordered(accounts)
+    with Progress("assessing key accounts", len(order)) as progress:
+        for done, account in enumerate(order, start=1):
+            out.append((account, next_step(account)))
+            progress.update(done)
+    return out
+
+
 def summary_tables(
     accounts: Sequence[KeyAccount],
     *,
@@ -66,6 +99,7 @@ def summary_tables(
     lang: Lang = "en",
     title: str | None = None,
     gap_limit: int | None = 3,
+    steps: Sequence[tuple[KeyAccount, NextStep]] | None = None,
 ) -> list[Table]:
     """Return the stage counts and the per-account table (evidence, next step, gaps).
 
@@ -85,11 +119,9 @@ def summary_tables(
         ),
         [(s.label(lang), counts[s], len(playbook(s))) for s in _STAGES if counts[s]],
     )
-    order = sorted(accounts, key=lambda a: (-a.stage.rank if a.stage.on_ladder else 9, a.id))
     rows = []
     ahead = []
-    for a in order:
-        step = next_step(a)
+    for a, step in next_steps(accounts) if steps is None else steps:
         if step.fit is Fit.AHEAD:
             ahead.append(a.id)
         rows.append(
@@ -131,6 +163,48 @@ def summary_tables(
         note,
     )
     return [by_stage, detail]
+
+
+def report_json(
+    accounts: Sequence[KeyAccount],
+    *,
+    as_of: date,
+    lang: Lang = "en",
+    steps: Sequence[tuple[KeyAccount, NextStep]] | None = None,
+) -> dict[str, object]:
+    """The stage counts and every account's evidence, next step and gaps, for JSON."""
+    counts = Counter(a.stage for a in accounts)
+    listed = []
+    for a, step in next_steps(accounts) if steps is None else steps:
+        listed.append(
+            {
+                "id": a.id,
+                "name": a.name,
+                "manager": a.manager,
+                "stage": a.stage.value,
+                "stage_since": a.entered.isoformat(),
+                "days_in_stage": a.days_in_stage(as_of=as_of) if as_of >= a.entered else None,
+                "evidence": step.assessment.stage.value,
+                "ceiling": step.assessment.ceiling.value,
+                "fit": step.fit.value,
+                "target": None if step.target is None else step.target.value,
+                "ready": step.ready,
+                "needs": [{"key": c.key, "label": c.describe(lang)} for c in step.needs],
+                "gaps": [{"key": g.key, "label": g.label(lang)} for g in step.gaps],
+                "signals_for": list(step.assessment.signals_for),
+                "signals_against": list(step.assessment.signals_against),
+                "signals_missing": list(step.assessment.signals_missing),
+            }
+        )
+    return {
+        "as_of": as_of.isoformat(),
+        "stages": [
+            {"stage": s.value, "accounts": counts[s], "playbook_activities": len(playbook(s))}
+            for s in _STAGES
+            if counts[s]
+        ],
+        "accounts": listed,
+    }
 
 
 def _reached(deal: Opportunity, key: str) -> date | None:
@@ -234,29 +308,63 @@ def derive_key_accounts(
     return tuple(accounts)
 
 
+def _demo_accounts(
+    opportunities: Sequence[Opportunity], opts: Options
+) -> tuple[date, tuple[KeyAccount, ...]]:
+    as_of = opts.cutoff or max(o.last_change for o in opportunities)
+    return as_of, derive_key_accounts(snapshots(opportunities, as_of=as_of), as_of=as_of)
+
+
 def demo_section(opportunities: Sequence[Opportunity], opts: Options) -> list[Table]:
     """Key accounts by stage: the sample's largest accounts, derived from their deals."""
-    as_of = opts.cutoff or max(o.last_change for o in opportunities)
-    accounts = derive_key_accounts(opportunities, as_of=as_of)
-    tables = summary_tables(
+    as_of, accounts = _demo_accounts(opportunities, opts)
+    return summary_tables(
         accounts,
         as_of=as_of,
         lang=opts.lang,
         title=_text(
             opts.lang,
-            "Key accounts by stage (the sample's largest accounts; signals derived from their deals)",
-            "按阶段划分的大客户（样本中最大的客户；信号由其商机推算）",
+            "Key accounts: evidence and gaps (the sample's largest accounts; signals derived "
+            "from their deals)",
+            "大客户：证据与差距（样本中最大的客户；信号由其商机推算）",
         ),
+        gap_limit=1,
     )
-    return tables[1:]
+
+
+def demo_json(opportunities: Sequence[Opportunity], opts: Options) -> dict[str, object]:
+    """The ``key_accounts`` key of the demo document."""
+    as_of, accounts = _demo_accounts(opportunities, opts)
+    return {"key_accounts": report_json(accounts, as_of=as_of, lang=opts.lang)}
+
+
+def read_accounts(path: str, encoding: str = "utf-8") -> tuple[KeyAccount, ...]:
+    """Read key accounts from a CSV file, or from a ``salesfunnel/key-accounts`` JSON document.
+
+    Raises:
+        DataFileError: Listing every problem of the file.
+    """
+    if path.lower().endswith(".json"):
+        from salesfunnel.io import loads  # noqa: PLC0415
+        from salesfunnel.io.results import RESULT_SCHEMAS  # noqa: PLC0415
+
+        kinds = [s for s in RESULT_SCHEMAS if s.type is KeyAccount]
+        found = loads(Path(path).read_bytes(), schemas=kinds)
+        return found if isinstance(found, tuple) else (found,)
+    from salesfunnel.io.key_accounts import read_key_accounts  # noqa: PLC0415
+
+    return read_key_accounts(path, encoding=encoding)
 
 
 def run(args: argparse.Namespace) -> int:
     """Read the key-account file and print the stage counts and the account table."""
-    from salesfunnel.io.key_accounts import read_key_accounts  # noqa: PLC0415
+    return guard("kam", lambda: _run(args))
 
+
+def _run(args: argparse.Namespace) -> int:
     opts = options(args)
-    accounts = read_key_accounts(args.file, encoding=args.encoding)
+    require_file(args.file)
+    accounts = working(f"reading {args.file}", lambda: read_accounts(args.file, args.encoding))
     if not accounts:
         print(f"salesfunnel kam: {args.file} has no key accounts", file=sys.stderr)
         return EXIT_DATA
@@ -264,8 +372,18 @@ def run(args: argparse.Namespace) -> int:
         [a.entered for a in accounts]
         + [r.on for a in accounts for r in a.activities if r.on is not None]
     )
+    steps = next_steps(accounts)
+    if opts.fmt == "json":
+        emit_json(
+            {
+                "schema": SCHEMA,
+                "version": VERSION,
+                **report_json(accounts, as_of=as_of, lang=opts.lang, steps=steps),
+            }
+        )
+        return EXIT_OK
     limit = None if args.all_gaps else 3
-    emit(summary_tables(accounts, as_of=as_of, lang=opts.lang, gap_limit=limit), opts)
+    emit(summary_tables(accounts, as_of=as_of, lang=opts.lang, gap_limit=limit, steps=steps), opts)
     return EXIT_OK
 
 
@@ -279,17 +397,25 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
             "stage_since, optional since, manager, activities, notes, and one column "
             "per signal) by lifecycle stage: the stage each account's signals "
             "support, the days in its stage, and the playbook activities it has no "
-            "record of."
+            "record of. --format json prints one salesfunnel/kam-report document."
         ),
         epilog="example: salesfunnel kam key_accounts.csv --cutoff 2026-09-30 --lang zh",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("file", metavar="FILE", help="the key-account CSV file")
+    parser.add_argument(
+        "file",
+        metavar="FILE",
+        help="the key-account CSV file (or a salesfunnel/key-accounts JSON document)",
+    )
     parser.add_argument("--encoding", default="utf-8", help="the file's encoding (default: utf-8)")
     parser.add_argument(
         "--all-gaps",
         action="store_true",
         help="list every playbook activity with no record (default: the first three)",
     )
-    add_common(parser)
+    add_common(
+        parser,
+        cutoff_help="YYYY-MM-DD: the day the days in stage are counted to (default: the "
+        "latest date in the file)",
+    )
     parser.set_defaults(command="kam")

@@ -5,6 +5,8 @@ For each currency (or in one reporting currency with ``--currency`` and
 percentiles of the total won, the total reached with 90 % probability and,
 with ``--target``, the probability of reaching the target. Then the funnel's
 figures (win rate, lost share, sales cycle) and the stage conversion table.
+``--format json`` prints one ``salesfunnel/report`` document (see the
+command-line documentation).
 """
 
 from __future__ import annotations
@@ -14,16 +16,26 @@ import sys
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING
 
+import attrs
+
 from salesfunnel._cli.common import (
+    DEMO_CURRENCY,
+    DEMO_RATES,
     EXIT_DATA,
     EXIT_OK,
-    EXIT_USAGE,
     Options,
+    Progress,
+    UsageError,
     add_common,
+    decimal_text,
     emit,
+    emit_json,
+    guard,
     options,
+    read_deals,
+    working,
 )
-from salesfunnel.analytics import conversion, funnel_summary, snapshots
+from salesfunnel.analytics import FunnelSummary, conversion, funnel_summary, snapshots
 from salesfunnel.errors import CurrencyError
 from salesfunnel.i18n import Lang, Text
 from salesfunnel.money import currency_code
@@ -35,19 +47,14 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Mapping, Sequence
     from datetime import date
 
+    from salesfunnel.analytics import ConversionTable
+    from salesfunnel.distribution import OutcomeDistribution
     from salesfunnel.model import Opportunity
 
 ORDER = 40
 
-#: The reporting currency of the demo section.
-DEMO_CURRENCY = "CNY"
-
-#: Fixed, illustrative rates into CNY for the demo (not market data).
-DEMO_RATES: Mapping[str, Decimal] = {
-    "CNY": Decimal(1),
-    "USD": Decimal("6.98"),
-    "EUR": Decimal("8.10"),
-}
+#: The schema and version of ``salesfunnel report --format json``.
+SCHEMA, VERSION = "salesfunnel/report", 1
 
 _CENT = Decimal("0.01")
 
@@ -75,16 +82,29 @@ def _converter(rates: Mapping[str, Decimal], currency: str) -> Callable[[Opportu
     return convert
 
 
-def pipeline_table(
+@attrs.frozen
+class PipelineLine:
+    """One line of the pipeline report: a currency's open deals and their outcome distribution.
+
+    Attributes:
+        currency: The currency (the reporting currency when converted).
+        open_deals: How many deals were open at the cutoff.
+        distribution: The distribution of the total to be won from them.
+    """
+
+    currency: str
+    open_deals: int
+    distribution: OutcomeDistribution
+
+
+def pipeline_lines(
     opportunities: Sequence[Opportunity],
     *,
     cutoff: date,
-    lang: Lang = "en",
     currency: str | None = None,
     rates: Mapping[str, Decimal] | None = None,
-    target: Decimal | None = None,
-) -> Table:
-    """The weighted pipeline and the range of its outcome, per currency or converted.
+) -> list[PipelineLine]:
+    """The open pipeline at ``cutoff``, per currency or converted into ``currency`` with ``rates``.
 
     Raises:
         CurrencyError: For a deal in a currency without a rate.
@@ -96,15 +116,46 @@ def pipeline_table(
         codes = sorted({o.currency for o in opportunities})
         groups = [(c, [o for o in opportunities if o.currency == c]) for c in codes]
         convert = None
+    lines = []
+    with Progress("outcome distributions", len(groups)) as progress:
+        for done, (code, deals) in enumerate(groups, start=1):
+            open_now = [
+                o
+                for o in snapshots(deals, as_of=cutoff)
+                if DEFAULT_FUNNEL.kind_of(o) is StageKind.OPEN
+            ]
+            dist = outcome_distribution(
+                open_now, convert=convert, currency=code if convert else None
+            )
+            lines.append(PipelineLine(code, len(open_now), dist))
+            progress.update(done)
+    return lines
+
+
+def pipeline_table(
+    opportunities: Sequence[Opportunity],
+    *,
+    cutoff: date,
+    lang: Lang = "en",
+    currency: str | None = None,
+    rates: Mapping[str, Decimal] | None = None,
+    target: Decimal | None = None,
+    lines: Sequence[PipelineLine] | None = None,
+) -> Table:
+    """The weighted pipeline and the range of its outcome, per currency or converted.
+
+    Raises:
+        CurrencyError: For a deal in a currency without a rate.
+    """
+    if lines is None:
+        lines = pipeline_lines(opportunities, cutoff=cutoff, currency=currency, rates=rates)
+    converted_into = currency if currency is not None and rates is not None else None
     rows = []
-    for code, deals in groups:
-        open_now = [
-            o for o in snapshots(deals, as_of=cutoff) if DEFAULT_FUNNEL.kind_of(o) is StageKind.OPEN
-        ]
-        dist = outcome_distribution(open_now, convert=convert, currency=code if convert else None)
+    for line in lines:
+        dist = line.distribution
         row: list[str | int | float | Decimal | None] = [
-            code,
-            len(open_now),
+            line.currency,
+            line.open_deals,
             _money(dist.mean),
             _money(dist.percentile(10)),
             _money(dist.percentile(50)),
@@ -127,7 +178,9 @@ def pipeline_table(
     ]
     if target is not None:
         headers.append(_t(f"P(≥ {target})", f"达成 {target} 的概率", lang))
-    converted = _t(f" in {currency}", f"（折合 {currency}）", lang) if convert is not None else ""
+    converted = (
+        _t(f" in {converted_into}", f"（折合 {converted_into}）", lang) if converted_into else ""
+    )
     title = _t(
         f"Open pipeline{converted} as of {cutoff}: weighted value and range",
         f"截至 {cutoff} 的在途商机{converted}：加权金额与区间",
@@ -144,11 +197,71 @@ def pipeline_table(
     return Table(title, headers, rows, note)
 
 
+def pipeline_json(
+    lines: Sequence[PipelineLine], target: Decimal | None = None
+) -> list[dict[str, object]]:
+    """The pipeline lines as the ``pipeline`` key of the report document."""
+    return [
+        {
+            "currency": line.currency,
+            "open_deals": line.open_deals,
+            "weighted": decimal_text(line.distribution.mean),
+            "p10": decimal_text(line.distribution.percentile(10)),
+            "p50": decimal_text(line.distribution.percentile(50)),
+            "p90": decimal_text(line.distribution.percentile(90)),
+            "at_least_90": decimal_text(line.distribution.at_least_with("0.9")),
+            "method": line.distribution.method.value,
+            "prob_at_least_target": None
+            if target is None
+            else line.distribution.prob_at_least(target),
+        }
+        for line in lines
+    ]
+
+
+def figures_json(summary: FunnelSummary) -> dict[str, object]:
+    """The funnel figures as the ``figures`` key of the report document."""
+    return {
+        "deals": summary.deals,
+        "open": summary.open,
+        "won": summary.won,
+        "lost": summary.lost,
+        "win_rate": summary.win_rate,
+        "lost_share": summary.lost_share,
+        "cycle_days": {
+            "count": summary.cycle.count,
+            "mean": summary.cycle.mean,
+            "median": summary.cycle.median,
+        },
+    }
+
+
+def conversion_json(table: ConversionTable) -> list[dict[str, object]]:
+    """The stage conversion as the ``conversion`` key of the report document."""
+    return [
+        {
+            "stage": s.stage,
+            "reached": s.reached,
+            "advanced": s.advanced,
+            "lost": s.lost,
+            "open": s.open,
+            "won": s.won,
+            "conversion": None if table.funnel[s.stage].kind is StageKind.WON else s.rate,
+        }
+        for s in table.stages
+    ]
+
+
 def figures_table(
     opportunities: Sequence[Opportunity], *, cutoff: date, lang: Lang = "en"
 ) -> Table:
     """Deals, win rate, lost share and sales cycle as of ``cutoff``."""
     s = funnel_summary(opportunities, as_of=cutoff)
+    return _figures_table(s, lang)
+
+
+def _figures_table(s: FunnelSummary, lang: Lang) -> Table:
+    cutoff = s.as_of
 
     def pct(value: float | None) -> str:
         return "" if value is None else f"{value:.1%}"
@@ -172,8 +285,13 @@ def figures_table(
     return Table(title, (_t("figure", "指标", lang), _t("value", "数值", lang)), rows)
 
 
+def _demo_rates(cutoff: date) -> dict[str, Decimal]:
+    """The demo's rates into CNY in force on ``cutoff``."""
+    return {c: DEMO_RATES.rate(c, DEMO_CURRENCY, on=cutoff) for c in ("USD", "EUR")}
+
+
 def demo_section(opportunities: Sequence[Opportunity], opts: Options) -> list[Table]:
-    """The sample's pipeline range in CNY at fixed demo rates, its figures and conversion."""
+    """The sample's pipeline range in CNY at the demo rates, and its funnel figures."""
     cutoff = opts.cutoff or max(o.last_change for o in opportunities)
     return [
         pipeline_table(
@@ -181,11 +299,22 @@ def demo_section(opportunities: Sequence[Opportunity], opts: Options) -> list[Ta
             cutoff=cutoff,
             lang=opts.lang,
             currency=DEMO_CURRENCY,
-            rates=DEMO_RATES,
+            rates=_demo_rates(cutoff),
         ),
         figures_table(opportunities, cutoff=cutoff, lang=opts.lang),
-        conversion(opportunities, as_of=cutoff).table(opts.lang),
     ]
+
+
+def demo_json(opportunities: Sequence[Opportunity], opts: Options) -> dict[str, object]:
+    """The ``pipeline`` and ``figures`` keys of the demo document."""
+    cutoff = opts.cutoff or max(o.last_change for o in opportunities)
+    lines = pipeline_lines(
+        opportunities, cutoff=cutoff, currency=DEMO_CURRENCY, rates=_demo_rates(cutoff)
+    )
+    return {
+        "pipeline": pipeline_json(lines),
+        "figures": figures_json(funnel_summary(opportunities, as_of=cutoff)),
+    }
 
 
 def _rate(text: str) -> tuple[str, Decimal]:
@@ -214,28 +343,45 @@ def _amount(text: str) -> Decimal:
 
 def run(args: argparse.Namespace) -> int:
     """Read the file and print the pipeline, the figures and the conversion table."""
-    from salesfunnel.io import read_opportunities  # noqa: PLC0415 - only this command reads files
+    return guard("report", lambda: _run(args))
 
+
+def _run(args: argparse.Namespace) -> int:
     opts = options(args)
     if args.rate and not args.currency:
-        print(
-            "salesfunnel report: --rate needs --currency (the reporting currency)", file=sys.stderr
-        )
-        return EXIT_USAGE
-    data = read_opportunities(args.file, events=args.events)
+        raise UsageError("--rate needs --currency (the reporting currency)")
+    data = read_deals(args.file, events=args.events)
     if not data:
         print("salesfunnel report: the file has no opportunities", file=sys.stderr)
         return EXIT_DATA
     cutoff = opts.cutoff or max(o.last_change for o in data)
     currency = None if args.currency is None else currency_code(args.currency)
     if args.target is not None and currency is None and len({o.currency for o in data}) > 1:
-        print(
-            "salesfunnel report: --target is one amount, but the deals are in several "
-            "currencies; pass --currency and --rate to convert them",
-            file=sys.stderr,
+        raise UsageError(
+            "--target is one amount, but the deals are in several currencies; pass "
+            "--currency and --rate to convert them"
         )
-        return EXIT_USAGE
     rates = dict(args.rate) if args.rate else ({} if currency else None)
+    lines = pipeline_lines(data, cutoff=cutoff, currency=currency, rates=rates)
+    summary, stages = working(
+        "funnel figures",
+        lambda: (funnel_summary(data, as_of=cutoff), conversion(data, as_of=cutoff)),
+    )
+    if opts.fmt == "json":
+        emit_json(
+            {
+                "schema": SCHEMA,
+                "version": VERSION,
+                "cutoff": cutoff.isoformat(),
+                "currency": currency,
+                "rates": {code: decimal_text(rate) for code, rate in sorted((rates or {}).items())},
+                "target": None if args.target is None else decimal_text(args.target),
+                "pipeline": pipeline_json(lines, args.target),
+                "figures": figures_json(summary),
+                "conversion": conversion_json(stages),
+            }
+        )
+        return EXIT_OK
     tables = [
         pipeline_table(
             data,
@@ -244,9 +390,10 @@ def run(args: argparse.Namespace) -> int:
             currency=currency,
             rates=rates,
             target=args.target,
+            lines=lines,
         ),
-        figures_table(data, cutoff=cutoff, lang=opts.lang),
-        conversion(data, as_of=cutoff).table(opts.lang),
+        _figures_table(summary, opts.lang),
+        stages.table(opts.lang),
     ]
     emit(tables, opts)
     return EXIT_OK
@@ -261,7 +408,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
             "Report a file of opportunities as of a cutoff: the weighted pipeline of open "
             "deals with the P10/P50/P90 of the total to be won (per currency, or converted "
             "with --currency and --rate), the chance of reaching --target, the win rate, "
-            "lost share and sales cycle, and the stage-to-stage conversion table."
+            "lost share and sales cycle, and the stage-to-stage conversion table. "
+            "--format json prints one salesfunnel/report document."
         ),
         epilog=(
             "example: salesfunnel report deals.csv --events events.csv --cutoff 2026-09-30 "

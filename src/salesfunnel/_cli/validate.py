@@ -15,18 +15,20 @@ cannot be told from its name). ``--format json`` prints one stable object:
 from __future__ import annotations
 
 import argparse
-import json
-import sys
 from pathlib import Path
 
 from salesfunnel._cli.common import (
     EXIT_DATA,
     EXIT_OK,
-    EXIT_USAGE,
     Options,
+    UsageError,
     add_common,
     emit,
+    emit_json,
+    guard,
     options,
+    require_file,
+    working,
 )
 from salesfunnel.io import (
     DataFileError,
@@ -87,24 +89,28 @@ def _table(file: str, problems: list[Problem], records: int, opts: Options) -> T
 
 def run(args: argparse.Namespace) -> int:
     """Validate the file and print its problems; return the exit status."""
+    return guard("validate", lambda: _run(args))
+
+
+def _run(args: argparse.Namespace) -> int:
     opts = options(args)
     file: str = args.file
-    for path in (file, args.events):
-        if path is not None and not Path(path).is_file():
-            print(f"salesfunnel validate: {path}: no such file", file=sys.stderr)
-            return EXIT_USAGE
+    require_file(file)
+    require_file(args.events)
     try:
-        result = read_opportunities(
-            file,
-            events=args.events,
-            encoding=args.encoding,
-            ignore=args.ignore or (),
-            lenient=True,
+        result = working(
+            f"reading {Path(file).name}",
+            lambda: read_opportunities(
+                file,
+                events=args.events,
+                encoding=args.encoding,
+                ignore=args.ignore or (),
+                lenient=True,
+            ),
         )
         records, problems = result.records, list(result.problems)
     except UnsupportedFileError as err:
-        print(f"salesfunnel validate: {err}", file=sys.stderr)
-        return EXIT_USAGE
+        raise UsageError(str(err)) from None
     except DataFileError as err:
         records, problems = (), list(err.problems)
     late = _after_cutoff(records, opts, file)
@@ -121,7 +127,7 @@ def run(args: argparse.Namespace) -> int:
             "records": len(records),
             "problems": [p.as_dict() for p in problems],
         }
-        sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
+        emit_json(doc)
     else:
         emit([_table(file, problems, len(records), opts)], opts)
     return EXIT_DATA if problems else EXIT_OK
@@ -156,5 +162,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         action="append",
         help="a CSV column to skip on purpose (repeat for several)",
     )
-    add_common(parser)
+    add_common(
+        parser,
+        cutoff_help="YYYY-MM-DD: changes dated after this day are problems too "
+        "(default: no such check)",
+    )
     parser.set_defaults(command="validate")

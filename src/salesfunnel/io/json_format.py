@@ -45,14 +45,14 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from typing import IO, Any, Literal, TypeVar, overload
-
-import attrs
 
 from salesfunnel.io._columns import Source, read_text
 from salesfunnel.io._converter import Codec, problems_of
+from salesfunnel.io._schema import DocumentSchema
 from salesfunnel.io.problems import DataFileError, Problem, ReadResult
+from salesfunnel.io.results import RESULT_SCHEMAS
 from salesfunnel.io.rule_registry import DEFAULT_REGISTRY, RuleRegistry
 from salesfunnel.model import Opportunity
 from salesfunnel.qualification import Verdict
@@ -105,37 +105,15 @@ class SchemaVersionError(DataFileError):
         self.supported = supported
 
 
-@attrs.frozen
-class DocumentSchema:
-    """One kind of document: its schema name, version, payload key and Python type.
-
-    Register more kinds (forecasts, results) by passing
-    ``schemas=(*DEFAULT_SCHEMAS, DocumentSchema(...))``; ``configure`` adds the
-    cattrs hooks the new type needs, if any.
-
-    Attributes:
-        name: The schema name, such as ``"salesfunnel/funnel"``.
-        version: The current version, written into every document.
-        key: The key holding the payload.
-        type: The Python type of the payload (of each item when ``many``).
-        many: The payload is a list, read back as a tuple.
-        configure: A function that registers cattrs hooks for ``type``.
-    """
-
-    name: str
-    version: int
-    key: str
-    type: type
-    many: bool = False
-    configure: Callable[[Any], None] | None = None
-
-
-#: The documents salesfunnel reads and writes, current version 1 each.
+#: The documents salesfunnel reads and writes, current version 1 each: the
+#: opportunities, funnels and verdicts here, and the results of
+#: :mod:`salesfunnel.io.results`.
 DEFAULT_SCHEMAS: tuple[DocumentSchema, ...] = (
     DocumentSchema("salesfunnel/opportunities", 1, "opportunities", Opportunity, many=True),
     DocumentSchema("salesfunnel/opportunity", 1, "opportunity", Opportunity),
     DocumentSchema("salesfunnel/funnel", 1, "funnel", Funnel),
     DocumentSchema("salesfunnel/verdict", 1, "verdict", Verdict),
+    *RESULT_SCHEMAS,
 )
 
 
@@ -163,8 +141,9 @@ def to_dict(
     """Convert an object to a document: a JSON-ready dict with schema and version.
 
     Args:
-        obj: An opportunity, a sequence of opportunities, a funnel or a verdict
-            (or an object of a schema passed in ``schemas``).
+        obj: An opportunity, a sequence of opportunities, a funnel, a verdict,
+            a result of :mod:`salesfunnel.io.results` (or an object of a
+            schema passed in ``schemas``).
         registry: The rules written by reference.
         schemas: The document kinds to choose from.
 
@@ -371,7 +350,8 @@ def dumps(
     Non-ASCII text (Chinese labels) is written as is, not as ``\u`` escapes.
 
     Args:
-        obj: An opportunity, a sequence of opportunities, a funnel or a verdict.
+        obj: An opportunity, a sequence of opportunities, a funnel, a verdict
+            or a result (see :func:`to_dict`).
         indent: Indentation, or ``None`` for one line.
         registry: The rules written by reference.
         schemas: The document kinds to choose from.

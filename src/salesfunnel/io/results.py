@@ -1,0 +1,364 @@
+"""JSON documents of results: forecasts, waterfalls, distributions, ABC and key accounts.
+
+Every public result and configuration value of the library converts to a
+versioned document and back (``loads(dumps(x)) == x``), like opportunities
+and funnels (:mod:`salesfunnel.io.json_format`): money and other exact
+numbers are decimal strings, dates ``YYYY-MM-DD``, enums by value, and floats
+only where the object holds floats. :func:`~salesfunnel.io.dumps` and
+:func:`~salesfunnel.io.loads` know every schema of :data:`RESULT_SCHEMAS`;
+the data-formats documentation describes each document.
+
+>>> from datetime import date
+>>> from salesfunnel import Opportunity, forecast
+>>> from salesfunnel.io import dumps, loads, to_dict
+>>> deal = Opportunity(
+...     id="D1",
+...     name="ERP",
+...     account="Acme",
+...     owner="Ann",
+...     stage="negotiation",
+...     created=date(2026, 1, 5),
+...     expected_close=date(2026, 9, 15),
+...     amount="100000",
+...     currency="CNY",
+... )
+>>> result = forecast([deal], cutoff=date(2026, 8, 31), by="owner")
+>>> doc = to_dict(result)
+>>> doc["schema"], doc["version"], doc["forecast"]["rows"][0]["cells"]
+('salesfunnel/forecast', 1, [{'bucket': '0-3m', 'category': 'commit', 'count': 1, 'amount': '100000', 'weighted': '80000.0'}])
+>>> loads(dumps(result)) == result
+True
+
+Objects that hold a rule (a funnel, an assessment) write it by reference or
+in full, as funnels do (see :mod:`salesfunnel.io.rule_registry`). Results
+that are computed on demand (an ABC result's rows, an outcome distribution's
+probabilities) are written from the data they are computed from; values
+written for the reader's convenience (an ABC customer's class, a forecast
+row's totals) are checked against that data when the document is read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import date
+from decimal import Decimal
+from types import MappingProxyType
+from typing import Any, Literal
+
+import attrs
+from cattrs.errors import StructureHandlerNotFoundError
+
+from salesfunnel.abc import AbcResult, CombinedAbc
+from salesfunnel.analytics import ConversionTable, FunnelSummary
+from salesfunnel.calibration import Backtest, Calibration, LearnedProbabilities
+from salesfunnel.categories import ForecastCategory
+from salesfunnel.changes import Slippage, Waterfall
+from salesfunnel.distribution import OutcomeDistribution
+from salesfunnel.errors import FunnelError
+from salesfunnel.forecast import Figures, Forecast, ForecastRow
+from salesfunnel.fx import ExchangeRates
+from salesfunnel.io import _values as v
+from salesfunnel.io._converter import _kind
+from salesfunnel.io._result_docs import register_numeric
+from salesfunnel.io._result_hooks import bad, build, fields, format_decimal, register_common
+from salesfunnel.io._schema import DocumentSchema
+from salesfunnel.kam_assess import Assessment, NextStep
+from salesfunnel.kam_lifecycle import KamStage
+from salesfunnel.key_accounts import KeyAccount
+from salesfunnel.loyalty import LoyaltyModel, RetentionEffect
+from salesfunnel.money import Currency, currency_code
+from salesfunnel.periods import FiscalCalendar, FiscalQuarter, TimeBucket
+from salesfunnel.pipeline import Simulation
+from salesfunnel.qualification import Verdict
+from salesfunnel.quotas import QuotaResult
+
+__all__ = ["RESULT_SCHEMAS", "configure"]
+
+_Unstructure = Callable[[Any], Any]
+
+# -- shared values ---------------------------------------------------------------
+
+
+def _currency_in(value: object, _t: object) -> Currency:
+    if not isinstance(value, str):
+        raise v.BadValue(f"is {_kind(value)}, not a currency code", "write an ISO 4217 code")
+    try:
+        return currency_code(value)
+    except FunnelError:
+        raise v.BadValue(
+            "is not an ISO 4217 currency code", 'write a three-letter code such as "CNY"'
+        ) from None
+
+
+# -- forecasts ---------------------------------------------------------------------
+
+_CELL_RANK = {
+    (b, c): i for i, (b, c) in enumerate((b, c) for b in TimeBucket for c in ForecastCategory)
+}
+
+
+@attrs.frozen
+class _Cell:
+    """One (bucket, category) cell of a forecast row, as written."""
+
+    bucket: TimeBucket
+    category: ForecastCategory
+    count: int
+    amount: Decimal
+    weighted: Decimal
+
+
+def _figures_out(f: Figures) -> dict[str, object]:
+    return {
+        "count": f.count,
+        "amount": format_decimal(f.amount),
+        "weighted": format_decimal(f.weighted),
+    }
+
+
+def _row_out(row: ForecastRow) -> dict[str, object]:
+    cells = sorted(row.cells.items(), key=lambda item: _CELL_RANK[item[0]])
+    return {
+        "group": list(row.group),
+        "cells": [
+            {"bucket": b.value, "category": c.value, **_figures_out(f)} for (b, c), f in cells
+        ],
+        "buckets": {b.value: _figures_out(f) for b, f in row.buckets.items()},
+        "categories": {c.value: _figures_out(f) for c, f in row.categories.items()},
+        "total": _figures_out(row.total),
+    }
+
+
+def _row_in(conv: Any) -> Callable[[object, object], ForecastRow]:  # noqa: ANN401
+    buckets_spec = {b.value: Figures for b in TimeBucket}
+    categories_spec = {c.value: Figures for c in ForecastCategory}
+
+    def by_key(value: object, _t: object, spec: Mapping[str, type]) -> dict[str, Figures]:
+        return fields(conv, value, Figures, spec)
+
+    conv.register_structure_hook_func(
+        lambda t: t == dict[TimeBucket, Figures], lambda x, t: by_key(x, t, buckets_spec)
+    )
+    conv.register_structure_hook_func(
+        lambda t: t == dict[ForecastCategory, Figures], lambda x, t: by_key(x, t, categories_spec)
+    )
+    spec = {
+        "group": tuple[str, ...],
+        "cells": tuple[_Cell, ...],
+        "buckets": dict[TimeBucket, Figures],
+        "categories": dict[ForecastCategory, Figures],
+        "total": Figures,
+    }
+
+    def hook(value: object, _t: object) -> ForecastRow:
+        got = fields(conv, value, ForecastRow, spec)
+        cells: dict[tuple[TimeBucket, ForecastCategory], Figures] = {}
+        for i, cell in enumerate(got["cells"]):
+            key = (cell.bucket, cell.category)
+            if key in cells:
+                raise bad(ForecastRow, ("cells", i), "repeats a (bucket, category) cell")
+            cells[key] = Figures(cell.count, cell.amount, cell.weighted)
+        ordered = dict(sorted(cells.items(), key=lambda item: _CELL_RANK[item[0]]))
+        buckets = {b: got["buckets"][b.value] for b in TimeBucket}
+        categories = {c: got["categories"][c.value] for c in ForecastCategory}
+        _check_sums(ordered, buckets, categories, got["total"])
+        return ForecastRow(
+            tuple(got["group"]),
+            MappingProxyType(ordered),
+            MappingProxyType(buckets),
+            MappingProxyType(categories),
+            got["total"],
+        )
+
+    return hook
+
+
+def _check_sums(
+    cells: dict[tuple[TimeBucket, ForecastCategory], Figures],
+    buckets: dict[TimeBucket, Figures],
+    categories: dict[ForecastCategory, Figures],
+    total: Figures,
+) -> None:
+    by_bucket = dict.fromkeys(TimeBucket, Figures())
+    by_category = dict.fromkeys(ForecastCategory, Figures())
+    everything = Figures()
+    for (b, c), f in cells.items():
+        by_bucket[b] += f
+        by_category[c] += f
+        everything += f
+    checks: list[tuple[tuple[str, ...], Figures, Figures]] = [
+        *((("buckets", b.value), buckets[b], by_bucket[b]) for b in TimeBucket),
+        *((("categories", c.value), categories[c], by_category[c]) for c in ForecastCategory),
+        (("total",), total, everything),
+    ]
+    for path, given, summed in checks:
+        if given != summed:
+            raise bad(
+                ForecastRow,
+                path,
+                f"does not add up: its cells give count {summed.count}, amount "
+                f"{summed.amount} and weighted {summed.weighted}",
+                "correct the figures, or write the forecast again with salesfunnel",
+            )
+
+
+def _forecast_out(conv: Any) -> _Unstructure:  # noqa: ANN401
+    def hook(f: Forecast) -> dict[str, object]:
+        return {
+            "cutoff": f.cutoff.isoformat(),
+            "calendar": conv.unstructure(f.calendar, FiscalCalendar),
+            "quarter": conv.unstructure(f.quarter, FiscalQuarter),
+            "currency": f.currency,
+            "by": list(f.by),
+            "rows": [_row_out(r) for r in f.rows],
+            "total": _row_out(f.total),
+            "not_yet_created": list(f.not_yet_created),
+        }
+
+    return hook
+
+
+def _forecast_in(conv: Any) -> Callable[[object, object], Forecast]:  # noqa: ANN401
+    spec = {
+        "cutoff": date,
+        "calendar": FiscalCalendar,
+        "quarter": FiscalQuarter,
+        "currency": Currency | None,
+        "by": tuple[Literal["owner", "product"], ...],
+        "rows": tuple[ForecastRow, ...],
+        "total": ForecastRow,
+        "not_yet_created": tuple[str, ...],
+    }
+
+    def hook(value: object, _t: object) -> Forecast:
+        got = fields(conv, value, Forecast, spec)
+        by = got["by"]
+        if len(set(by)) != len(by):
+            raise bad(Forecast, ("by",), "repeats a grouping", 'use ["owner"], ["product"] or both')
+        for i, row in enumerate(got["rows"]):
+            if len(row.group) != len(by):
+                raise bad(
+                    Forecast,
+                    ("rows", i, "group"),
+                    f"has {len(row.group)} key(s), but the forecast is grouped by {list(by)}",
+                )
+        if got["total"].group:
+            raise bad(Forecast, ("total", "group"), "is not empty", "the grand total has group []")
+        return Forecast(**got)
+
+    return hook
+
+
+# -- key accounts ---------------------------------------------------------------------
+
+_StageVerdict = tuple[KamStage, Verdict]
+
+
+def _stage_verdict_in(conv: Any) -> Callable[[object, object], _StageVerdict]:  # noqa: ANN401
+    spec = {"stage": KamStage, "verdict": Verdict}
+
+    def hook(value: object, _t: object) -> _StageVerdict:
+        got = fields(conv, value, Assessment, spec)
+        return (got["stage"], got["verdict"])
+
+    return hook
+
+
+# -- registration ----------------------------------------------------------------------
+
+
+def _attrs_spec(cls: type) -> dict[str, Any]:
+    """The keys of a plain attrs class's document: its fields and their types."""
+    return {a.name: a.type for a in attrs.fields(attrs.resolve_types(cls)) if a.init}
+
+
+def _waterfall_in(conv: Any) -> Callable[[object, object], Waterfall]:  # noqa: ANN401
+    spec = _attrs_spec(Waterfall)
+
+    def hook(value: object, _t: object) -> Waterfall:
+        result: Waterfall = build(
+            Waterfall, lambda: Waterfall(**fields(conv, value, Waterfall, spec))
+        )
+        if not result.balanced:
+            raise bad(
+                Waterfall,
+                ("changes",),
+                f"do not add up: opening {result.opening} plus the changes is not closing "
+                f"{result.closing}",
+                "correct the amounts, or write the waterfall again with salesfunnel",
+            )
+        return result
+
+    return hook
+
+
+class _Configured:
+    """Marks a converter that has the result hooks (``configure`` runs once per converter)."""
+
+
+def _configured(_value: object, _t: object) -> bool:
+    return True
+
+
+def _is_configured(conv: Any) -> bool:  # noqa: ANN401
+    try:
+        return conv.get_structure_hook(_Configured) is _configured
+    except StructureHandlerNotFoundError:
+        return False
+
+
+def configure(conv: Any) -> None:  # noqa: ANN401  (a cattrs converter)
+    """Register the hooks of every result document on ``conv`` (a cattrs converter).
+
+    Args:
+        conv: The converter of a codec; its rule, date, Decimal and enum
+            hooks are already in place.
+    """
+    if _is_configured(conv):
+        return
+    conv.register_structure_hook(_Configured, _configured)
+    register_common(conv)
+    conv.register_structure_hook(Currency, _currency_in)
+    conv.register_structure_hook(ForecastRow, _row_in(conv))
+    conv.register_unstructure_hook(Forecast, _forecast_out(conv))
+    conv.register_structure_hook(Forecast, _forecast_in(conv))
+    conv.register_structure_hook(Waterfall, _waterfall_in(conv))
+    register_numeric(conv)
+    conv.register_unstructure_hook_func(
+        lambda t: t == _StageVerdict,
+        lambda pair: {"stage": pair[0].value, "verdict": conv.unstructure(pair[1], Verdict)},
+    )
+    conv.register_structure_hook_func(lambda t: t == _StageVerdict, _stage_verdict_in(conv))
+
+
+def _schema(name: str, key: str, cls: type, *, many: bool = False) -> DocumentSchema:
+    return DocumentSchema(f"salesfunnel/{name}", 1, key, cls, many=many, configure=configure)
+
+
+#: The result documents, each at version 1 (see the data-formats documentation).
+RESULT_SCHEMAS: tuple[DocumentSchema, ...] = (
+    _schema("forecast", "forecast", Forecast),
+    _schema("waterfall", "waterfall", Waterfall),
+    _schema("slippage", "slippage", Slippage),
+    _schema("slippage-report", "slippages", Slippage, many=True),
+    _schema("quota-result", "quota_result", QuotaResult),
+    _schema("quota-results", "quota_results", QuotaResult, many=True),
+    _schema("outcome-distribution", "distribution", OutcomeDistribution),
+    _schema("simulation", "simulation", Simulation),
+    _schema("abc-result", "abc", AbcResult),
+    _schema("combined-abc", "combined_abc", CombinedAbc),
+    _schema("key-account", "key_account", KeyAccount),
+    _schema("key-accounts", "key_accounts", KeyAccount, many=True),
+    _schema("assessment", "assessment", Assessment),
+    _schema("next-step", "next_step", NextStep),
+    _schema("next-steps", "next_steps", NextStep, many=True),
+    _schema("loyalty-model", "loyalty_model", LoyaltyModel),
+    _schema("learned-probabilities", "learned_probabilities", LearnedProbabilities),
+    _schema("exchange-rates", "exchange_rates", ExchangeRates),
+    _schema("fiscal-calendar", "calendar", FiscalCalendar),
+    _schema("conversion-table", "conversion", ConversionTable),
+    _schema("funnel-summary", "funnel_summary", FunnelSummary),
+    _schema("calibration", "calibration", Calibration),
+    _schema("backtest", "backtest", Backtest),
+    _schema("retention-effect", "retention_effect", RetentionEffect),
+)
