@@ -230,7 +230,7 @@ def main():
     parser.add_argument("--quick", action="store_true", help="100 000 rows instead of 1 000 000")
     args = parser.parse_args()
     n = 100_000 if args.quick else 1_000_000
-    repeats = 3
+    repeats = 5
 
     start = time.perf_counter()
     cols = arrays(n)
@@ -266,8 +266,12 @@ def main():
     )
     for label, ours, theirs, check in cases:
         check(ours(), theirs())
-        t_ours, _ = best_of(repeats, ours)
-        t_theirs, _ = best_of(repeats, theirs)
+        # Interleave the runs (ours, theirs, ours, ...) so that a change in the
+        # shared machine's load does not favour one side.
+        t_ours = t_theirs = float("inf")
+        for _ in range(repeats):
+            t_ours = min(t_ours, best_of(1, ours)[0])
+            t_theirs = min(t_theirs, best_of(1, theirs)[0])
         print(f"{label:<34}{t_ours:>8.2f}s{t_theirs:>8.2f}s{t_ours / t_theirs:>7.2f}x")
 
     print("\nfor information (no baseline):")

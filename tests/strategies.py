@@ -791,3 +791,266 @@ def retention_effects(draw: st.DrawFn) -> object:
         discount=draw(unit_rates),
         horizon=draw(st.one_of(st.none(), st.integers(1, 10))),
     )
+
+
+# --- io documents: customers, screening, deal health, analytics, configuration ---
+
+from salesfunnel import (  # noqa: E402
+    DEFAULT_CATEGORY_POLICY,
+    DEFAULT_KAM_RULES,
+    PLAYBOOKS,
+    WALL_RULE,
+    CategoryPolicy,
+    CategoryRule,
+    CloseWindow,
+    CustomerProfile,
+    ForecastCategory,
+    KeyCustomerThresholds,
+    KeyCustomerType,
+    Scale,
+    ScoreCriterion,
+    account_evidence,
+    additional_business,
+    classify_key_customer,
+    criteria_for,
+    heat_ranking,
+    sales_cycle,
+    sales_velocity,
+    score_accounts,
+    screen_accounts,
+    stale_deals,
+    time_in_stage,
+    time_in_stages,
+)
+from salesfunnel.deal_health import HeatWeights  # noqa: E402
+
+_COLUMNS = [c.key for c in KEY_ACCOUNT_CRITERIA]
+
+#: A worksheet column of our own: a growth rate read as any number, lower is better.
+churn_column = ScoreCriterion(
+    "churn", Text("Churn risk", "流失风险"), Scale.number(low=-1), higher_is_better=False
+)
+
+
+@st.composite
+def scorecards(draw: st.DrawFn) -> object:
+    """Scorecards by weights, equal weights and every importance method; some rows incomplete."""
+    rows = draw(worksheet_rows(n_min=0, n_max=8))
+    for row in rows.values():
+        row["churn"] = draw(
+            st.one_of(
+                st.integers(-1, 5),
+                st.floats(-1, 5, allow_nan=False),
+                st.fractions(-1, 5, max_denominator=7),
+            )
+        )
+    keys = draw(
+        st.lists(st.sampled_from([*_COLUMNS, "churn"]), min_size=1, max_size=5, unique=True)
+    )
+    criteria = (*criteria_for(*(k for k in keys if k != "churn")), churn_column)
+    criteria = tuple(c for c in criteria if c.key in keys)
+    skip = draw(st.booleans())
+    if skip and rows:
+        gap = draw(st.sampled_from(sorted(rows)))
+        rows[gap] = {**rows[gap], keys[0]: None}
+    how = draw(st.sampled_from(["equal", "weights", "roc", "rank-sum", "ng"]))
+    if how == "equal":
+        return score_accounts(rows, criteria=criteria, skip_incomplete=skip)
+    if how == "weights":
+        shares = [Decimal(1) / len(keys)] * len(keys)
+        shares[-1] = 1 - sum(shares[:-1])
+        weights = dict(zip(keys, shares, strict=True))
+        return score_accounts(rows, criteria=criteria, weights=weights, skip_incomplete=skip)
+    return score_accounts(
+        rows, criteria=criteria, importance=keys, rank_weighting=how, skip_incomplete=skip
+    )
+
+
+#: Single scored customers, taken from generated scorecards.
+scored_accounts = scorecards().filter(len).map(lambda card: card.accounts[-1])  # type: ignore[arg-type,attr-defined]
+
+_shares = st.decimals(min_value=0, max_value=1, places=3)
+
+#: Customer profiles with every field known or unknown, given as Decimal, float or int.
+customer_profiles = st.builds(
+    CustomerProfile,
+    st.text("ABCxyz华信", min_size=1, max_size=6),
+    profit_share=st.one_of(st.none(), _shares, st.floats(0, 1)),
+    brand_importance=st.one_of(st.none(), st.integers(1, 5), st.decimals(1, 5, places=1)),
+    problem_level=st.one_of(st.none(), st.integers(1, 5), st.floats(1, 5)),
+    tenure_years=st.one_of(st.none(), st.integers(0, 30), st.decimals(0, 30, places=1)),
+    repeat_purchases=st.one_of(st.none(), st.integers(0, 50)),
+    revenue_share=st.one_of(st.none(), _shares),
+    growth_rate=st.one_of(st.none(), st.decimals(-1, 3, places=2), st.floats(-1, 3)),
+)
+
+#: The default limits, or limits of our own (which the registry writes out in full).
+key_customer_thresholds = st.one_of(
+    st.just(KeyCustomerThresholds()),
+    st.builds(
+        KeyCustomerThresholds,
+        profit_share=_shares,
+        loyal_years=st.decimals(0, 10, places=1),
+        loyal_purchases=st.integers(0, 10),
+        small_revenue_share=_shares,
+        new_years=st.decimals(0, 5, places=1),
+    ),
+)
+
+#: Key-customer classifications of any profile, by default or own limits and any priority.
+key_customer_classifications = st.builds(
+    lambda profile, limits, order: classify_key_customer(
+        profile, thresholds=limits, priority=order
+    ),
+    customer_profiles,
+    key_customer_thresholds,
+    st.permutations(list(KeyCustomerType)),
+)
+
+
+@st.composite
+def evidence_sets(draw: st.DrawFn) -> tuple[object, ...]:
+    """The evidence of every account of a generated pipeline, some designated key accounts."""
+    deals = draw(generated_pipelines())
+    accounts = sorted({d.account for d in deals})
+    keys = draw(st.lists(st.sampled_from(accounts), unique=True))
+    return tuple(account_evidence(deals, as_of=draw(cutoffs), key_accounts=keys).values())
+
+
+#: Screening reports of generated evidence against the wall or a rule of our own.
+screening_reports = st.builds(
+    lambda evidence, wall: screen_accounts(evidence, wall=wall),
+    evidence_sets(),
+    st.sampled_from([WALL_RULE, Criterion.fact("first_contact_made", "Contact made")]),
+)
+
+#: Heat weights: any non-negative weights, at least one above zero.
+heat_weights = st.builds(
+    HeatWeights,
+    st.floats(0.01, 5),
+    st.floats(0, 5),
+    st.integers(0, 5),
+    st.floats(0, 5),
+)
+
+
+@st.composite
+def deal_heats(draw: st.DrawFn) -> tuple[object, ...]:
+    """The heat of every deal open in a generated pipeline, with any weights and spans."""
+    return heat_ranking(
+        draw(generated_pipelines()),
+        as_of=draw(cutoffs),
+        weights=draw(st.one_of(st.none(), heat_weights)),
+        half_life_days=draw(st.integers(1, 90)),
+        horizon_days=draw(st.integers(1, 365)),
+    )
+
+
+@st.composite
+def stale_deal_lists(draw: st.DrawFn) -> tuple[object, ...]:
+    """The stale deals of a generated pipeline with short thresholds (so there are some)."""
+    return stale_deals(
+        draw(generated_pipelines()),
+        as_of=draw(cutoffs),
+        thresholds={},
+        default_days=draw(st.integers(0, 60)),
+    )
+
+
+@st.composite
+def stage_times(draw: st.DrawFn) -> object:
+    """The time a generated deal spent in one of its stages."""
+    deal = draw(st.sampled_from(draw(generated_pipelines())))
+    spent = time_in_stage(deal, as_of=date(2027, 6, 30))
+    return spent[draw(st.sampled_from(sorted(spent)))]
+
+
+@st.composite
+def stage_duration_lists(draw: st.DrawFn) -> tuple[object, ...]:
+    """Time in every stage of a generated pipeline, with and without running stays."""
+    return time_in_stages(
+        draw(generated_pipelines()), as_of=draw(cutoffs), completed_only=draw(st.booleans())
+    )
+
+
+@st.composite
+def cycle_stats(draw: st.DrawFn) -> object:
+    """The sales cycle of a generated pipeline."""
+    return sales_cycle(draw(generated_pipelines()), as_of=draw(cutoffs))
+
+
+@st.composite
+def velocities(draw: st.DrawFn) -> object:
+    """The sales velocity of a generated pipeline (amounts taken in one currency)."""
+    return sales_velocity(
+        draw(generated_pipelines()), as_of=draw(cutoffs), convert=_in_one_currency, currency="CNY"
+    )
+
+
+@st.composite
+def additional_businesses(draw: st.DrawFn) -> object:
+    """Returning and new business of a generated pipeline, some accounts known before."""
+    deals = draw(generated_pipelines())
+    known = draw(st.lists(st.sampled_from(sorted({d.account for d in deals})), unique=True))
+    return additional_business(
+        deals,
+        as_of=draw(cutoffs),
+        known_customers=known,
+        convert=_in_one_currency,
+        currency="CNY",
+    )
+
+
+_open_stages = st.lists(
+    st.sampled_from(["potential", "intent", "project", "recognition", "negotiation"]),
+    min_size=1,
+    max_size=3,
+    unique=True,
+)
+
+#: Category policies: the default with extra rules of our own in front, any fallback.
+category_policies = st.builds(
+    lambda rules, otherwise: CategoryPolicy((*rules, *DEFAULT_CATEGORY_POLICY.rules), otherwise),
+    st.lists(
+        st.builds(
+            CategoryRule,
+            _open_stages,
+            st.sampled_from([c for c in ForecastCategory if c is not ForecastCategory.BOOKED]),
+            st.lists(st.sampled_from(list(CloseWindow)), min_size=1, unique=True),
+        ),
+        max_size=3,
+    ),
+    st.sampled_from([c for c in ForecastCategory if c is not ForecastCategory.BOOKED]),
+)
+
+#: Quotas for a period object or a label, alone or as a list.
+quotas = st.builds(
+    Quota,
+    st.sampled_from(["Ann", "Bo", "李伟"]),
+    st.one_of(
+        st.sampled_from(["2026Q3", "FY2026"]),
+        st.builds(lambda c: c.quarter(2026, 2), calendars),
+        st.builds(lambda c: c.year(2026), calendars),
+    ),
+    amounts,
+)
+
+#: Key-account rules: the defaults with any stage's rule replaced by a rule of any shape.
+kam_rule_sets = st.one_of(
+    st.just(DEFAULT_KAM_RULES),
+    st.builds(
+        DEFAULT_KAM_RULES.with_rule,
+        st.sampled_from(["early", "mid", "partnership", "synergistic", "uncoupling"]),
+        any_rules,
+    ),
+)
+
+#: The playbooks of every lifecycle stage.
+playbooks = st.sampled_from(list(PLAYBOOKS.values()))
+
+#: Rules of every shape, registered ones (the wall, the gates) among them.
+rules_to_write = st.one_of(
+    any_rules,
+    st.sampled_from([WALL_RULE, DEFAULT_KAM_RULES.partnership, ~WALL_RULE]),
+    st.just(Not(DEFAULT_KAM_RULES.mid)),
+)

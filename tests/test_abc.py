@@ -41,7 +41,7 @@ REV = {
 
 def seeded(seed):
     """A seeded generator for repeatable test data."""
-    return random.Random(seed)  # noqa: S311  (test data, not cryptography)
+    return random.Random(seed)
 
 
 def nearest_vertex(cum, x):

@@ -182,7 +182,7 @@ class TestScoreAccounts:
     def test_ng_matches_a_linear_programme(self):
         """Ng's score equals the optimum of his linear programme, solved by scipy."""
         linprog = pytest.importorskip("scipy.optimize").linprog
-        rng = random.Random(7)  # noqa: S311  (test data, not cryptography)
+        rng = random.Random(7)
         keys = ["loyalty", "credit_standing", "market_position", "industry_influence"]
         rows = {f"c{i}": {k: rng.randint(1, 5) for k in keys} for i in range(12)}
         card = score_accounts(rows, importance=keys, rank_weighting=RankWeighting.NG)
@@ -594,3 +594,30 @@ class TestClassifyKeyCustomer:
             evaluate(rule, {"tenure_years": "new"})
         assert Below("x", 0.5)({"x": 0.25})
         assert not Below("x", Decimal(1))({"x": 1})
+
+
+class TestKeyCustomerThresholdValues:
+    def test_plain_numbers_are_accepted_as_exact_limits(self):
+        """Ints, strings and floats become exact Decimal limits, and the rules build."""
+        from decimal import Decimal
+
+        from salesfunnel.customer_types import KeyCustomerThresholds
+
+        t = KeyCustomerThresholds(new_years=2, growth_rate=0.25, profit_share="0.1")
+        assert (t.new_years, t.growth_rate, t.profit_share) == (
+            Decimal(2),
+            Decimal("0.25"),
+            Decimal("0.1"),
+        )
+        assert len(t.rules()) == 5
+
+    def test_bad_limits_are_refused(self):
+        """Negative, non-finite and non-numeric limits are refused with a typed error."""
+        import pytest
+
+        from salesfunnel.abc import InvalidThresholdsError
+        from salesfunnel.customer_types import KeyCustomerThresholds
+
+        for bad in (-1, float("nan"), "abc", None, True):
+            with pytest.raises(InvalidThresholdsError):
+                KeyCustomerThresholds(new_years=bad)

@@ -9,7 +9,6 @@ import pytest
 import salesfunnel
 from salesfunnel import errors
 
-
 #: Subpackages that need optional extras; their errors are checked where they are tested.
 OPTIONAL = ("salesfunnel.frames",)
 

@@ -149,7 +149,7 @@ class TestAbcFrame:
         """A missing key or figure is refused."""
         with pytest.raises(FrameValueError, match="'amount' has 1 missing"):
             abc_frame(pl.DataFrame({"account": ["a", "b"], "amount": [1, None]}))
-        with pytest.raises(FrameValueError, match="'account' has some missing"):
+        with pytest.raises(FrameValueError, match="'account' has 1 missing"):
             abc_frame(pl.DataFrame({"account": ["a", None], "amount": [1, 2]}))
 
     def test_core_errors(self):

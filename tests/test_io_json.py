@@ -487,6 +487,91 @@ class TestRuleRegistry:
         assert DEFAULT_REGISTRY.rule_from_dict(DEFAULT_REGISTRY.rule_to_dict(rule)) == rule
 
 
+class TestKeyAccountRules:
+    """The default registry knows the key-account and key-customer rules."""
+
+    def test_registered_by_stage(self):
+        """Each evidence rule of the default key-account rules is written by reference."""
+        from salesfunnel import DEFAULT_KAM_RULES
+
+        for stage, rule in DEFAULT_KAM_RULES.items():
+            assert DEFAULT_REGISTRY.rule_to_dict(rule) == {"ref": f"kam.{stage.value}"}
+            assert DEFAULT_REGISTRY[f"kam.{stage.value}"] is rule
+        assert DEFAULT_REGISTRY.rule_to_dict(next(DEFAULT_KAM_RULES.early.criteria())) == {
+            "type": "criterion",
+            "key": "trial_order",
+        }
+
+    def test_documents_shrink(self):
+        """Assessments and next steps written by reference are a fraction of their full size."""
+        from salesfunnel import KeyAccount, assess, next_step
+
+        before = RuleRegistry(
+            {
+                name: rule
+                for name, rule in DEFAULT_REGISTRY.rules.items()
+                if not name.startswith(("kam.", "key_customer."))
+            }
+        )
+        assessment = assess({"trial_order": True, "coach_found": True, "visits_per_month": 2})
+        account = KeyAccount("KA1", "Acme", "early", since=date(2025, 1, 6))
+        for obj in (assessment, next_step(account)):
+            short, full = dumps(obj), dumps(obj, registry=before)
+            assert len(short) * 3 < len(full)
+            assert loads(short) == obj == loads(full, registry=before)
+
+    def test_criterion_named_with_its_rule(self):
+        """A criterion whose key another registered rule uses differently names its rule."""
+        from salesfunnel import DEFAULT_KAM_RULES
+
+        signed = next(c for c in DEFAULT_KAM_RULES.mid.criteria() if c.key == "contract_signed")
+        written = DEFAULT_REGISTRY.rule_to_dict(signed)
+        assert written == {"type": "criterion", "key": "contract_signed", "rule": "kam.mid"}
+        assert DEFAULT_REGISTRY.rule_from_dict(written) == signed
+        assert DEFAULT_REGISTRY.rule_from_dict({"type": "criterion", "key": "contract_signed"}) != (
+            signed
+        )
+
+    def test_unknown_criterion_of_a_rule(self):
+        """A rule that has no criterion of the key, or is not registered, is a problem."""
+        doc = to_dict(evaluate(WALL_RULE, {}))
+        doc["verdict"]["missing"][0] = {"type": "criterion", "key": "nope", "rule": "wall"}
+        ((column, why),) = problems(doc)
+        assert column == "$.verdict.missing[0]"
+        assert why.startswith("rule 'wall' has no criterion 'nope' (its criteria: fits_target")
+        doc["verdict"]["missing"][0]["rule"] = "walls"
+        assert "unknown rule reference 'walls'" in problems(doc)[0][1]
+
+    def test_repeated_key_in_one_rule(self):
+        """Of two criteria sharing a key in one rule, the second is written out in full."""
+        from salesfunnel import AllOf
+
+        first, second = Criterion.fact("k", "First"), Criterion.fact("k", "Second")
+        registry = DEFAULT_REGISTRY.with_rules({"both": AllOf((first, second))})
+        assert registry.rule_to_dict(first) == {"type": "criterion", "key": "k"}
+        assert registry.rule_to_dict(second)["text"] == {"en": "Second", "zh": "Second"}
+        assert registry.rule_from_dict(registry.rule_to_dict(second)) == second
+
+    def test_below_tests(self):
+        """A "below" criterion of key-customer limits is written in full and read back."""
+        from salesfunnel.customer_types import Below
+
+        below = Criterion("young", Text("Young", "新"), ("age",), Below("age", Decimal("1.5")))
+        written = DEFAULT_REGISTRY.rule_to_dict(below)
+        assert written["test"] == {"type": "below", "fact": "age", "limit": "1.5"}
+        assert DEFAULT_REGISTRY.rule_from_dict(written) == below
+        written["test"]["limit"] = "soon"
+        with pytest.raises(Exception, match="below limit 'soon' is not a number"):
+            DEFAULT_REGISTRY.rule_from_dict(written)
+
+    def test_key_customer_rules(self):
+        """The default rule of each key-customer type is registered under its type."""
+        from salesfunnel import KeyCustomerThresholds
+
+        for kind, rule in KeyCustomerThresholds().rules().items():
+            assert DEFAULT_REGISTRY.rule_to_dict(rule) == {"ref": f"key_customer.{kind.value}"}
+
+
 @attrs.frozen
 class _Target:
     """A stand-in for a later result type registered as its own schema."""

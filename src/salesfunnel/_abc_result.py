@@ -180,13 +180,24 @@ def _pct(share: Decimal | float) -> str:
     return f"{Decimal(str(share)) * 100:.0f}"
 
 
-@attrs.frozen(eq=False, repr=False)
+def _figures(ranking: Ranking[K]) -> tuple[object, ...]:
+    """What a ranking is: the type of its figures, the customers in order and their figures."""
+    return (ranking.kind, ranking.keys, ranking.source)
+
+
+@attrs.frozen(repr=False)
 class AbcResult(Generic[K]):
     """The result of an ABC analysis: a class, rank and share for every customer.
 
     Iterate for :class:`AbcRow` in rank order; index by customer key for one
     row. Rows, shares and curves are computed when asked for, so a result over
     a million customers is cheap to build.
+
+    Results compare by value: the same options, cuts and limits over the
+    same customers in the same order with equal figures (of the same kind:
+    money, counts or measures). Rows and shares are computed from those, so
+    they are not compared. The hash covers the options and the customers in
+    rank order, not the figures (equal results still hash alike).
 
     Attributes:
         method: Fixed thresholds or computed limits.
@@ -211,7 +222,24 @@ class AbcResult(Generic[K]):
     limits: ComputedLimits | None
     places: int
     measure: Text
-    _ranking: Ranking[K] = attrs.field(alias="ranking")
+    _ranking: Ranking[K] = attrs.field(alias="ranking", eq=_figures, hash=False)
+
+    def __hash__(self) -> int:
+        """Hash the options and the customers in rank order (figures may be unhashable mappings)."""
+        return hash(
+            (
+                self.method,
+                self.basis,
+                self.boundary,
+                self.thresholds,
+                self.keep_ties,
+                self.cuts,
+                self.limits,
+                self.places,
+                self.measure,
+                self._ranking.keys,
+            )
+        )
 
     @property
     def labels(self) -> tuple[str, ...]:
@@ -466,14 +494,15 @@ def _percent_cell(share: Decimal | float) -> Cell:
     return round(share * 100, 2)
 
 
-@attrs.frozen(eq=False)
+@attrs.frozen
 class CombinedAbc(Generic[K]):
     """ABC classes of the same customers by several criteria, and combined codes.
 
     A customer's code has one letter per criterion, in the criteria's order:
     ``"AB"`` is A by the first criterion and B by the second. A customer that
     has no figure for a criterion gets ``"-"`` in that place and is listed in
-    :attr:`missing`.
+    :attr:`missing`. Combined results compare and hash by value, like their
+    :class:`AbcResult` parts.
 
     Attributes:
         criteria: The criteria names, in order.

@@ -34,7 +34,11 @@ from decimal import Decimal
 
 import attrs
 
-from salesfunnel._abc_rank import CustomerValueTypeError, InvalidCustomerValueError
+from salesfunnel._abc_rank import (
+    CustomerValueTypeError,
+    InvalidCustomerValueError,
+    InvalidThresholdsError,
+)
 from salesfunnel.errors import InvalidFactError
 from salesfunnel.i18n import Lang, Text, check_lang
 from salesfunnel.qualification import (
@@ -272,6 +276,24 @@ def _years(value: Decimal) -> str:
     return f"{value.normalize():f} year{'' if value == 1 else 's'}"
 
 
+def _limit(value: object) -> Decimal:
+    """A threshold as an exact Decimal (ints, strings and floats by their repr)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, str, Decimal)):
+        raise InvalidThresholdsError(
+            f"a key-customer threshold must be a number, got {value!r}", thresholds=value
+        )
+    try:
+        number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+    except ArithmeticError:
+        number = Decimal("NaN")
+    if not number.is_finite() or number < 0:
+        raise InvalidThresholdsError(
+            f"a key-customer threshold must be a finite number of zero or more, got {value!r}",
+            thresholds=value,
+        )
+    return number
+
+
 @attrs.frozen
 class KeyCustomerThresholds:
     """The limits of the default rules, all replaceable (``attrs.evolve``).
@@ -298,14 +320,14 @@ class KeyCustomerThresholds:
         new_years: Tenure a new customer stays below.
     """
 
-    profit_share: Decimal = Decimal("0.05")
-    brand_importance: Decimal = Decimal(4)
-    problem_level: Decimal = Decimal(3)
-    loyal_years: Decimal = Decimal(3)
+    profit_share: Decimal = attrs.field(default=Decimal("0.05"), converter=_limit)
+    brand_importance: Decimal = attrs.field(default=Decimal(4), converter=_limit)
+    problem_level: Decimal = attrs.field(default=Decimal(3), converter=_limit)
+    loyal_years: Decimal = attrs.field(default=Decimal(3), converter=_limit)
     loyal_purchases: int = 3
-    small_revenue_share: Decimal = Decimal("0.01")
-    growth_rate: Decimal = Decimal("0.2")
-    new_years: Decimal = Decimal(1)
+    small_revenue_share: Decimal = attrs.field(default=Decimal("0.01"), converter=_limit)
+    growth_rate: Decimal = attrs.field(default=Decimal("0.2"), converter=_limit)
+    new_years: Decimal = attrs.field(default=Decimal(1), converter=_limit)
 
     def rules(self) -> dict[KeyCustomerType, Rule]:
         """One qualification rule per type, built from these limits."""

@@ -305,12 +305,12 @@ class ScoredAccount(Generic[K]):
         return "\n".join(lines)
 
 
-@attrs.frozen(eq=False)
+@attrs.frozen
 class Scorecard(Generic[K]):
     """Scored customers, best first, and the customers that could not be scored.
 
     Iterate for :class:`ScoredAccount` in rank order (ties by customer key);
-    index by customer key.
+    index by customer key. Scorecards compare and hash by value.
 
     Attributes:
         accounts: The scored customers, best first.

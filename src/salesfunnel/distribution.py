@@ -170,7 +170,12 @@ def percent_level(k: object) -> Decimal:
     return value / 100
 
 
-@attrs.frozen(eq=False, repr=False)
+def _masses(table: Table) -> tuple[object, ...]:
+    """What a distribution's masses are: weights, denominator and points (not the running sums)."""
+    return (table.weights, table.denominator, table.points, table.offset, table.step)
+
+
+@attrs.frozen(repr=False)
 class OutcomeDistribution:
     """The distribution of the total won from a set of independent deals.
 
@@ -178,6 +183,12 @@ class OutcomeDistribution:
     :func:`salesfunnel.outcome_distribution`. Amounts are ``Decimal``;
     probabilities are ``float`` (exact fractions under :attr:`Method.EXACT`,
     see :meth:`fractions`).
+
+    Distributions compare (and hash) by value: two are equal when their
+    fields are equal and they hold the same masses (whole numbers over the
+    same denominator) on the same points, so a distribution read back from
+    its JSON document equals the one written. The running sums kept for fast
+    queries do not take part.
 
     Attributes:
         method: How it was computed.
@@ -202,7 +213,7 @@ class OutcomeDistribution:
     resolution: Decimal
     error: ErrorBound
     maximum: Decimal
-    _table: Table
+    _table: Table = attrs.field(eq=_masses)
 
     def __repr__(self) -> str:
         """Show the method, the mean and the spread."""

@@ -237,9 +237,13 @@ def _sorted(totals: tuple[Decimal, ...]) -> tuple[Decimal, ...]:
     return tuple(sorted(totals))
 
 
-@attrs.frozen(eq=False, repr=False)
+@attrs.frozen(repr=False)
 class Simulation:
     """The totals of a seeded Monte Carlo run, with estimates and their confidence intervals.
+
+    Simulations compare (and hash) by value: trials, seed, currency and
+    every total, in trial order (the sorted copy kept for quantiles does not
+    take part). The same seed and inputs give equal simulations.
 
     Attributes:
         trials: How many trials.
@@ -252,7 +256,7 @@ class Simulation:
     seed: int
     currency: str | None
     totals: tuple[Decimal, ...]
-    _ordered: tuple[Decimal, ...] = attrs.field(init=False)
+    _ordered: tuple[Decimal, ...] = attrs.field(init=False, eq=False, repr=False)
 
     @_ordered.default
     def _order(self) -> tuple[Decimal, ...]:

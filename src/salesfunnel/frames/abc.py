@@ -42,7 +42,6 @@ from salesfunnel.frames._common import (
     ColumnTypeError,
     FrameValueError,
     collect,
-    is_missing,
     objects,
     require,
     to_native,
@@ -116,13 +115,20 @@ def abc_frame(
             column=value,
             dtype=dtype,
         )
-    missing = collect(frame.select(nw.col(value).null_count())).item()
+    # One pass over the frame counts the missing figures and customer keys.
+    counts = collect(
+        frame.select(
+            nw.col(value).null_count().alias("_figures"),
+            nw.col(key).null_count().alias("_keys"),
+        )
+    )
+    missing = counts["_figures"].item()
     if missing:
         raise _missing(value, missing)
+    if counts["_keys"].item():
+        raise _missing(key, counts["_keys"].item())
     sums = collect(aggregate(frame, [key], function=_FUNCTION, sums={value: value}, count=None))
     keys: list[Any] = sums[key].to_list()
-    if any(is_missing(k) for k in keys):
-        raise _missing(key, "some")
     figures: list[Any] = sums[value].to_list()
     figures_by_key = dict(zip(keys, figures, strict=True))
     if method is Method.COMPUTED:
@@ -154,14 +160,14 @@ def _missing(column: str, count: object) -> FrameValueError:
     )
 
 
-def _shares(values: list[Any], places: int) -> tuple[list[Any], list[Any]]:
+def _shares(values: list[Any], places: int, *, floats: bool) -> tuple[list[Any], list[Any]]:
     """Each customer's share and cumulative share, in rank order, as the core rounds them.
 
     Exact figures: the running totals, scaled to integers, are rounded
     half-even to ``places`` and each share is the difference of two rounded
     running shares, so the shares add up to exactly 1. Floats: plain ratios.
     """
-    if any(isinstance(x, float) for x in values):
+    if floats:
         cum = list(accumulate(map(float, values)))
         total = cum[-1] if cum else 0.0
         if not total:
@@ -205,10 +211,11 @@ def _rows(
     for label, end in zip(result.labels, result.cuts, strict=True):
         classes.extend([label] * (end - start))
         start = end
-    shares, cumulative = _shares(values, places)
+    floats = float in set(map(type, values))  # one C-level pass over the figures
+    shares, cumulative = _shares(values, places, floats=floats)
     schema = sums.schema
     share_type: Any = nw.Float64()
-    if not any(isinstance(x, float) for x in values):
+    if not floats:
         share_type = (
             nw.Object() if schema[value] == nw.Object else nw.Decimal(MAX_PRECISION, places)
         )

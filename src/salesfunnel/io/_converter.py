@@ -39,7 +39,7 @@ if TYPE_CHECKING:
     from salesfunnel.io.json_format import DocumentSchema
     from salesfunnel.io.rule_registry import RuleRegistry
 
-__all__ = ["Codec", "problems_of"]
+__all__ = ["Codec", "attrs_hook", "problems_of"]
 
 _RULE_TYPES = frozenset(get_args(Rule))
 _EDGES = frozenset[tuple[str, str]]
@@ -169,6 +169,28 @@ def _check_object(value: object, cls: type) -> dict[str, Any]:
     return value
 
 
+def attrs_hook(conv: cattrs.Converter, cls: type) -> Callable[[object, type], object]:
+    """The strict structure hook of a plain attrs class: every key known, every problem kept.
+
+    Unknown keys, missing keys and bad values are collected; an error the
+    class itself raises (a failed check) becomes a problem of the object.
+    """
+    inner: Callable[[Any, Any], object] = make_dict_structure_fn(
+        cls, conv, _cattrs_forbid_extra_keys=True
+    )
+
+    def hook(value: object, t: type) -> object:
+        obj = _check_object(value, cls)
+        try:
+            return inner(obj, t)
+        except ClassValidationError:
+            raise
+        except (FunnelError, ValueError, TypeError) as err:
+            raise ClassValidationError(f"While structuring {cls.__name__}", [err], cls) from None
+
+    return hook
+
+
 class Codec:
     """A configured cattrs converter for one rule registry and set of schemas."""
 
@@ -278,22 +300,7 @@ class Codec:
         return hook
 
     def _attrs_hook(self, cls: type) -> Callable[[object, type], object]:
-        inner: Callable[[Any, Any], object] = make_dict_structure_fn(
-            cls, self.conv, _cattrs_forbid_extra_keys=True
-        )
-
-        def hook(value: object, t: type) -> object:
-            obj = _check_object(value, cls)
-            try:
-                return inner(obj, t)
-            except ClassValidationError:
-                raise
-            except (FunnelError, ValueError, TypeError) as err:
-                raise ClassValidationError(
-                    f"While structuring {cls.__name__}", [err], cls
-                ) from None
-
-        return hook
+        return attrs_hook(self.conv, cls)
 
     def _opportunity(self, value: object, _t: type) -> Opportunity:
         obj = _check_object(value, Opportunity)

@@ -22,7 +22,7 @@ from cattrs.errors import (
 
 from salesfunnel.errors import FunnelError
 from salesfunnel.io import _values as v
-from salesfunnel.io._converter import _add_note, _check_object, _kind, _note_attr
+from salesfunnel.io._converter import _add_note, _check_object, _kind, _note_attr, attrs_hook
 from salesfunnel.periods import FiscalCalendar, FiscalQuarter, FiscalYear, Period
 
 __all__ = [
@@ -30,6 +30,7 @@ __all__ = [
     "Hook",
     "bad",
     "build",
+    "checked",
     "fields",
     "format_decimal",
     "register_common",
@@ -116,6 +117,25 @@ def build(cls: type, make: Callable[[], Any]) -> Any:  # noqa: ANN401  (any resu
         return make()
     except (FunnelError, ValueError, TypeError) as err:
         raise ClassValidationError(f"While structuring {cls.__name__}", [err], cls) from None
+
+
+def checked(conv: Any, cls: type, check: Callable[[Any], None]) -> None:  # noqa: ANN401
+    """Structure ``cls`` with the strict attrs hook, then run ``check`` on the object.
+
+    ``check`` raises :func:`bad` for a value
+    that does not fit the rest. The attrs hook is made on first use, when
+    every hook it needs is registered.
+    """
+    made: list[Hook] = []
+
+    def hook(value: object, t: object) -> object:
+        if not made:
+            made.append(attrs_hook(conv, cls))
+        obj = made[0](value, t)
+        check(obj)
+        return obj
+
+    conv.register_structure_hook(cls, hook)
 
 
 def _float(value: object, _t: object) -> float:

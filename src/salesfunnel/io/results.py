@@ -1,8 +1,9 @@
-"""JSON documents of results: forecasts, waterfalls, distributions, ABC and key accounts.
+"""JSON documents of results and configuration: forecasts, distributions, ABC, customers, rules.
 
 Every public result and configuration value of the library converts to a
-versioned document and back (``loads(dumps(x)) == x``), like opportunities
-and funnels (:mod:`salesfunnel.io.json_format`): money and other exact
+versioned document and back (``loads(dumps(x)) == x``, literally: every kind
+compares by value), like opportunities and funnels
+(:mod:`salesfunnel.io.json_format`): money and other exact
 numbers are decimal strings, dates ``YYYY-MM-DD``, enums by value, and floats
 only where the object holds floats. :func:`~salesfunnel.io.dumps` and
 :func:`~salesfunnel.io.loads` know every schema of :data:`RESULT_SCHEMAS`;
@@ -49,28 +50,48 @@ import attrs
 from cattrs.errors import StructureHandlerNotFoundError
 
 from salesfunnel.abc import AbcResult, CombinedAbc
-from salesfunnel.analytics import ConversionTable, FunnelSummary
+from salesfunnel.analytics import (
+    AdditionalBusiness,
+    ConversionTable,
+    CycleStats,
+    FunnelSummary,
+    StageDurations,
+    Velocity,
+)
+from salesfunnel.buying import AccountEvidence, BuyingMap, Screening, ScreeningReport
 from salesfunnel.calibration import Backtest, Calibration, LearnedProbabilities
-from salesfunnel.categories import ForecastCategory
+from salesfunnel.categories import CategoryPolicy, ForecastCategory
 from salesfunnel.changes import Slippage, Waterfall
+from salesfunnel.customer_types import (
+    CustomerProfile,
+    KeyCustomerClassification,
+    KeyCustomerThresholds,
+)
+from salesfunnel.customers import Scorecard, ScoredAccount
+from salesfunnel.deal_health import DealHeat, HeatWeights, StaleDeal
 from salesfunnel.distribution import OutcomeDistribution
 from salesfunnel.errors import FunnelError
 from salesfunnel.forecast import Figures, Forecast, ForecastRow
 from salesfunnel.fx import ExchangeRates
+from salesfunnel.history import StageTime
 from salesfunnel.io import _values as v
+from salesfunnel.io._analytics_docs import register_analytics
 from salesfunnel.io._converter import _kind
+from salesfunnel.io._customer_docs import register_customers
 from salesfunnel.io._result_docs import register_numeric
 from salesfunnel.io._result_hooks import bad, build, fields, format_decimal, register_common
 from salesfunnel.io._schema import DocumentSchema
 from salesfunnel.kam_assess import Assessment, NextStep
 from salesfunnel.kam_lifecycle import KamStage
+from salesfunnel.kam_playbook import Playbook
+from salesfunnel.kam_signals import KamRules
 from salesfunnel.key_accounts import KeyAccount
 from salesfunnel.loyalty import LoyaltyModel, RetentionEffect
 from salesfunnel.money import Currency, currency_code
 from salesfunnel.periods import FiscalCalendar, FiscalQuarter, TimeBucket
 from salesfunnel.pipeline import Simulation
-from salesfunnel.qualification import Verdict
-from salesfunnel.quotas import QuotaResult
+from salesfunnel.qualification import Verdict, _Combine
+from salesfunnel.quotas import Quota, QuotaResult
 
 __all__ = ["RESULT_SCHEMAS", "configure"]
 
@@ -329,6 +350,8 @@ def configure(conv: Any) -> None:  # noqa: ANN401  (a cattrs converter)
         lambda pair: {"stage": pair[0].value, "verdict": conv.unstructure(pair[1], Verdict)},
     )
     conv.register_structure_hook_func(lambda t: t == _StageVerdict, _stage_verdict_in(conv))
+    register_customers(conv)
+    register_analytics(conv)
 
 
 def _schema(name: str, key: str, cls: type, *, many: bool = False) -> DocumentSchema:
@@ -361,4 +384,41 @@ RESULT_SCHEMAS: tuple[DocumentSchema, ...] = (
     _schema("calibration", "calibration", Calibration),
     _schema("backtest", "backtest", Backtest),
     _schema("retention-effect", "retention_effect", RetentionEffect),
+    _schema("scorecard", "scorecard", Scorecard),
+    _schema("scored-account", "scored_account", ScoredAccount),
+    _schema("customer-profile", "customer_profile", CustomerProfile),
+    _schema("customer-profiles", "customer_profiles", CustomerProfile, many=True),
+    _schema("key-customer-thresholds", "key_customer_thresholds", KeyCustomerThresholds),
+    _schema(
+        "key-customer-classification", "key_customer_classification", KeyCustomerClassification
+    ),
+    _schema(
+        "key-customer-classifications",
+        "key_customer_classifications",
+        KeyCustomerClassification,
+        many=True,
+    ),
+    _schema("account-evidence", "account_evidence", AccountEvidence),
+    _schema("accounts-evidence", "accounts_evidence", AccountEvidence, many=True),
+    _schema("screening", "screening", Screening),
+    _schema("screening-report", "screening_report", ScreeningReport),
+    _schema("buying-map", "buying_map", BuyingMap),
+    _schema("deal-heat", "deal_heat", DealHeat),
+    _schema("deal-heats", "deal_heats", DealHeat, many=True),
+    _schema("heat-weights", "heat_weights", HeatWeights),
+    _schema("stale-deal", "stale_deal", StaleDeal),
+    _schema("stale-deals", "stale_deals", StaleDeal, many=True),
+    _schema("stage-time", "stage_time", StageTime),
+    _schema("stage-durations", "stage_durations", StageDurations),
+    _schema("time-in-stages", "time_in_stages", StageDurations, many=True),
+    _schema("cycle-stats", "cycle_stats", CycleStats),
+    _schema("velocity", "velocity", Velocity),
+    _schema("additional-business", "additional_business", AdditionalBusiness),
+    _schema("category-policy", "category_policy", CategoryPolicy),
+    _schema("quota", "quota", Quota),
+    _schema("quotas", "quotas", Quota, many=True),
+    _schema("kam-rules", "kam_rules", KamRules),
+    _schema("playbook", "playbook", Playbook),
+    _schema("playbooks", "playbooks", Playbook, many=True),
+    _schema("rule", "rule", _Combine),
 )

@@ -3,10 +3,17 @@
 A qualification rule holds test functions, which JSON cannot. So a rule is
 written **by reference** when it is a known one: a registered rule as
 ``{"ref": "recognition"}``, a criterion of a registered rule as
-``{"type": "criterion", "key": "quote_submitted"}``. Other rules are written
-out in full when every criterion is a yes/no fact or a numeric threshold (the
-tests JSON can describe); a criterion with any other test function must be
-registered first, else :class:`UnknownRuleError` says so.
+``{"type": "criterion", "key": "quote_submitted"}`` (or, when registered rules
+hold different criteria under one key, with the rule it comes from:
+``{"type": "criterion", "key": "contract_signed", "rule": "kam.mid"}``).
+Other rules are written out in full when every criterion is a yes/no fact or
+a numeric threshold (the tests JSON can describe); a criterion with any other
+test function must be registered first, else :class:`UnknownRuleError` says so.
+
+The default registry knows the stage gates of :mod:`salesfunnel.rules`, the
+wall, the key-account evidence rules of :data:`~salesfunnel.DEFAULT_KAM_RULES`
+(``kam.early`` … ``kam.uncoupling``) and the default rules of the five
+key-customer types (``key_customer.profit_contributor`` …).
 
 >>> from salesfunnel.rules import RECOGNITION_RULE
 >>> DEFAULT_REGISTRY.rule_to_dict(RECOGNITION_RULE)
@@ -16,7 +23,7 @@ True
 >>> DEFAULT_REGISTRY.rule_from_dict({"ref": "budget_gate"})
 Traceback (most recent call last):
 ...
-salesfunnel.io.rule_registry.UnknownRuleError: unknown rule reference 'budget_gate'; register it with DEFAULT_REGISTRY.with_rules({'budget_gate': rule}) and pass registry=... (known: potential, potential.information, potential.evaluation, intent, project, recognition, negotiation, closed, wall)
+salesfunnel.io.rule_registry.UnknownRuleError: unknown rule reference 'budget_gate'; register it with DEFAULT_REGISTRY.with_rules({'budget_gate': rule}) and pass registry=... (known: potential, potential.information, potential.evaluation, intent, project, recognition, negotiation, closed, wall, kam.early, kam.mid, kam.partnership, kam.synergistic, kam.uncoupling, key_customer.profit_contributor, key_customer.brand_problem, key_customer.loyal_long_standing, key_customer.small_growth, key_customer.changing_new)
 """
 
 from __future__ import annotations
@@ -27,9 +34,11 @@ from types import MappingProxyType
 
 import attrs
 
+from salesfunnel.customer_types import Below, KeyCustomerThresholds
 from salesfunnel.errors import FunnelError
 from salesfunnel.i18n import Text
 from salesfunnel.io._values import BadValue
+from salesfunnel.kam_signals import DEFAULT_KAM_RULES
 from salesfunnel.qualification import (
     AllOf,
     AnyOf,
@@ -84,6 +93,23 @@ def _criteria_of(rules: Mapping[str, Rule]) -> dict[str, Criterion]:
     return found
 
 
+def _first_by_key(rule: Rule) -> dict[str, Criterion]:
+    """The criteria of ``rule`` by key; where a key repeats, the first (as a reader finds it)."""
+    found: dict[str, Criterion] = {}
+    for criterion in rule.criteria():
+        found.setdefault(criterion.key, criterion)
+    return found
+
+
+def _homes_of(rules: Mapping[str, Rule]) -> dict[Criterion, str]:
+    """Each criterion of a registered rule and the first rule name it can be found under."""
+    homes: dict[Criterion, str] = {}
+    for name, rule in rules.items():
+        for criterion in _first_by_key(rule).values():
+            homes.setdefault(criterion, name)
+    return homes
+
+
 def _need(obj: Mapping[str, object], key: str, kind: type) -> object:
     if key not in obj:
         raise BadValue(f"has no {key!r}", "see the rule forms in the data-formats docs")
@@ -125,14 +151,16 @@ class RuleRegistry:
     rules: Mapping[str, Rule] = attrs.field(converter=_frozen_map)
     _names: Mapping[Rule, str] = attrs.field(init=False, eq=False, repr=False)
     _criteria: Mapping[str, Criterion] = attrs.field(init=False, eq=False, repr=False)
+    _homes: Mapping[Criterion, str] = attrs.field(init=False, eq=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
-        """Index the rules by value and their criteria by key."""
+        """Index the rules by value and their criteria by key and by value."""
         names: dict[Rule, str] = {}
         for name, rule in self.rules.items():
             names.setdefault(rule, name)
         object.__setattr__(self, "_names", names)
         object.__setattr__(self, "_criteria", _criteria_of(self.rules))
+        object.__setattr__(self, "_homes", _homes_of(self.rules))
 
     def __hash__(self) -> int:
         """Hash by the registered names (rules may hold unhashable parts)."""
@@ -207,6 +235,9 @@ class RuleRegistry:
     def _criterion_to_dict(self, criterion: Criterion) -> dict[str, object]:
         if self._criteria.get(criterion.key) == criterion:
             return {"type": "criterion", "key": criterion.key}
+        home = self._homes.get(criterion)
+        if home is not None:
+            return {"type": "criterion", "key": criterion.key, "rule": home}
         test = criterion.test
         described: dict[str, object]
         if isinstance(test, FactIs):
@@ -218,6 +249,8 @@ class RuleRegistry:
                 "limit": str(test.limit),
                 "strict": test.strict,
             }
+        elif isinstance(test, Below):
+            described = {"type": "below", "fact": test.fact, "limit": str(test.limit)}
         else:
             known = tuple(self.rules)
             raise UnknownRuleError(
@@ -278,6 +311,8 @@ class RuleRegistry:
 
     def _criterion_from_dict(self, obj: dict[str, object]) -> Criterion:
         key = str(_need(obj, "key", str))
+        if "rule" in obj and set(obj) <= {"type", "key", "rule"}:
+            return self._criterion_in(str(_need(obj, "rule", str)), key)
         if set(obj) <= {"type", "key"}:
             if key not in self._criteria:
                 known = tuple(self._criteria)
@@ -297,27 +332,46 @@ class RuleRegistry:
         test = _need(obj, "test", dict)
         kind = _need(test, "type", str)  # type: ignore[arg-type]
         if kind == "fact":
-            check: FactIs | Threshold = FactIs(str(_need(test, "key", str)))  # type: ignore[arg-type]
-        elif kind == "threshold":
+            check: FactIs | Threshold | Below = FactIs(str(_need(test, "key", str)))  # type: ignore[arg-type]
+        elif kind in {"threshold", "below"}:
             limit = str(_need(test, "limit", str))  # type: ignore[arg-type]
+            fact = str(_need(test, "fact", str))  # type: ignore[arg-type]
             try:
-                check = Threshold(
-                    str(_need(test, "fact", str)),  # type: ignore[arg-type]
-                    Decimal(limit),
-                    bool(_need(test, "strict", bool)),  # type: ignore[arg-type]
-                )
+                number = Decimal(limit)
             except ArithmeticError:
                 raise BadValue(
-                    f"threshold limit {limit!r} is not a number", 'write it like "0.5"'
+                    f"{kind} limit {limit!r} is not a number", 'write it like "0.5"'
                 ) from None
+            if kind == "below":
+                check = Below(fact, number)
+            else:
+                check = Threshold(fact, number, bool(_need(test, "strict", bool)))  # type: ignore[arg-type]
         else:
-            raise BadValue(f"criterion test type {kind!r} is unknown", "use fact or threshold")
+            raise BadValue(
+                f"criterion test type {kind!r} is unknown", "use fact, threshold or below"
+            )
         return Criterion(key, text, tuple(needs), check)  # type: ignore[arg-type]
+
+    def _criterion_in(self, name: str, key: str) -> Criterion:
+        """The criterion ``key`` of the rule registered as ``name`` (the first, if it repeats)."""
+        found = _first_by_key(self[name]).get(key)
+        if found is None:
+            known = tuple(_first_by_key(self[name]))
+            raise UnknownRuleError(
+                f"rule {name!r} has no criterion {key!r} (its criteria: {', '.join(known)}); "
+                "write the criterion out in full, or name the rule that holds it",
+                ref=key,
+                known=known,
+            )
+        return found
 
 
 #: The rules of :mod:`salesfunnel.rules` by name: each stage gate of the
 #: default funnel under its stage key, the two parts of the ``potential`` gate,
-#: and the wall as ``"wall"``.
+#: and the wall as ``"wall"``; the key-account evidence rules of
+#: :data:`~salesfunnel.DEFAULT_KAM_RULES` as ``"kam.<stage>"`` (``kam.early``
+#: to ``kam.uncoupling``); and the default rule of each key-customer type as
+#: ``"key_customer.<type>"`` (from :class:`~salesfunnel.KeyCustomerThresholds`).
 DEFAULT_REGISTRY = RuleRegistry(
     {
         "potential": DEFAULT_RULES["potential"],
@@ -325,5 +379,10 @@ DEFAULT_REGISTRY = RuleRegistry(
         "potential.evaluation": POTENTIAL_EVALUATION,
         **{k: r for k, r in DEFAULT_RULES.items() if k != "potential"},
         "wall": WALL_RULE,
+        **{f"kam.{stage.value}": rule for stage, rule in DEFAULT_KAM_RULES.items()},
+        **{
+            f"key_customer.{kind.value}": rule
+            for kind, rule in KeyCustomerThresholds().rules().items()
+        },
     }
 )
