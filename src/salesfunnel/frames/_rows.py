@@ -23,7 +23,7 @@ from salesfunnel.frames._common import is_missing
 from salesfunnel.io import _values as v
 from salesfunnel.io._columns import REQUIRED, normalise, stage_mark_headers
 from salesfunnel.io._table import Row, _header, _mark
-from salesfunnel.io.csv_format import _ALIASES, _build, _RowReader
+from salesfunnel.io.csv_format import _ALIASES, _build, _RowReader, flag_duplicate_ids
 from salesfunnel.io.problems import Problem, ReadResult
 from salesfunnel.model import Opportunity
 from salesfunnel.stages import Funnel
@@ -222,26 +222,9 @@ def _read(
         )
         opportunity = _build(reader, funnel, None)
         built.append((row, opportunity, sorted(reader.problems, key=order)))
-    seen: dict[str, list[int]] = {}
-    for row, _, _ in built:
-        seen.setdefault(row.cells.get("id", ""), []).append(row.line)
+    flag_duplicate_ids(name, built, written.get("id", "id"))
     records_out: list[Opportunity] = []
-    for row, opportunity, row_problems in built:
-        opp_id = row.cells.get("id", "")
-        lines = seen.get(opp_id, [])
-        if opp_id and len(lines) > 1:
-            others = ", ".join(str(n) for n in lines if n != row.line)
-            row_problems.append(
-                Problem(
-                    name,
-                    row.line,
-                    written.get("id", "id"),
-                    opp_id,
-                    f"duplicated id: also on row {others}",
-                    "give every opportunity its own id",
-                    opp_id,
-                )
-            )
+    for _, opportunity, row_problems in built:
         problems.extend(row_problems)
         if opportunity is not None and not row_problems:
             records_out.append(opportunity)

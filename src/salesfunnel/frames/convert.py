@@ -64,8 +64,9 @@ from salesfunnel.frames._common import FrameTypeError, decimal_places, import_op
 from salesfunnel.frames._rows import read_rows
 from salesfunnel.io import COLUMNS, HistoryWouldBeLostError
 from salesfunnel.io import _values as v
+from salesfunnel.io.csv_format import has_plain_history
 from salesfunnel.io.problems import ReadResult
-from salesfunnel.model import ChangeKind, Opportunity
+from salesfunnel.model import Opportunity
 from salesfunnel.stages import DEFAULT_FUNNEL, Funnel
 
 if TYPE_CHECKING:
@@ -77,26 +78,11 @@ _DATES = ("created", "expected_close", "closed_on")
 _MONEY = ("amount", "probability")
 
 
-def _plain(opportunity: Opportunity) -> bool:
-    """Whether the history is just the creation entry a reader gives back."""
-    first = opportunity.history[0]
-    return (
-        len(opportunity.history) == 1
-        and not opportunity.revisions
-        and first.to_stage == opportunity.stage
-        and first.on == opportunity.created
-        and first.kind is ChangeKind.CREATE
-        and first.reason is None
-        and not first.skipped
-        and not first.forced
-    )
-
-
 def _columns(opportunities: Iterable[Opportunity], *, drop_history: bool) -> dict[str, list[Any]]:
     """Each CSV column's values, typed: text, dates, Decimals, or None for nothing."""
     deals = tuple(opportunities)
     if not drop_history:
-        lost = [o.id for o in deals if not _plain(o)]
+        lost = [o.id for o in deals if not has_plain_history(o)]
         if lost:
             raise HistoryWouldBeLostError(lost)
     data: dict[str, list[Any]] = {c: [] for c in COLUMNS}

@@ -207,6 +207,45 @@ def _build(reader: _RowReader, funnel: Funnel, events: Events | None) -> Opportu
         return None
 
 
+def flag_duplicate_ids(
+    name: str, built: Sequence[tuple[Row, Opportunity | None, list[Problem]]], id_column: str
+) -> dict[str, list[int]]:
+    """Add a "duplicated id" problem to each row whose id is on another row too.
+
+    Shared by every reader of rows (CSV files, DataFrames), so that a duplicate
+    is reported the same way wherever the rows come from.
+
+    Args:
+        name: The source's name, for the problems.
+        built: Each row with the opportunity built from it (or ``None``) and
+            its list of problems, which this extends.
+        id_column: The id column's name as written in the source.
+
+    Returns:
+        Each id and the rows it is on.
+    """
+    seen: dict[str, list[int]] = {}
+    for row, _, _ in built:
+        seen.setdefault(row.cells.get("id", ""), []).append(row.line)
+    for row, _, row_problems in built:
+        opp_id = row.cells.get("id", "")
+        lines = seen.get(opp_id, [])
+        if opp_id and len(lines) > 1:
+            others = ", ".join(str(n) for n in lines if n != row.line)
+            row_problems.append(
+                Problem(
+                    name,
+                    row.line,
+                    id_column,
+                    opp_id,
+                    f"duplicated id: also on row {others}",
+                    "give every opportunity its own id",
+                    opp_id,
+                )
+            )
+    return seen
+
+
 def _read(
     source: Source,
     events: Source | None,
@@ -246,26 +285,10 @@ def _read(
         reader = _RowReader(name, row, table.headers)
         opportunity = _build(reader, funnel, ev)
         built.append((row, opportunity, reader.problems))
-    seen: dict[str, list[int]] = {}
-    for row, _, _ in built:
-        seen.setdefault(row.cells.get("id", ""), []).append(row.line)
+    seen = flag_duplicate_ids(name, built, table.headers.get("id", "id"))
     records: list[Opportunity] = []
     for row, opportunity, row_problems in built:
         opp_id = row.cells.get("id", "")
-        lines = seen.get(opp_id, [])
-        if opp_id and len(lines) > 1:
-            others = ", ".join(str(n) for n in lines if n != row.line)
-            row_problems.append(
-                Problem(
-                    name,
-                    row.line,
-                    table.headers.get("id", "id"),
-                    opp_id,
-                    f"duplicated id: also on row {others}",
-                    "give every opportunity its own id",
-                    opp_id,
-                )
-            )
         problems.extend(row_problems)
         if ev is not None and opp_id in ev.bad_ids:
             continue
@@ -377,7 +400,7 @@ def _cells(opportunity: Opportunity) -> dict[str, str]:
     }
 
 
-def _plain(opportunity: Opportunity) -> bool:
+def has_plain_history(opportunity: Opportunity) -> bool:
     """Whether the opportunity's history is exactly what a reader synthesises."""
     first = opportunity.history[0]
     return (
@@ -467,7 +490,7 @@ def write_csv(
     lang = check_lang(lang)
     opportunities = tuple(opportunities)
     if events is None and not drop_history:
-        lost = [o.id for o in opportunities if not _plain(o)]
+        lost = [o.id for o in opportunities if not has_plain_history(o)]
         if lost:
             raise HistoryWouldBeLostError(lost)
     headers = COLUMNS if lang == "en" else tuple(HEADERS_ZH[c][0] for c in COLUMNS)
