@@ -285,7 +285,7 @@ class TestResume:
 
     def test_only_uncoupled_accounts(self):
         """An account on the ladder has nothing to resume."""
-        with pytest.raises(TransitionError, match="only a lost record"):
+        with pytest.raises(TransitionError, match="can be reopened"):
             account().resume(on=D0, reason="x")
 
 

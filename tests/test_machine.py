@@ -244,7 +244,7 @@ class TestLoseAndReopen:
     def test_reopen_rules(self):
         """Only lost deals reopen, with a reason, to at most the stage they were lost from."""
         lost = DEFAULT_FUNNEL.lose(deal("project"), on=date(2026, 2, 1), reason="price")
-        with pytest.raises(TransitionError, match="only a lost"):
+        with pytest.raises(TransitionError, match="only a record in 'lost'"):
             DEFAULT_FUNNEL.reopen(deal(), on=date(2026, 3, 1), reason="x")
         with pytest.raises(TransitionError, match="reason"):
             DEFAULT_FUNNEL.reopen(lost, on=date(2026, 3, 1), reason="")
@@ -369,3 +369,13 @@ def test_sample_histories_are_valid_in_the_default_funnel():
     """Every sample opportunity is consistent with the default funnel."""
     for opp in sample_pipeline():
         DEFAULT_FUNNEL.check(opp)
+
+
+def test_transition_error_names_its_subject_neutrally():
+    """TransitionError carries the record's id as subject_id too (opportunity or key account)."""
+    import pytest
+
+    opp = deal("closed", closed_on=date(2026, 2, 1))
+    with pytest.raises(TransitionError) as info:
+        DEFAULT_FUNNEL.advance(opp, "intent", on=date(2026, 3, 1), reason="x")
+    assert info.value.subject_id == info.value.opportunity_id == "D1"

@@ -293,7 +293,9 @@ class TransitionError(FunnelError, ValueError):
     """A stage move that the stage machine refuses.
 
     Attributes:
-        opportunity_id: The id of the opportunity that was to move.
+        opportunity_id: The id of the record that was to move: an opportunity,
+            or any other record moved by the stage machine (a key account).
+        subject_id: The same id under a neutral name.
         from_stage: Its stage before the move.
         to_stage: The stage it was to move to.
         verdict: The gate's :class:`~salesfunnel.Verdict` when the move was
@@ -311,6 +313,7 @@ class TransitionError(FunnelError, ValueError):
     ) -> None:
         super().__init__(message)
         self.opportunity_id = opportunity_id
+        self.subject_id = opportunity_id
         self.from_stage = from_stage
         self.to_stage = to_stage
         self.verdict = verdict

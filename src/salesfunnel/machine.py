@@ -162,7 +162,8 @@ def plan_advance(
         )
     if current.kind is StageKind.LOST:
         raise _err(
-            f"is lost; reopen it (reopen(..., reason=...)) before moving it to {to_stage!r}",
+            f"is in {stage!r}; reopen it (reopen(..., reason=...)) before moving it "
+            f"to {to_stage!r}",
             subject,
             stage,
             to_stage,
@@ -291,7 +292,8 @@ def plan_reopen(
     """
     if funnel[stage].kind is not StageKind.LOST:
         raise _err(
-            f"is {funnel[stage].kind.value} ({stage!r}); only a lost record can be reopened",
+            f"is {funnel[stage].kind.value} ({stage!r}); only a record in "
+            f"{funnel.lost.key!r} can be reopened",
             subject,
             stage,
             str(to_stage),
