@@ -153,8 +153,18 @@ class TestReachedStages:
         }
 
     def test_created_mid_ladder(self):
-        """Stages below the creation stage were never reached."""
-        assert reached_stages(opp(1, "project")) == {"project": False}
+        """With a recorded history, stages below the creation stage were never reached."""
+        moved = F.advance(opp(1, "project"), "recognition", on=day(3), allow_skip=True)
+        assert reached_stages(moved) == {"project": True, "recognition": False}
+
+    def test_snapshot_on_a_linear_ladder(self):
+        """Without a history, a deal now in stage k has reached every stage below k."""
+        assert reached_stages(opp(1, "project")) == {
+            "target_segment": True,
+            "potential": True,
+            "intent": True,
+            "project": False,
+        }
 
     def test_lost_is_not_a_stage(self):
         """The lost outcome is not among the reached stages."""

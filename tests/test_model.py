@@ -142,7 +142,7 @@ class TestOpportunity:
 
     def test_bad_revisions(self):
         """Revisions must be Reschedule/Reprice, oldest first, not before creation."""
-        with pytest.raises(InvalidOpportunityError, match="Reschedule or Reprice"):
+        with pytest.raises(InvalidOpportunityError, match="Reschedule, Reprice or Override"):
             make(revisions=["x"])
         with pytest.raises(InvalidOpportunityError, match="before"):
             make(revisions=[Reschedule(date(2025, 1, 1), D, date(2026, 3, 1))])

@@ -11,6 +11,16 @@ one. A deal that went back and forth is counted once per stage it reached,
 never twice. Stages below the one a deal was created in were never reached by
 it and do not count. The conversion rate of a stage is advanced ÷ reached.
 
+**Without a stage history** (a snapshot export: each deal's current stage,
+``created`` and, for won and lost deals, ``closed_on``), less can be known,
+and nothing is guessed (see :func:`reached_stages`): on a linear ladder a deal
+now in stage *k* has reached every stage below it; a won deal has passed
+every stage; a lost one counts as lost from the first stage with a
+probability above zero, since where it was lost is not recorded. The win
+rate, the lost share and the sales cycle (``closed_on − created``) are exact;
+per-stage conversion above that first stage is an upper bound, and time in
+stage, stage-by-stage cycle and where deals are lost cannot be known.
+
 **Win rate** is won ÷ closed (won + lost); **lost share** (流失的定单%) is
 lost ÷ all deals considered; the **sales cycle** runs from creation to the
 close date of won deals. With ``since``, only deals closed on or after it (and
@@ -44,7 +54,7 @@ import attrs
 
 from salesfunnel._convolution import exact_context
 from salesfunnel.errors import InvalidOpportunityError
-from salesfunnel.history import snapshot, time_in_stage
+from salesfunnel.history import reached_stages, snapshot, time_in_stage
 from salesfunnel.i18n import Lang, Text
 from salesfunnel.model import Opportunity, StageKind, check_date
 from salesfunnel.pipeline import Converter, deal_values
@@ -126,25 +136,6 @@ def snapshots(
         then = snapshot(check_history(o, funnel), when, funnel=funnel)
         if then is not None:
             out.append(then)
-    return out
-
-
-def reached_stages(opportunity: Opportunity, funnel: Funnel = DEFAULT_FUNNEL) -> dict[str, bool]:
-    """Return each ladder stage ``opportunity`` reached, and whether it advanced from it.
-
-    A stage is reached when entered or skipped over; the deal advanced from it
-    when, after first reaching it, it reached a higher stage (a skipped stage
-    is passed in the same move). Keys are in the order first reached.
-    """
-    first: dict[str, int] = {}
-    for i, change in enumerate(opportunity.history):
-        for key in (*change.skipped, change.to_stage):
-            if funnel[key].kind is not StageKind.LOST:
-                first.setdefault(key, i)
-    out = {}
-    for key, i in first.items():
-        level = funnel.index(key)
-        out[key] = any(funnel.index(c.to_stage) > level for c in opportunity.history[i:])
     return out
 
 

@@ -41,7 +41,7 @@ from types import MappingProxyType
 import attrs
 
 from salesfunnel.errors import FunnelError
-from salesfunnel.history import snapshot
+from salesfunnel.history import reached_stages, snapshot
 from salesfunnel.i18n import Lang, Text, check_lang
 from salesfunnel.model import Opportunity, StageKind
 from salesfunnel.qualification import Facts, FactValue, Rule, Verdict, evaluate
@@ -457,7 +457,7 @@ def account_evidence(
         for d in deals:
             merged.update(d.facts)
         kinds = [funnel.kind_of(d) for d in deals]
-        reached = {c.to_stage for d in deals for c in d.history}
+        reached = {s for d in deals for s in reached_stages(d, funnel)}
         contact = any(
             (step := mapping.steps.get(s)) is not None and step.number >= 2  # noqa: PLR2004
             for s in reached

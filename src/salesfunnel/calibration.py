@@ -42,7 +42,7 @@ from salesfunnel._convolution import exact_context
 from salesfunnel.analytics import reached_stages, snapshots
 from salesfunnel.distribution import InvalidParameterError, distribution_of
 from salesfunnel.i18n import Lang, Text
-from salesfunnel.model import Opportunity, StageKind, check_date
+from salesfunnel.model import UNRECORDED_STAGE, Opportunity, StageKind, check_date
 from salesfunnel.money import to_probability
 from salesfunnel.pipeline import Converter, ProbabilitySource, deal_values
 from salesfunnel.render import Table
@@ -131,11 +131,17 @@ class LearnedProbabilities:
     def __getitem__(self, key: str) -> StageEstimate:
         """Return the estimate of stage ``key``.
 
+        A deal whose stage was not recorded
+        (:data:`~salesfunnel.model.UNRECORDED_STAGE`) gets the estimate of
+        the stage it counts as (:attr:`~salesfunnel.Funnel.unrecorded_as`).
+
         Raises:
             UnknownStageError: For a stage the funnel does not have.
             KeyError: For the won stage or the lost outcome (fixed at 1 and 0).
         """
         self.funnel[key]
+        if key == UNRECORDED_STAGE:
+            key = self.funnel.unrecorded_as
         for s in self.stages:
             if s.stage == key:
                 return s

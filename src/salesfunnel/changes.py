@@ -253,7 +253,9 @@ def waterfall(
         window: Only deals expected to close in this period or ``(first,
             last)`` range count as pipeline (default: every close date).
         stages: The open stages that count as pipeline (default: every open
-            stage with a probability above zero).
+            stage with a probability above zero, and the stage of deals read
+            without a history while they were open,
+            :data:`~salesfunnel.model.UNRECORDED_STAGE`).
         currency: The reporting currency (default: the deals' one currency).
         rates: Exchange rates into ``currency``.
         funnel: The funnel the stages belong to.
@@ -276,7 +278,11 @@ def waterfall(
         )
     span = _window(window)
     pipeline_stages = (
-        frozenset(s.key for s in funnel if s.kind is StageKind.OPEN and s.probability > 0)
+        frozenset(
+            s.key
+            for s in (*funnel, funnel.unrecorded)
+            if s.kind is StageKind.OPEN and s.probability > 0
+        )
         if stages is None
         else frozenset(funnel[s].key for s in stages)
     )

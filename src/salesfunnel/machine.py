@@ -43,9 +43,11 @@ from salesfunnel.errors import (
     TransitionError,
 )
 from salesfunnel.model import (
+    UNRECORDED_STAGE,
     ChangeKind,
     LineItem,
     Opportunity,
+    Override,
     Reprice,
     Reschedule,
     SkipPolicy,
@@ -66,6 +68,7 @@ __all__ = [
     "advance",
     "check",
     "lose",
+    "override",
     "plan_advance",
     "plan_exit",
     "plan_reopen",
@@ -283,7 +286,9 @@ def plan_reopen(
     """Check reopening a lost record and return the history entry it adds.
 
     The record returns to the stage it was lost from, or to ``to_stage`` if
-    that is an earlier open stage.
+    that is an earlier open stage. When no history recorded the stage it was
+    lost from (:data:`~salesfunnel.model.UNRECORDED_STAGE`), it returns to the
+    entry stage, or to any open ``to_stage``.
 
     Raises:
         TransitionError: If the record is not lost, no reason is given, or
@@ -302,8 +307,14 @@ def plan_reopen(
         (c.from_stage for c in reversed(history) if c.to_stage == stage and c.from_stage),
         funnel.entry,
     )
+    if lost_from == UNRECORDED_STAGE:
+        lost_from = funnel.stages[-1].key if to_stage is not None else funnel.entry
     target = lost_from if to_stage is None else to_stage
-    if funnel[target].kind is not StageKind.OPEN or funnel.index(target) > funnel.index(lost_from):
+    if (
+        target == UNRECORDED_STAGE
+        or funnel[target].kind is not StageKind.OPEN
+        or funnel.index(target) > funnel.index(lost_from)
+    ):
         raise _err(
             f"reopens into {lost_from!r} (where it was lost) or an earlier open "
             f"stage, not {target!r}; advance it from there",
@@ -612,3 +623,77 @@ def reprice(
         )
     revision = Reprice(when, opportunity.line_items, updated.line_items, reason)
     return attrs.evolve(updated, revisions=(*opportunity.revisions, revision))
+
+
+class _Unchanged:
+    """The default of :func:`override`'s options: leave this override as it is."""
+
+    def __repr__(self) -> str:
+        return "UNCHANGED"
+
+
+#: Leave an override as it is (the default of :func:`override`).
+UNCHANGED = _Unchanged()
+
+
+def override(
+    opportunity: Opportunity,
+    *,
+    on: date,
+    probability: Decimal | float | str | None | _Unchanged = UNCHANGED,
+    category: str | None | _Unchanged = UNCHANGED,
+    reason: str | None = None,
+) -> Opportunity:
+    """Set or clear an open opportunity's manual probability or category, recording the change.
+
+    ``None`` clears an override (back to the stage's probability or the
+    policy's category); leaving an option out keeps it. The change is an
+    :class:`~salesfunnel.model.Override` in ``revisions``, so a forecast as of
+    a date before ``on`` uses the old values.
+
+    Returns:
+        A new opportunity with the new overrides and the revision appended.
+
+    Raises:
+        InvalidOpportunityError: For a closed opportunity, nothing changed, or
+            ``on`` before the last revision.
+        InvalidProbabilityError: For a probability outside [0, 1].
+
+    >>> from datetime import date
+    >>> from salesfunnel import Opportunity
+    >>> deal = Opportunity(
+    ...     id="D3",
+    ...     name="ERP",
+    ...     account="Acme",
+    ...     owner="Ann",
+    ...     stage="project",
+    ...     created=date(2026, 1, 5),
+    ...     expected_close=date(2026, 3, 31),
+    ...     amount="50000",
+    ...     currency="EUR",
+    ... )
+    >>> called = override(deal, on=date(2026, 2, 1), probability="0.9", category="commit")
+    >>> called.probability, called.category_override, called.revisions[-1].old_probability
+    (Decimal('0.9'), 'commit', None)
+    """
+    _open_only(opportunity, "override")
+    when = _revision_date(opportunity, on, "override")
+    new_prob = opportunity.probability if isinstance(probability, _Unchanged) else probability
+    new_cat = opportunity.category_override if isinstance(category, _Unchanged) else category
+    revision = Override(
+        when, opportunity.probability, new_prob, opportunity.category_override, new_cat, reason
+    )
+    if (
+        revision.new_probability == revision.old_probability
+        and revision.new_category == revision.old_category
+    ):
+        raise InvalidOpportunityError(
+            f"opportunity {opportunity.id!r}: probability and category are unchanged",
+            opportunity_id=opportunity.id,
+            field="probability",
+        )
+    return opportunity.evolve(
+        probability=revision.new_probability,
+        category_override=revision.new_category,
+        revisions=(*opportunity.revisions, revision),
+    )

@@ -50,9 +50,11 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
 
 __all__ = [
+    "UNRECORDED_STAGE",
     "ChangeKind",
     "LineItem",
     "Opportunity",
+    "Override",
     "Reprice",
     "Reschedule",
     "Revision",
@@ -61,11 +63,21 @@ __all__ = [
     "StageKey",
     "StageKind",
     "check_date",
+    "default_history",
 ]
 
 #: A stage key such as ``"recognition"``; a plain string checked against a
 #: funnel when it matters.
 StageKey: TypeAlias = str
+
+#: The stage a won or lost deal was open in before it closed, when no history
+#: recorded it (a snapshot export with ``created`` and ``closed_on`` only).
+#: Every funnel answers for it (``funnel[UNRECORDED_STAGE]``): an open stage
+#: that counts as the funnel's first stage with a probability above zero
+#: (:attr:`Funnel.unrecorded_as <salesfunnel.Funnel.unrecorded_as>`: its
+#: probability and ladder position), in no column of the report form. No
+#: funnel may use the key itself.
+UNRECORDED_STAGE: StageKey = "(open)"
 
 
 def check_date(value: object, *, field: str) -> date:
@@ -163,6 +175,10 @@ class ChangeKind(enum.Enum):
     #: Left the ladder for a terminal outcome other than "lost" (for example a
     #: key-account relationship that uncouples).
     EXIT = "exit"
+    #: Won or lost from a stage that no history recorded
+    #: (:data:`UNRECORDED_STAGE`): the closing entry of a snapshot deal. The
+    #: funnel says whether the stage entered is won or lost.
+    CLOSE = "close"
 
 
 @attrs.frozen
@@ -235,8 +251,71 @@ class Reprice:
         return sum((li.amount for li in self.new), Decimal(0))
 
 
-#: A dated change of an opportunity's close date or amount.
-Revision: TypeAlias = Union[Reschedule, Reprice]  # noqa: UP007
+def _optional_probability(value: object) -> Decimal | None:
+    return None if value is None else to_probability(value)
+
+
+def _optional_text(value: object) -> str | None:
+    if value is None or isinstance(value, str):
+        return value
+    raise InvalidOpportunityError(
+        f"a category override is a category value such as 'commit' or None, got {value!r}",
+        opportunity_id=None,
+        field="category_override",
+    )
+
+
+@attrs.frozen
+class Override:
+    """A manual change of probability or forecast category, recorded in :attr:`Opportunity.revisions`.
+
+    Each side may be ``None`` (no override: the stage's probability, the
+    policy's category). A forecast for a date before ``on`` uses the old
+    values, so it is rebuilt exactly as it was on that date.
+
+    Attributes:
+        on: The date of the change.
+        old_probability: The probability override before the change.
+        new_probability: The probability override after it.
+        old_category: The category override before the change.
+        new_category: The category override after it.
+        reason: Why.
+    """
+
+    on: date = attrs.field(converter=_on)
+    old_probability: Decimal | None = attrs.field(converter=_optional_probability)
+    new_probability: Decimal | None = attrs.field(converter=_optional_probability)
+    old_category: str | None = attrs.field(converter=_optional_text)
+    new_category: str | None = attrs.field(converter=_optional_text)
+    reason: str | None = None
+
+
+#: A dated change of an opportunity's close date, amount or manual overrides.
+Revision: TypeAlias = Union[Reschedule, Reprice, Override]  # noqa: UP007
+
+
+def default_history(
+    stage: StageKey, created: date, closed_on: date | None, lost_reason: str | None = None
+) -> tuple[StageChange, ...]:
+    """Return the history of an opportunity given without one.
+
+    An open deal was created in its stage. A deal with ``closed_on`` (won or
+    lost: the funnel says which) was open from ``created`` in a stage nobody
+    recorded (:data:`UNRECORDED_STAGE`) and closed on ``closed_on``, so its
+    sales cycle is ``closed_on - created`` and on any earlier date it counts
+    as open.
+
+    >>> from datetime import date
+    >>> [(c.to_stage, c.on.isoformat(), c.kind.value)
+    ...  for c in default_history("won", date(2026, 1, 5), date(2026, 3, 2))]
+    [('(open)', '2026-01-05', 'create'), ('won', '2026-03-02', 'close')]
+    """
+    if closed_on is None or stage == UNRECORDED_STAGE:
+        return (StageChange(None, stage, created, kind=ChangeKind.CREATE),)
+    return (
+        StageChange(None, UNRECORDED_STAGE, created, kind=ChangeKind.CREATE),
+        StageChange(UNRECORDED_STAGE, stage, closed_on, lost_reason, ChangeKind.CLOSE),
+    )
 
 
 def _lines(
@@ -325,7 +404,10 @@ class Opportunity:
         probability: A per-deal override of the stage probability, or ``None``.
         facts: Qualification facts for the stage gates.
         history: Stage changes, oldest first; starts with the creation entry.
-        revisions: Close-date and amount changes, oldest first.
+            Left out, it is :func:`default_history`: a deal with
+            ``closed_on`` was open from ``created`` and closed on
+            ``closed_on``.
+        revisions: Close-date, amount and override changes, oldest first.
         closed_on: The date it was won or lost; ``None`` while open.
         lost_reason: Why it was lost (only with ``closed_on``).
         notes: Free-text notes (其他).
@@ -420,7 +502,7 @@ class Opportunity:
                 field="lost_reason",
             )
         hist = (
-            (StageChange(None, stage, created, kind=ChangeKind.CREATE),)
+            default_history(stage, created, closed, lost_reason)
             if history is None
             else tuple(history)
         )
@@ -455,6 +537,17 @@ class Opportunity:
         if self.revisions:
             dates.append(self.revisions[-1].on)
         return max(dates)
+
+    @property
+    def history_is_default(self) -> bool:
+        """Tell whether the history is the one built when none was given.
+
+        See :func:`default_history`; such a record says nothing about the
+        stages it passed through.
+        """
+        return self.history == default_history(
+            self.stage, self.created, self.closed_on, self.lost_reason
+        )
 
     @property
     def products(self) -> tuple[str, ...]:
@@ -558,10 +651,10 @@ def _check_history(
 def _check_revisions(opp_id: str, created: date, revisions: tuple[Revision, ...]) -> None:
     last = created
     for i, rev in enumerate(revisions):
-        if not isinstance(rev, (Reschedule, Reprice)):
+        if not isinstance(rev, (Reschedule, Reprice, Override)):
             raise InvalidOpportunityError(
                 f"opportunity {opp_id!r}: revisions[{i}] is {type(rev).__name__}; "
-                "use Reschedule or Reprice",
+                "use Reschedule, Reprice or Override",
                 opportunity_id=opp_id,
                 field="revisions",
             )

@@ -30,8 +30,16 @@ Decimal('0.1')
 from __future__ import annotations
 
 import math
-from decimal import Decimal, InvalidOperation
-from typing import NewType
+from decimal import (
+    ROUND_HALF_EVEN,
+    Context,
+    Decimal,
+    DivisionByZero,
+    InvalidOperation,
+    Overflow,
+    localcontext,
+)
+from typing import TYPE_CHECKING, NewType
 
 from salesfunnel.errors import (
     AmountTypeError,
@@ -40,10 +48,14 @@ from salesfunnel.errors import (
     InvalidProbabilityError,
 )
 
+if TYPE_CHECKING:
+    from contextlib import AbstractContextManager
+
 __all__ = [
     "ISO_4217",
     "Currency",
     "currency_code",
+    "money_context",
     "to_amount",
     "to_probability",
 ]
@@ -240,6 +252,41 @@ ISO_4217: frozenset[str] = frozenset(
         "ZWL",
     ]
 )
+
+
+#: The arithmetic context of every money path: Python's default context
+#: (28 significant digits, half-even rounding, errors on invalid operations,
+#: division by zero and overflow), fixed here so that a caller's own context
+#: never changes a figure.
+_MONEY = Context(
+    prec=28,
+    rounding=ROUND_HALF_EVEN,
+    Emin=-999_999,
+    Emax=999_999,
+    capitals=1,
+    clamp=0,
+    flags=[],
+    traps=[InvalidOperation, DivisionByZero, Overflow],
+)
+
+
+def money_context() -> AbstractContextManager[Context]:
+    """Return a context manager that runs money arithmetic in the library's own context.
+
+    Every sum, product, conversion and rounding of money in salesfunnel runs
+    inside it, so the figures never depend on the caller's
+    :mod:`decimal` context (its precision, rounding or traps). The context
+    is Python's default one (28 significant digits, half-even rounding),
+    so exact sums of money and amount × probability stay exact, and the
+    figures are those the default context gives.
+
+    >>> from decimal import localcontext
+    >>> with localcontext(prec=3):
+    ...     with money_context():
+    ...         Decimal("1234.56") + Decimal("0.01")
+    Decimal('1234.57')
+    """
+    return localcontext(_MONEY)
 
 
 def currency_code(value: object, *, field: str = "currency") -> Currency:

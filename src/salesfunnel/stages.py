@@ -50,7 +50,7 @@ import attrs
 from salesfunnel import machine
 from salesfunnel.errors import FunnelDefinitionError, UnknownStageError
 from salesfunnel.i18n import Lang, Text
-from salesfunnel.model import SkipPolicy, StageKind
+from salesfunnel.model import UNRECORDED_STAGE, SkipPolicy, StageKind
 from salesfunnel.money import to_probability
 from salesfunnel.qualification import Criterion, FactValue, Rule, Verdict, evaluate
 from salesfunnel.rules import DEFAULT_RULES
@@ -203,6 +203,7 @@ class Funnel:
     skip_policy: SkipPolicy = SkipPolicy.GATED
     _index: Mapping[str, int] = attrs.field(init=False, eq=False, repr=False)
     _by_key: Mapping[str, Stage] = attrs.field(init=False, eq=False, repr=False)
+    _unrecorded_as: str = attrs.field(init=False, eq=False, repr=False)
 
     @entry.default
     def _entry_default(self) -> str:
@@ -214,10 +215,81 @@ class Funnel:
 
     def __attrs_post_init__(self) -> None:
         """Check the graph (see the module docstring)."""
-        object.__setattr__(self, "_index", _validate(self))
+        index = dict(_validate(self))
         by_key = {s.key: s for s in self.stages}
         by_key[self.lost.key] = self.lost
+        floor = next(
+            (s for s in self.stages if s.kind is StageKind.OPEN and s.probability > 0),
+            by_key[self.entry],
+        )
+        by_key[UNRECORDED_STAGE] = Stage(
+            UNRECORDED_STAGE,
+            Text("Open (stage not recorded)", "进行中（阶段未记录）"),
+            floor.probability,
+            definition=Text(
+                "A deal read without a stage history was open in some stage until it "
+                f"closed; it counts as {floor.key!r}, the first stage that counts as an "
+                "opportunity.",
+                "没有阶段记录的商机在成交或丢单之前处于某个未记录的阶段；"
+                f"按第一个计为商机的阶段 {floor.key!r} 计算。",
+            ),
+        )
+        index[UNRECORDED_STAGE] = index[floor.key]
+        object.__setattr__(self, "_unrecorded_as", floor.key)
+        object.__setattr__(self, "_index", MappingProxyType(index))
         object.__setattr__(self, "_by_key", MappingProxyType(by_key))
+
+    @classmethod
+    def from_stage_names(
+        cls,
+        names: Iterable[str],
+        *,
+        won: str | None = None,
+        lost: str,
+        name: str = "default",
+        probabilities: Mapping[str, object] | None = None,
+    ) -> Funnel:
+        """Build a linear funnel from an export's own stage names, in ladder order.
+
+        The names are the keys and the English labels (the Chinese label
+        repeats the name). ``won`` names the won stage (put last on the
+        ladder) and ``lost`` the lost outcome; both may be among ``names`` or
+        not. Open stages get evenly spaced probabilities between 0 and 1
+        (``k / (n + 1)`` for the k-th of n open stages) unless
+        ``probabilities`` gives them; no stage has a gate.
+
+        >>> f = Funnel.from_stage_names(
+        ...     ["Prospecting", "Engaging", "Won", "Lost"], won="Won", lost="Lost"
+        ... )
+        >>> [(s.key, str(s.probability)) for s in f], f.lost.key
+        ([('Prospecting', '0.3333333333'), ('Engaging', '0.6666666667'), ('Won', '1')], 'Lost')
+
+        Raises:
+            FunnelDefinitionError: For duplicate or empty names, or a funnel
+                that breaks a rule of the module docstring.
+        """
+        given = [str(n) for n in names]
+        dupes = sorted({n for n in given if given.count(n) > 1})
+        if dupes:
+            raise _fail(f"duplicate stage name(s) {', '.join(dupes)}", "unique-keys", dupes)
+        probs = dict(probabilities or {})
+        open_names = [n for n in given if n not in {won, lost}]
+        step = Decimal(1) / Decimal(len(open_names) + 1)
+        stages = [
+            Stage(
+                n,
+                Text(n, n),
+                probs.get(n, (step * (k + 1)).quantize(Decimal("1e-10"))),
+            )
+            for k, n in enumerate(open_names)
+        ]
+        if won is not None:
+            stages.append(Stage(won, Text(won, won), 1, kind=StageKind.WON))
+        return cls(
+            stages=stages,
+            lost=Stage(lost, Text(lost, lost), 0, kind=StageKind.LOST),
+            name=name,
+        )
 
     # -- mapping-like access ------------------------------------------------
 
@@ -248,7 +320,11 @@ class Funnel:
             return False
 
     def keys(self) -> tuple[str, ...]:
-        """Return every stage key: the ladder in order, then the lost outcome."""
+        """Return every stage key: the ladder in order, then the lost outcome.
+
+        :data:`~salesfunnel.model.UNRECORDED_STAGE` is not listed, although
+        the funnel answers for it.
+        """
         return (*(s.key for s in self.stages), self.lost.key)
 
     def index(self, key: str) -> int:
@@ -265,6 +341,30 @@ class Funnel:
         """The won stage, or ``None`` for a ladder without one."""
         last = self.stages[-1]
         return last if last.kind is StageKind.WON else None
+
+    @property
+    def unrecorded(self) -> Stage:
+        """The open stage of a deal whose history did not record it.
+
+        See :data:`~salesfunnel.model.UNRECORDED_STAGE`: an open stage with
+        the probability and ladder position of :attr:`unrecorded_as`.
+
+        >>> from salesfunnel import DEFAULT_FUNNEL
+        >>> DEFAULT_FUNNEL.unrecorded.probability, DEFAULT_FUNNEL.unrecorded_as
+        (Decimal('0.1'), 'potential')
+        """
+        return self._by_key[UNRECORDED_STAGE]
+
+    @property
+    def unrecorded_as(self) -> str:
+        """The stage a deal in :data:`~salesfunnel.model.UNRECORDED_STAGE` counts as.
+
+        The lowest open stage with a probability above zero (the first stage
+        where a deal counts as an opportunity), or the entry stage when every
+        open stage has probability zero. A deal known to have been open, but
+        not where, is known to have been at least there.
+        """
+        return self._unrecorded_as
 
     @property
     def entry_stage(self) -> Stage:
@@ -445,6 +545,13 @@ def _validate(funnel: Funnel) -> Mapping[str, int]:
     if not isinstance(funnel.lost, Stage):
         raise _fail(f"lost={funnel.lost!r} is not a Stage", "won-stage")
     keys = [s.key for s in stages] + [funnel.lost.key]
+    if UNRECORDED_STAGE in keys:
+        raise _fail(
+            f"the stage key {UNRECORDED_STAGE!r} is reserved for deals whose stage was "
+            "not recorded; rename the stage",
+            "unique-keys",
+            [UNRECORDED_STAGE],
+        )
     dupes = sorted({k for k in keys if keys.count(k) > 1})
     if dupes:
         raise _fail(

@@ -64,7 +64,6 @@ from salesfunnel.frames._common import FrameTypeError, decimal_places, import_op
 from salesfunnel.frames._rows import read_rows
 from salesfunnel.io import COLUMNS, HistoryWouldBeLostError
 from salesfunnel.io import _values as v
-from salesfunnel.io.csv_format import has_plain_history
 from salesfunnel.io.problems import ReadResult
 from salesfunnel.model import Opportunity
 from salesfunnel.stages import DEFAULT_FUNNEL, Funnel
@@ -82,7 +81,9 @@ def _columns(opportunities: Iterable[Opportunity], *, drop_history: bool) -> dic
     """Each CSV column's values, typed: text, dates, Decimals, or None for nothing."""
     deals = tuple(opportunities)
     if not drop_history:
-        lost = [o.id for o in deals if not has_plain_history(o)]
+        # A default history (a snapshot deal: open from created, closed on
+        # closed_on) is rebuilt from the row, so it is not lost.
+        lost = [o.id for o in deals if o.revisions or not o.history_is_default]
         if lost:
             raise HistoryWouldBeLostError(lost)
     data: dict[str, list[Any]] = {c: [] for c in COLUMNS}

@@ -32,7 +32,15 @@ from cattrs.gen import make_dict_structure_fn
 from salesfunnel.errors import FunnelError
 from salesfunnel.io import _values as v
 from salesfunnel.io.problems import Problem
-from salesfunnel.model import LineItem, Opportunity, Reprice, Reschedule, Revision, StageChange
+from salesfunnel.model import (
+    LineItem,
+    Opportunity,
+    Override,
+    Reprice,
+    Reschedule,
+    Revision,
+    StageChange,
+)
 from salesfunnel.qualification import Facts, Rule
 
 if TYPE_CHECKING:
@@ -55,8 +63,16 @@ def _is_rule(t: object) -> bool:
     return False
 
 
+_REVISION_KINDS: dict[object, type[Reschedule | Reprice | Override]] = {
+    "reschedule": Reschedule,
+    "reprice": Reprice,
+    "override": Override,
+}
+_REVISION_NAMES = {cls: name for name, cls in _REVISION_KINDS.items()}
+
+
 def _is_revision(t: object) -> bool:
-    return get_origin(t) in (Union, types.UnionType) and set(get_args(t)) == {Reschedule, Reprice}
+    return get_origin(t) in (Union, types.UnionType) and set(get_args(t)) == set(_REVISION_KINDS.values())
 
 
 def _is_tuple(t: object) -> bool:
@@ -256,18 +272,14 @@ class Codec:
         return rule
 
     def _revision_out(self, rev: Revision) -> dict[str, object]:
-        kind = "reschedule" if isinstance(rev, Reschedule) else "reprice"
+        kind = _REVISION_NAMES[type(rev)]
         return {"type": kind, **self.conv.unstructure(rev, type(rev))}
 
     def _revision_in(self, value: object, _t: object) -> Revision:
         obj = _check_object(value, Reschedule)
-        kinds: dict[object, type[Reschedule | Reprice]] = {
-            "reschedule": Reschedule,
-            "reprice": Reprice,
-        }
-        cls = kinds.get(obj.get("type"))
+        cls = _REVISION_KINDS.get(obj.get("type"))
         if cls is None:
-            raise v.BadValue("has no 'type' of 'reschedule' or 'reprice'", _FIX)
+            raise v.BadValue("has no 'type' of 'reschedule', 'reprice' or 'override'", _FIX)
         return self.conv.structure({k: x for k, x in obj.items() if k != "type"}, cls)
 
     def _edges(self, value: object, _t: object) -> frozenset[tuple[str, str]]:
