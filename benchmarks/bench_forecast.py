@@ -98,6 +98,11 @@ def analyst(df, rates):
     won = df["stage"] == "closed"
     lost = df["stage"] == "lost"
     closed = won | lost
+    # booked and lost count the cutoff's quarter only
+    quarter = cutoff.to_period("Q")
+    in_period = (df["closed_on"] >= quarter.start_time) & (df["closed_on"] <= cutoff)
+    df = df[~closed | in_period]
+    closed = (df["stage"] == "closed") | (df["stage"] == "lost")
     df = df.assign(fx_date=df["closed_on"].where(closed, cutoff))
     df = df.sort_values("fx_date")
     df = pd.merge_asof(
@@ -111,7 +116,11 @@ def analyst(df, rates):
     prob = prob.where(~won, 1.0).where(~lost, 0.0)
     df["weighted"] = df["cny"] * prob
     close = df["expected_close"]
-    edges = [cutoff + pd.DateOffset(months=3 * k) for k in range(1, 5)]
+    # a month-end cutoff anchors the bucket edges on month ends
+    if cutoff.is_month_end:
+        edges = [cutoff + pd.offsets.MonthEnd(3 * k) for k in range(1, 5)]
+    else:
+        edges = [cutoff + pd.DateOffset(months=3 * k) for k in range(1, 5)]
     df["bucket"] = np.select(
         [
             won,

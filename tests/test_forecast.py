@@ -14,7 +14,7 @@ from salesfunnel.datasets import SAMPLE_AS_OF, sample_pipeline
 from salesfunnel.errors import CurrencyError, InvalidDateError, UnknownStageError
 from salesfunnel.forecast import Figures, ForecastOptionError, forecast
 from salesfunnel.fx import ExchangeRates, MissingRateError
-from salesfunnel.periods import GREGORIAN, TimeBucket, time_bucket
+from salesfunnel.periods import GREGORIAN, TimeBucket, at_cutoff, time_bucket
 from salesfunnel.render import Table
 from tests.strategies import calendars, cutoffs, pipelines
 
@@ -209,7 +209,13 @@ class TestForecast:
             sample_pipeline(), cutoff=SAMPLE_AS_OF, by="owner,product", currency="CNY", rates=RATES
         )
         _check_sums(result)
-        assert result.total.total.count == 600
+        quarter = GREGORIAN.quarter_of(SAMPLE_AS_OF)
+        counted = [
+            d
+            for d in sample_pipeline()
+            if d.closed_on is None or quarter.start <= d.closed_on <= SAMPLE_AS_OF
+        ]
+        assert result.total.total.count == len(counted)
 
 
 class TestCurrencies:
@@ -224,7 +230,9 @@ class TestCurrencies:
         open_ = _deal("O", currency="USD")
         won = DEFAULT_FUNNEL.win(_deal("W", currency="USD"), on=date(2026, 8, 5), facts=_facts())
         lost = DEFAULT_FUNNEL.lose(_deal("L", currency="EUR"), on=date(2026, 3, 1), reason="x")
-        total = forecast([open_, won, lost], cutoff=CUTOFF, currency="CNY", rates=RATES).total
+        total = forecast(
+            [open_, won, lost], cutoff=CUTOFF, currency="CNY", rates=RATES, period="2026"
+        ).total
         assert total.categories[ForecastCategory.COMMIT].amount == Decimal("7100.00")
         assert total.buckets[TimeBucket.CLOSED].amount == Decimal("7000.00")
         assert total.buckets[TimeBucket.LOST].amount == Decimal("7900.00")
@@ -242,7 +250,7 @@ class TestCurrencies:
         deal = _deal("W", currency="EUR", created=date(2024, 5, 1), close=date(2024, 6, 1))
         won = DEFAULT_FUNNEL.win(deal, on=date(2024, 6, 1), facts=_facts())
         with pytest.raises(MissingRateError) as info:
-            forecast([won], cutoff=CUTOFF, currency="CNY", rates=RATES)
+            forecast([won], cutoff=CUTOFF, currency="CNY", rates=RATES, period="2024Q2")
         assert (info.value.currency, info.value.on) == ("EUR", date(2024, 6, 1))
         assert "EUR" in str(info.value)
         assert "2024-06-01" in str(info.value)
@@ -296,7 +304,8 @@ class TestProperties:
         )
         _check_sums(result)
         existing = [d for d in deals if d.created <= cutoff]
-        assert result.total.total.count == len(existing)
+        counted = [d for d in existing if _in_the_forecast(d, cutoff, result.period)]
+        assert result.total.total.count == len(counted)
         assert len(result.not_yet_created) == len(deals) - len(existing)
 
     @given(pipelines(), cutoffs, calendars)
@@ -309,6 +318,13 @@ class TestProperties:
                 forecast_category(d, cutoff=cutoff, calendar=calendar),
             )
             for d in deals
-            if d.created <= cutoff
+            if d.created <= cutoff and _in_the_forecast(d, cutoff, result.period)
         )
         assert {k: f.count for k, f in result.total.cells.items()} == dict(expected)
+
+
+def _in_the_forecast(deal, cutoff, period):
+    """Open at the cutoff, or won or lost in the period (up to the cutoff)."""
+    then = at_cutoff(deal, cutoff)
+    assert then is not None
+    return then.closed_on is None or period.start <= then.closed_on <= period.end

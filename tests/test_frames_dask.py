@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 import pytest
 
 pd = pytest.importorskip("pandas")
@@ -15,7 +13,7 @@ nw = pytest.importorskip("narwhals.stable.v2")
 from salesfunnel.datasets import SAMPLE_AS_OF, sample_pipeline  # noqa: E402
 from salesfunnel.forecast import forecast  # noqa: E402
 from salesfunnel.frames import (  # noqa: E402
-    ColumnTypeError,
+    FrameValueError,
     abc_frame,
     forecast_frame,
     to_pandas,
@@ -111,10 +109,34 @@ class TestAbcOnDask:
         assert table(abc_frame(cny_d)) == table(abc_frame(cny))
 
 
-def test_decimals_turned_into_text_are_refused():
-    """If Dask turned the Decimal amounts into text, the error says how to keep them."""
+@pytest.mark.usefixtures("client")
+def test_decimals_turned_into_text_are_read_exactly():
+    """If Dask turned the Decimal amounts into text, the text is read exactly."""
     with dask.config.set({"dataframe.convert-string": True}):
         ddf = dd.from_pandas(to_pandas(DEALS[:10]), npartitions=2)
-    with pytest.raises(ColumnTypeError, match="convert-string"):
-        weighted_value_frame(ddf)
-    assert Decimal(1)
+    usd = [d for d in DEALS[:10] if d.currency == DEALS[0].currency]
+    ddf = ddf[ddf["currency"] == DEALS[0].currency]
+    total = nw.from_native(weighted_value_frame(ddf)).collect()["weighted"].item()
+    assert total == weighted_value(usd)
+
+
+@pytest.mark.usefixtures("client")
+def test_arrow_decimals_as_from_parquet():
+    """Arrow decimal128 money (as Parquet gives it) is converted to Decimal objects on Dask."""
+    pa = pytest.importorskip("pyarrow")
+    cny = [d for d in DEALS if d.currency == "CNY"]
+    df = to_pandas(cny).astype({"amount": pd.ArrowDtype(pa.decimal128(20, 2))})
+    ddf = dd.from_pandas(df, npartitions=3)
+    total = nw.from_native(weighted_value_frame(ddf)).collect()["weighted"].item()
+    assert total == weighted_value(cny)
+
+
+@pytest.mark.usefixtures("client")
+def test_float_money_on_dask_names_the_opportunity():
+    """An infinite float amount on Dask is refused naming the opportunity (not a partition row)."""
+    cny = [d for d in DEALS if d.currency == "CNY"][:6]
+    df = to_pandas(cny).astype({"amount": float})
+    df.loc[4, "amount"] = float("inf")
+    ddf = dd.from_pandas(df, npartitions=2)
+    with pytest.raises(FrameValueError, match=rf"'amount' \(opportunity '{cny[4].id}'\)"):
+        nw.from_native(weighted_value_frame(ddf)).collect()

@@ -230,22 +230,29 @@ class TestForecastFrame:
         assert info.value.column == "owner"
 
     def test_float_money(self):
-        """Float amounts are refused: they are not exact."""
-        df = to_pandas([deal()]).astype({"amount": float})
-        with pytest.raises(ColumnTypeError, match="floats are not exact"):
-            forecast_frame(df, cutoff=date(2026, 8, 31))
+        """Float amounts are read through their shortest repr; allow_float=False refuses them."""
+        exact = to_pandas([deal(line_items=None, amount="0.1")])
+        df = exact.astype({"amount": float})
+        assert cells(forecast_frame(df, cutoff=date(2026, 8, 31))) == cells(
+            forecast_frame(exact, cutoff=date(2026, 8, 31))
+        )
+        with pytest.raises(ColumnTypeError, match="allow_float=False refuses floats") as info:
+            forecast_frame(df, cutoff=date(2026, 8, 31), allow_float=False)
+        assert info.value.column == "amount"
 
     def test_text_money(self):
-        """Text amounts are refused with the fix."""
+        """Text amounts are read exactly."""
         df = to_polars([deal()]).with_columns(pl.col("amount").cast(pl.String))
-        with pytest.raises(ColumnTypeError, match="hold exact numbers"):
-            forecast_frame(df, cutoff=date(2026, 8, 31))
+        result = forecast_frame(df, cutoff=date(2026, 8, 31))
+        assert result["amount"].to_list() == [Decimal("150000.50")]
 
     def test_float_probability(self):
-        """A float probability column is refused like float money."""
-        df = to_pandas([deal(probability="0.5")]).astype({"probability": float})
-        with pytest.raises(ColumnTypeError, match="'probability'"):
+        """A float probability column is read through each float's shortest repr."""
+        df = to_pandas([deal(probability="0.3")])
+        floats = df.astype({"probability": float})
+        assert cells(forecast_frame(floats, cutoff=date(2026, 8, 31))) == cells(
             forecast_frame(df, cutoff=date(2026, 8, 31))
+        )
 
     def test_all_null_probability(self):
         """A polars probability column of nulls only is no override at all."""
@@ -253,15 +260,25 @@ class TestForecastFrame:
         result = forecast_frame(df, cutoff=date(2026, 8, 31))
         assert result["weighted"].to_list() == [Decimal("120000.40")]
 
-    def test_datetime_dates(self):
-        """A datetime column where dates go is refused, with the fix."""
+    def test_datetime_and_text_dates(self):
+        """Naive datetimes give their date; ISO text is read; the figures are those of dates."""
         df = to_pandas([deal()])
-        df["expected_close"] = pd.Series([datetime(2026, 9, 15)])
-        with pytest.raises(ColumnTypeError, match="datetime column"):
-            forecast_frame(df, cutoff=date(2026, 8, 31))
+        expected = cells(forecast_frame(df, cutoff=date(2026, 8, 31)))
+        df["expected_close"] = pd.Series([datetime(2026, 9, 15, 17, 30)])
+        assert cells(forecast_frame(df, cutoff=date(2026, 8, 31))) == expected
         df["expected_close"] = "2026-09-15"
-        with pytest.raises(ColumnTypeError, match="not a date column"):
+        assert cells(forecast_frame(df, cutoff=date(2026, 8, 31))) == expected
+
+    def test_aware_datetimes_need_tz(self):
+        """An aware datetime column is refused without tz, naming the row and the fix."""
+        df = to_pandas([deal()])
+        df["expected_close"] = pd.Series([datetime(2026, 9, 14, 20, 0)]).dt.tz_localize("UTC")
+        with pytest.raises(FrameValueError, match=r"'expected_close', row 0 \(opportunity 'D1'\)"):
             forecast_frame(df, cutoff=date(2026, 8, 31))
+        late = forecast_frame(df, cutoff=date(2026, 9, 14), tz="Asia/Shanghai")
+        assert late["bucket"].to_list() == ["0-3m"]
+        early = forecast_frame(df, cutoff=date(2026, 9, 14), tz="UTC")
+        assert early["bucket"].to_list() == ["overdue"]
 
     @pytest.mark.parametrize("column", ["created", "expected_close", "amount", "currency"])
     def test_missing_values(self, column):

@@ -53,6 +53,7 @@ PARTS: dict[str, type] = {
     "Rate": ExchangeRates,
     "Reprice": Opportunity,
     "Reschedule": Opportunity,
+    "Override": Opportunity,
     "Role": Funnel,
     "Scale": Scorecard,
     "ScoreCriterion": Scorecard,
@@ -72,6 +73,7 @@ COMPUTED: dict[str, type] = {
 
 #: Deliberately not documents.
 NOT_DOCUMENTS: dict[str, str] = {
+    "ImportMapping": "how to read an export; a CLI --mapping file holds it, not a document",
     # A rendering for people; render() already writes it as text, markdown,
     # HTML, CSV or JSON.
     "Table": "a rendered table",

@@ -637,7 +637,7 @@ class TestWriteCsv:
         write_csv([moved], out, drop_history=True)
         (back,) = read_csv(io.StringIO(out.getvalue()))
         assert back.stage == "lost"
-        assert len(back.history) == 1
+        assert back.history_is_default
 
     def test_paths_and_bom(self, tmp_path):
         """Files are written as UTF-8, with a byte-order mark on request, and read back."""
@@ -685,3 +685,45 @@ class TestWriteCsv:
         assert (
             read_csv(io.StringIO(main.getvalue()), events=io.StringIO(events.getvalue())) == deals
         )
+
+
+class TestOverrideEvents:
+    def _deal(self):
+        from salesfunnel.machine import override
+
+        base = Opportunity(
+            id="D1", name="x", account="a", owner="o", stage="intent", created=date(2026, 1, 5),
+            expected_close=date(2026, 6, 30), amount="100", currency="USD",
+        )  # fmt: skip
+        first = override(
+            base, on=date(2026, 2, 1), probability="0.8", category="commit", reason="call"
+        )
+        return override(first, on=date(2026, 2, 5), probability=None)
+
+    def test_override_rows_round_trip(self):
+        """Override revisions are written as override rows and read back equal."""
+        deal = self._deal()
+        out, events = io.StringIO(), io.StringIO()
+        write_csv([deal], out, events=events)
+        assert ",override," in events.getvalue()
+        back = read_csv(io.StringIO(out.getvalue()), events=io.StringIO(events.getvalue()))
+        assert back == (deal,)
+
+    @pytest.mark.parametrize(
+        ("old", "new", "why"),
+        [
+            ("colour=red", "probability=0.5", "not probability=... or category=..."),
+            ("", "probability=2", "outside"),
+        ],
+    )
+    def test_bad_override_rows(self, old, new, why):
+        """A malformed override row names the row and the fix."""
+        events = (
+            "opportunity_id,kind,on,from_stage,to_stage,old,new\n"
+            "D1,create,2026-01-05,,intent,,\n"
+            f"D1,override,2026-02-01,,,{old},{new}\n"
+        )
+        out = io.StringIO()
+        write_csv([self._deal()], out, drop_history=True)
+        result = read_csv(io.StringIO(out.getvalue()), events=io.StringIO(events), lenient=True)
+        assert any(why in p.why for p in result.problems)

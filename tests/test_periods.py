@@ -21,6 +21,8 @@ from salesfunnel.periods import (
     add_months,
     at_cutoff,
     bucket_bounds,
+    is_month_end,
+    month_edge,
     month_edges,
     time_bucket,
 )
@@ -66,6 +68,65 @@ class TestAddMonths:
         """Month arithmetic agrees with pandas DateOffset(months=...)."""
         expected = (pd.Timestamp(day) + pd.DateOffset(months=months)).date()
         assert add_months(day, months) == expected
+
+
+#: Month ends from 2020 to 2030, leap Februaries included.
+month_ends = dates.map(lambda d: (pd.Timestamp(d) + pd.offsets.MonthEnd(0)).date())
+
+
+def _reference_edge(cutoff, months):
+    """The pandas reference: MonthEnd at a month end, DateOffset(months=...) otherwise."""
+    stamp = pd.Timestamp(cutoff)
+    if stamp.is_month_end:
+        return (stamp + pd.offsets.MonthEnd(months)).date()
+    return (stamp + pd.DateOffset(months=months)).date()
+
+
+class TestMonthEdge:
+    @pytest.mark.parametrize(
+        ("cutoff", "up_to"),
+        [
+            (date(2026, 9, 30), date(2026, 12, 31)),
+            (date(2026, 2, 28), date(2026, 5, 31)),
+            (date(2026, 11, 30), date(2027, 2, 28)),
+            (date(2027, 11, 30), date(2028, 2, 29)),
+            (date(2028, 2, 29), date(2028, 5, 31)),
+            (date(2026, 8, 15), date(2026, 11, 15)),
+            (date(2026, 11, 29), date(2027, 2, 28)),
+            (date(2028, 2, 28), date(2028, 5, 28)),
+        ],
+    )
+    def test_three_months_on(self, cutoff, up_to):
+        """A month-end cutoff anchors on month ends; any other keeps calendar arithmetic."""
+        assert month_edge(cutoff, 3) == up_to
+
+    def test_is_month_end(self):
+        """The last day of a month is a month end, leap years counted."""
+        assert is_month_end(date(2026, 2, 28))
+        assert is_month_end(date(2028, 2, 29))
+        assert not is_month_end(date(2028, 2, 28))
+        with pytest.raises(InvalidDateError):
+            is_month_end(datetime(2026, 1, 31, tzinfo=timezone.utc))
+
+    @given(month_ends, st.integers(-48, 48))
+    def test_month_end_matches_pandas_month_end(self, cutoff, months):
+        """At a month end, the edge is pandas' MonthEnd(months) from the cutoff."""
+        assert is_month_end(cutoff)
+        expected = (pd.Timestamp(cutoff) + pd.offsets.MonthEnd(months)).date()
+        assert month_edge(cutoff, months) == expected
+
+    @given(dates, st.integers(-48, 48))
+    def test_matches_the_pandas_reference_anywhere(self, cutoff, months):
+        """Any cutoff: MonthEnd at a month end, DateOffset otherwise."""
+        assert month_edge(cutoff, months) == _reference_edge(cutoff, months)
+
+    @given(st.one_of(month_ends, dates))
+    def test_bounds_edges_and_buckets_share_the_rule(self, cutoff):
+        """bucket_bounds and month_edges are month_edge at 3, 6, 9 and 12 months."""
+        edges = tuple(month_edge(cutoff, 3 * k) for k in range(1, 5))
+        assert month_edges(cutoff) == edges
+        assert tuple(b for _, _, b in bucket_bounds(cutoff)) == edges
+        assert tuple(a for _, a, _ in bucket_bounds(cutoff)) == (cutoff, *edges[:3])
 
 
 class TestFiscalCalendar:
@@ -319,12 +380,12 @@ class TestTimeBucketFunction:
         assert (info.value.opportunity_id, info.value.created) == ("D1", date(2026, 1, 5))
         assert info.value.cutoff == date(2025, 12, 31)
 
-    @given(cutoffs, dates)
+    @given(st.one_of(cutoffs, month_ends), dates)
     def test_matches_pandas_offsets(self, cutoff, close):
-        """The bucket equals the one computed with pandas DateOffset month arithmetic."""
+        """The bucket equals the one computed with pandas offsets (MonthEnd at a month end)."""
         start = min(cutoff, close)
         deal = _deal(created=start, expected_close=close)
-        edges = [(pd.Timestamp(cutoff) + pd.DateOffset(months=3 * k)).date() for k in range(5)]
+        edges = [_reference_edge(cutoff, 3 * k) for k in range(5)]
         ts = close
         if ts <= edges[0]:
             expected = TimeBucket.OVERDUE
@@ -356,7 +417,7 @@ class TestTimeBucketFunction:
                 TimeBucket.LOST: kind.value == "lost",
                 TimeBucket.OVERDUE: kind.value == "open" and then.expected_close <= cutoff,
                 TimeBucket.BEYOND_12_MONTHS: kind.value == "open"
-                and then.expected_close > add_months(cutoff, 12),
+                and then.expected_close > month_edge(cutoff, 12),
             }
             for b, after, up_to in bucket_bounds(cutoff):
                 holds[b] = kind.value == "open" and after < then.expected_close <= up_to

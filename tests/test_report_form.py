@@ -144,11 +144,22 @@ class TestForecastSheet:
         result = forecast(DEALS, cutoff=CUTOFF, by="owner")
         table = forecast_sheet(result)
         assert table.headers[0] == "Owner"
-        assert table.headers[-1] == "Total"
+        assert table.headers[-1] == "Total (open + closed in 2026 Q3)"
         assert table.rows[-1][0] == "Total"
         assert table.rows[-1][-1] == Decimal("5000.00")
         assert table.title == "Forecast by time (amount, CNY) as of 2026-08-31"
-        assert table.note == "This quarter: 2026 Q3"
+        assert table.note == (
+            "This quarter: 2026 Q3. Closed, booked and lost: won or lost in 2026 Q3 up to "
+            "the cutoff"
+        )
+
+    def test_total_header_names_the_period(self):
+        """The total column says it adds open deals and those closed in the forecast's period."""
+        result = forecast(DEALS, cutoff=CUTOFF, period="2026")
+        assert forecast_sheet(result).headers[-1] == "Total (open + closed in 2026)"
+        zh = forecast_sheet(result, lang="zh")
+        assert zh.headers[-1] == "合计（进行中 + 2026年内成交或丢单）"
+        assert "2026年内截至截止日成交或丢单" in zh.note
 
     def test_category_view_counts_and_weighted(self):
         """The category view shows counts or weighted amounts as asked."""
@@ -210,3 +221,23 @@ class TestSlippageSheet:
         table = slippage_sheet(slippage_report([moved]), lang="zh")
         assert table.rows == (("D1", 1, 0, 77, 1, date(2026, 9, 15), date(2026, 12, 1)),)
         assert table.headers[1] == "推迟次数"
+
+
+class TestUnrecordedStage:
+    def test_snapshot_deal_before_its_close_marks_no_stage(self):
+        """A deal read without a history, open at as_of, is shown with no stage marked and noted."""
+        won = _deal("S", "closed", closed_on=date(2026, 8, 20))
+        table = report_form([won, _deal("B", "negotiation")], as_of=date(2026, 8, 1))
+        row = next(r for r in table.rows if r[1] == "Project S")
+        assert MARK not in row
+        assert table.note == "1 project(s) open in a stage no history recorded: no stage marked"
+        zh = report_form([won], as_of=date(2026, 8, 1), lang="zh")
+        assert zh.note == "1 个进行中项目没有阶段记录：未标记阶段"
+        after = report_form([won], as_of=date(2026, 8, 31))
+        assert after.rows[0][-2] == MARK
+
+    def test_both_notes(self):
+        """Hidden and unmarked projects are both counted in the note."""
+        won = _deal("S", "closed", closed_on=date(2026, 8, 20))
+        table = report_form([won, *DEALS], as_of=date(2026, 8, 1))
+        assert table.note.count("project(s)") == 2

@@ -34,6 +34,11 @@ def _modules() -> list[ModuleType]:
     return sorted(found, key=lambda m: (getattr(m, "ORDER", 99), m.__name__))
 
 
+def _command(module: ModuleType) -> str:
+    """The command a module runs: its ``COMMAND``, else its name (``import`` is a keyword)."""
+    return str(getattr(module, "COMMAND", module.__name__.rsplit(".", 1)[-1]))
+
+
 def build_parser(modules: Sequence[ModuleType]) -> argparse.ArgumentParser:
     """Build the argument parser with every subcommand."""
     parser = argparse.ArgumentParser(
@@ -60,7 +65,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not hasattr(args, "command"):
         parser.print_help(sys.stderr)
         return EXIT_USAGE
-    module = next(m for m in modules if m.__name__.rsplit(".", 1)[-1] == args.command)
+    module = next(m for m in modules if _command(m) == args.command)
     try:
         if args.command == "demo":
             sections = [m.demo_section for m in modules if hasattr(m, "demo_section")]

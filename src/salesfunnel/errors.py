@@ -35,7 +35,9 @@ and exported from the package like the ones above:
     ├── UnknownPeriodError(LookupError)          periods: a period the calendar does not have
     ├── CreatedAfterCutoffError(ValueError)      periods: a deal created after the cutoff
     ├── InvalidCategoryError(ValueError)         categories: an unknown or impossible category
+    ├── PolicyStageError(UnknownStageError)      categories: a policy rule for a stage its funnel lacks
     ├── ForecastOptionError(ValueError)          forecast: an unknown grouping or view
+    ├── UnknownPipelineError(LookupError)        forecast: a deal naming a pipeline not in funnels=
     ├── InvalidRateError(ValueError)             fx: a non-positive or malformed exchange rate
     ├── MissingRateError(LookupError)            fx: no rate for a currency on a date
     ├── InvalidDateRangeError(ValueError)        changes: an end date before the start
@@ -56,6 +58,10 @@ and exported from the package like the ones above:
     ├── UnsupportedFileError(ValueError)         io: a file that is neither .csv nor .json
     ├── HistoryWouldBeLostError(ValueError)      io: writing histories without an events file
     ├── UnknownRuleError(LookupError)            io: a rule reference nobody registered
+    ├── InvalidMappingError(ValueError)          io: an import mapping built wrongly
+    │   └── UnknownFieldError                    io: a column mapped to a field that does not exist
+    ├── UnmappedStageError(LookupError)          io: export stage names with no mapping, all listed
+    ├── UnknownPresetError(LookupError)          io: a CRM preset name that does not exist
     ├── DataFileError(ValueError)                io: a bad file; ``.problems`` lists every one
     │   ├── FileEncodingError                    io: a file that is not UTF-8
     │   └── SchemaVersionError                   io: a JSON document of a newer schema
@@ -63,8 +69,8 @@ and exported from the package like the ones above:
     ├── PlotDependencyError(ImportError)         plot: matplotlib is not installed
     ├── FrameTypeError(TypeError)                frames: not a DataFrame of a known engine
     ├── MissingColumnError(KeyError)             frames: a column the function needs
-    ├── ColumnTypeError(TypeError)               frames: a column of the wrong type
-    └── FrameValueError(ValueError)              frames: a value the function cannot use
+    ├── ColumnTypeError(TypeError)               frames: a column of the wrong type (floats with allow_float=False)
+    └── FrameValueError(ValueError)              frames: a value the function cannot use, its row named
 
 The ``frames`` errors live in :mod:`salesfunnel.frames` (they need its optional
 dependencies); the others are exported from the package.

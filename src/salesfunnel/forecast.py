@@ -5,9 +5,23 @@ forecast sheets (销售预测): by *time* (:class:`~salesfunnel.periods.TimeBuck
 and by *forecast category* (:class:`~salesfunnel.categories.ForecastCategory`).
 :func:`forecast` rolls a pipeline up per owner, per product, per both or in
 total, with counts, amounts and probability-weighted amounts, converted into
-one reporting currency with dated exchange rates. Sums are exact ``Decimal``:
-the buckets of a row add up to the row's total and the rows to the grand
-total.
+one reporting currency with dated exchange rates. Sums are exact ``Decimal``
+(in the library's own :func:`~salesfunnel.money.money_context`, whatever the
+caller's :mod:`decimal` context): the buckets of a row add up to the row's
+total and the rows to the grand total.
+
+Closed (booked) and lost count the deals won or lost in the forecast's
+*period* (the fiscal quarter of the cutoff unless ``period=`` says
+otherwise), up to the cutoff; every other bucket and category counts the
+deals open at the cutoff. A row's total adds both: open at the cutoff, plus
+won and lost in the period (:meth:`Forecast.explain`).
+
+Each deal is placed by its own funnel: with ``funnels={name: Funnel}``, a
+deal whose ``pipeline`` (or ``funnel``) fact names one of them is placed by
+that funnel and its category policy (:func:`pipeline_of`), the others by
+``funnel=``. Without a policy, each funnel's
+:func:`~salesfunnel.categories.default_policy` is used, derived from its
+stages.
 
 >>> from datetime import date
 >>> from salesfunnel import Opportunity
@@ -42,21 +56,23 @@ from typing import TYPE_CHECKING, Literal
 import attrs
 
 from salesfunnel.categories import (
-    DEFAULT_CATEGORY_POLICY,
     CategoryPolicy,
     CloseWindow,
     ForecastCategory,
+    default_policy,
     manual_category,
 )
 from salesfunnel.errors import CurrencyError, FunnelError, UnknownStageError
 from salesfunnel.fx import CENTS, ExchangeRates
-from salesfunnel.i18n import Lang
-from salesfunnel.model import Opportunity, StageKind, check_date
-from salesfunnel.money import Currency, currency_code
+from salesfunnel.i18n import Lang, Text, check_lang
+from salesfunnel.model import UNRECORDED_STAGE, Opportunity, StageKind, check_date
+from salesfunnel.money import Currency, currency_code, money_context
 from salesfunnel.periods import (
     GREGORIAN,
     FiscalCalendar,
     FiscalQuarter,
+    FiscalYear,
+    Period,
     TimeBucket,
     at_cutoff,
     month_edges,
@@ -72,7 +88,12 @@ __all__ = [
     "ForecastOptionError",
     "ForecastRow",
     "GroupKey",
+    "UnknownPipelineError",
+    "converted_lines",
     "forecast",
+    "funnel_of",
+    "pipeline_of",
+    "reporting_currency",
 ]
 
 #: What a forecast can be grouped by.
@@ -95,6 +116,119 @@ class ForecastOptionError(FunnelError, ValueError):
         self.value = value
 
 
+class UnknownPipelineError(FunnelError, LookupError):
+    """A deal that names a pipeline (funnel) the forecast was not given.
+
+    Subclasses :class:`LookupError`: the deal's ``pipeline`` (or ``funnel``)
+    fact is looked up in ``funnels=`` and is not there.
+
+    Attributes:
+        opportunity_id: The deal's id.
+        pipeline: The name it gives (or the value that is not a name).
+        known: The pipeline names the forecast was given.
+    """
+
+    def __init__(
+        self, message: str, *, opportunity_id: str, pipeline: object, known: Iterable[str]
+    ) -> None:
+        super().__init__(message)
+        self.opportunity_id = opportunity_id
+        self.pipeline = pipeline
+        self.known = tuple(known)
+
+
+#: The facts a deal names its pipeline (funnel) in, tried in this order.
+PIPELINE_FACTS = ("pipeline", "funnel")
+
+
+def pipeline_of(opportunity: Opportunity) -> str | None:
+    """Return the name of the pipeline ``opportunity`` belongs to, or ``None``.
+
+    The name is its ``pipeline`` fact, or else its ``funnel`` fact (as a CRM
+    export's "Pipeline" column is read); a deal that gives neither belongs
+    to the forecast's ``funnel=``.
+
+    Raises:
+        UnknownPipelineError: For a fact that is not a non-empty string, or
+            ``pipeline`` and ``funnel`` facts that disagree.
+
+    >>> from datetime import date
+    >>> deal = Opportunity(
+    ...     id="R1",
+    ...     name="Renewal",
+    ...     account="Acme",
+    ...     owner="Ann",
+    ...     stage="Engaging",
+    ...     created=date(2026, 1, 5),
+    ...     expected_close=date(2026, 9, 15),
+    ...     amount="1000",
+    ...     currency="USD",
+    ...     facts={"pipeline": "renewals"},
+    ... )
+    >>> pipeline_of(deal)
+    'renewals'
+    """
+    found = [(k, opportunity.facts.get(k)) for k in PIPELINE_FACTS if k in opportunity.facts]
+    names = {v for _, v in found}
+    for key, value in found:
+        if not isinstance(value, str) or not value:
+            raise UnknownPipelineError(
+                f"opportunity {opportunity.id!r}: fact {key!r} is {value!r}; give the "
+                "pipeline's name as a string, a key of funnels=",
+                opportunity_id=opportunity.id,
+                pipeline=value,
+                known=(),
+            )
+    if len(names) > 1:
+        raise UnknownPipelineError(
+            f"opportunity {opportunity.id!r}: facts 'pipeline' and 'funnel' name "
+            f"different pipelines ({', '.join(sorted(map(str, names)))}); keep one",
+            opportunity_id=opportunity.id,
+            pipeline=tuple(sorted(map(str, names))),
+            known=(),
+        )
+    return str(found[0][1]) if found else None
+
+
+def funnel_of(
+    opportunity: Opportunity,
+    *,
+    funnel: Funnel = DEFAULT_FUNNEL,
+    funnels: Mapping[str, Funnel] | None = None,
+) -> Funnel:
+    """Return the funnel that places ``opportunity``: its pipeline's, or ``funnel``.
+
+    Without ``funnels`` every deal is placed by ``funnel`` (its pipeline
+    fact is not read). With them, a deal that names a pipeline
+    (:func:`pipeline_of`) is placed by ``funnels[name]`` (or by ``funnel``
+    when the name is ``funnel.name``), and a deal that names none by
+    ``funnel``.
+
+    Raises:
+        UnknownPipelineError: For a deal that names a pipeline not in
+            ``funnels`` (the message lists them).
+    """
+    if not funnels:
+        return funnel
+    name = pipeline_of(opportunity)
+    if name is None:
+        return funnel
+    found = funnels.get(name)
+    if found is not None:
+        return found
+    if name == funnel.name:
+        return funnel
+    known = sorted({*funnels, funnel.name})
+    raise UnknownPipelineError(
+        f"opportunity {opportunity.id!r} is in pipeline {name!r}, which this forecast "
+        f"has no funnel for; pass funnels={{{name!r}: Funnel(...)}}, or name one of: "
+        f"{', '.join(known)}",
+        opportunity_id=opportunity.id,
+        pipeline=name,
+        known=known,
+    )
+
+
 @attrs.frozen
 class Figures:
     """Count, amount and probability-weighted amount of a set of opportunities.
@@ -110,10 +244,13 @@ class Figures:
     weighted: Decimal = Decimal(0)
 
     def __add__(self, other: Figures) -> Figures:
-        """Add two sets of figures."""
-        return Figures(
-            self.count + other.count, self.amount + other.amount, self.weighted + other.weighted
-        )
+        """Add two sets of figures (exactly, whatever the caller's decimal context)."""
+        with money_context():
+            return Figures(
+                self.count + other.count,
+                self.amount + other.amount,
+                self.weighted + other.weighted,
+            )
 
 
 _ZERO = Figures()
@@ -167,6 +304,10 @@ def _row(group: tuple[str, ...], acc: _Acc | None) -> ForecastRow:
     )
 
 
+def _this_quarter(forecast: Forecast) -> Period:
+    return forecast.quarter
+
+
 @attrs.frozen
 class Forecast:
     """A forecast at a cutoff: rows per group, and the grand total.
@@ -175,6 +316,12 @@ class Forecast:
     several products counts once in each product's row (so product counts
     can add up to more than the total count) and each line's amount goes to
     its own product (so amounts always add up exactly).
+
+    What a total adds: every deal open at the cutoff (overdue, in the month
+    buckets or beyond 12 months, whatever its category), plus the deals won
+    (closed, booked) and lost in :attr:`period` up to the cutoff. Deals won
+    or lost outside the period are not in the forecast. :meth:`explain`
+    says so in words.
 
     Attributes:
         cutoff: The reporting cutoff.
@@ -185,6 +332,8 @@ class Forecast:
         rows: One row per group, sorted by group.
         total: The grand total row.
         not_yet_created: Ids of opportunities created after the cutoff (left out).
+        period: The period whose won and lost deals are counted (default:
+            :attr:`quarter`).
     """
 
     cutoff: date
@@ -195,6 +344,33 @@ class Forecast:
     rows: tuple[ForecastRow, ...]
     total: ForecastRow
     not_yet_created: tuple[str, ...] = ()
+    period: Period = attrs.field(default=attrs.Factory(_this_quarter, takes_self=True))
+
+    def explain(self, lang: Lang = "en") -> str:
+        """Say what the forecast counts: its period, what a total adds, the currency.
+
+        >>> from datetime import date
+        >>> print(forecast([], cutoff=date(2026, 8, 31)).explain())
+        Forecast as of 2026-08-31; this quarter is 2026 Q3. Closed (booked) and Lost count the deals won or lost in 2026 Q3 up to the cutoff; every other bucket and category counts the deals open at the cutoff, wherever their expected close falls. Each total adds both: open at the cutoff + won + lost in 2026 Q3.
+        """
+        lang = check_lang(lang)
+        p, q = self.period.label(lang), self.quarter.label(lang)
+        text = Text(
+            f"Forecast as of {self.cutoff}; this quarter is {q}. Closed (booked) and Lost "
+            f"count the deals won or lost in {p} up to the cutoff; every other bucket and "
+            "category counts the deals open at the cutoff, wherever their expected close "
+            f"falls. Each total adds both: open at the cutoff + won + lost in {p}.",
+            f"截至 {self.cutoff} 的销售预测；本季度为{q}。已成交（已落单）与丢单只计{p}内截至截止日"
+            "成交或丢单的商机；其余各列计截止日仍在进行中的商机，不论预计成交日在何时。"
+            f"合计为两者之和：截止日进行中的 + {p}内成交的 + {p}内丢单的。",
+        )(lang)
+        if self.currency is not None:
+            text += Text(
+                f" Amounts in {self.currency}: open deals at the cutoff's exchange rate, "
+                "won and lost deals at the rate of their close date.",
+                f"金额单位 {self.currency}：进行中的商机按截止日汇率，成交与丢单的按其结束日汇率折算。",
+            )(lang)
+        return text
 
     def row(self, *group: str) -> ForecastRow:
         """Return the row of ``group`` (an owner, a product, or owner and product).
@@ -263,6 +439,12 @@ def _check_by(by: str | Iterable[str]) -> tuple[GroupKey, ...]:
 def reporting_currency(
     opportunities: Sequence[Opportunity], currency: str | None
 ) -> Currency | None:
+    """Return the reporting currency: ``currency``, or the deals' one currency.
+
+    Raises:
+        CurrencyError: For a code that is not ISO 4217, or deals in several
+            currencies without ``currency``.
+    """
     if currency is not None:
         return currency_code(currency)
     found = sorted({o.currency for o in opportunities})
@@ -283,19 +465,29 @@ def forecast(
     by: str | Iterable[str] = (),
     currency: str | None = None,
     rates: ExchangeRates | None = None,
-    policy: CategoryPolicy = DEFAULT_CATEGORY_POLICY,
+    policy: CategoryPolicy | None = None,
     funnel: Funnel = DEFAULT_FUNNEL,
+    funnels: Mapping[str, Funnel] | None = None,
+    policies: Mapping[str, CategoryPolicy] | None = None,
+    period: FiscalQuarter | FiscalYear | str | None = None,
 ) -> Forecast:
     """Roll ``opportunities`` up by time bucket and forecast category at ``cutoff``.
 
     Every opportunity is taken as it stood at the end of the cutoff day
     (opportunities created later are left out and listed in
-    :attr:`Forecast.not_yet_created`), placed in one
+    :attr:`Forecast.not_yet_created`; dated overrides and revisions after
+    the cutoff are rolled back), placed by its funnel in one
     :class:`~salesfunnel.periods.TimeBucket` and one
     :class:`ForecastCategory`, and its line amounts are converted into the
     reporting currency: open deals at the cutoff's rate, won and lost deals
-    at the rate of their close date. The weighted amount uses the deal's win
-    probability (:meth:`Funnel.probability_of <salesfunnel.Funnel.probability_of>`).
+    at the rate of their close date. Won and lost deals count only when they
+    closed in ``period`` (by default the cutoff's fiscal quarter); a row's
+    total is the deals open at the cutoff plus those won and lost in the
+    period. The weighted amount uses the deal's win probability
+    (:meth:`Funnel.probability_of <salesfunnel.Funnel.probability_of>`). A
+    deal read without a stage history
+    (:data:`~salesfunnel.model.UNRECORDED_STAGE`) is open until its
+    ``closed_on``.
 
     Args:
         opportunities: The pipeline.
@@ -307,8 +499,19 @@ def forecast(
             currency).
         rates: Exchange rates into ``currency`` (needed when deals are in
             other currencies).
-        policy: The category policy.
-        funnel: The funnel the stages belong to.
+        policy: The category policy of ``funnel`` (default:
+            :func:`~salesfunnel.categories.default_policy`, derived from its
+            stages).
+        funnel: The funnel of the deals that name no pipeline.
+        funnels: More pipelines, by name: a deal whose ``pipeline`` (or
+            ``funnel``) fact names one is placed by that funnel
+            (:func:`funnel_of`), and all are rolled up together.
+        policies: The category policy of each of ``funnels`` by name
+            (default: each one's ``default_policy``).
+        period: The period whose won and lost deals count: a
+            :class:`~salesfunnel.periods.FiscalQuarter`, a
+            :class:`~salesfunnel.periods.FiscalYear` or a label such as
+            ``"FY2027"`` of ``calendar`` (default: the cutoff's quarter).
 
     Returns:
         The :class:`Forecast`.
@@ -318,19 +521,111 @@ def forecast(
         CurrencyError: For mixed currencies without ``currency=``.
         MissingRateError: For a deal whose currency has no rate on the date
             it is converted at (the error names both).
-        ForecastOptionError: For an unknown ``by``.
+        ForecastOptionError: For an unknown ``by``, or a policy for a
+            pipeline not in ``funnels``.
         InvalidCategoryError: For a bad ``category_override``.
-        UnknownStageError: For a stage ``funnel`` does not have.
+        PolicyStageError: For a policy naming a stage its funnel does not
+            have (the message names both).
+        UnknownStageError: For a stage a deal's funnel does not have.
+        UnknownPipelineError: For a deal naming a pipeline not in ``funnels``.
+        UnknownPeriodError: For a ``period`` that is not one of ``calendar``.
+
+    Two pipelines in one forecast, the second one a CRM's own stages:
+
+    >>> from salesfunnel import Funnel
+    >>> crm = Funnel.from_stage_names(
+    ...     ["Prospecting", "Engaging", "Won", "Lost"], won="Won", lost="Lost", name="crm"
+    ... )
+    >>> def deal(id_, stage, **more):
+    ...     return Opportunity(
+    ...         id=id_,
+    ...         name="Upsell",
+    ...         account="Acme",
+    ...         owner="Ann",
+    ...         stage=stage,
+    ...         created=date(2026, 7, 1),
+    ...         expected_close=date(2026, 9, 10),
+    ...         amount="30000",
+    ...         currency="CNY",
+    ...         **more,
+    ...     )
+    >>> deals = [
+    ...     deal("N1", "negotiation"),
+    ...     deal("C1", "Engaging", facts={"pipeline": "crm"}),
+    ...     deal("C2", "Won", closed_on=date(2026, 8, 3), facts={"pipeline": "crm"}),
+    ...     deal("C3", "Won", closed_on=date(2026, 8, 3)),
+    ... ]
+    >>> both = forecast(deals[:3], cutoff=date(2026, 8, 31), funnels={"crm": crm})
+    >>> both.total.categories[ForecastCategory.COMMIT].amount
+    Decimal('60000')
+    >>> both.total.categories[ForecastCategory.BOOKED].count
+    1
+    >>> forecast(deals, cutoff=date(2026, 8, 31), funnels={"crm": crm})
+    Traceback (most recent call last):
+    ...
+    salesfunnel.errors.UnknownStageError: unknown stage 'Won'; this funnel has: target_segment, potential, intent, project, recognition, negotiation, closed, lost
     """
+    with money_context():
+        return _forecast(
+            opportunities,
+            cutoff=cutoff,
+            calendar=calendar,
+            by=by,
+            currency=currency,
+            rates=rates,
+            pipelines=_pipelines(funnel, policy, funnels, policies),
+            period=period,
+        )
+
+
+def _pipelines(
+    funnel: Funnel,
+    policy: CategoryPolicy | None,
+    funnels: Mapping[str, Funnel] | None,
+    policies: Mapping[str, CategoryPolicy] | None,
+) -> dict[str | None, tuple[Funnel, CategoryPolicy]]:
+    """Each pipeline's funnel and checked policy; ``None`` is ``funnel=``."""
+    extra = dict(funnels or {})
+    chosen = dict(policies or {})
+    unknown = sorted(set(chosen) - set(extra))
+    if unknown:
+        raise ForecastOptionError(
+            f"policies: {', '.join(map(repr, unknown))} name no pipeline of funnels=; "
+            "give a policy per key of funnels",
+            option="policies",
+            value=unknown,
+        )
+    out: dict[str | None, tuple[Funnel, CategoryPolicy]] = {
+        None: (funnel, (default_policy(funnel) if policy is None else policy).check(funnel))
+    }
+    for name, its in extra.items():
+        rules = chosen.get(name)
+        out[name] = (its, (default_policy(its) if rules is None else rules).check(its))
+    return out
+
+
+def _forecast(
+    opportunities: Iterable[Opportunity],
+    *,
+    cutoff: date,
+    calendar: FiscalCalendar,
+    by: str | Iterable[str],
+    currency: str | None,
+    rates: ExchangeRates | None,
+    pipelines: dict[str | None, tuple[Funnel, CategoryPolicy]],
+    period: FiscalQuarter | FiscalYear | str | None,
+) -> Forecast:
     cutoff = check_date(cutoff, field="cutoff")
     keys = _check_by(by)
-    policy.check(funnel)
     deals = opportunities if isinstance(opportunities, Sequence) else tuple(opportunities)
     target = reporting_currency(deals, currency)
     fx = rates if rates is not None else ExchangeRates()
     quarter = calendar.quarter_of(cutoff)
-    place = _Placer(cutoff, quarter, policy)
-    stages = {key: funnel[key] for key in funnel.keys()}  # noqa: SIM118
+    counted: Period = quarter if period is None else calendar.period(period)
+    placers = {
+        name: _Placer(cutoff, quarter, counted, f, rules) for name, (f, rules) in pipelines.items()
+    }
+    choose = _Chooser(placers)
     by_owner = "owner" in keys
     by_product = "product" in keys
     owner_first = keys[:1] == ("owner",)
@@ -339,14 +634,17 @@ def forecast(
     later: list[str] = []
     factors: dict[tuple[str, date], Decimal] = {}
     for opp in deals:
-        then = _then(opp, cutoff, funnel)
+        place = choose(opp)
+        then = _then(opp, cutoff, place.funnel)
         if then is None:
             later.append(opp.id)
             continue
-        stage = stages.get(then.stage)
+        stage = place.stages.get(then.stage)
         if stage is None:
-            raise UnknownStageError(then.stage, funnel.keys())
+            raise UnknownStageError(then.stage, place.funnel.keys())
         cell, prob = place(then, stage)
+        if cell < 0:
+            continue
         if then.currency == target or target is None:
             amount = then.amount
             lines = [(li.product, li.amount) for li in then.line_items] if by_product else []
@@ -375,6 +673,7 @@ def forecast(
         rows=rows,
         total=_row((), totals),
         not_yet_created=tuple(later),
+        period=counted,
     )
 
 
@@ -434,25 +733,56 @@ _WON_CELL = _BUCKET_RANK[TimeBucket.CLOSED] * _PER_BUCKET + _CATEGORY_RANK[Forec
 _LOST_CELL = _BUCKET_RANK[TimeBucket.LOST] * _PER_BUCKET + _CATEGORY_RANK[ForecastCategory.OMITTED]
 
 
+class _Chooser:
+    """Picks the placer of a deal's funnel (:func:`funnel_of`); one funnel needs no lookup."""
+
+    def __init__(self, placers: dict[str | None, _Placer]) -> None:
+        self.placers = placers
+        self.default = placers[None]
+        self.named = {name: p.funnel for name, p in placers.items() if name is not None}
+
+    def __call__(self, opp: Opportunity) -> _Placer:
+        if not self.named:
+            return self.default
+        its = funnel_of(opp, funnel=self.default.funnel, funnels=self.named)
+        return self.default if its is self.default.funnel else self.placers[pipeline_of(opp)]
+
+
 class _Placer:
-    """Places deals as they stood at one cutoff: cell number and probability.
+    """Places deals of one funnel as they stood at one cutoff: cell number and probability.
 
     Works with ranks (ints) rather than enum members in the hot loop: hashing
-    an enum member runs Python code, hashing an int does not.
+    an enum member runs Python code, hashing an int does not. A won or lost
+    deal that closed outside the counted period gets cell ``-1`` (left out).
     """
 
-    def __init__(self, cutoff: date, quarter: FiscalQuarter, policy: CategoryPolicy) -> None:
+    def __init__(
+        self,
+        cutoff: date,
+        quarter: FiscalQuarter,
+        period: Period,
+        funnel: Funnel,
+        policy: CategoryPolicy,
+    ) -> None:
         # bisect_left over these upper bounds gives the bucket / window rank of
         # a close date: bounds are inclusive, as the intervals are (a, b].
         self.bucket_bounds = [cutoff, *month_edges(cutoff)]
         self.window_bounds = [quarter.start - timedelta(days=1), quarter.end, quarter.next().end]
+        self.first, self.last = period.start, min(period.end, cutoff)
+        self.funnel = funnel
         self.policy = policy
+        # keys() leaves out the unrecorded stage, which every funnel answers for.
+        self.stages: dict[str, Stage] = {key: funnel[key] for key in funnel.keys()}  # noqa: SIM118
+        self.stages[UNRECORDED_STAGE] = funnel.unrecorded
         self.by_stage: dict[str, tuple[int, ...]] = {}
 
     def __call__(self, then: Opportunity, stage: Stage) -> tuple[int, Decimal]:
-        if stage.kind is StageKind.WON:
-            return _WON_CELL, Decimal(1)
-        if stage.kind is StageKind.LOST:
+        if stage.kind is not StageKind.OPEN:
+            closed = then.closed_on if then.closed_on is not None else then.history[-1].on
+            if not self.first <= closed <= self.last:
+                return -1, _NO_MONEY
+            if stage.kind is StageKind.WON:
+                return _WON_CELL, Decimal(1)
             return _LOST_CELL, Decimal(0)
         prob = then.probability if then.probability is not None else stage.probability
         close = then.expected_close
@@ -490,10 +820,11 @@ def converted_lines(
     factor = factors.get((opp.currency, on))
     if factor is None:
         factor = factors[opp.currency, on] = fx.rate(opp.currency, target, on=on)
-    return [
-        (li.product, (li.amount * factor).quantize(CENTS, rounding=ROUND_HALF_EVEN))
-        for li in opp.line_items
-    ]
+    with money_context():
+        return [
+            (li.product, (li.amount * factor).quantize(CENTS, rounding=ROUND_HALF_EVEN))
+            for li in opp.line_items
+        ]
 
 
 class _Acc:

@@ -38,7 +38,7 @@ import attrs
 
 from salesfunnel.errors import FunnelError
 from salesfunnel.model import Opportunity, check_date
-from salesfunnel.money import Currency, currency_code, to_amount
+from salesfunnel.money import Currency, currency_code, money_context, to_amount
 
 __all__ = [
     "ExchangeRates",
@@ -177,10 +177,11 @@ def _index(rates: tuple[Rate, ...]) -> Mapping[tuple[str, str], tuple[list[date]
             )
         pair[r.on] = r.rate
     both = {pair: dict(days) for pair, days in direct.items()}
-    for (base, quote), days in direct.items():
-        inverse = both.setdefault((quote, base), {})
-        for day, value in days.items():
-            inverse.setdefault(day, Decimal(1) / value)
+    with money_context():
+        for (base, quote), days in direct.items():
+            inverse = both.setdefault((quote, base), {})
+            for day, value in days.items():
+                inverse.setdefault(day, Decimal(1) / value)
     return MappingProxyType(
         {pair: (sorted(days), [days[d] for d in sorted(days)]) for pair, days in both.items()}
     )
@@ -287,7 +288,9 @@ class ExchangeRates:
         """Convert ``amount`` of ``currency`` into ``to`` at the rate in force on ``on``.
 
         A converted amount is rounded half-even to ``places`` (cents by
-        default); an amount already in ``to`` is returned unchanged.
+        default); an amount already in ``to`` is returned unchanged. The
+        arithmetic runs in :func:`~salesfunnel.money.money_context`, whatever
+        the caller's :mod:`decimal` context.
 
         Raises:
             MissingRateError: When no rate is in force (see :meth:`rate`).
@@ -295,14 +298,17 @@ class ExchangeRates:
         factor = self.rate(currency, to, on=on)
         if currency_code(currency) == currency_code(to, field="to"):
             return amount
-        return (amount * factor).quantize(places, rounding=ROUND_HALF_EVEN)
+        with money_context():
+            return (amount * factor).quantize(places, rounding=ROUND_HALF_EVEN)
 
     def converter(self, to: str, *, on: date) -> Callable[[Opportunity], Decimal]:
         """Return a function giving an opportunity's amount in ``to``, dated as forecasts are.
 
         An open deal converts at the rate in force on ``on`` (the reporting
-        cutoff); a won or lost deal (one with ``closed_on``) at the rate of the
-        day it closed. This is the convention of
+        cutoff); a deal won or lost on or before ``on`` (one with
+        ``closed_on``, including a deal read without a stage history) at the
+        rate of the day it closed. A deal that closed after ``on`` was open
+        then, and converts at the rate of ``on``. This is the convention of
         :func:`~salesfunnel.forecast.forecast`, offered for the pipeline maths
         (``weighted_value(..., convert=rates.converter("CNY", on=cutoff))``).
 
@@ -318,7 +324,8 @@ class ExchangeRates:
         cutoff = check_date(on, field="on")
 
         def convert(opportunity: Opportunity) -> Decimal:
-            when = opportunity.closed_on if opportunity.closed_on is not None else cutoff
+            closed = opportunity.closed_on
+            when = closed if closed is not None and closed <= cutoff else cutoff
             return self.convert(opportunity.amount, opportunity.currency, target, on=when)
 
         return convert

@@ -48,7 +48,6 @@ from salesfunnel.model import (
     StageKind,
     check_date,
 )
-
 from salesfunnel.stages import DEFAULT_FUNNEL, Funnel
 
 if TYPE_CHECKING:
@@ -185,9 +184,7 @@ def reached_stages(opportunity: Opportunity, funnel: Funnel | None = None) -> di
 def _reached_from_snapshot(opportunity: Opportunity, funnel: Funnel) -> dict[str, bool]:
     stage = funnel[opportunity.stage]
     lost = stage.kind is StageKind.LOST
-    linear = funnel.edges == frozenset(
-        (a.key, b.key) for a, b in itertools.pairwise(funnel.stages)
-    )
+    linear = funnel.edges == frozenset((a.key, b.key) for a, b in itertools.pairwise(funnel.stages))
     if not linear:
         return {funnel.unrecorded_as if lost else stage.key: False}
     top = funnel.index(funnel.unrecorded_as if lost else stage.key)
@@ -221,9 +218,18 @@ def time_in_stage(opportunity: Opportunity, *, as_of: date) -> Mapping[str, Stag
     :data:`~salesfunnel.model.UNRECORDED_STAGE`.
 
     >>> from salesfunnel import Opportunity
-    >>> won = Opportunity(id="W", name="CRM", account="Acme", owner="Ann",
-    ...     stage="closed", created=date(2026, 1, 5), expected_close=date(2026, 3, 1),
-    ...     amount="9000", currency="EUR", closed_on=date(2026, 3, 2))
+    >>> won = Opportunity(
+    ...     id="W",
+    ...     name="CRM",
+    ...     account="Acme",
+    ...     owner="Ann",
+    ...     stage="closed",
+    ...     created=date(2026, 1, 5),
+    ...     expected_close=date(2026, 3, 1),
+    ...     amount="9000",
+    ...     currency="EUR",
+    ...     closed_on=date(2026, 3, 2),
+    ... )
     >>> time_in_stage(won, as_of=date(2026, 3, 31))["(open)"].total
     56
     >>> time_in_stage(won, as_of=date(2025, 12, 31))

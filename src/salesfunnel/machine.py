@@ -640,8 +640,8 @@ def override(
     opportunity: Opportunity,
     *,
     on: date,
-    probability: Decimal | float | str | None | _Unchanged = UNCHANGED,
-    category: str | None | _Unchanged = UNCHANGED,
+    probability: Decimal | float | str | _Unchanged | None = UNCHANGED,
+    category: str | _Unchanged | None = UNCHANGED,
     reason: str | None = None,
 ) -> Opportunity:
     """Set or clear an open opportunity's manual probability or category, recording the change.

@@ -306,8 +306,10 @@ def default_history(
     as open.
 
     >>> from datetime import date
-    >>> [(c.to_stage, c.on.isoformat(), c.kind.value)
-    ...  for c in default_history("won", date(2026, 1, 5), date(2026, 3, 2))]
+    >>> [
+    ...     (c.to_stage, c.on.isoformat(), c.kind.value)
+    ...     for c in default_history("won", date(2026, 1, 5), date(2026, 3, 2))
+    ... ]
     [('(open)', '2026-01-05', 'create'), ('won', '2026-03-02', 'close')]
     """
     if closed_on is None or stage == UNRECORDED_STAGE:

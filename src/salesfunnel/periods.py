@@ -18,7 +18,14 @@ day of February.
 datetime.date(2026, 2, 28)
 
 :func:`time_bucket` places one opportunity in a :class:`TimeBucket` relative
-to a reporting cutoff, as the source's forecast sheet "by time" does.
+to a reporting cutoff, as the source's forecast sheet "by time" does. The
+bucket boundaries follow one rule, :func:`month_edge`: a cutoff on the last
+day of a month anchors every boundary on month ends, as a finance team's
+month-end close does (30 September → 31 December); any other cutoff keeps
+calendar arithmetic (15 August → 15 November).
+
+>>> month_edge(date(2026, 9, 30), 3), month_edge(date(2026, 8, 15), 3)
+(datetime.date(2026, 12, 31), datetime.date(2026, 11, 15))
 """
 
 from __future__ import annotations
@@ -26,6 +33,7 @@ from __future__ import annotations
 import enum
 import functools
 import re
+from calendar import monthrange
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Literal, TypeAlias, Union
 
@@ -54,6 +62,8 @@ __all__ = [
     "add_months",
     "at_cutoff",
     "bucket_bounds",
+    "is_month_end",
+    "month_edge",
     "month_edges",
     "time_bucket",
 ]
@@ -141,6 +151,68 @@ def add_months(day: date, months: int) -> date:
     day = check_date(day, field="day")
     result: date = day + relativedelta(months=months)
     return result
+
+
+def is_month_end(day: date) -> bool:
+    """Tell whether ``day`` is the last day of its month.
+
+    >>> is_month_end(date(2026, 2, 28)), is_month_end(date(2028, 2, 28))
+    (True, False)
+
+    Raises:
+        InvalidDateError: If ``day`` is not a plain date.
+    """
+    day = check_date(day, field="day")
+    return day.day == monthrange(day.year, day.month)[1]
+
+
+def month_edge(cutoff: date, months: int) -> date:
+    """Return ``cutoff`` moved by ``months`` months, anchored on month ends at a month end.
+
+    The one rule behind every bucket boundary (:func:`month_edges`,
+    :func:`bucket_bounds`, :func:`time_bucket` and the forecast). A cutoff on
+    the last day of a month moves to the last day of the target month, as
+    pandas' ``MonthEnd`` offset does, so a quarter-end cutoff gives
+    quarter-end boundaries. Any other cutoff moves by calendar months
+    (:func:`add_months`: the day is kept, clipped to the month's last day).
+
+    At every month end of 2026 (and of February in a leap year), the end of
+    the "within 3 months" bucket:
+
+    >>> for month in range(1, 13):
+    ...     cutoff = date(2026, month, monthrange(2026, month)[1])
+    ...     print(cutoff, "->", month_edge(cutoff, 3))
+    2026-01-31 -> 2026-04-30
+    2026-02-28 -> 2026-05-31
+    2026-03-31 -> 2026-06-30
+    2026-04-30 -> 2026-07-31
+    2026-05-31 -> 2026-08-31
+    2026-06-30 -> 2026-09-30
+    2026-07-31 -> 2026-10-31
+    2026-08-31 -> 2026-11-30
+    2026-09-30 -> 2026-12-31
+    2026-10-31 -> 2027-01-31
+    2026-11-30 -> 2027-02-28
+    2026-12-31 -> 2027-03-31
+    >>> month_edge(date(2027, 11, 30), 3), month_edge(date(2027, 2, 28), 12)
+    (datetime.date(2028, 2, 29), datetime.date(2028, 2, 29))
+    >>> month_edge(date(2026, 2, 27), 3), month_edge(date(2026, 11, 29), 3)
+    (datetime.date(2026, 5, 27), datetime.date(2027, 2, 28))
+
+    Args:
+        cutoff: The reporting cutoff.
+        months: How many months to move (negative moves back).
+
+    Returns:
+        The boundary date.
+
+    Raises:
+        InvalidDateError: If ``cutoff`` is not a plain date.
+    """
+    moved = add_months(cutoff, months)
+    if not is_month_end(cutoff):
+        return moved
+    return moved.replace(day=monthrange(moved.year, moved.month)[1])
 
 
 def _start_month(value: object) -> int:
@@ -288,6 +360,38 @@ class FiscalCalendar:
             raise UnknownPeriodError(
                 f"period {label!r}: a fiscal year has quarters 1-4", period=label
             ) from None
+
+    def period(self, value: FiscalQuarter | FiscalYear | str) -> Period:
+        """Return ``value`` as a period of this calendar: a period, or a label to :meth:`parse`.
+
+        Raises:
+            UnknownPeriodError: For a label that names no period, a period of
+                another calendar, or a value that is not a period.
+
+        >>> GREGORIAN.period("2026Q3") == GREGORIAN.quarter(2026, 3)
+        True
+        >>> GREGORIAN.period(FiscalCalendar(start_month=4).quarter(2027, 1))
+        Traceback (most recent call last):
+        ...
+        salesfunnel.periods.UnknownPeriodError: period FY2027 Q1 belongs to a calendar starting in month 4, not to this one (calendar year); build it with calendar.quarter(...) or calendar.year(...) of the calendar you forecast with
+        """
+        if isinstance(value, str):
+            return self.parse(value)
+        if isinstance(value, (FiscalQuarter, FiscalYear)):
+            if value.calendar != self:
+                raise UnknownPeriodError(
+                    f"period {value.label()} belongs to a calendar starting in month "
+                    f"{value.calendar.start_month}, not to this one ({self.describe()}); "
+                    "build it with calendar.quarter(...) or calendar.year(...) of the "
+                    "calendar you forecast with",
+                    period=value,
+                )
+            return value
+        raise UnknownPeriodError(
+            f"period {value!r} is not a period; give a FiscalQuarter, a FiscalYear or a "
+            "label such as '2026Q3'",
+            period=value,
+        )
 
     def describe(self, lang: Lang = "en") -> str:
         """Return a short description such as ``"fiscal year from April"``."""
@@ -458,8 +562,11 @@ class TimeBucket(enum.Enum):
     """Where an opportunity's close falls relative to the cutoff (按时间).
 
     The month buckets are half-open intervals of expected close dates,
-    ``(cutoff + k months, cutoff + (k + 3) months]``, with month ends clipped
-    as :func:`add_months` does; see :func:`bucket_bounds`.
+    ``(cutoff + k months, cutoff + (k + 3) months]``, the months counted by
+    :func:`month_edge` (on month ends when the cutoff is a month end); see
+    :func:`bucket_bounds`. In a :func:`~salesfunnel.forecast.forecast`,
+    closed and lost count the deals won or lost in the forecast's period (by
+    default the cutoff's fiscal quarter) up to the cutoff.
     """
 
     #: Won on or before the cutoff (已成交).
@@ -511,21 +618,25 @@ _MONTH_BUCKETS = (
 def bucket_bounds(cutoff: date) -> tuple[tuple[TimeBucket, date, date], ...]:
     """Return the month buckets with their bounds ``(after, up_to]`` for ``cutoff``.
 
-    Each bound is ``cutoff`` plus whole months (:func:`add_months`), so at a
-    month end the buckets follow the month ends:
+    Each bound is ``cutoff`` plus whole months by :func:`month_edge`, so at a
+    month end every bound is a month end:
 
-    >>> for bucket, after, up_to in bucket_bounds(date(2026, 1, 31)):
+    >>> for bucket, after, up_to in bucket_bounds(date(2026, 9, 30)):
     ...     print(f"{bucket.value:>5}  ({after}, {up_to}]")
-     0-3m  (2026-01-31, 2026-04-30]
-     3-6m  (2026-04-30, 2026-07-31]
-     6-9m  (2026-07-31, 2026-10-31]
-    9-12m  (2026-10-31, 2027-01-31]
+     0-3m  (2026-09-30, 2026-12-31]
+     3-6m  (2026-12-31, 2027-03-31]
+     6-9m  (2027-03-31, 2027-06-30]
+    9-12m  (2027-06-30, 2027-09-30]
+    >>> [str(up_to) for _, _, up_to in bucket_bounds(date(2026, 2, 28))]
+    ['2026-05-31', '2026-08-31', '2026-11-30', '2027-02-28']
+    >>> [str(up_to) for _, _, up_to in bucket_bounds(date(2026, 2, 27))]
+    ['2026-05-27', '2026-08-27', '2026-11-27', '2027-02-27']
 
     Raises:
         InvalidDateError: If ``cutoff`` is not a plain date.
     """
     cutoff = check_date(cutoff, field="cutoff")
-    edges = [add_months(cutoff, 3 * k) for k in range(5)]
+    edges = (cutoff, *month_edges(cutoff))
     return tuple((b, edges[i], edges[i + 1]) for i, b in enumerate(_MONTH_BUCKETS))
 
 
@@ -565,8 +676,18 @@ def _bucket(opp: Opportunity, cutoff: date, kind: StageKind, edges: tuple[date, 
 
 
 def month_edges(cutoff: date) -> tuple[date, ...]:
-    """Return the upper bounds of the four month buckets: cutoff plus 3, 6, 9 and 12 months."""
-    return tuple(add_months(cutoff, 3 * k) for k in range(1, 5))
+    """Return the upper bounds of the four month buckets: cutoff plus 3, 6, 9 and 12 months.
+
+    The months are counted by :func:`month_edge` (month ends at a month end).
+
+    >>> [str(d) for d in month_edges(date(2026, 11, 30))]
+    ['2027-02-28', '2027-05-31', '2027-08-31', '2027-11-30']
+
+    Raises:
+        InvalidDateError: If ``cutoff`` is not a plain date.
+    """
+    cutoff = check_date(cutoff, field="cutoff")
+    return tuple(month_edge(cutoff, 3 * k) for k in range(1, 5))
 
 
 def time_bucket(
@@ -583,7 +704,8 @@ def time_bucket(
       :attr:`~TimeBucket.OVERDUE`;
     * otherwise the month bucket whose half-open interval
       ``(cutoff + k months, cutoff + (k + 3) months]`` holds the expected
-      close (see :func:`bucket_bounds`), or
+      close, the months counted on month ends when the cutoff is a month end
+      (see :func:`bucket_bounds` and :func:`month_edge`), or
       :attr:`~TimeBucket.BEYOND_12_MONTHS`.
 
     Args:

@@ -27,48 +27,30 @@ usual rule of thumb for a healthy quarter.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 
 import attrs
 
-from salesfunnel.forecast import ForecastOptionError, converted_lines, reporting_currency
+from salesfunnel.forecast import (
+    ForecastOptionError,
+    converted_lines,
+    funnel_of,
+    reporting_currency,
+)
 from salesfunnel.fx import ExchangeRates
 from salesfunnel.model import Opportunity, StageKind, check_date
-from salesfunnel.money import Currency, to_amount
+from salesfunnel.money import Currency, money_context, to_amount
 from salesfunnel.periods import (
     GREGORIAN,
     FiscalCalendar,
-    FiscalQuarter,
-    FiscalYear,
     Period,
-    UnknownPeriodError,
     at_cutoff,
 )
 from salesfunnel.stages import DEFAULT_FUNNEL, Funnel
 
 __all__ = ["Quota", "QuotaResult", "quota_attainment"]
-
-
-def _quota_period(value: object, calendar: FiscalCalendar) -> Period:
-    if isinstance(value, str):
-        return calendar.parse(value)
-    if isinstance(value, (FiscalQuarter, FiscalYear)):
-        if value.calendar != calendar:
-            raise UnknownPeriodError(
-                f"period {value.label()} belongs to a calendar starting in month "
-                f"{value.calendar.start_month}, not to this one ({calendar.describe()}); "
-                "build it with calendar.quarter(...) or calendar.year(...) of the "
-                "calendar you forecast with",
-                period=value,
-            )
-        return value
-    raise UnknownPeriodError(
-        f"period {value!r} is not a period; give a FiscalQuarter, a FiscalYear or a "
-        "label such as '2026Q3'",
-        period=value,
-    )
 
 
 def _quota_amount(value: object) -> Decimal:
@@ -93,7 +75,10 @@ class Quota:
 
 
 def _ratio(numerator: Decimal, denominator: Decimal) -> float | None:
-    return None if denominator.is_zero() else float(numerator / denominator)
+    if denominator.is_zero():
+        return None
+    with money_context():
+        return float(numerator / denominator)
 
 
 @attrs.frozen
@@ -121,7 +106,8 @@ class QuotaResult:
     @property
     def gap(self) -> Decimal:
         """Quota minus booked (negative when the quota is exceeded)."""
-        return self.quota - self.booked
+        with money_context():
+            return self.quota - self.booked
 
     @property
     def remaining(self) -> Decimal:
@@ -153,14 +139,19 @@ def quota_attainment(
     currency: str | None = None,
     rates: ExchangeRates | None = None,
     funnel: Funnel = DEFAULT_FUNNEL,
+    funnels: Mapping[str, Funnel] | None = None,
 ) -> tuple[QuotaResult, ...]:
     """Set each quota against bookings and pipeline at ``cutoff``.
 
     For each quota: *booked* is the owner's deals won in the period on or
-    before the cutoff (at their close date's rate); *pipeline* is the owner's
-    deals open at the cutoff whose expected close falls in the period (at the
-    cutoff's rate), unweighted and weighted. Attainment is booked ÷ quota,
-    the gap quota − booked, and coverage pipeline ÷ remaining quota.
+    before the cutoff (at their close date's rate), the same deals and
+    figures a :func:`~salesfunnel.forecast.forecast` with that ``period``
+    books; *pipeline* is the owner's deals open at the cutoff whose expected
+    close falls in the period (at the cutoff's rate), unweighted and
+    weighted. Attainment is booked ÷ quota, the gap quota − booked, and
+    coverage pipeline ÷ remaining quota. A deal read without a stage history
+    is open until its ``closed_on`` and won (or lost) on it. Any funnel works:
+    only its won, lost and open stages and their probabilities are used.
 
     Args:
         opportunities: The pipeline.
@@ -170,7 +161,10 @@ def quota_attainment(
         currency: The reporting currency the quotas are in (default: the
             opportunities' one currency).
         rates: Exchange rates into ``currency``.
-        funnel: The funnel the stages belong to.
+        funnel: The funnel of the deals that name no pipeline.
+        funnels: More pipelines by name, as in
+            :func:`~salesfunnel.forecast.forecast` (each deal's funnel is
+            :func:`~salesfunnel.forecast.funnel_of`).
 
     Returns:
         One result per quota, in the order given.
@@ -181,9 +175,34 @@ def quota_attainment(
         ForecastOptionError: For two quotas of one owner and period.
         MissingRateError: For a deal whose currency has no rate.
         InvalidDateError: If ``cutoff`` is a datetime or not a date.
+        UnknownPipelineError: For a deal naming a pipeline not in ``funnels``.
     """
+    with money_context():
+        return _attainment(
+            opportunities,
+            quotas,
+            cutoff=cutoff,
+            calendar=calendar,
+            currency=currency,
+            rates=rates,
+            funnel=funnel,
+            funnels=funnels,
+        )
+
+
+def _attainment(
+    opportunities: Iterable[Opportunity],
+    quotas: Iterable[Quota],
+    *,
+    cutoff: date,
+    calendar: FiscalCalendar,
+    currency: str | None,
+    rates: ExchangeRates | None,
+    funnel: Funnel,
+    funnels: Mapping[str, Funnel] | None,
+) -> tuple[QuotaResult, ...]:
     cutoff = check_date(cutoff, field="cutoff")
-    resolved = [(q, _quota_period(q.period, calendar)) for q in quotas]
+    resolved = [(q, calendar.period(q.period)) for q in quotas]
     seen: set[tuple[str, Period]] = set()
     for quota, period in resolved:
         if (quota.owner, period) in seen:
@@ -203,21 +222,23 @@ def quota_attainment(
     for opp in deals:
         if opp.owner not in owners:
             continue
-        then = at_cutoff(opp, cutoff, funnel=funnel)
+        its = funnel_of(opp, funnel=funnel, funnels=funnels)
+        then = at_cutoff(opp, cutoff, funnel=its)
         if then is None:
             continue
-        kind = funnel[then.stage].kind
-        if kind is StageKind.WON and then.closed_on is not None:
+        kind = its[then.stage].kind
+        if kind is StageKind.WON:
+            closed = then.closed_on if then.closed_on is not None else then.history[-1].on
             amount = sum(
-                (a for _, a in converted_lines(then, target, fx, then.closed_on, factors)),
+                (a for _, a in converted_lines(then, target, fx, closed, factors)),
                 Decimal(0),
             )
-            won.setdefault(then.owner, []).append((then.closed_on, amount))
+            won.setdefault(then.owner, []).append((closed, amount))
         elif kind is StageKind.OPEN:
             amount = sum(
                 (a for _, a in converted_lines(then, target, fx, cutoff, factors)), Decimal(0)
             )
-            prob = funnel.probability_of(then)
+            prob = its.probability_of(then)
             open_.setdefault(then.owner, []).append((then.expected_close, amount, amount * prob))
     results = []
     for quota, period in resolved:

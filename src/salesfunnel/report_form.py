@@ -44,7 +44,8 @@ from salesfunnel.changes import Slippage, Waterfall
 from salesfunnel.forecast import Forecast, ForecastOptionError, ForecastRow
 from salesfunnel.fx import CENTS
 from salesfunnel.i18n import Lang, Text, check_lang
-from salesfunnel.model import Opportunity, StageKind, check_date
+from salesfunnel.model import UNRECORDED_STAGE, Opportunity, StageKind, check_date
+from salesfunnel.money import money_context
 from salesfunnel.periods import TimeBucket, at_cutoff
 from salesfunnel.render import Cell, Table
 from salesfunnel.stages import DEFAULT_FUNNEL, Funnel
@@ -66,7 +67,8 @@ MARK = "●"
 
 
 def _money(value: Decimal) -> Decimal:
-    return value.quantize(CENTS, rounding=ROUND_HALF_EVEN)
+    with money_context():
+        return value.quantize(CENTS, rounding=ROUND_HALF_EVEN)
 
 
 def _as_of(lang: Lang, day: date | None) -> str:
@@ -101,9 +103,14 @@ def report_form(
         include_lost: Add a column for lost projects and show them.
         lang: ``"en"`` or ``"zh"``.
 
+    A project read without a stage history is open in
+    :data:`~salesfunnel.model.UNRECORDED_STAGE` until it closes: its row is
+    shown, sorted with the entry stage, with no stage marked, and the note
+    counts such rows.
+
     Returns:
         The form as a table; a note counts the projects in stages without a
-        column.
+        column and those whose stage was not recorded.
 
     Raises:
         UnknownStageError: For a stage ``funnel`` does not have.
@@ -123,13 +130,15 @@ def report_form(
         columns.append(funnel.lost.key)
     position = {key: i for i, key in enumerate(columns)}
     rows: list[tuple[str, int, str, tuple[Cell, ...]]] = []
-    hidden = 0
+    hidden = unmarked = 0
     for opp in opportunities:
         then = opp if when is None else at_cutoff(opp, when, funnel=funnel)
         if then is None:
             continue
         rank = -funnel.index(then.stage)
-        if then.stage not in position:
+        if then.stage == UNRECORDED_STAGE:
+            unmarked += 1
+        elif then.stage not in position:
             hidden += 1
             continue
         marks = tuple(MARK if key == then.stage else "" for key in columns)
@@ -144,14 +153,22 @@ def report_form(
         *(funnel[key].label(lang) for key in columns),
         Text("Products", "提供的产品")(lang),
     )
-    note = (
-        Text(
-            f"{hidden} project(s) not shown: lost, or in a stage without a column",
-            f"另有 {hidden} 个项目未列出（已丢单或所处阶段无对应列）",
-        )(lang)
-        if hidden
-        else ""
-    )
+    notes = []
+    if hidden:
+        notes.append(
+            Text(
+                f"{hidden} project(s) not shown: lost, or in a stage without a column",
+                f"另有 {hidden} 个项目未列出（已丢单或所处阶段无对应列）",
+            )(lang)
+        )
+    if unmarked:
+        notes.append(
+            Text(
+                f"{unmarked} project(s) open in a stage no history recorded: no stage marked",
+                f"{unmarked} 个进行中项目没有阶段记录：未标记阶段",
+            )(lang)
+        )
+    note = Text("; ", "；")(lang).join(notes)
     title = Text("Funnel report form", "销售漏斗管理表")(lang) + _as_of(lang, when)
     return Table(title, headers, [r[3] for r in rows], note)
 
@@ -174,8 +191,10 @@ def forecast_sheet(
     """Lay out a forecast as the source's sheet: by time (按时间) or by category (按销售预测).
 
     One row per group (owner, product, or both) and a total row; one column
-    per time bucket or forecast category and a total column. Money is shown
-    to the cent.
+    per time bucket or forecast category and a total column, whose header
+    says what it adds: the deals open at the cutoff plus those won and lost
+    in the forecast's period (``"Total (open + closed in 2026 Q3)"``). Money
+    is shown to the cent.
 
     Args:
         forecast: The result of :func:`~salesfunnel.forecast.forecast`.
@@ -213,13 +232,17 @@ def forecast_sheet(
         return _money(figures.amount if measure == "amount" else figures.weighted)
 
     total_label = Text("Total", "合计")(lang)
+    period = forecast.period.label(lang)
+    total_header = Text(
+        f"Total (open + closed in {period})", f"合计（进行中 + {period}内成交或丢单）"
+    )(lang)
     keys = [_GROUP_HEADER[k](lang) for k in forecast.by] or [""]
     rows: list[tuple[Cell, ...]] = [
         (*row.group, *(pick(row, c) for c in columns), pick(row, None)) for row in forecast.rows
     ]
     label = (total_label, *([""] * (len(keys) - 1)))
     rows.append((*label, *(pick(forecast.total, c) for c in columns), pick(forecast.total, None)))
-    headers = (*keys, *(c.label(lang) for c in columns), total_label)
+    headers = (*keys, *(c.label(lang) for c in columns), total_header)
     currency = forecast.currency or ""
     what = _MEASURE_TEXT[measure](lang)
     unit = currency if currency and measure != "count" else ""
@@ -229,8 +252,10 @@ def forecast_sheet(
         f"{'，' + unit if unit else ''}），截至 {forecast.cutoff}",
     )(lang)
     note = Text(
-        f"This quarter: {forecast.quarter.label('en')}",
-        f"本季度：{forecast.quarter.label('zh')}",
+        f"This quarter: {forecast.quarter.label('en')}. Closed, booked and lost: won or "
+        f"lost in {forecast.period.label('en')} up to the cutoff",
+        f"本季度：{forecast.quarter.label('zh')}。已成交、已落单与丢单："
+        f"{forecast.period.label('zh')}内截至截止日成交或丢单的商机",
     )(lang)
     if forecast.not_yet_created:
         note += Text(

@@ -44,6 +44,7 @@ from salesfunnel._cli.common import (
     require_file,
     working,
 )
+from salesfunnel._cli.mapping_options import add_mapping_options, mapping_from_args
 from salesfunnel.abc import (
     PROFIT,
     REVENUE,
@@ -311,7 +312,12 @@ def _load(
     require_file(args.file)
     require_file(args.rates)
     column, header = read_profit_column(args.file)
-    data = read_deals(args.file, events=args.events, ignore=(header,) if header else ())
+    data = read_deals(
+        args.file,
+        events=args.events,
+        ignore=(header,) if header else (),
+        mapped=mapping_from_args(args),
+    )
     if not data:
         print("salesfunnel abc: the file has no opportunities", file=sys.stderr)
         return None
@@ -457,4 +463,5 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser.add_argument(
         "--top", type=int, default=None, metavar="N", help="list only the first N accounts"
     )
+    add_mapping_options(parser)
     parser.set_defaults(command="abc")

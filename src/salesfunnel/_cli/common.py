@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 
     from typing_extensions import Self
 
+    from salesfunnel.io.mapping import ImportMapping
     from salesfunnel.model import Opportunity
 
 __all__ = [
@@ -182,18 +183,37 @@ def read_deals(
     events: str | None = None,
     ignore: Collection[str] = (),
     encoding: str = "utf-8",
+    mapped: tuple[ImportMapping, str | None] | None = None,
 ) -> tuple[Opportunity, ...]:
     """Read a ``.csv`` (with its events file) or ``.json`` file of opportunities.
+
+    ``mapped`` is the import mapping of the command line's mapping options
+    (:func:`salesfunnel._cli.mapping_options.mapping_from_args`), for a CSV
+    export in another layout.
 
     Raises:
         UsageError: For a file that does not exist or whose kind cannot be
             told from its name.
         DataFileError: For a file with problems (a data problem, exit 1).
     """
-    from salesfunnel.io import UnsupportedFileError, read_opportunities  # noqa: PLC0415
+    from salesfunnel.io import UnsupportedFileError, read_csv, read_opportunities  # noqa: PLC0415
 
     require_file(path)
     require_file(events)
+    if mapped is not None:
+        if not path.lower().endswith(".csv"):
+            raise UsageError(f"{path}: the mapping options read CSV files only")
+        return working(
+            f"reading {Path(path).name}",
+            lambda: read_csv(
+                path,
+                events=events,
+                ignore=ignore,
+                encoding=encoding,
+                mapping=mapped[0],
+                preset=mapped[1],
+            ),
+        )
     try:
         return working(
             f"reading {Path(path).name}",

@@ -27,6 +27,7 @@ from salesfunnel._cli.common import (
     require_file,
     working,
 )
+from salesfunnel._cli.mapping_options import add_mapping_options, mapping_from_args
 from salesfunnel.changes import Waterfall, waterfall
 from salesfunnel.forecast import Forecast, forecast
 from salesfunnel.fx import ExchangeRates, InvalidRateError, Rate
@@ -150,7 +151,7 @@ def _run(args: argparse.Namespace) -> int:
     if args.rates and not args.currency:
         raise UsageError("--rates needs --currency (the reporting currency)")
     require_file(args.rates)
-    data = read_deals(args.file, events=args.events)
+    data = read_deals(args.file, events=args.events, mapped=mapping_from_args(args))
     cutoff = opts.cutoff or max((o.last_change for o in data), default=None)
     if cutoff is None:
         print(
@@ -248,4 +249,5 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         metavar="MONTH",
         help="first month of the fiscal year, 1-12 (default: 1)",
     )
+    add_mapping_options(parser)
     parser.set_defaults(command="forecast")

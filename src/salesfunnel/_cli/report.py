@@ -35,6 +35,7 @@ from salesfunnel._cli.common import (
     read_deals,
     working,
 )
+from salesfunnel._cli.mapping_options import add_mapping_options, mapping_from_args
 from salesfunnel.analytics import FunnelSummary, conversion, funnel_summary, snapshots
 from salesfunnel.errors import CurrencyError
 from salesfunnel.i18n import Lang, Text
@@ -350,7 +351,7 @@ def _run(args: argparse.Namespace) -> int:
     opts = options(args)
     if args.rate and not args.currency:
         raise UsageError("--rate needs --currency (the reporting currency)")
-    data = read_deals(args.file, events=args.events)
+    data = read_deals(args.file, events=args.events, mapped=mapping_from_args(args))
     if not data:
         print("salesfunnel report: the file has no opportunities", file=sys.stderr)
         return EXIT_DATA
@@ -443,4 +444,5 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help="a target for the open pipeline (in --currency, or the file's one currency): "
         "show the probability of reaching it",
     )
+    add_mapping_options(parser)
     parser.set_defaults(command="report")

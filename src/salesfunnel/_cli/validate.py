@@ -30,10 +30,12 @@ from salesfunnel._cli.common import (
     require_file,
     working,
 )
+from salesfunnel._cli.mapping_options import add_mapping_options, mapping_from_args
 from salesfunnel.io import (
     DataFileError,
     Problem,
     UnsupportedFileError,
+    read_csv,
     read_opportunities,
 )
 from salesfunnel.model import Opportunity
@@ -98,14 +100,29 @@ def _run(args: argparse.Namespace) -> int:
     require_file(file)
     require_file(args.events)
     try:
+        mapped = mapping_from_args(args)
+        if mapped is not None and not file.lower().endswith(".csv"):
+            raise UsageError(f"{file}: the mapping options read CSV files only")
         result = working(
             f"reading {Path(file).name}",
-            lambda: read_opportunities(
-                file,
-                events=args.events,
-                encoding=args.encoding,
-                ignore=args.ignore or (),
-                lenient=True,
+            lambda: (
+                read_opportunities(
+                    file,
+                    events=args.events,
+                    encoding=args.encoding,
+                    ignore=args.ignore or (),
+                    lenient=True,
+                )
+                if mapped is None
+                else read_csv(
+                    file,
+                    events=args.events,
+                    encoding=args.encoding,
+                    ignore=args.ignore or (),
+                    lenient=True,
+                    mapping=mapped[0],
+                    preset=mapped[1],
+                )
             ),
         )
         records, problems = result.records, list(result.problems)
@@ -162,6 +179,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         action="append",
         help="a CSV column to skip on purpose (repeat for several)",
     )
+    add_mapping_options(parser)
     add_common(
         parser,
         cutoff_help="YYYY-MM-DD: changes dated after this day are problems too "

@@ -8,7 +8,10 @@ this package imports narwhals only when one of its functions is first used.
 * :func:`to_pandas`, :func:`from_pandas`, :func:`to_polars`,
   :func:`from_polars`: one row per opportunity with the columns of the CSV
   format, money exact, dates as dates; reading checks every cell like the
-  CSV reader.
+  CSV reader, takes what analysts have (float amounts read through their
+  shortest repr, date-times, Arrow dates and decimals, percentages) and maps
+  an export's own headers and stage names (``columns=``, ``stages=``,
+  ``defaults=``, ``tz=``, ``probability_scale=``).
 * :func:`forecast_frame`, :func:`weighted_value_frame`, :func:`abc_frame`:
   the forecast, the weighted pipeline and ABC analysis computed by the frame
   engine (pandas, polars, Dask, ...), equal to the core's results.

@@ -18,6 +18,7 @@ from __future__ import annotations
 import importlib
 import warnings
 from collections.abc import Iterable
+from datetime import date
 from decimal import Decimal
 from typing import Any, Literal, cast
 
@@ -25,7 +26,7 @@ import narwhals.stable.v2 as nw
 from narwhals.stable.v2.dependencies import is_dask_dataframe, is_pandas_dataframe
 
 from salesfunnel.errors import FunnelError, UnknownStageError
-from salesfunnel.model import StageKind
+from salesfunnel.model import UNRECORDED_STAGE, StageKind
 from salesfunnel.stages import Funnel
 
 __all__ = [
@@ -117,12 +118,24 @@ class FrameValueError(FunnelError, ValueError):
     Attributes:
         column: The column at fault.
         why: What is wrong.
+        row: The position of the first row at fault (0 for the first row), when known.
+        opportunity_id: Its ``id``, when the frame has that column.
     """
 
-    def __init__(self, message: str, *, column: str, why: str) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        column: str,
+        why: str,
+        row: int | None = None,
+        opportunity_id: object = None,
+    ) -> None:
         super().__init__(message)
         self.column = column
         self.why = why
+        self.row = row
+        self.opportunity_id = opportunity_id
 
 
 def wrap(native: object, *, function: str) -> Frame:
@@ -203,75 +216,23 @@ def objects(frame: Frame, column: str) -> bool:
     return empty or is_dask_dataframe(nw.to_native(frame))
 
 
-def money_kind(frame: Frame, column: str, *, function: str, nullable: bool = False) -> MoneyKind:
-    """Tell how ``column`` holds exact numbers: Decimal objects or a decimal type.
+def money_kind(frame: Frame, column: str) -> MoneyKind:
+    """Tell how an exact money (or probability) column holds its numbers.
 
-    Args:
-        frame: The frame.
-        column: A money (or probability) column.
-        function: The calling function, for errors.
-        nullable: Accept a column of nulls only (polars types it ``Null``).
-
-    Raises:
-        ColumnTypeError: For floats, text, or a decimal column on Dask (which
-            cannot cast decimal columns).
+    The frame functions first make every such column exact
+    (:mod:`salesfunnel.frames._normalise`): a decimal type where the engine
+    computes with one, else ``Decimal`` objects (pandas, Dask).
     """
     dtype = frame.collect_schema()[column]
-    dask = is_dask_dataframe(nw.to_native(frame))
-    if isinstance(dtype, nw.Decimal) and not dask:
+    if isinstance(dtype, nw.Decimal) and not is_dask_dataframe(nw.to_native(frame)):
         return "decimal"
-    if objects(frame, column):
-        return "object"
-    if nullable and (dtype == nw.Unknown or _native_dtype(frame, column) == "object"):
-        return "object"  # only nulls: polars says Unknown, pandas says text
-    fix = (
-        "hold exact numbers: Decimal objects (pandas object column: "
-        "df[c] = df[c].map(Decimal)) or a decimal type (polars pl.Decimal)"
-    )
-    if dask:
-        fix = (
-            "on Dask, hold Decimal objects in an object column: call "
-            "dask.config.set({'dataframe.convert-string': False}) before building the "
-            "Dask frame, so that Decimal objects are not turned into text"
-        )
-    elif dtype.is_float():
-        fix = "floats are not exact: " + fix
-    raise ColumnTypeError(
-        f"{function}: column {column!r} is {dtype}; {fix}",
-        column=column,
-        dtype=dtype,
-    )
+    return "object"
 
 
 def scale_of(frame: Frame, column: str) -> int:
     """The scale (decimal places) of a decimal column; 0 for other columns."""
     dtype = frame.collect_schema()[column]
     return int(dtype.scale) if isinstance(dtype, nw.Decimal) else 0
-
-
-def check_dates(frame: Frame, columns: Iterable[str], *, function: str) -> None:
-    """Check that each of ``columns`` holds plain dates.
-
-    Raises:
-        ColumnTypeError: For a datetime column (a time would be dropped
-            silently) or anything else that is not a date column.
-    """
-    schema = frame.collect_schema()
-    for column in columns:
-        dtype = schema[column]
-        if dtype in (nw.Date, nw.Unknown):
-            continue
-        if isinstance(dtype, nw.Datetime):
-            why = "a datetime column; convert it to dates first (pandas: "
-        else:
-            why = "not a date column; convert it (pandas: "
-        raise ColumnTypeError(
-            f"{function}: column {column!r} is {why}"
-            f"df[{column!r}] = df[{column!r}].dt.date.astype('date32[pyarrow]'); "
-            f"polars: pl.col({column!r}).cast(pl.Date))",
-            column=column,
-            dtype=dtype,
-        )
 
 
 def decimal_places(value: Decimal) -> int:
@@ -288,8 +249,12 @@ def money_lit(value: Decimal, kind: MoneyKind, places: int) -> nw.Expr:
 
 
 def stage_sets(funnel: Funnel) -> tuple[list[str], list[str], list[str]]:
-    """The funnel's open, won and lost stage keys."""
-    stages = [*funnel, funnel.lost]
+    """The funnel's open, won and lost stage keys.
+
+    The open ones end with :data:`~salesfunnel.model.UNRECORDED_STAGE`, the
+    stage a won or lost deal without a history was open in before it closed.
+    """
+    stages = [*funnel, funnel.lost, funnel.unrecorded]
     return (
         [s.key for s in stages if s.kind is StageKind.OPEN],
         [s.key for s in stages if s.kind is StageKind.WON],
@@ -319,7 +284,7 @@ def probability(funnel: Funnel, override: str | None, kind: MoneyKind, places: i
             cast_probability(override, kind, places)
         )
     by_value: dict[Decimal, list[str]] = {}
-    for s in funnel:
+    for s in (*funnel, funnel.unrecorded):
         if s.kind is StageKind.OPEN:
             by_value.setdefault(s.probability, []).append(s.key)
     for value, keys in by_value.items():
@@ -351,6 +316,21 @@ def product(
     return left * prob.cast(nw.Decimal(prob_precision, prob_places))
 
 
+def stage_on(funnel: Funnel, day: date, *, has_closed_on: bool) -> nw.Expr:
+    """Each row's stage as it stood at the end of ``day``, as the core's snapshot gives it.
+
+    A frame holds no history, so a won or lost row is the snapshot deal of
+    :func:`~salesfunnel.model.default_history`: before its ``closed_on`` it
+    was open in :data:`~salesfunnel.model.UNRECORDED_STAGE`.
+    """
+    stage = nw.col("stage")
+    if not has_closed_on:
+        return stage
+    _open, won, lost = stage_sets(funnel)
+    closed_later = stage.is_in([*won, *lost]) & (nw.col("closed_on") > day)
+    return nw.when(closed_later).then(nw.lit(UNRECORDED_STAGE)).otherwise(stage)
+
+
 def unknown_stages(found: Iterable[object], funnel: Funnel, *, function: str) -> None:
     """Raise for a null or unknown stage among ``found``.
 
@@ -358,7 +338,7 @@ def unknown_stages(found: Iterable[object], funnel: Funnel, *, function: str) ->
         FrameValueError: For a missing (null) stage.
         UnknownStageError: For a stage ``funnel`` does not have.
     """
-    known = set(funnel.keys())
+    known = {*funnel.keys(), UNRECORDED_STAGE}
     for value in found:
         if value is None or (isinstance(value, float) and value != value):  # noqa: PLR0124 - NaN
             raise FrameValueError(

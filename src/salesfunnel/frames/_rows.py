@@ -1,38 +1,52 @@
-"""Reading the rows of a frame with the CSV reader's own checks.
+"""Reading the rows of a frame with the CSV reader's own checks, through an import mapping.
 
-A frame's cells are first turned into the text a CSV cell would hold (a
-``Decimal`` amount into ``120000.50``, a date into ``2026-06-30``); a cell
-whose *type* cannot be read exactly (a float amount, a datetime where a date
-goes) becomes a problem of its own. Then the headers and rows go through the
-same code as a CSV file (:mod:`salesfunnel.io.csv_format`): the same aliases,
-required columns, value checks and duplicate ids, so a bad frame reports
-every problem at once exactly like a bad CSV file. Problems name the row by
-its position in the frame (0 for the first row) and the column as written.
+A frame's cells are first turned into the text a CSV cell would hold, by the
+rules of :mod:`salesfunnel.frames._cells` (a ``Decimal`` or float amount into
+``120000.50``, a date or date-time into ``2026-06-30``); a cell whose *type*
+cannot be read (a list where an amount goes, an aware date-time without
+``tz``) becomes a problem of its own. Then the headers are read through the
+:class:`~salesfunnel.io.mapping.ImportMapping` (``columns``, ``defaults``,
+``stages``, ``tz``, ``probability_scale``) and each row goes through the same
+code as a CSV file: the same aliases, required columns, value checks and
+duplicate ids, so a bad frame reports every problem at once exactly like a
+bad CSV file read with the same mapping. Every stage name that has no
+mapping is one problem listing them all, with the closest stage keys.
+Problems name the row by its position in the frame (0 for the first row) and
+the column as written.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Collection, Mapping, Sequence
-from datetime import date, datetime
-from decimal import Decimal
 
 import attrs
 
+from salesfunnel.frames._cells import (
+    BadCell,
+    CellOptions,
+    amount_text,
+    date_text,
+    probability_text,
+)
 from salesfunnel.frames._common import is_missing
 from salesfunnel.io import _values as v
-from salesfunnel.io._columns import REQUIRED, normalise, stage_mark_headers
+from salesfunnel.io._columns import COLUMNS, REQUIRED, normalise, stage_mark_headers
 from salesfunnel.io._table import Row, _header, _mark
-from salesfunnel.io.csv_format import _ALIASES, _build, _RowReader, flag_duplicate_ids
+from salesfunnel.io.csv_format import _build, _RowReader, flag_duplicate_ids
+from salesfunnel.io.mapping import (
+    DATE_FIELDS,
+    STATUS_FIELDS,
+    ImportMapping,
+    stage_fix,
+    unmapped_stages,
+)
 from salesfunnel.io.problems import Problem, ReadResult
 from salesfunnel.model import Opportunity
 from salesfunnel.stages import Funnel
 
 __all__ = ["read_rows"]
 
-_DATES = frozenset({"created", "expected_close", "closed_on"})
-# A cell of the wrong type is replaced by a value its column reads without a
-# problem of its own (the row is refused anyway: it already has one).
 # The order in which the CSV reader checks a row's cells.
 _CHECK_ORDER = (
     "id",
@@ -49,82 +63,141 @@ _CHECK_ORDER = (
     "facts",
     "closed_on",
 )
-_PLACEHOLDERS = {"stage": "", "currency": "USD"}
+# A cell of the wrong type is replaced by a value its column reads without a
+# problem of its own (the row is refused anyway: it already has one).
+_PLACEHOLDERS = {
+    "currency": "USD",
+    "amount": "0",
+    "created": "2000-01-01",
+    "expected_close": "2000-01-01",
+}
+# Cells whose emptiness is no problem of its own.
+_OPTIONAL = frozenset({"probability", "facts", "products", "closed_on", "notes", "lost_reason"})
+_FLAGS = frozenset({"is_closed", "is_won", "active"})
 _TEXT_FIX = (
     "hold text in this column (pandas: df[c].astype(str); polars: pl.col(c).cast(pl.String))"
 )
-_DATE_FIX = (
-    "hold plain dates (pandas: df[c].dt.date, dtype date32[pyarrow]; polars: pl.Date), "
-    "or ISO text such as 2026-03-31"
-)
-_MONEY_FIX = (
-    "hold exact amounts: Decimal objects (df[c].map(Decimal) on text), whole numbers, "
-    "or text such as 120000.50"
-)
 
 
-def _text(value: object) -> tuple[str, str | None, str]:
+def _placeholder(field: str | None) -> str:
+    if field is None or field in _OPTIONAL:
+        return ""
+    return _PLACEHOLDERS.get(field, "x")
+
+
+def _text(value: object) -> str:
     if isinstance(value, str):
-        return value, None, ""
-    return "x", f"is {type(value).__name__}, not text", _TEXT_FIX
+        return value
+    raise BadCell(f"is {type(value).__name__}, not text", _TEXT_FIX)
 
 
-def _date(value: object) -> tuple[str, str | None, str]:
-    if isinstance(value, datetime):
-        return "2000-01-01", f"is a datetime ({value}), not a date", _DATE_FIX
-    if isinstance(value, date):
-        return value.isoformat(), None, ""
-    if isinstance(value, str):
-        return value, None, ""
-    return "2000-01-01", f"is {type(value).__name__}, not a date", _DATE_FIX
-
-
-def _money(value: object) -> tuple[str, str | None, str]:
-    if isinstance(value, str):
-        return value, None, ""
-    if isinstance(value, Decimal):
-        return v.format_amount(value), None, ""
-    if isinstance(value, int) and not isinstance(value, bool):
-        return str(value), None, ""
-    if isinstance(value, float):
-        return "0", "is a float, which is not exact", _MONEY_FIX
-    return "0", f"is {type(value).__name__}, not a number", _MONEY_FIX
-
-
-def _probability(value: object) -> tuple[str, str | None, str]:
-    if isinstance(value, float):  # a statistic: read through its shortest repr, as the core does
-        return repr(value), None, ""
-    if isinstance(value, bool):
-        return "", "is a bool, not a probability", "give a share such as 0.6"
-    return _money(value)
-
-
-def _facts(value: object) -> tuple[str, str | None, str]:
+def _facts(value: object) -> str:
     if isinstance(value, Mapping):
         try:
-            return json.dumps(v.facts_to_json(value), ensure_ascii=False), None, ""
+            return json.dumps(v.facts_to_json(value), ensure_ascii=False)
         except (AttributeError, TypeError, ValueError):
-            return "", "holds a value that is not a fact", v.FACTS_FIX
+            raise BadCell("holds a value that is not a fact", v.FACTS_FIX) from None
     return _text(value)
 
 
-def to_text(column: str | None, value: object) -> tuple[str, str | None, str]:
-    """Return the CSV text of a cell of ``column``, or a placeholder and why the type is wrong.
+def to_text(field: str | None, value: object, options: CellOptions) -> str:
+    """Return the CSV text of a cell of ``field``.
 
-    Returns:
-        ``(text, why, fix)``: ``why`` is ``None`` when the cell is readable.
+    Raises:
+        BadCell: When the cell's type cannot be read exactly.
     """
     if is_missing(value):
-        return "", None, ""
-    if column in _DATES:
-        return _date(value)
-    if column == "amount":
-        return _money(value)
-    if column == "probability":
-        return _probability(value)
-    if column == "facts":
+        return ""
+    if field in DATE_FIELDS:
+        return date_text(value, tz=options.tz)
+    if field == "amount":
+        return amount_text(value, allow_float=options.allow_float)
+    if field == "probability":
+        return probability_text(value)
+    if field == "facts":
         return _facts(value)
+    if field in _FLAGS and isinstance(value, bool):
+        return "true" if value else "false"
     return _text(value)
+
+
+class _Reader(_RowReader):
+    """A row reader that stays quiet about fields the mapping already reported."""
+
+    def __init__(
+        self, name: str, row: Row, headers: Mapping[str, str], quiet: Collection[str]
+    ) -> None:
+        super().__init__(name, row, headers)
+        self.quiet = quiet
+
+    def bad(self, column: str | None, why: str, fix: str = "") -> None:
+        if column not in self.quiet:
+            super().bad(column, why, fix)
+
+
+@attrs.frozen
+class _Header:
+    """The frame's columns as fields: which column gives which field, as written."""
+
+    columns: Mapping[str, int]
+    written: Mapping[str, str]
+    marks: Mapping[int, str]
+    problems: list[Problem]
+
+
+def _read_header(
+    name: str,
+    header: Sequence[str],
+    records: list[tuple[int, list[str]]],
+    *,
+    funnel: Funnel,
+    ignore: Collection[str],
+    mapping: ImportMapping,
+) -> _Header:
+    """Map the headers to fields and report the header's problems (unknown, missing, twice)."""
+    aliases = {normalise(c): c for c in COLUMNS}
+    for written in header:
+        field = mapping.field_of(written)
+        if field is not None:
+            aliases[normalise(written)] = field
+    head = _header(
+        name,
+        list(header),
+        records,
+        aliases,
+        (*ignore, *mapping.ignore),
+        stage_mark_headers(funnel),
+        unknown=mapping.unknown_columns,
+    )
+    problems = [attrs.evolve(p, row=None) for p in head.problems]
+    have = {*head.columns, *mapping.defaults}
+    outcome = bool(have & set(STATUS_FIELDS)) or bool(head.marks)
+    problems.extend(
+        Problem(
+            name,
+            None,
+            column,
+            None,
+            "required column is missing",
+            f"add a column {column!r}, map one with columns={{'<header>': {column!r}}}, "
+            f"or give a default with defaults={{{column!r}: '...'}}",
+        )
+        for column in REQUIRED
+        if column not in have and not (column == "stage" and outcome)
+    )
+    if not have & {"amount", "products"}:
+        problems.append(
+            Problem(
+                name,
+                None,
+                "amount",
+                None,
+                "required column is missing",
+                "add an 'amount' column (or map one with columns={'<header>': 'amount'}), "
+                "or 'products' with NAME=AMOUNT entries",
+            )
+        )
+    return _Header(head.columns, head.written, head.marks, problems)
 
 
 def read_rows(
@@ -134,6 +207,8 @@ def read_rows(
     *,
     funnel: Funnel,
     ignore: Collection[str],
+    mapping: ImportMapping,
+    options: CellOptions,
 ) -> ReadResult[Opportunity]:
     """Read a frame's cells (column by column) into opportunities and problems.
 
@@ -143,89 +218,110 @@ def read_rows(
         columns: Each column's values, in frame order.
         funnel: The funnel whose stages the data uses.
         ignore: Headers of columns to skip on purpose.
+        mapping: How the frame's headers, stage names and values map.
+        options: How to read typed cells (floats, date-times).
 
     Returns:
         The good opportunities and every problem.
     """
-    canonical = [_ALIASES.get(normalise(h)) for h in header]
+    fields = [mapping.field_of(h) for h in header]
     n = len(columns[0]) if columns else 0
     records: list[tuple[int, list[str]]] = [(i, []) for i in range(n)]
     typed: dict[int, list[Problem]] = {}
-    for written, column, values in zip(header, canonical, columns, strict=True):
+    skip = {h.strip() for h in (*ignore, *mapping.ignore)}
+    for written, field, values in zip(header, fields, columns, strict=True):
         for i, value in enumerate(values):
-            text, why, fix = to_text(column, value)
-            if why is not None and column in _PLACEHOLDERS:
-                text = funnel.keys()[0] if column == "stage" else _PLACEHOLDERS[column]
+            try:
+                text = to_text(field, value, options)
+            except BadCell as err:
+                text = funnel.keys()[0] if field == "stage" else _placeholder(field)
+                if written.strip() not in skip:
+                    typed.setdefault(i, []).append(
+                        Problem(name, i, written, str(value), err.why, err.fix)
+                    )
             records[i][1].append(text)
-            if why is not None and written.strip() not in ignore:
-                typed.setdefault(i, []).append(Problem(name, i, written, str(value), why, fix))
-    head = _header(name, list(header), records, _ALIASES, ignore, stage_mark_headers(funnel))
-    problems = [attrs.evolve(p, row=None) for p in head.problems]
-    missing = [c for c in REQUIRED if c not in head.columns and not (c == "stage" and head.marks)]
-    problems.extend(
-        Problem(name, None, c, None, "required column is missing", f"add a column {c!r}")
-        for c in missing
-    )
-    if "amount" not in head.columns and "products" not in head.columns:
-        problems.append(
-            Problem(
-                name,
-                None,
-                "amount",
-                None,
-                "required column is missing",
-                "add an 'amount' column, or 'products' with NAME=AMOUNT entries",
-            )
-        )
-        missing.append("amount")
-    if missing:
-        return ReadResult((), problems)
-    return _read(name, head.columns, head.written, head.marks, records, typed, funnel, problems)
+    head = _read_header(name, header, records, funnel=funnel, ignore=ignore, mapping=mapping)
+    if head.problems and any(p.why == "required column is missing" for p in head.problems):
+        return ReadResult((), head.problems)
+    return _Rows(name, head, funnel, mapping).read(records, typed)
 
 
-def _read(
-    name: str,
-    columns: Mapping[str, int],
-    written: Mapping[str, str],
-    marks: Mapping[int, str],
-    records: list[tuple[int, list[str]]],
-    typed: Mapping[int, list[Problem]],
-    funnel: Funnel,
-    problems: list[Problem],
-) -> ReadResult[Opportunity]:
-    built: list[tuple[Row, Opportunity | None, list[Problem]]] = []
-    column_of = {head: column for column, head in written.items()}
+@attrs.frozen
+class _Rows:
+    """Builds the opportunities of the rows, given the header."""
 
-    def order(problem: Problem) -> int:
+    name: str
+    head: _Header
+    funnel: Funnel
+    mapping: ImportMapping
+
+    def _order(self, problem: Problem) -> int:
         """A row's problems in the order the CSV reader checks its cells."""
-        column = column_of.get(problem.column or "")
+        column_of = {h: c for c, h in self.head.written.items()}
+        column = column_of.get(problem.column or "", problem.column)
         return _CHECK_ORDER.index(column) if column in _CHECK_ORDER else len(_CHECK_ORDER)
 
-    for line, cells in records:
-        if not any(c.strip() for c in cells) and line not in typed:
-            problems.append(
-                Problem(name, line, None, None, "the row is empty", "drop it, or fill it in")
-            )
-            continue
-        mark = None
-        if marks:
-            mark, mark_problems = _mark(name, line, cells, marks)
-            if mark is None:
-                problems.extend([*typed.get(line, []), *mark_problems])
+    def read(
+        self, records: list[tuple[int, list[str]]], typed: Mapping[int, list[Problem]]
+    ) -> ReadResult[Opportunity]:
+        """Read every row; rows with an unmapped stage name are reported once, all together."""
+        name, head, funnel, mapping = self.name, self.head, self.funnel, self.mapping
+        problems = list(head.problems)
+        rows: list[tuple[Row, list[Problem]]] = []
+        for line, cells in records:
+            if not any(c.strip() for c in cells) and line not in typed:
+                problems.append(
+                    Problem(name, line, None, None, "the row is empty", "drop it, or fill it in")
+                )
                 continue
-        row = Row(line, {c: cells[i] for c, i in columns.items()}, mark)
-        reader = _RowReader(name, row, written)
-        if any(p.column == written.get("id") for p in typed.get(line, [])):
-            reader.opp_id = None
-        reader.problems.extend(
-            attrs.evolve(p, opportunity_id=reader.opp_id) for p in typed.get(line, [])
-        )
-        opportunity = _build(reader, funnel, None)
-        built.append((row, opportunity, sorted(reader.problems, key=order)))
-    flag_duplicate_ids(name, built, written.get("id", "id"))
-    records_out: list[Opportunity] = []
-    for _, opportunity, row_problems in built:
-        problems.extend(row_problems)
-        if opportunity is not None and not row_problems:
-            records_out.append(opportunity)
-    return ReadResult(records_out, problems)
+            mark = None
+            if head.marks:
+                mark, mark_problems = _mark(name, line, cells, head.marks)
+                if mark is None:
+                    problems.extend([*typed.get(line, []), *mark_problems])
+                    continue
+            row = Row(line, {c: cells[i] for c, i in head.columns.items()}, mark)
+            rows.append((row, list(typed.get(line, []))))
+        converted = [(row, mapping.canonical(row.cells, funnel), t) for row, t in rows]
+        stage_values = [
+            row.cells.get("stage", "")
+            for row, canon, _ in converted
+            if not canon.stage_from_outcome and row.mark is None
+        ]
+        found = unmapped_stages(stage_values, funnel, mapping)
+        unmapped = {s.name for s in found}
+        if found:
+            count = len(found)
+            problems.append(
+                Problem(
+                    name,
+                    None,
+                    head.written.get("stage", "stage"),
+                    None,
+                    f"{count} stage name{'s' if count != 1 else ''} "
+                    f"{'have' if count != 1 else 'has'} no mapping: "
+                    + ", ".join(str(s) for s in found),
+                    stage_fix(found, funnel),
+                )
+            )
+        built: list[tuple[Row, Opportunity | None, list[Problem]]] = []
+        for row, canon, row_typed in converted:
+            if not canon.stage_from_outcome and row.cells.get("stage", "").strip() in unmapped:
+                continue
+            reader = _Reader(name, Row(row.line, canon.cells, row.mark), head.written, canon.quiet)
+            if any(p.column == head.written.get("id") for p in row_typed):
+                reader.opp_id = None
+            reader.problems.extend(attrs.evolve(p, opportunity_id=reader.opp_id) for p in row_typed)
+            reader.problems.extend(
+                Problem(name, row.line, head.written.get(f, f), value, why, fix, reader.opp_id)
+                for f, value, why, fix in canon.problems
+            )
+            opportunity = _build(reader, funnel, None)
+            built.append((row, opportunity, sorted(reader.problems, key=self._order)))
+        flag_duplicate_ids(name, built, head.written.get("id", "id"))
+        records_out: list[Opportunity] = []
+        for _, opportunity, row_problems in built:
+            problems.extend(row_problems)
+            if opportunity is not None and not row_problems:
+                records_out.append(opportunity)
+        return ReadResult(records_out, problems)

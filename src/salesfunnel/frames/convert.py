@@ -50,7 +50,8 @@ True
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Mapping
+from datetime import tzinfo
 from typing import TYPE_CHECKING, Any, Literal, overload
 
 import narwhals.stable.v2 as nw
@@ -60,10 +61,12 @@ from narwhals.stable.v2.dependencies import (
     is_polars_lazyframe,
 )
 
+from salesfunnel.frames._cells import CellOptions, Scale, zone
 from salesfunnel.frames._common import FrameTypeError, decimal_places, import_optional
 from salesfunnel.frames._rows import read_rows
 from salesfunnel.io import COLUMNS, HistoryWouldBeLostError
 from salesfunnel.io import _values as v
+from salesfunnel.io.mapping import ImportMapping
 from salesfunnel.io.problems import ReadResult
 from salesfunnel.model import Opportunity
 from salesfunnel.stages import DEFAULT_FUNNEL, Funnel
@@ -190,6 +193,13 @@ def from_pandas(
     ignore: Collection[str] = (),
     name: str = "<DataFrame>",
     lenient: Literal[False] = False,
+    columns: Mapping[str, str] | None = None,
+    stages: Mapping[str, str] | None = None,
+    defaults: Mapping[str, str] | None = None,
+    tz: tzinfo | str | None = None,
+    probability_scale: Scale | None = None,
+    allow_float: bool = True,
+    mapping: ImportMapping | None = None,
 ) -> tuple[Opportunity, ...]: ...
 
 
@@ -201,6 +211,13 @@ def from_pandas(
     ignore: Collection[str] = (),
     name: str = "<DataFrame>",
     lenient: Literal[True],
+    columns: Mapping[str, str] | None = None,
+    stages: Mapping[str, str] | None = None,
+    defaults: Mapping[str, str] | None = None,
+    tz: tzinfo | str | None = None,
+    probability_scale: Scale | None = None,
+    allow_float: bool = True,
+    mapping: ImportMapping | None = None,
 ) -> ReadResult[Opportunity]: ...
 
 
@@ -211,15 +228,38 @@ def from_pandas(
     ignore: Collection[str] = (),
     name: str = "<DataFrame>",
     lenient: bool = False,
+    columns: Mapping[str, str] | None = None,
+    stages: Mapping[str, str] | None = None,
+    defaults: Mapping[str, str] | None = None,
+    tz: tzinfo | str | None = None,
+    probability_scale: Scale | None = None,
+    allow_float: bool = True,
+    mapping: ImportMapping | None = None,
 ) -> tuple[Opportunity, ...] | ReadResult[Opportunity]:
     """Read opportunities from a pandas DataFrame with the CSV reader's checks.
 
     The columns are those of the CSV format (any order; the CSV's Chinese
-    and English aliases are accepted). Cells may hold what :func:`to_pandas`
-    writes or the text a CSV cell holds: amounts as ``Decimal``, whole
-    numbers or text (never floats, which are not exact), dates as dates or
-    ``YYYY-MM-DD`` text (never datetimes), facts as a JSON object or a dict.
-    Missing values (``None``, ``NaN``, ``NA``) are empty cells.
+    and English aliases are accepted), or an export's own, mapped with
+    ``columns``, ``stages`` and ``defaults`` as :func:`~salesfunnel.io.read_csv`
+    maps them. Cells may hold what :func:`to_pandas` writes, what pandas,
+    Parquet or a CRM export gives, or the text a CSV cell holds:
+
+    * amounts: ``Decimal`` objects, Arrow decimals, whole numbers, text, or
+      floats, each read through its shortest repr (``0.1`` is exactly
+      ``Decimal("0.1")``, as :func:`salesfunnel.money.to_amount` reads it
+      with ``allow_float=True``); an infinite float is a problem;
+    * dates: dates, Arrow ``date32``, ``YYYY-MM-DD`` text, or date-times
+      (``datetime64``, Arrow timestamps, ``datetime`` objects, ISO text). A
+      naive ``datetime`` gives its date; an aware one (or ISO text with a
+      time) is converted to ``tz`` and is a problem without it;
+    * probabilities: shares (``0.6``), or percentages (``60``) with
+      ``probability_scale="percent"``; ``60%`` either way;
+    * facts: a JSON object or a dict.
+
+    Missing values (``None``, ``NaN``, ``NA``, ``NaT``) are empty cells. A
+    won or lost row with ``closed_on`` and no history is a snapshot deal:
+    open from ``created``, closed on ``closed_on``
+    (:func:`~salesfunnel.model.default_history`).
 
     Args:
         df: A ``pandas.DataFrame``.
@@ -229,6 +269,21 @@ def from_pandas(
         name: What to call the frame in problems.
         lenient: Return a :class:`~salesfunnel.io.ReadResult` with the good
             opportunities and every problem instead of raising.
+        columns: Frame column to field (``{"Close Date": "expected_close"}``;
+            the fields are :data:`salesfunnel.io.mapping.FIELDS`).
+        stages: Stage name as written to funnel stage key
+            (``{"Proposition": "recognition"}``).
+        defaults: Field to the text used when its column is absent or a
+            cell empty (``{"currency": "USD"}``).
+        tz: The time zone date-times are counted in: a name such as
+            ``"UTC"`` or a :class:`datetime.tzinfo`.
+        probability_scale: ``"fraction"`` (shares, the default) or
+            ``"percent"``.
+        allow_float: Read float amounts through their shortest repr (the
+            default); ``False`` makes each float amount a problem.
+        mapping: A whole :class:`~salesfunnel.io.mapping.ImportMapping` (a
+            preset's ``.mapping``, for example); the keyword options above
+            are merged into it.
 
     Returns:
         The opportunities in row order (strict), or a ``ReadResult`` (lenient).
@@ -236,7 +291,11 @@ def from_pandas(
     Raises:
         DataFileError: In strict mode, for any problem; each names the row
             (its position, 0 first), the column, the value, why and the fix.
+            Every stage name with no mapping is one problem listing them
+            all, with the closest stage keys.
         FrameTypeError: If ``df`` is not a pandas DataFrame.
+        UnknownFieldError: For a column mapped to a field that does not exist.
+        InvalidMappingError: For a ``tz`` that is no time zone, or a bad option.
     """
     if not is_pandas_dataframe(df):
         raise FrameTypeError(
@@ -245,7 +304,15 @@ def from_pandas(
             function="from_pandas",
             value=df,
         )
-    result = _read(df, funnel=funnel, ignore=ignore, name=name)
+    chosen = _mapping(mapping, columns, stages, defaults, tz, probability_scale)
+    result = _read(
+        df,
+        funnel=funnel,
+        ignore=ignore,
+        name=name,
+        mapping=chosen,
+        options=CellOptions(allow_float, chosen.tz, chosen.probability_scale),
+    )
     return result if lenient else result.raise_for_problems(name)
 
 
@@ -257,6 +324,13 @@ def from_polars(
     ignore: Collection[str] = (),
     name: str = "<DataFrame>",
     lenient: Literal[False] = False,
+    columns: Mapping[str, str] | None = None,
+    stages: Mapping[str, str] | None = None,
+    defaults: Mapping[str, str] | None = None,
+    tz: tzinfo | str | None = None,
+    probability_scale: Scale | None = None,
+    allow_float: bool = True,
+    mapping: ImportMapping | None = None,
 ) -> tuple[Opportunity, ...]: ...
 
 
@@ -268,6 +342,13 @@ def from_polars(
     ignore: Collection[str] = (),
     name: str = "<DataFrame>",
     lenient: Literal[True],
+    columns: Mapping[str, str] | None = None,
+    stages: Mapping[str, str] | None = None,
+    defaults: Mapping[str, str] | None = None,
+    tz: tzinfo | str | None = None,
+    probability_scale: Scale | None = None,
+    allow_float: bool = True,
+    mapping: ImportMapping | None = None,
 ) -> ReadResult[Opportunity]: ...
 
 
@@ -278,14 +359,42 @@ def from_polars(
     ignore: Collection[str] = (),
     name: str = "<DataFrame>",
     lenient: bool = False,
+    columns: Mapping[str, str] | None = None,
+    stages: Mapping[str, str] | None = None,
+    defaults: Mapping[str, str] | None = None,
+    tz: tzinfo | str | None = None,
+    probability_scale: Scale | None = None,
+    allow_float: bool = True,
+    mapping: ImportMapping | None = None,
 ) -> tuple[Opportunity, ...] | ReadResult[Opportunity]:
     """Read opportunities from a polars DataFrame (or LazyFrame) with the CSV reader's checks.
 
-    As :func:`from_pandas`; a LazyFrame is collected first.
+    As :func:`from_pandas` (the same cells, mapping and options); a LazyFrame
+    is collected first. polars ``Date``, ``Datetime``, ``Decimal`` and
+    ``Float64`` columns are read as their pandas counterparts.
+
+    Args:
+        df: A ``polars.DataFrame`` or ``polars.LazyFrame``.
+        funnel: As :func:`from_pandas`.
+        ignore: As :func:`from_pandas`.
+        name: As :func:`from_pandas`.
+        lenient: As :func:`from_pandas`.
+        columns: As :func:`from_pandas`.
+        stages: As :func:`from_pandas`.
+        defaults: As :func:`from_pandas`.
+        tz: As :func:`from_pandas`.
+        probability_scale: As :func:`from_pandas`.
+        allow_float: As :func:`from_pandas`.
+        mapping: As :func:`from_pandas`.
+
+    Returns:
+        The opportunities in row order (strict), or a ``ReadResult`` (lenient).
 
     Raises:
         DataFileError: In strict mode, for any problem.
         FrameTypeError: If ``df`` is not a polars DataFrame or LazyFrame.
+        UnknownFieldError: For a column mapped to a field that does not exist.
+        InvalidMappingError: For a ``tz`` that is no time zone, or a bad option.
     """
     if is_polars_lazyframe(df):
         df = df.collect()
@@ -296,8 +405,35 @@ def from_polars(
             function="from_polars",
             value=df,
         )
-    result = _read(df, funnel=funnel, ignore=ignore, name=name)
+    chosen = _mapping(mapping, columns, stages, defaults, tz, probability_scale)
+    result = _read(
+        df,
+        funnel=funnel,
+        ignore=ignore,
+        name=name,
+        mapping=chosen,
+        options=CellOptions(allow_float, chosen.tz, chosen.probability_scale),
+    )
     return result if lenient else result.raise_for_problems(name)
+
+
+def _mapping(
+    mapping: ImportMapping | None,
+    columns: Mapping[str, str] | None,
+    stages: Mapping[str, str] | None,
+    defaults: Mapping[str, str] | None,
+    tz: tzinfo | str | None,
+    scale: Scale | None,
+) -> ImportMapping:
+    """The reader's mapping: ``mapping`` (or none), with the keyword options merged in."""
+    given = (("columns", columns), ("stages", stages), ("defaults", defaults))
+    changes: dict[str, object] = {key: value for key, value in given if value}
+    if tz is not None:
+        changes["tz"] = zone(tz)
+    if scale is not None:
+        changes["probability_scale"] = scale
+    base = mapping if mapping is not None else ImportMapping()
+    return base.evolve(**changes) if changes else base
 
 
 def _read(
@@ -306,8 +442,12 @@ def _read(
     funnel: Funnel,
     ignore: Collection[str],
     name: str,
+    mapping: ImportMapping,
+    options: CellOptions,
 ) -> ReadResult[Opportunity]:
     frame = nw.from_native(native, eager_only=True)
     header = [str(c) for c in frame.columns]
-    columns = [frame[c].to_list() for c in frame.columns]
-    return read_rows(name, header, columns, funnel=funnel, ignore=tuple(ignore))
+    data = [frame[c].to_list() for c in frame.columns]
+    return read_rows(
+        name, header, data, funnel=funnel, ignore=tuple(ignore), mapping=mapping, options=options
+    )

@@ -7,10 +7,14 @@ is written with narwhals, so the same code runs on pandas, polars, Dask and
 the other engines narwhals speaks, and the work happens inside the engine.
 
 A frame holds each opportunity as it is *now*: it has no history. Each row
-is taken as the opportunity's state at the cutoff, so the result equals the
-core forecast of the same opportunities whenever nothing about them changed
-after the cutoff (always true for a cutoff on or after the data's as-of date).
-Rows created after the cutoff are left out, as the core leaves such deals out.
+is taken as the snapshot deal it describes, as the core takes a deal read
+without a history (:func:`~salesfunnel.model.default_history`): a won or
+lost row with a ``closed_on`` after the cutoff was open then. So the result
+equals the core forecast of the opportunities the frame holds, and that of
+the full histories whenever nothing else about them changed after the
+cutoff (always true for a cutoff on or after the data's as-of date). Rows
+created after the cutoff are left out, and booked and lost count the deals
+closed in the forecast's period, as in the core.
 
 >>> import pandas as pd
 >>> from datetime import date
@@ -22,7 +26,7 @@ Rows created after the cutoff are left out, as the core leaves such deals out.
 ['bucket', 'category', 'count', 'amount', 'weighted']
 >>> print(result.head(4).to_string(index=False))
  bucket            category  count amount weighted
- closed              booked     15 299300   299300
+ closed              booked      5 136900   136900
 overdue upside_this_quarter      3  37000  22200.0
 overdue            pipeline     13 465300 249140.0
 overdue             omitted      3 162700  17580.0
@@ -31,23 +35,23 @@ overdue             omitted      3 162700  17580.0
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, tzinfo
 from typing import Any
 
 import narwhals.stable.v2 as nw
 
 from salesfunnel.categories import (
-    DEFAULT_CATEGORY_POLICY,
     CategoryPolicy,
     CloseWindow,
     ForecastCategory,
     InvalidCategoryError,
+    default_policy,
 )
 from salesfunnel.forecast import _check_by
 from salesfunnel.frames._aggregate import aggregate
+from salesfunnel.frames._cells import CellOptions, Scale, zone
 from salesfunnel.frames._common import (
     Frame,
-    check_dates,
     collect,
     columns_of,
     money_kind,
@@ -56,15 +60,25 @@ from salesfunnel.frames._common import (
     product,
     require,
     scale_of,
+    stage_on,
     stage_sets,
     to_native,
     wrap,
 )
 from salesfunnel.frames._lines import Expansion, expand
+from salesfunnel.frames._normalise import normalise
 from salesfunnel.frames._scan import rate_dates, reporting_currency, scan
 from salesfunnel.fx import ExchangeRates
 from salesfunnel.model import check_date
-from salesfunnel.periods import GREGORIAN, FiscalCalendar, FiscalQuarter, TimeBucket, month_edges
+from salesfunnel.periods import (
+    GREGORIAN,
+    FiscalCalendar,
+    FiscalQuarter,
+    FiscalYear,
+    Period,
+    TimeBucket,
+    month_edges,
+)
 from salesfunnel.stages import DEFAULT_FUNNEL, Funnel
 
 __all__ = ["forecast_frame"]
@@ -91,8 +105,12 @@ def forecast_frame(
     calendar: FiscalCalendar = GREGORIAN,
     currency: str | None = None,
     rates: ExchangeRates | None = None,
-    policy: CategoryPolicy = DEFAULT_CATEGORY_POLICY,
+    policy: CategoryPolicy | None = None,
     funnel: Funnel = DEFAULT_FUNNEL,
+    period: FiscalQuarter | FiscalYear | str | None = None,
+    allow_float: bool = True,
+    tz: tzinfo | str | None = None,
+    probability_scale: Scale = "fraction",
 ) -> Any:  # noqa: ANN401 - a frame of the same engine as ``df``
     """Roll a frame of opportunities up by time bucket and forecast category at ``cutoff``.
 
@@ -108,8 +126,15 @@ def forecast_frame(
     ``currency``; ``owner`` to group by owner; ``products`` (the line items,
     as in the CSV format) to group by product or to convert currencies; and
     ``probability``, ``category_override``, ``closed_on`` and ``id`` where
-    present. Money columns hold exact numbers: ``Decimal`` objects (pandas,
-    Dask) or a decimal type (polars); dates are dates.
+    present. Columns are read as :func:`~salesfunnel.frames.from_pandas`
+    reads cells: money as ``Decimal`` objects or a decimal type (computed
+    on directly), or floats, whole numbers and text (converted exactly
+    first); dates as dates (directly), or date-times, Arrow timestamps and
+    ISO text (converted first; aware date-times need ``tz``).
+
+    A won or lost row with a ``closed_on`` after the cutoff was still open
+    then, in :data:`~salesfunnel.model.UNRECORDED_STAGE` (a frame has no
+    history), exactly as the core treats such a deal.
 
     Args:
         df: The opportunities: a pandas, polars or Dask DataFrame (or any
@@ -121,8 +146,17 @@ def forecast_frame(
         rates: Exchange rates into ``currency``: open deals convert at the
             cutoff's rate, won and lost deals at their close date's, each
             line rounded half-even to cents.
-        policy: The category policy.
+        policy: The category policy (default:
+            :func:`~salesfunnel.categories.default_policy` of ``funnel``).
         funnel: The funnel the stages belong to.
+        period: The period whose won and lost deals count (default: the
+            cutoff's fiscal quarter), as in the core forecast.
+        allow_float: Read float money through each float's shortest repr
+            (``0.1`` is ``Decimal("0.1")``); ``False`` refuses float columns.
+        tz: The time zone that aware date-times are converted to before
+            their date is taken (a name such as ``"UTC"`` or a ``tzinfo``).
+        probability_scale: ``"fraction"`` (``0.6``) or ``"percent"`` (``60``)
+            for the ``probability`` column.
 
     Returns:
         A frame of the same engine (lazy for Dask) with the columns ``by``,
@@ -136,9 +170,15 @@ def forecast_frame(
         InvalidDateError: If ``cutoff`` is not a plain date.
         ForecastOptionError: For an unknown ``by``.
         MissingColumnError: For a column the forecast needs and the frame lacks.
-        ColumnTypeError: For float money or datetime dates.
-        FrameValueError: For missing values, negative amounts or bad products.
+        ColumnTypeError: For money that is not numbers, or float money with
+            ``allow_float=False``.
+        FrameValueError: For missing values, negative amounts, bad products,
+            or a cell that cannot be read (an aware date-time without
+            ``tz``, an infinite amount, a probability outside its scale).
+        InvalidMappingError: For a ``tz`` that is no time zone.
         UnknownStageError: For a stage ``funnel`` does not have.
+        UnknownPeriodError: For a ``period`` that is not one of ``calendar``.
+        PolicyStageError: For a policy naming a stage ``funnel`` does not have.
         InvalidCategoryError: For a ``category_override`` that names no
             category, or books an open deal.
         CurrencyError: For mixed currencies without ``currency=``.
@@ -146,22 +186,27 @@ def forecast_frame(
     """
     cutoff = check_date(cutoff, field="cutoff")
     keys = _check_by(by)
-    policy.check(funnel)
+    policy = (default_policy(funnel) if policy is None else policy).check(funnel)
+    counted: Period = calendar.quarter_of(cutoff) if period is None else calendar.period(period)
     frame = wrap(df, function=_FUNCTION)
     names = columns_of(frame)
     needed = ["stage", "created", "expected_close", "amount", "currency"]
     require(frame, [*needed, *(["owner"] if "owner" in keys else [])], function=_FUNCTION)
-    check_dates(
+    prob_column = "probability" if "probability" in names else None
+    frame = normalise(
         frame,
-        [c for c in ("created", "expected_close", "closed_on") if c in names],
+        dates=[c for c in ("created", "expected_close", "closed_on") if c in names],
+        money=["amount"],
+        probability=prob_column,
+        options=CellOptions(allow_float, zone(tz), probability_scale),
         function=_FUNCTION,
     )
-    kind = money_kind(frame, "amount", function=_FUNCTION)
-    prob_column = "probability" if "probability" in names else None
-    if prob_column is not None:
-        money_kind(frame, prob_column, function=_FUNCTION, nullable=True)
+    kind = money_kind(frame, "amount")
+    frame = frame.with_columns(stage=stage_on(funnel, cutoff, has_closed_on="closed_on" in names))
     override = "category_override" if "category_override" in names else None
-    counts = nw.col("created") <= cutoff
+    counts = (nw.col("created") <= cutoff) & _in_period(
+        funnel, counted, cutoff, has_closed_on="closed_on" in names
+    )
     found = scan(
         frame,
         funnel=funnel,
@@ -254,6 +299,20 @@ def _bucket(funnel: Funnel, cutoff: date) -> nw.Expr:
     for bucket, up_to in zip(_MONTH_BUCKETS, month_edges(cutoff), strict=True):
         chain = chain.when(close <= up_to).then(_B[bucket])
     return chain.otherwise(_B[TimeBucket.BEYOND_12_MONTHS])
+
+
+def _in_period(funnel: Funnel, period: Period, cutoff: date, *, has_closed_on: bool) -> nw.Expr:
+    """Which rows count: open ones, and won or lost ones closed in ``period`` by the cutoff.
+
+    A closed row's close date is its ``closed_on``, else its creation (a
+    deal given closed without a date has been closed since it was created).
+    """
+    _open, won, lost = stage_sets(funnel)
+    closed = nw.col("created")
+    if has_closed_on:
+        closed = nw.when(nw.col("closed_on").is_null()).then(closed).otherwise(nw.col("closed_on"))
+    within = (closed >= period.start) & (closed <= min(period.end, cutoff))
+    return ~nw.col("stage").is_in([*won, *lost]) | within
 
 
 def _window(quarter: FiscalQuarter) -> nw.Expr:

@@ -32,6 +32,7 @@ import narwhals.stable.v2 as nw
 
 from salesfunnel.forecast import ForecastOptionError
 from salesfunnel.frames._aggregate import aggregate
+from salesfunnel.frames._cells import CellOptions, Scale
 from salesfunnel.frames._common import (
     columns_of,
     money_kind,
@@ -40,10 +41,12 @@ from salesfunnel.frames._common import (
     product,
     require,
     scale_of,
+    stage_on,
     to_native,
     wrap,
 )
 from salesfunnel.frames._lines import Expansion, expand
+from salesfunnel.frames._normalise import normalise
 from salesfunnel.frames._scan import rate_dates, reporting_currency, scan
 from salesfunnel.fx import ExchangeRates
 from salesfunnel.model import check_date
@@ -77,6 +80,9 @@ def weighted_value_frame(
     currency: str | None = None,
     rates: ExchangeRates | None = None,
     on: date | None = None,
+    as_of: date | None = None,
+    allow_float: bool = True,
+    probability_scale: Scale = "fraction",
 ) -> Any:  # noqa: ANN401 - a frame of the same engine as ``df``
     """Return the weighted pipeline of a frame of opportunities, in total or per group.
 
@@ -89,8 +95,10 @@ def weighted_value_frame(
 
     Columns used: ``stage``, ``amount`` and ``currency``; ``probability``
     where present; the ``by`` columns; ``products`` to group by product or to
-    convert. Money columns hold exact numbers (``Decimal`` objects or a
-    decimal type).
+    convert; ``created`` and ``closed_on`` with ``as_of``. Money is read as
+    :func:`~salesfunnel.frames.from_pandas` reads it: ``Decimal`` objects or
+    a decimal type directly, floats (through their shortest repr), whole
+    numbers and text converted exactly first.
 
     Args:
         df: The opportunities: a pandas, polars or Dask DataFrame (or any
@@ -102,6 +110,13 @@ def weighted_value_frame(
         currency: The reporting currency, to convert into.
         rates: Exchange rates into ``currency``.
         on: The date whose rates are used.
+        as_of: Take each row as it stood on this date, as
+            :func:`~salesfunnel.pipeline.weighted_value` does: rows created
+            later are left out, and a won or lost row closed later was open
+            then (in :data:`~salesfunnel.model.UNRECORDED_STAGE`).
+        allow_float: Read float money through each float's shortest repr;
+            ``False`` refuses float columns.
+        probability_scale: ``"fraction"`` (``0.6``) or ``"percent"`` (``60``).
 
     Returns:
         A frame of the same engine (lazy for Dask) with the ``by`` columns,
@@ -112,8 +127,10 @@ def weighted_value_frame(
         ForecastOptionError: For a ``by`` that is not a column (nor
             ``"product"``), or ``rates`` without ``currency`` and ``on``.
         MissingColumnError: For a column it needs and the frame lacks.
-        ColumnTypeError: For float money.
-        FrameValueError: For missing values, negative amounts or bad products.
+        ColumnTypeError: For money that is not numbers, or float money with
+            ``allow_float=False``.
+        FrameValueError: For missing values, negative amounts, bad products
+            or a cell that cannot be read.
         UnknownStageError: For a stage ``funnel`` does not have.
         CurrencyError: For mixed currencies without ``currency`` and ``rates``.
         MissingRateError: For a currency with no rate on ``on``.
@@ -121,11 +138,27 @@ def weighted_value_frame(
     frame = wrap(df, function=_FUNCTION)
     names = columns_of(frame)
     keys = _groups(by, names)
-    require(frame, ["stage", "amount", "currency"], function=_FUNCTION)
-    kind = money_kind(frame, "amount", function=_FUNCTION)
+    require(
+        frame,
+        ["stage", "amount", "currency", *(["created"] if as_of is not None else [])],
+        function=_FUNCTION,
+    )
     prob_column = "probability" if "probability" in names else None
-    if prob_column is not None:
-        money_kind(frame, prob_column, function=_FUNCTION, nullable=True)
+    dates = [c for c in ("created", "closed_on") if c in names and as_of is not None]
+    frame = normalise(
+        frame,
+        dates=dates,
+        money=["amount"],
+        probability=prob_column,
+        options=CellOptions(allow_float=allow_float, scale=probability_scale),
+        function=_FUNCTION,
+    )
+    if as_of is not None:
+        day = check_date(as_of, field="as_of")
+        frame = frame.filter(nw.col("created") <= day).with_columns(
+            stage=stage_on(funnel, day, has_closed_on="closed_on" in names)
+        )
+    kind = money_kind(frame, "amount")
     if rates is not None and (currency is None or on is None):
         raise ForecastOptionError(
             "rates= converts into currency= at the rates of on=; give all three",

@@ -72,7 +72,9 @@ _REVISION_NAMES = {cls: name for name, cls in _REVISION_KINDS.items()}
 
 
 def _is_revision(t: object) -> bool:
-    return get_origin(t) in (Union, types.UnionType) and set(get_args(t)) == set(_REVISION_KINDS.values())
+    return get_origin(t) in (Union, types.UnionType) and set(get_args(t)) == set(
+        _REVISION_KINDS.values()
+    )
 
 
 def _is_tuple(t: object) -> bool:

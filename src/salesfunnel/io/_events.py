@@ -1,10 +1,16 @@
-"""The events file: one row per stage change, reschedule or reprice of an opportunity."""
+"""The events file: one row per stage change, reschedule, reprice or override of an opportunity.
+
+An ``override`` row's ``old`` and ``new`` cells hold the manual probability
+and forecast category before and after, as ``probability=0.8;category=commit``
+(either part empty for none).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date
-from typing import TYPE_CHECKING
+from decimal import Decimal
+from typing import TYPE_CHECKING, cast
 
 import attrs
 
@@ -18,7 +24,7 @@ from salesfunnel.io._columns import (
 )
 from salesfunnel.io._table import Row, parse_table
 from salesfunnel.io.problems import Problem
-from salesfunnel.model import ChangeKind, LineItem, Reprice, Reschedule, StageChange
+from salesfunnel.model import ChangeKind, LineItem, Override, Reprice, Reschedule, StageChange
 
 if TYPE_CHECKING:
     from salesfunnel.model import Opportunity, Revision
@@ -27,7 +33,17 @@ if TYPE_CHECKING:
 __all__ = ["EVENT_KINDS", "Events", "event_rows", "read_events"]
 
 #: The values of the ``kind`` column: the stage-change kinds, then the revisions.
-EVENT_KINDS: tuple[str, ...] = (*(k.value for k in ChangeKind), "reschedule", "reprice")
+EVENT_KINDS: tuple[str, ...] = (
+    *(k.value for k in ChangeKind),
+    "reschedule",
+    "reprice",
+    "override",
+)
+_REVISION_KINDS = frozenset({"reschedule", "reprice", "override"})
+_OVERRIDE_FIX = (
+    "write the overrides as probability=SHARE;category=CATEGORY, either part empty "
+    "for none, such as probability=0.8;category=commit"
+)
 
 _ALIASES = header_aliases(EVENT_COLUMNS, EVENT_HEADERS_ZH, {"opportunity_id": ("opportunity",)})
 _REQUIRED = ("opportunity_id", "kind", "on")
@@ -118,8 +134,36 @@ def _lines(text: str) -> tuple[LineItem, ...]:
     return v.make_lines(v.parse_products(text, bare_ok=False), None)
 
 
+def _overrides(text: str) -> tuple[Decimal | None, str | None]:
+    """Read ``probability=0.8;category=commit`` (either part empty or left out)."""
+    probability: Decimal | None = None
+    category: str | None = None
+    for raw, plain in v.split_escaped(text, ";") if text.strip() else ():
+        key, sep, value = plain.partition("=")
+        if not sep or key.strip() not in {"probability", "category"}:
+            raise v.BadValue(f"has {raw!r}, not probability=... or category=...", _OVERRIDE_FIX)
+        if key.strip() == "probability":
+            probability = v.parse_probability(value)
+        else:
+            category = value.strip() or None
+    return probability, category
+
+
+def _format_overrides(probability: object, category: str | None) -> str:
+    return f"probability={'' if probability is None else probability};category={category or ''}"
+
+
 def _revision(ev: _Event, kind: str, on: object) -> Revision | None:
     ev.unused(kind, ("from_stage", "to_stage", "skipped", "forced"))
+    if kind == "override":
+        old_o = ev.parse("old", _overrides)
+        new_o = ev.parse("new", _overrides)
+        if not ev.ok:
+            return None
+        old_p, old_c = cast("tuple[Decimal | None, str | None]", old_o)
+        new_p, new_c = cast("tuple[Decimal | None, str | None]", new_o)
+        # both sides are checked values already, so the Override cannot refuse them
+        return Override(on, old_p, new_p, old_c, new_c, ev.get("reason") or None)
     parser: Callable[[str], object] = v.parse_date if kind == "reschedule" else _lines
     old = ev.parse("old", parser)
     new = ev.parse("new", parser)
@@ -195,7 +239,7 @@ def read_events(
         on = ev.parse("on", v.parse_date)
         if kind not in EVENT_KINDS:
             ev.bad("kind", "is not an event kind", f"use one of {', '.join(EVENT_KINDS)}")
-        elif kind in {"reschedule", "reprice"}:
+        elif kind in _REVISION_KINDS:
             rev = _revision(ev, kind, on) if on is not None else None
             if rev is not None:
                 prev_rev = last_revision.get(ev.opp_id)
@@ -257,6 +301,10 @@ def event_rows(opportunity: Opportunity) -> list[dict[str, str]]:
     for i, rev in enumerate(opportunity.revisions):
         if isinstance(rev, Reschedule):
             kind, old, new = "reschedule", rev.old.isoformat(), rev.new.isoformat()
+        elif isinstance(rev, Override):
+            kind = "override"
+            old = _format_overrides(rev.old_probability, rev.old_category)
+            new = _format_overrides(rev.new_probability, rev.new_category)
         else:
             kind, old, new = "reprice", v.format_products(rev.old), v.format_products(rev.new)
         dated.append(

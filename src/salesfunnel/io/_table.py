@@ -14,7 +14,7 @@ from salesfunnel.io.problems import Problem
 if TYPE_CHECKING:
     from collections.abc import Collection, Mapping
 
-__all__ = ["Row", "Table", "parse_table"]
+__all__ = ["Row", "Table", "parse_table", "raw_records"]
 
 
 @attrs.frozen
@@ -97,6 +97,12 @@ def _records(name: str, text: str) -> tuple[list[str], list[tuple[int, list[str]
     return header, records, None
 
 
+def raw_records(name: str, text: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    """Return the header and every ``(line, cells)`` record, unchecked (empty when malformed)."""
+    header, records, broken = _records(name, text)
+    return (header, records) if broken is None else ([], [])
+
+
 @attrs.define
 class _Header:
     """The header being read: columns found, stage-mark columns and problems."""
@@ -118,6 +124,8 @@ def _header(
     aliases: Mapping[str, str],
     ignore: Collection[str],
     stage_marks: Mapping[str, str],
+    *,
+    unknown: str = "problem",
 ) -> _Header:
     out = _Header(name)
     skip = {h.strip() for h in ignore}
@@ -137,6 +145,8 @@ def _header(
                 )
         elif column is None and key in stage_marks:
             out.marks[i] = stage_marks[key]
+        elif column is None and unknown == "ignore":
+            continue
         elif column is None:
             hint = ""
             if len(header) == 1 and (";" in head or "\t" in head):
@@ -173,6 +183,7 @@ def parse_table(
     required: Collection[str],
     ignore: Collection[str] = (),
     stage_marks: Mapping[str, str] | None = None,
+    unknown: str = "problem",
 ) -> Table:
     """Split ``text`` into rows of cells keyed by column, checking the header.
 
@@ -184,11 +195,13 @@ def parse_table(
         ignore: Headers (as written) to skip on purpose.
         stage_marks: Normalised report-form stage header to stage key; when
             such columns are present the stage comes from the marked one.
+        unknown: ``"problem"`` reports a header that names no column;
+            ``"ignore"`` skips it (an import mapping's choice).
     """
     header, records, broken = _records(name, text)
     if broken is not None:
         return Table(name, {}, (), (broken,), usable=False)
-    head = _header(name, header, records, aliases, ignore, stage_marks or {})
+    head = _header(name, header, records, aliases, ignore, stage_marks or {}, unknown=unknown)
     problems = head.problems
     missing = [c for c in required if c not in head.columns and not (c == "stage" and head.marks)]
     for column in missing:

@@ -33,7 +33,7 @@ from __future__ import annotations
 import csv
 import os
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
-from typing import IO, Literal, overload
+from typing import IO, TYPE_CHECKING, Literal, overload
 
 from salesfunnel.errors import FunnelError
 from salesfunnel.i18n import Lang, check_lang
@@ -53,8 +53,14 @@ from salesfunnel.io._columns import (
 from salesfunnel.io._events import Events, event_rows, read_events
 from salesfunnel.io._table import Row, parse_table
 from salesfunnel.io.problems import Problem, ReadResult
-from salesfunnel.model import ChangeKind, Opportunity
+from salesfunnel.model import Opportunity
 from salesfunnel.stages import DEFAULT_FUNNEL, Funnel
+
+if TYPE_CHECKING:
+    from datetime import tzinfo
+
+    from salesfunnel.io.mapping import ImportMapping
+    from salesfunnel.io.presets import Preset
 
 __all__ = [
     "COLUMNS",
@@ -321,6 +327,14 @@ def read_csv(
     encoding: str = "utf-8",
     ignore: Collection[str] = (),
     lenient: Literal[False] = False,
+    columns: Mapping[str, str] | None = None,
+    stages: Mapping[str, str] | None = None,
+    defaults: Mapping[str, str] | None = None,
+    tz: tzinfo | None = None,
+    probability_scale: Literal["fraction", "percent"] | None = None,
+    preset: str | Preset | None = None,
+    mapping: ImportMapping | None = None,
+    history: Source | None = None,
 ) -> tuple[Opportunity, ...]: ...
 
 
@@ -333,6 +347,14 @@ def read_csv(
     encoding: str = "utf-8",
     ignore: Collection[str] = (),
     lenient: Literal[True],
+    columns: Mapping[str, str] | None = None,
+    stages: Mapping[str, str] | None = None,
+    defaults: Mapping[str, str] | None = None,
+    tz: tzinfo | None = None,
+    probability_scale: Literal["fraction", "percent"] | None = None,
+    preset: str | Preset | None = None,
+    mapping: ImportMapping | None = None,
+    history: Source | None = None,
 ) -> ReadResult[Opportunity]: ...
 
 
@@ -344,12 +366,54 @@ def read_csv(
     encoding: str = "utf-8",
     ignore: Collection[str] = (),
     lenient: bool = False,
+    columns: Mapping[str, str] | None = None,
+    stages: Mapping[str, str] | None = None,
+    defaults: Mapping[str, str] | None = None,
+    tz: tzinfo | None = None,
+    probability_scale: Literal["fraction", "percent"] | None = None,
+    preset: str | Preset | None = None,
+    mapping: ImportMapping | None = None,
+    history: Source | None = None,
 ) -> tuple[Opportunity, ...] | ReadResult[Opportunity]:
-    """Read opportunities from a CSV file (and their histories from an events file).
+    r"""Read opportunities from a CSV file (and their histories from an events file).
 
-    Without an events file, each opportunity gets a creation entry in its
-    stage on its ``created`` date (an opportunity without rows in the events
-    file too).
+    Without an events file, each opportunity gets the default history
+    (:func:`~salesfunnel.model.default_history`): an open one was created in
+    its stage; a won or lost one with ``closed_on`` was open from
+    ``created`` and closed on ``closed_on``.
+
+    Any export is read by mapping it: ``columns`` names the field each of
+    its headers gives, ``stages`` the funnel stage of each of its stage
+    names, ``defaults`` the text of a field it lacks; ``preset`` starts from
+    a CRM's layout (:mod:`salesfunnel.io.presets`). Date-times are accepted
+    where a date goes, converted in ``tz``; percentages are read with
+    ``probability_scale="percent"``. Every stage name without a mapping is
+    listed at once, with the closest stage keys. ``history`` reads a CRM
+    stage history (:mod:`salesfunnel.io.history_import`).
+
+    >>> import io
+    >>> text = (
+    ...     "Deal,Client,Rep,Phase,Opened,Close Date,Value\n"
+    ...     "D1,Acme,Ann,Proposition,2026-01-05T09:30:00Z,2026-03-31,5000\n"
+    ... )
+    >>> from zoneinfo import ZoneInfo
+    >>> (deal,) = read_csv(
+    ...     io.StringIO(text),
+    ...     columns={
+    ...         "Deal": "id",
+    ...         "Client": "account",
+    ...         "Rep": "owner",
+    ...         "Phase": "stage",
+    ...         "Opened": "created",
+    ...         "Close Date": "expected_close",
+    ...         "Value": "amount",
+    ...     },
+    ...     stages={"Proposition": "recognition"},
+    ...     defaults={"currency": "USD", "name": "(unnamed)"},
+    ...     tz=ZoneInfo("America/New_York"),
+    ... )
+    >>> deal.stage, deal.created, deal.currency
+    ('recognition', datetime.date(2026, 1, 5), 'USD')
 
     Args:
         source: A path, or an open file (text or binary).
@@ -361,6 +425,23 @@ def read_csv(
             column is a problem).
         lenient: Return a :class:`~salesfunnel.io.ReadResult` with the good
             records and every problem instead of raising.
+        columns: Export header to field (see
+            :data:`~salesfunnel.io.mapping.FIELDS`).
+        stages: Export stage name to funnel stage key.
+        defaults: Field to the text used when its column is absent or a
+            cell empty.
+        tz: The time zone date-times are counted in (a
+            :class:`datetime.tzinfo`); without it a date-time is a problem.
+        probability_scale: ``"percent"`` for probabilities in percent
+            (``60``); ``"fraction"`` (the default, unless the preset says
+            otherwise) for shares.
+        preset: ``"salesforce"``, ``"hubspot"``, ``"pipedrive"`` or
+            ``"odoo"`` (or a :class:`~salesfunnel.io.presets.Preset`).
+        mapping: A whole :class:`~salesfunnel.io.mapping.ImportMapping`; the
+            keyword options above are merged into it.
+        history: A stage-history table (Salesforce ``OpportunityHistory``
+            with the Salesforce preset, else deal id, stage and date
+            columns), turned into each deal's history and revisions.
 
     Returns:
         The opportunities in file order (strict), or a
@@ -371,9 +452,34 @@ def read_csv(
             empty file (which holds no table at all).
         FileEncodingError: For a file that is not text in ``encoding``; it
             names the encoding it found and the fix.
+        UnknownFieldError: For a column mapped to a field that does not exist.
+        UnknownPresetError: For a preset name that does not exist.
         OSError: If a file cannot be opened.
     """
-    name, result = _read(source, events, funnel, encoding, tuple(ignore))
+    from salesfunnel.io._mapped import build_mapping, read_mapped  # noqa: PLC0415  (cycle)
+
+    chosen, found = build_mapping(
+        preset=preset,
+        mapping=mapping,
+        columns=columns,
+        stages=stages,
+        defaults=defaults,
+        tz=tz,
+        probability_scale=probability_scale,
+    )
+    if chosen.is_plain and found is None and history is None:
+        name, result = _read(source, events, funnel, encoding, tuple(ignore))
+    else:
+        name, result = read_mapped(
+            source,
+            events=events,
+            history=history,
+            funnel=funnel,
+            encoding=encoding,
+            ignore=tuple(ignore),
+            mapping=chosen,
+            preset=found,
+        )
     return result if lenient else result.raise_for_problems(name)
 
 
@@ -401,18 +507,12 @@ def _cells(opportunity: Opportunity) -> dict[str, str]:
 
 
 def has_plain_history(opportunity: Opportunity) -> bool:
-    """Whether the opportunity's history is exactly what a reader synthesises."""
-    first = opportunity.history[0]
-    return (
-        len(opportunity.history) == 1
-        and not opportunity.revisions
-        and first.to_stage == opportunity.stage
-        and first.on == opportunity.created
-        and first.kind is ChangeKind.CREATE
-        and first.reason is None
-        and not first.skipped
-        and not first.forced
-    )
+    """Whether the opportunity's history is exactly what a reader synthesises.
+
+    That is :attr:`~salesfunnel.Opportunity.history_is_default` and no
+    revisions: nothing an events file would need to hold.
+    """
+    return opportunity.history_is_default and not opportunity.revisions
 
 
 def _write(

@@ -184,11 +184,21 @@ def closest(word: str, candidates: Iterable[str], *, n: int = _MAX_SHOWN) -> tup
     """Return up to ``n`` candidates most like ``word`` (case-insensitive), best first.
 
     >>> closest("Proposal", ["potential", "project", "recognition"])
-    ('potential', 'project')
+    ('project', 'potential')
     """
-    pool = {c.lower(): c for c in candidates}
-    found = difflib.get_close_matches(word.lower(), list(pool), n=n, cutoff=0.4)
-    return tuple(pool[f] for f in found)
+    target = word.lower()
+    scored = []
+    for candidate in dict.fromkeys(candidates):
+        low = candidate.lower()
+        ratio = difflib.SequenceMatcher(None, target, low).ratio()
+        prefix = next(
+            (i for i, (a, b) in enumerate(zip(target, low, strict=False)) if a != b),
+            min(len(target), len(low)),
+        )
+        score = ratio + (0.15 if prefix >= 3 else 0.0)  # noqa: PLR2004  (a shared stem)
+        if ratio >= 0.4:  # noqa: PLR2004  (difflib's usual cutoff, loosened)
+            scored.append((-score, candidate))
+    return tuple(c for _, c in sorted(scored)[:n])
 
 
 def _frozen_map(value: Mapping[str, str] | None) -> Mapping[str, str]:
@@ -203,6 +213,10 @@ def _frozen_map(value: Mapping[str, str] | None) -> Mapping[str, str]:
     return MappingProxyType(out)
 
 
+def _str_tuple(value: Iterable[str]) -> tuple[str, ...]:
+    return tuple(value)
+
+
 def _frozen_set(value: Iterable[str]) -> frozenset[str]:
     return frozenset(str(v).strip() for v in value)
 
@@ -214,7 +228,6 @@ _ALIASES = {
 }
 _HISTORY_ALIASES = {
     **{normalise(c): c for c in HISTORY_FIELDS},
-    "id": "opportunity_id",
     "deal_id": "opportunity_id",
     "date": "on",
     "to_stage": "stage",
@@ -270,7 +283,7 @@ class ImportMapping:
     close_date_field: str | None = None
     name: str = "custom"
     #: The fields the columns may map to (:data:`FIELDS` or :data:`HISTORY_FIELDS`).
-    known: tuple[str, ...] = attrs.field(default=FIELDS, converter=tuple)
+    known: tuple[str, ...] = attrs.field(default=FIELDS, converter=_str_tuple)
 
     def __attrs_post_init__(self) -> None:
         """Check every target field and option."""
@@ -281,9 +294,7 @@ class ImportMapping:
             if field not in self.known:
                 raise UnknownFieldError(f"(default for {field})", field, self.known)
         if self.probability_scale not in {"fraction", "percent"}:
-            msg = (
-                f"probability_scale is 'fraction' or 'percent', got {self.probability_scale!r}"
-            )
+            msg = f"probability_scale is 'fraction' or 'percent', got {self.probability_scale!r}"
             raise InvalidMappingError(msg)
         if self.tz is not None and not isinstance(self.tz, tzinfo):
             msg = f"tz is a datetime.tzinfo such as zoneinfo.ZoneInfo('UTC'), got {self.tz!r}"
@@ -301,7 +312,7 @@ class ImportMapping:
             if key in changes:
                 extra = changes[key]
                 merged[key] = {**getattr(self, key), **dict(extra or {})}  # type: ignore[call-overload]
-        return attrs.evolve(self, **merged)  # type: ignore[misc]
+        return attrs.evolve(self, **merged)  # type: ignore[arg-type]
 
     def field_of(self, header: str) -> str | None:
         """Return the field ``header`` gives, or ``None`` for no field."""
@@ -351,11 +362,14 @@ class Canonical:
         problems: ``(field, value, why, fix)`` for each problem.
         stage_from_outcome: ``True`` when the outcome fields set the stage
             (its stage cell was not needed).
+        quiet: Fields whose later problems would only repeat these (a date
+            that could not be read, and a date taken from it).
     """
 
     cells: Mapping[str, str]
     problems: tuple[tuple[str, str, str, str], ...]
     stage_from_outcome: bool = False
+    quiet: frozenset[str] = frozenset()
 
 
 _DATETIME = re.compile(
@@ -493,9 +507,11 @@ def _outcome(mapping: ImportMapping, cells: Mapping[str, str]) -> str | None:
     return None
 
 
-def _canonical(mapping: ImportMapping, cells: Mapping[str, str], funnel: Funnel) -> Canonical:
+def _canonical(  # noqa: PLR0915  (one pass over the row, in the order the rules apply)
+    mapping: ImportMapping, cells: Mapping[str, str], funnel: Funnel
+) -> Canonical:
     problems: list[tuple[str, str, str, str]] = []
-    out = {f: t for f, t in cells.items()}
+    out = dict(cells.items())
     for field, text in mapping.defaults.items():
         if not out.get(field, "").strip():
             out[field] = text
@@ -525,8 +541,12 @@ def _canonical(mapping: ImportMapping, cells: Mapping[str, str], funnel: Funnel)
         from_outcome = True
         if outcome == "won" and funnel.won is None:
             problems.append(
-                ("stage", out.get("stage", ""), "is won, but the funnel has no won stage",
-                 "use a funnel with a won stage")
+                (
+                    "stage",
+                    out.get("stage", ""),
+                    "is won, but the funnel has no won stage",
+                    "use a funnel with a won stage",
+                )
             )
         else:
             out["stage"] = funnel.lost.key if outcome == "lost" else funnel.won.key  # type: ignore[union-attr]
@@ -542,13 +562,19 @@ def _canonical(mapping: ImportMapping, cells: Mapping[str, str], funnel: Funnel)
         if outcome == "open":
             out.pop("closed_on", None)
             out.pop("lost_reason", None)
-    if not out.get("expected_close", "").strip() and out.get("closed_on", "").strip():
-        out["expected_close"] = out["closed_on"]  # a closed deal was expected when it closed
+    failed = {p[0] for p in problems}
+    if not out.get("expected_close", "").strip():
+        if out.get("closed_on", "").strip():
+            out["expected_close"] = out["closed_on"]  # a closed deal was expected when it closed
+        elif failed & {"closed_on", "won_on", "lost_on"}:
+            failed.add("expected_close")
     if not out.get("closed_on", "").strip():
         out.pop("lost_reason", None)  # a reason with no close date is an open deal's leftover
     for status_field in STATUS_FIELDS:
         out.pop(status_field, None)
-    return Canonical(MappingProxyType(out), tuple(problems), from_outcome)
+    if failed & {"won_on", "lost_on"}:
+        failed.add("closed_on")
+    return Canonical(MappingProxyType(out), tuple(problems), from_outcome, frozenset(failed))
 
 
 def unmapped_stages(
@@ -562,7 +588,7 @@ def unmapped_stages(
 
     >>> from salesfunnel import DEFAULT_FUNNEL
     >>> [str(s) for s in unmapped_stages(["Proposition", "intent", "Proposition"], DEFAULT_FUNNEL)]
-    ["'Proposition' (2 rows; closest: recognition, negotiation, project)"]
+    ["'Proposition' (2 rows; closest: recognition, project, negotiation)"]
     """
     m = mapping or ImportMapping()
     labels: set[str] = set()
