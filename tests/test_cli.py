@@ -167,6 +167,7 @@ FORECAST = {
     "cutoff": DATE,
     "calendar": CALENDAR,
     "quarter": {"calendar": CALENDAR, "fiscal_year": int, "quarter": Opt(int)},
+    "period": {"calendar": CALENDAR, "fiscal_year": int, "quarter": Opt(int)},
     "currency": Opt(str),
     "by": [OneOf("owner", "product")],
     "rows": [FORECAST_ROW],

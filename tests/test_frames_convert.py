@@ -249,7 +249,7 @@ class TestFromPandas:
         assert problems(df) == [
             (0, "stage", "is int, not text"),
             (0, "expected_close", "is int, not a date"),
-            (0, "currency", "is not an ISO 4217 currency code"),
+            (0, "currency", "is empty"),
             (0, "probability", "is a bool, not a probability"),
             (1, "amount", "is list, not a number"),
             (1, "currency", "is int, not text"),

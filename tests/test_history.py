@@ -138,3 +138,36 @@ class TestTimeInStage:
         """Figures as of a past date ignore later changes."""
         t = time_in_stage(life(), as_of=date(2026, 2, 11))
         assert t == {"intent": StageTime(27, 27, 1), "project": StageTime(10, 10, 1)}
+
+
+class TestReachedStagesOnABranchingLadder:
+    def test_only_the_current_stage_is_known(self):
+        """Without a history, on a ladder with branches only the stage a deal is in is known."""
+        from salesfunnel import Funnel, Opportunity, Stage, StageKind, Text
+        from salesfunnel.history import reached_stages
+
+        def st(key, p, kind=StageKind.OPEN):
+            return Stage(key, Text(key, key), p, kind=kind)
+
+        branching = Funnel(
+            stages=[st("a", "0.1"), st("b", "0.5"), st("c", "0.6"), st("won", 1, StageKind.WON)],
+            lost=st("lost", 0, StageKind.LOST),
+            edges=[("a", "b"), ("a", "c"), ("b", "won"), ("c", "won")],
+        )
+
+        def deal(stage, closed_on=None):
+            return Opportunity(
+                id="X",
+                name="x",
+                account="a",
+                owner="o",
+                stage=stage,
+                created=date(2026, 1, 1),
+                expected_close=date(2026, 2, 1),
+                amount="1",
+                currency="USD",
+                closed_on=closed_on,
+            )
+
+        assert reached_stages(deal("c"), branching) == {"c": False}
+        assert reached_stages(deal("lost", date(2026, 1, 9)), branching) == {"a": False}

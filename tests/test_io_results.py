@@ -544,6 +544,17 @@ class TestForecastDocument:
         deals = [deal(), deal(id="D2", owner="Bo", stage="intent", amount="50000.50")]
         return forecast(deals, cutoff=date(2026, 8, 31), by="owner")
 
+    def test_period_round_trips(self):
+        """A forecast of a whole year keeps its period through a document."""
+        deals = [deal(), deal(id="D2", stage="closed", closed_on=date(2026, 2, 1))]
+        year = forecast(deals, cutoff=date(2026, 8, 31), period="2026")
+        doc = to_dict(year)["forecast"]
+        assert doc["period"]["fiscal_year"] == 2026
+        assert doc["period"]["quarter"] is None
+        back = loads(dumps(year))
+        assert back == year
+        assert isinstance(back.period, FiscalYear)
+
     def test_shape(self):
         """A forecast is written with ISO dates, decimal strings, enum values and every bucket."""
         doc = to_dict(self.result())["forecast"]

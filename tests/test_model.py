@@ -152,6 +152,8 @@ class TestOpportunity:
         o = make(product="ERP")
         assert o.evolve(amount="10").line_items == (LineItem("ERP", Decimal(10)),)
         assert o.evolve(line_items={"A": 1, "B": 2}).amount == 3
+        several = o.evolve(line_items={"A": 1, "B": 2})
+        assert several.evolve(amount="5").line_items == (LineItem("", Decimal(5)),)
         with pytest.raises(InvalidAmountError):
             o.evolve(amount="-1")
 

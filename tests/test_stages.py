@@ -222,3 +222,17 @@ def test_generated_funnels_rebuild_equal(funnel):
     again = Funnel(tuple(funnel), funnel.lost, name=funnel.name, edges=funnel.edges)
     assert again == funnel
     assert [funnel.index(s.key) for s in funnel] == list(range(len(funnel)))
+
+
+class TestDefinitionEdges:
+    def test_unhashable_key_is_not_contained(self):
+        """An unhashable key is simply not a stage key."""
+        assert [] not in DEFAULT_FUNNEL
+
+    def test_no_stages_and_a_lost_that_is_no_stage(self):
+        """A funnel needs stages, and its lost outcome must be a Stage."""
+        lost = DEFAULT_FUNNEL.lost
+        with pytest.raises(FunnelDefinitionError, match="no stages"):
+            Funnel(stages=[], lost=lost)
+        with pytest.raises(FunnelDefinitionError, match="is not a Stage"):
+            Funnel(stages=DEFAULT_FUNNEL.stages, lost="lost")  # type: ignore[arg-type]

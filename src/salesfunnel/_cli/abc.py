@@ -44,6 +44,7 @@ from salesfunnel._cli.common import (
     require_file,
     working,
 )
+from salesfunnel._cli.funnel_options import add_funnel_options, funnel_from_args
 from salesfunnel._cli.mapping_options import add_mapping_options, mapping_from_args
 from salesfunnel.abc import (
     PROFIT,
@@ -61,7 +62,7 @@ from salesfunnel.analytics import snapshots
 from salesfunnel.fx import CENTS, ExchangeRates
 from salesfunnel.i18n import Text
 from salesfunnel.model import StageKind
-from salesfunnel.stages import DEFAULT_FUNNEL
+from salesfunnel.stages import DEFAULT_FUNNEL, Funnel
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
@@ -80,14 +81,14 @@ PROFIT_COLUMNS = ("profit", "利润", "销售利润")
 _MEASURES: dict[str, Text] = {"revenue": REVENUE, "volume": VOLUME, "profit": PROFIT}
 
 
-def won_deals(opportunities: Sequence[Opportunity], cutoff: date) -> list[Opportunity]:
-    """The deals won on or before ``cutoff``."""
+def won_deals(
+    opportunities: Sequence[Opportunity], cutoff: date, funnel: Funnel = DEFAULT_FUNNEL
+) -> list[Opportunity]:
+    """The deals won on or before ``cutoff``: in a won stage of ``funnel``."""
     return [
         o
         for o in opportunities
-        if DEFAULT_FUNNEL.kind_of(o) is StageKind.WON
-        and o.closed_on is not None
-        and o.closed_on <= cutoff
+        if funnel.kind_of(o) is StageKind.WON and o.closed_on is not None and o.closed_on <= cutoff
     ]
 
 
@@ -312,17 +313,19 @@ def _load(
     require_file(args.file)
     require_file(args.rates)
     column, header = read_profit_column(args.file)
+    mapped, funnel = mapping_from_args(args), funnel_from_args(args)
     data = read_deals(
         args.file,
         events=args.events,
         ignore=(header,) if header else (),
-        mapped=mapping_from_args(args),
+        mapped=mapped,
+        funnel=funnel,
     )
     if not data:
         print("salesfunnel abc: the file has no opportunities", file=sys.stderr)
         return None
     cutoff = opts.cutoff or max(o.last_change for o in data)
-    won = won_deals(data, cutoff)
+    won = won_deals(data, cutoff, funnel)
     found = sorted({d.currency for d in won})
     if set(args.by) - {"volume"} and args.currency is None and len(found) > 1:
         print(
@@ -463,5 +466,6 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser.add_argument(
         "--top", type=int, default=None, metavar="N", help="list only the first N accounts"
     )
+    add_funnel_options(parser)
     add_mapping_options(parser)
     parser.set_defaults(command="abc")

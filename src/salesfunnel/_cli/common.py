@@ -23,17 +23,21 @@ from typing import TYPE_CHECKING, TextIO, TypeVar
 
 import attrs
 
+from salesfunnel.errors import InvalidOpportunityError, UnknownStageError
 from salesfunnel.fx import ExchangeRates
 from salesfunnel.i18n import Lang
 from salesfunnel.render import FORMATS, Format, Table, render
+from salesfunnel.stages import DEFAULT_FUNNEL
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Collection, Mapping, Sequence
+    from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 
     from typing_extensions import Self
 
     from salesfunnel.io.mapping import ImportMapping
+    from salesfunnel.io.problems import Problem
     from salesfunnel.model import Opportunity
+    from salesfunnel.stages import Funnel
 
 __all__ = [
     "DEMO_CURRENCY",
@@ -48,6 +52,7 @@ __all__ = [
     "decimal_text",
     "emit",
     "emit_json",
+    "funnel_problems",
     "guard",
     "options",
     "read_deals",
@@ -184,19 +189,28 @@ def read_deals(
     ignore: Collection[str] = (),
     encoding: str = "utf-8",
     mapped: tuple[ImportMapping, str | None] | None = None,
+    funnel: Funnel = DEFAULT_FUNNEL,
 ) -> tuple[Opportunity, ...]:
     """Read a ``.csv`` (with its events file) or ``.json`` file of opportunities.
 
     ``mapped`` is the import mapping of the command line's mapping options
     (:func:`salesfunnel._cli.mapping_options.mapping_from_args`), for a CSV
-    export in another layout.
+    export in another layout; ``funnel`` the funnel of its funnel options
+    (:func:`salesfunnel._cli.funnel_options.funnel_from_args`), whose stages
+    the deals must be in.
 
     Raises:
         UsageError: For a file that does not exist or whose kind cannot be
             told from its name.
-        DataFileError: For a file with problems (a data problem, exit 1).
+        DataFileError: For a file with problems, including deals in stages
+            the funnel does not have (a data problem, exit 1).
     """
-    from salesfunnel.io import UnsupportedFileError, read_csv, read_opportunities  # noqa: PLC0415
+    from salesfunnel.io import (  # noqa: PLC0415
+        DataFileError,
+        UnsupportedFileError,
+        read_csv,
+        read_opportunities,
+    )
 
     require_file(path)
     require_file(events)
@@ -208,6 +222,7 @@ def read_deals(
             lambda: read_csv(
                 path,
                 events=events,
+                funnel=funnel,
                 ignore=ignore,
                 encoding=encoding,
                 mapping=mapped[0],
@@ -215,12 +230,41 @@ def read_deals(
             ),
         )
     try:
-        return working(
+        found = working(
             f"reading {Path(path).name}",
-            lambda: read_opportunities(path, events=events, ignore=ignore, encoding=encoding),
+            lambda: read_opportunities(
+                path, events=events, funnel=funnel, ignore=ignore, encoding=encoding
+            ),
         )
     except UnsupportedFileError as err:
         raise UsageError(str(err)) from None
+    problems = funnel_problems(found, funnel, path) if path.lower().endswith(".json") else []
+    if problems:
+        raise DataFileError(path, problems)
+    return found
+
+
+def funnel_problems(
+    opportunities: Iterable[Opportunity], funnel: Funnel, file: str
+) -> list[Problem]:
+    """A problem for each opportunity that ``funnel`` does not accept (see :meth:`Funnel.check`).
+
+    The CSV reader checks each deal against the funnel as it reads; a JSON
+    document of opportunities names no funnel, so its deals are checked here.
+    """
+    from salesfunnel.io import Problem  # noqa: PLC0415
+
+    fix = "read the file with the funnel of its stages (--stages or --funnel)"
+    out = []
+    for opp in opportunities:
+        try:
+            funnel.check(opp)
+        except UnknownStageError as err:  # noqa: PERF203  (every deal is checked)
+            why = f"opportunity {opp.id!r} is in {err}"
+            out.append(Problem(file, None, "stage", str(err.key), why, fix, opp.id))
+        except InvalidOpportunityError as err:
+            out.append(Problem(file, None, err.field, opp.stage, str(err), fix, opp.id))
+    return out
 
 
 class Progress:

@@ -27,6 +27,7 @@ from salesfunnel._cli.common import (
     require_file,
     working,
 )
+from salesfunnel._cli.funnel_options import add_funnel_options, funnel_from_args
 from salesfunnel._cli.mapping_options import add_mapping_options, mapping_from_args
 from salesfunnel.changes import Waterfall, waterfall
 from salesfunnel.forecast import Forecast, forecast
@@ -151,7 +152,8 @@ def _run(args: argparse.Namespace) -> int:
     if args.rates and not args.currency:
         raise UsageError("--rates needs --currency (the reporting currency)")
     require_file(args.rates)
-    data = read_deals(args.file, events=args.events, mapped=mapping_from_args(args))
+    mapped, funnel = mapping_from_args(args), funnel_from_args(args)
+    data = read_deals(args.file, events=args.events, mapped=mapped, funnel=funnel)
     cutoff = opts.cutoff or max((o.last_change for o in data), default=None)
     if cutoff is None:
         print(
@@ -177,6 +179,7 @@ def _run(args: argparse.Namespace) -> int:
             currency=args.currency,
             rates=rates,
             calendar=FiscalCalendar(start_month=args.fiscal_start),
+            funnel=funnel,
         ),
     )
     if opts.fmt == "json":
@@ -202,7 +205,9 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
             "by time (closed, overdue, within 3 months, 3-6, 6-9, 9-12, beyond 12, "
             "lost) and by forecast category (booked, commit, upside this quarter, "
             "upside next quarter, pipeline, omitted), per owner and/or product. "
-            "Deals in several currencies need --currency and --rates. --format json "
+            "Deals in several currencies need --currency and --rates. Deals in an "
+            "export's own stages need --stages (or --funnel); their categories then "
+            "follow that funnel's default policy. --format json "
             "prints the whole forecast as a salesfunnel/forecast document (every view "
             "and measure), which salesfunnel.io.loads reads back."
         ),
@@ -249,5 +254,6 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         metavar="MONTH",
         help="first month of the fiscal year, 1-12 (default: 1)",
     )
+    add_funnel_options(parser)
     add_mapping_options(parser)
     parser.set_defaults(command="forecast")

@@ -10,7 +10,9 @@ and the exit status is 1.
 The export's own stage names are mapped with ``--stage-map 'Proposal/Price
 Quote=recognition'`` onto the default funnel, or kept with ``--stages
 'Prospecting,Qualification,...,Closed Won' --won 'Closed Won' --lost 'Closed
-Lost'`` (a funnel built with :meth:`~salesfunnel.Funnel.from_stage_names`).
+Lost'`` (a funnel built with :meth:`~salesfunnel.Funnel.from_stage_names`), or
+``--funnel funnel.json`` (see :mod:`salesfunnel._cli.funnel_options`); the
+other commands read the written files with the same options.
 """
 
 from __future__ import annotations
@@ -19,25 +21,14 @@ import argparse
 import sys
 from pathlib import Path
 
-from salesfunnel._cli.common import EXIT_OK, UsageError, guard, require_file, working
+from salesfunnel._cli.common import EXIT_OK, guard, require_file, working
+from salesfunnel._cli.funnel_options import add_funnel_options, funnel_from_args
 from salesfunnel._cli.mapping_options import add_mapping_options, mapping_from_args
 from salesfunnel.io import read_csv, write_csv
-from salesfunnel.stages import DEFAULT_FUNNEL, Funnel
 
 ORDER = 80
 # The module is named importer because "import" is a keyword; the command is "import".
 COMMAND = "import"
-
-
-def _funnel(args: argparse.Namespace) -> Funnel:
-    if not args.stages:
-        if args.won or args.lost:
-            raise UsageError("--won and --lost go with --stages (the export's stage names)")
-        return DEFAULT_FUNNEL
-    if not args.lost:
-        raise UsageError("--stages needs --lost, the export's name of the lost outcome")
-    names = [n.strip() for n in args.stages.split(",") if n.strip()]
-    return Funnel.from_stage_names(names, won=args.won, lost=args.lost)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -49,7 +40,7 @@ def _run(args: argparse.Namespace) -> int:
     require_file(args.file)
     require_file(args.history)
     mapped = mapping_from_args(args)
-    funnel = _funnel(args)
+    funnel = funnel_from_args(args)
     deals = working(
         f"reading {Path(args.file).name}",
         lambda: read_csv(
@@ -100,17 +91,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help="write the current state only, without an events file, even with histories",
     )
     parser.add_argument(
-        "--stages",
-        metavar="NAMES",
-        default=None,
-        help="keep the export's stage names: a comma-separated ladder, bottom to top",
-    )
-    parser.add_argument("--won", metavar="NAME", default=None, help="with --stages: the won stage")
-    parser.add_argument(
-        "--lost", metavar="NAME", default=None, help="with --stages: the lost outcome"
-    )
-    parser.add_argument(
         "--encoding", default="utf-8", help="the export's encoding (default: utf-8)"
     )
+    add_funnel_options(parser)
     add_mapping_options(parser)
     parser.set_defaults(command=COMMAND)

@@ -35,6 +35,7 @@ from salesfunnel._cli.common import (
     read_deals,
     working,
 )
+from salesfunnel._cli.funnel_options import add_funnel_options, funnel_from_args
 from salesfunnel._cli.mapping_options import add_mapping_options, mapping_from_args
 from salesfunnel.analytics import FunnelSummary, conversion, funnel_summary, snapshots
 from salesfunnel.errors import CurrencyError
@@ -42,7 +43,7 @@ from salesfunnel.i18n import Lang, Text
 from salesfunnel.money import currency_code
 from salesfunnel.pipeline import outcome_distribution
 from salesfunnel.render import Table
-from salesfunnel.stages import DEFAULT_FUNNEL, StageKind
+from salesfunnel.stages import DEFAULT_FUNNEL, Funnel, StageKind
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping, Sequence
@@ -104,8 +105,11 @@ def pipeline_lines(
     cutoff: date,
     currency: str | None = None,
     rates: Mapping[str, Decimal] | None = None,
+    funnel: Funnel = DEFAULT_FUNNEL,
 ) -> list[PipelineLine]:
     """The open pipeline at ``cutoff``, per currency or converted into ``currency`` with ``rates``.
+
+    ``funnel`` gives the stages (which are open) and their probabilities.
 
     Raises:
         CurrencyError: For a deal in a currency without a rate.
@@ -122,11 +126,11 @@ def pipeline_lines(
         for done, (code, deals) in enumerate(groups, start=1):
             open_now = [
                 o
-                for o in snapshots(deals, as_of=cutoff)
-                if DEFAULT_FUNNEL.kind_of(o) is StageKind.OPEN
+                for o in snapshots(deals, funnel, as_of=cutoff)
+                if funnel.kind_of(o) is StageKind.OPEN
             ]
             dist = outcome_distribution(
-                open_now, convert=convert, currency=code if convert else None
+                open_now, funnel, convert=convert, currency=code if convert else None
             )
             lines.append(PipelineLine(code, len(open_now), dist))
             progress.update(done)
@@ -351,7 +355,8 @@ def _run(args: argparse.Namespace) -> int:
     opts = options(args)
     if args.rate and not args.currency:
         raise UsageError("--rate needs --currency (the reporting currency)")
-    data = read_deals(args.file, events=args.events, mapped=mapping_from_args(args))
+    mapped, funnel = mapping_from_args(args), funnel_from_args(args)
+    data = read_deals(args.file, events=args.events, mapped=mapped, funnel=funnel)
     if not data:
         print("salesfunnel report: the file has no opportunities", file=sys.stderr)
         return EXIT_DATA
@@ -363,10 +368,13 @@ def _run(args: argparse.Namespace) -> int:
             "--currency and --rate to convert them"
         )
     rates = dict(args.rate) if args.rate else ({} if currency else None)
-    lines = pipeline_lines(data, cutoff=cutoff, currency=currency, rates=rates)
+    lines = pipeline_lines(data, cutoff=cutoff, currency=currency, rates=rates, funnel=funnel)
     summary, stages = working(
         "funnel figures",
-        lambda: (funnel_summary(data, as_of=cutoff), conversion(data, as_of=cutoff)),
+        lambda: (
+            funnel_summary(data, funnel, as_of=cutoff),
+            conversion(data, funnel, as_of=cutoff),
+        ),
     )
     if opts.fmt == "json":
         emit_json(
@@ -444,5 +452,6 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         help="a target for the open pipeline (in --currency, or the file's one currency): "
         "show the probability of reaching it",
     )
+    add_funnel_options(parser)
     add_mapping_options(parser)
     parser.set_defaults(command="report")

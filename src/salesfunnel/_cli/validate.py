@@ -25,11 +25,13 @@ from salesfunnel._cli.common import (
     add_common,
     emit,
     emit_json,
+    funnel_problems,
     guard,
     options,
     require_file,
     working,
 )
+from salesfunnel._cli.funnel_options import add_funnel_options, funnel_from_args
 from salesfunnel._cli.mapping_options import add_mapping_options, mapping_from_args
 from salesfunnel.io import (
     DataFileError,
@@ -99,16 +101,17 @@ def _run(args: argparse.Namespace) -> int:
     file: str = args.file
     require_file(file)
     require_file(args.events)
+    mapped, funnel = mapping_from_args(args), funnel_from_args(args)
+    if mapped is not None and not file.lower().endswith(".csv"):
+        raise UsageError(f"{file}: the mapping options read CSV files only")
     try:
-        mapped = mapping_from_args(args)
-        if mapped is not None and not file.lower().endswith(".csv"):
-            raise UsageError(f"{file}: the mapping options read CSV files only")
         result = working(
             f"reading {Path(file).name}",
             lambda: (
                 read_opportunities(
                     file,
                     events=args.events,
+                    funnel=funnel,
                     encoding=args.encoding,
                     ignore=args.ignore or (),
                     lenient=True,
@@ -117,6 +120,7 @@ def _run(args: argparse.Namespace) -> int:
                 else read_csv(
                     file,
                     events=args.events,
+                    funnel=funnel,
                     encoding=args.encoding,
                     ignore=args.ignore or (),
                     lenient=True,
@@ -130,11 +134,15 @@ def _run(args: argparse.Namespace) -> int:
         raise UsageError(str(err)) from None
     except DataFileError as err:
         records, problems = (), list(err.problems)
-    late = _after_cutoff(records, opts, file)
-    if late:
-        flagged = {p.opportunity_id for p in late}
+    # The reader checks a CSV file's deals against the funnel; a JSON document names
+    # none, so its deals are checked here. Deals with such problems are not good records.
+    for found in (
+        funnel_problems(records, funnel, file) if file.lower().endswith(".json") else [],
+        _after_cutoff(records, opts, file),
+    ):
+        flagged = {p.opportunity_id for p in found}
         records = tuple(o for o in records if o.id not in flagged)
-        problems += late
+        problems += found
     if opts.fmt == "json":
         doc = {
             "schema": "salesfunnel/validation",
@@ -158,7 +166,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         description=(
             "Check a .csv file (with an optional events file) or a .json document of\n"
             "opportunities and print every problem: file, row, column, value, why and\n"
-            "the fix. With --cutoff, changes dated after it are problems too.\n"
+            "the fix. With --cutoff, changes dated after it are problems too; with\n"
+            "--stages or --funnel, the deals are checked against that funnel.\n"
             "Exit status: 0 clean, 1 problems found, 2 usage error."
         ),
         epilog="example: salesfunnel validate deals.csv --events events.csv --format json",
@@ -179,6 +188,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         action="append",
         help="a CSV column to skip on purpose (repeat for several)",
     )
+    add_funnel_options(parser)
     add_mapping_options(parser)
     add_common(
         parser,

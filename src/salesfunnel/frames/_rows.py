@@ -121,20 +121,6 @@ def to_text(field: str | None, value: object, options: CellOptions) -> str:
     return _text(value)
 
 
-class _Reader(_RowReader):
-    """A row reader that stays quiet about fields the mapping already reported."""
-
-    def __init__(
-        self, name: str, row: Row, headers: Mapping[str, str], quiet: Collection[str]
-    ) -> None:
-        super().__init__(name, row, headers)
-        self.quiet = quiet
-
-    def bad(self, column: str | None, why: str, fix: str = "") -> None:
-        if column not in self.quiet:
-            super().bad(column, why, fix)
-
-
 @attrs.frozen
 class _Header:
     """The frame's columns as fields: which column gives which field, as written."""
@@ -308,7 +294,9 @@ class _Rows:
         for row, canon, row_typed in converted:
             if not canon.stage_from_outcome and row.cells.get("stage", "").strip() in unmapped:
                 continue
-            reader = _Reader(name, Row(row.line, canon.cells, row.mark), head.written, canon.quiet)
+            reader = _RowReader(
+                name, Row(row.line, canon.cells, row.mark), head.written, canon.quiet
+            )
             if any(p.column == head.written.get("id") for p in row_typed):
                 reader.opp_id = None
             reader.problems.extend(attrs.evolve(p, opportunity_id=reader.opp_id) for p in row_typed)

@@ -305,14 +305,7 @@ def from_pandas(
             value=df,
         )
     chosen = _mapping(mapping, columns, stages, defaults, tz, probability_scale)
-    result = _read(
-        df,
-        funnel=funnel,
-        ignore=ignore,
-        name=name,
-        mapping=chosen,
-        options=CellOptions(allow_float, chosen.tz, chosen.probability_scale),
-    )
+    result = _read(df, funnel=funnel, ignore=ignore, name=name, mapping=chosen, floats=allow_float)
     return result if lenient else result.raise_for_problems(name)
 
 
@@ -406,14 +399,7 @@ def from_polars(
             value=df,
         )
     chosen = _mapping(mapping, columns, stages, defaults, tz, probability_scale)
-    result = _read(
-        df,
-        funnel=funnel,
-        ignore=ignore,
-        name=name,
-        mapping=chosen,
-        options=CellOptions(allow_float, chosen.tz, chosen.probability_scale),
-    )
+    result = _read(df, funnel=funnel, ignore=ignore, name=name, mapping=chosen, floats=allow_float)
     return result if lenient else result.raise_for_problems(name)
 
 
@@ -443,8 +429,9 @@ def _read(
     ignore: Collection[str],
     name: str,
     mapping: ImportMapping,
-    options: CellOptions,
+    floats: bool,
 ) -> ReadResult[Opportunity]:
+    options = CellOptions(floats, mapping.tz, mapping.probability_scale)
     frame = nw.from_native(native, eager_only=True)
     header = [str(c) for c in frame.columns]
     data = [frame[c].to_list() for c in frame.columns]

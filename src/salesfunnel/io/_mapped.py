@@ -64,20 +64,6 @@ def build_mapping(
     return (base.evolve(**changes) if changes else base), found
 
 
-class _MappedReader(_RowReader):
-    """A row reader that stays quiet about fields the mapping already reported."""
-
-    def __init__(
-        self, name: str, row: Row, headers: Mapping[str, str], quiet: Collection[str]
-    ) -> None:
-        super().__init__(name, row, headers)
-        self.quiet = quiet
-
-    def bad(self, column: str | None, why: str, fix: str = "") -> None:
-        if column not in self.quiet:
-            super().bad(column, why, fix)
-
-
 def _unmapped_problem(
     name: str,
     header: str | None,
@@ -296,7 +282,15 @@ def read_mapped(
     name, text = read_text(source, encoding)
     aliases = dict(_ALIASES)
     aliases.update({normalise(h): f for h, f in mapping.columns.items()})
-    required = [c for c in REQUIRED if c not in mapping.defaults]
+    mapped = set(mapping.columns.values())
+    required = [
+        c
+        for c in REQUIRED
+        if c not in mapping.defaults
+        # a deal without a name takes its id; a closed one closes when expected
+        and c != "name"
+        and not (c == "expected_close" and "closed_on" in mapped)
+    ]
     table = parse_table(
         name,
         text,
@@ -354,7 +348,7 @@ def read_mapped(
             # listed once in the summary; the row's other problems are still reported
             silent.add(row.cells.get("id", "").strip())
             quiet.add("stage")
-        reader = _MappedReader(name, Row(row.line, canon.cells, row.mark), table.headers, quiet)
+        reader = _RowReader(name, Row(row.line, canon.cells, row.mark), table.headers, quiet)
         opp_id = row.cells.get("id", "") or None
         for field, value, why, fix in canon.problems:
             reader.problems.append(

@@ -102,16 +102,25 @@ _FIELD_COLUMN = {"line_items": "products"}
 
 
 class _RowReader:
-    """Reads one row's cells into constructor arguments, collecting problems."""
+    """Reads one row's cells into constructor arguments, collecting problems.
 
-    def __init__(self, name: str, row: Row, headers: Mapping[str, str]) -> None:
+    ``quiet`` names the columns whose problems were already reported (by an
+    import mapping converting the row), so they are not reported twice.
+    """
+
+    def __init__(
+        self, name: str, row: Row, headers: Mapping[str, str], quiet: Collection[str] = ()
+    ) -> None:
         self.name = name
         self.row = row
         self.headers = headers
+        self.quiet = quiet
         self.problems: list[Problem] = []
         self.opp_id = row.cells.get("id", "") or None
 
     def bad(self, column: str | None, why: str, fix: str = "") -> None:
+        if column is not None and column in self.quiet:
+            return
         head = self.headers.get(column, column) if column is not None else None
         value = self.row.cells.get(column) if column is not None else None
         self.problems.append(Problem(self.name, self.row.line, head, value, why, fix, self.opp_id))
@@ -119,13 +128,16 @@ class _RowReader:
     def text(self, column: str) -> str:
         value = self.row.cells.get(column, "")
         if not value.strip():
-            self.bad(column, "is empty", f"every opportunity needs a {column}")
+            self.bad(column, "is empty", _fill_fix(column))
         return value
 
     def parse(
         self, column: str, parser: Callable[[str], object], *, required: bool = False
     ) -> object:
         value = self.row.cells.get(column)
+        if required and value is not None and not value.strip():
+            self.bad(column, "is empty", _fill_fix(column))
+            return None
         if value is None or (not required and not value.strip()):
             return None
         try:
@@ -156,6 +168,14 @@ def _line_items(reader: _RowReader) -> tuple[object, object]:
     return amount, v.make_lines(pairs, None)
 
 
+def _fill_fix(column: str) -> str:
+    article = "an" if column[:1] in "aeiou" else "a"
+    return (
+        f"every opportunity needs {article} {column}: fill it in, or give a default "
+        f"with defaults={{{column!r}: '...'}} (--default {column}=...)"
+    )
+
+
 def _build(reader: _RowReader, funnel: Funnel, events: Events | None) -> Opportunity | None:
     """Build the opportunity of one row, or record why it cannot be built."""
     cells = reader.row.cells
@@ -166,6 +186,8 @@ def _build(reader: _RowReader, funnel: Funnel, events: Events | None) -> Opportu
     )
     created = reader.parse("created", v.parse_date, required=True)
     expected = reader.parse("expected_close", v.parse_date, required=True)
+    if "expected_close" not in cells:  # a mapped export may give only closed deals' dates
+        reader.bad("expected_close", "is missing", _fill_fix("expected_close"))
     amount, lines = _line_items(reader)
     currency = reader.parse("currency", v.parse_currency, required=True)
     probability = reader.parse("probability", v.parse_probability)

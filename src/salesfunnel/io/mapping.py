@@ -234,6 +234,21 @@ _HISTORY_ALIASES = {
 }
 
 
+#: Other names accepted for a target field: a one-product column may be
+#: mapped to ``product`` (the ``products`` cell then holds one product name).
+TARGET_SYNONYMS: Mapping[str, str] = MappingProxyType({"product": "products"})
+
+
+def _target_map(value: Mapping[str, str] | None) -> Mapping[str, str]:
+    plain = _frozen_map(value)
+    return MappingProxyType({k: TARGET_SYNONYMS.get(v, v) for k, v in plain.items()})
+
+
+def _default_map(value: Mapping[str, str] | None) -> Mapping[str, str]:
+    plain = _frozen_map(value)
+    return MappingProxyType({TARGET_SYNONYMS.get(k, k): v for k, v in plain.items()})
+
+
 @attrs.frozen
 class ImportMapping:
     """How one export's headers, stage names and values map onto salesfunnel fields.
@@ -245,7 +260,8 @@ class ImportMapping:
 
     Attributes:
         columns: Export header to field name (:data:`FIELDS`, or
-            :data:`HISTORY_FIELDS` for a history table).
+            :data:`HISTORY_FIELDS` for a history table; ``product`` is
+            taken for ``products``, a column of one product name per deal).
         stages: Export stage value to funnel stage key; a value not named is
             read as a stage key or label of the funnel.
         defaults: Field to the text used when its column is absent or its
@@ -271,9 +287,9 @@ class ImportMapping:
         name: A name for messages (the preset's name).
     """
 
-    columns: Mapping[str, str] = attrs.field(factory=dict, converter=_frozen_map)
+    columns: Mapping[str, str] = attrs.field(factory=dict, converter=_target_map)
     stages: Mapping[str, str] = attrs.field(factory=dict, converter=_frozen_map)
-    defaults: Mapping[str, str] = attrs.field(factory=dict, converter=_frozen_map)
+    defaults: Mapping[str, str] = attrs.field(factory=dict, converter=_default_map)
     tz: tzinfo | None = None
     probability_scale: Literal["fraction", "percent"] = "fraction"
     won_stages: frozenset[str] = attrs.field(default=(), converter=_frozen_set)
@@ -347,7 +363,10 @@ class ImportMapping:
 
         Dates and date-times become ``YYYY-MM-DD`` (in :attr:`tz`), a
         percentage a share, the stage a key; the outcome fields decide the
-        stage and ``closed_on``, and are removed. Defaults fill empty cells.
+        stage and ``closed_on``, and are removed. Defaults fill empty cells;
+        then a deal without a name takes its id, and a closed deal without
+        an expected close date takes its ``closed_on`` (before any default
+        for ``expected_close``, which is for open deals).
         Problems are returned, never raised, with the field and value.
         """
         return _canonical(self, cells, funnel)
@@ -512,9 +531,11 @@ def _canonical(  # noqa: PLR0915  (one pass over the row, in the order the rules
 ) -> Canonical:
     problems: list[tuple[str, str, str, str]] = []
     out = dict(cells.items())
+    defaulted = set()
     for field, text in mapping.defaults.items():
         if not out.get(field, "").strip():
             out[field] = text
+            defaulted.add(field)
     for field in DATE_FIELDS:
         text = out.get(field, "")
         if text.strip():
@@ -563,7 +584,9 @@ def _canonical(  # noqa: PLR0915  (one pass over the row, in the order the rules
             out.pop("closed_on", None)
             out.pop("lost_reason", None)
     failed = {p[0] for p in problems}
-    if not out.get("expected_close", "").strip():
+    if not out.get("name", "").strip() and out.get("id", "").strip():
+        out["name"] = out["id"]  # many exports have no project name: the id names the deal
+    if not out.get("expected_close", "").strip() or "expected_close" in defaulted:
         if out.get("closed_on", "").strip():
             out["expected_close"] = out["closed_on"]  # a closed deal was expected when it closed
         elif failed & {"closed_on", "won_on", "lost_on"}:

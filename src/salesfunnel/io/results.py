@@ -88,7 +88,7 @@ from salesfunnel.kam_signals import KamRules
 from salesfunnel.key_accounts import KeyAccount
 from salesfunnel.loyalty import LoyaltyModel, RetentionEffect
 from salesfunnel.money import Currency, currency_code
-from salesfunnel.periods import FiscalCalendar, FiscalQuarter, TimeBucket
+from salesfunnel.periods import FiscalCalendar, FiscalQuarter, Period, TimeBucket
 from salesfunnel.pipeline import Simulation
 from salesfunnel.qualification import Verdict, _Combine
 from salesfunnel.quotas import Quota, QuotaResult
@@ -229,6 +229,7 @@ def _forecast_out(conv: Any) -> _Unstructure:  # noqa: ANN401
             "cutoff": f.cutoff.isoformat(),
             "calendar": conv.unstructure(f.calendar, FiscalCalendar),
             "quarter": conv.unstructure(f.quarter, FiscalQuarter),
+            "period": conv.unstructure(f.period, Period),
             "currency": f.currency,
             "by": list(f.by),
             "rows": [_row_out(r) for r in f.rows],
@@ -244,6 +245,7 @@ def _forecast_in(conv: Any) -> Callable[[object, object], Forecast]:  # noqa: AN
         "cutoff": date,
         "calendar": FiscalCalendar,
         "quarter": FiscalQuarter,
+        "period": Period,
         "currency": Currency | None,
         "by": tuple[Literal["owner", "product"], ...],
         "rows": tuple[ForecastRow, ...],
