@@ -33,7 +33,7 @@ from decimal import Decimal
 import numpy as np
 import pandas as pd
 
-from salesfunnel.abc import abc_classify
+from salesfunnel.customers.abc_classes import abc_classify
 
 
 def revenue(n: int, seed: int = 2026) -> dict[str, Decimal]:

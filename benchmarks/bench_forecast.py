@@ -28,9 +28,9 @@ import numpy as np
 import pandas as pd
 
 from salesfunnel import DEFAULT_FUNNEL
-from salesfunnel._cli.forecast import DEMO_RATES
+from salesfunnel.cli.forecast import DEMO_RATES
 from salesfunnel.datasets import SAMPLE_AS_OF, generate
-from salesfunnel.forecast import forecast
+from salesfunnel.forecasting.rollup import forecast
 
 CUTOFF = SAMPLE_AS_OF
 STAGE_PROB = {s.key: float(s.probability) for s in [*DEFAULT_FUNNEL, DEFAULT_FUNNEL.lost]}

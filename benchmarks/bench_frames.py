@@ -42,9 +42,9 @@ import polars as pl
 import pyarrow as pa
 
 from salesfunnel import DEFAULT_FUNNEL
+from salesfunnel.calendar import GREGORIAN, month_edges
 from salesfunnel.datasets import OWNERS, PRODUCTS
 from salesfunnel.frames import abc_frame, forecast_frame, weighted_value_frame
-from salesfunnel.periods import GREGORIAN, month_edges
 
 CUTOFF = date(2026, 9, 30)
 STAGES = [*DEFAULT_FUNNEL.keys()]

@@ -2,7 +2,7 @@
 
 For 100, 1 000 and 100 000 open deals this measures, in one process:
 
-* ours: ``salesfunnel.distribution.distribution_of`` with its automatic
+* ours: ``salesfunnel.pipeline.distribution.distribution_of`` with its automatic
   method, then three percentiles (best of several runs);
 * the baseline: a Monte Carlo of 100 000 trials written the way an analyst
   would in numpy (a matrix of uniform draws compared with the probabilities,
@@ -36,7 +36,7 @@ from scipy.signal import fftconvolve
 
 from salesfunnel import DEFAULT_FUNNEL, StageKind
 from salesfunnel.datasets import generate
-from salesfunnel.distribution import distribution_of
+from salesfunnel.pipeline.distribution import distribution_of
 
 LEVELS = (10, 50, 90)
 TRIALS = 100_000

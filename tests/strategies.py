@@ -23,7 +23,7 @@ from salesfunnel import (
     Text,
 )
 from salesfunnel.datasets import _gate_facts
-from salesfunnel.model import LineItem
+from salesfunnel.funnel.opportunity import LineItem
 
 # --- foundation: money, facts, rules, stages, funnels, opportunities ---
 
@@ -132,7 +132,7 @@ moves = st.tuples(
 # --- io: opportunities with any history, revisions and awkward text; rich rules ---
 
 from salesfunnel import ChangeKind, Not, StageChange, evaluate  # noqa: E402
-from salesfunnel.model import Reprice, Reschedule, Revision  # noqa: E402
+from salesfunnel.funnel.opportunity import Reprice, Reschedule, Revision  # noqa: E402
 
 #: Text a CSV cell must survive: commas, quotes, line breaks, separators,
 #: backslashes, edge spaces and Chinese (no NUL, which CSV cannot hold).
@@ -286,8 +286,8 @@ verdicts = st.builds(evaluate, any_rules, mixed_facts)
 
 import attrs  # noqa: E402
 
+from salesfunnel.calendar import FiscalCalendar  # noqa: E402
 from salesfunnel.datasets import generate  # noqa: E402
-from salesfunnel.periods import FiscalCalendar  # noqa: E402
 
 #: Every fiscal calendar: any start month, years named by their start or end.
 calendars = st.builds(
@@ -323,9 +323,9 @@ def pipelines(draw: st.DrawFn) -> tuple[Opportunity, ...]:
 
 # --- key accounts: signals, lifecycle moves, loyalty models ---
 
-from salesfunnel.kam_lifecycle import KamStage  # noqa: E402
-from salesfunnel.kam_signals import SIGNALS, SignalKind  # noqa: E402
-from salesfunnel.loyalty import LoyaltyModel, YearProfit  # noqa: E402
+from salesfunnel.key_accounts.lifecycle import KamStage  # noqa: E402
+from salesfunnel.key_accounts.loyalty import LoyaltyModel, YearProfit  # noqa: E402
+from salesfunnel.key_accounts.signals import SIGNALS, SignalKind  # noqa: E402
 from salesfunnel.qualification import FactValue  # noqa: E402
 
 
@@ -396,7 +396,7 @@ def generated_pipelines(draw: st.DrawFn) -> tuple[Opportunity, ...]:
 
 # --- customers: ABC figures, thresholds, key-account worksheet rows ---
 
-from salesfunnel.customers import KEY_ACCOUNT_CRITERIA, ScaleKind  # noqa: E402
+from salesfunnel.customers.scoring import KEY_ACCOUNT_CRITERIA, ScaleKind  # noqa: E402
 
 #: Short customer keys from a small alphabet.
 _customer_keys = st.text(alphabet="abcdefghij", min_size=1, max_size=3)
@@ -508,13 +508,13 @@ from salesfunnel import (  # noqa: E402
     slippage,
     waterfall,
 )
-from salesfunnel.analytics import conversion, funnel_summary  # noqa: E402
-from salesfunnel.calibration import backtest, calibration  # noqa: E402
-from salesfunnel.distribution import Method, distribution_of  # noqa: E402
+from salesfunnel.analytics.calibration import backtest, calibration  # noqa: E402
+from salesfunnel.analytics.conversion import conversion, funnel_summary  # noqa: E402
 from salesfunnel.fx import Rate  # noqa: E402
-from salesfunnel.kam_playbook import PLAYBOOKS  # noqa: E402
-from salesfunnel.key_accounts import ActivityRecord  # noqa: E402
-from salesfunnel.loyalty import retention_effect  # noqa: E402
+from salesfunnel.key_accounts.account import ActivityRecord  # noqa: E402
+from salesfunnel.key_accounts.loyalty import retention_effect  # noqa: E402
+from salesfunnel.key_accounts.playbooks import PLAYBOOKS  # noqa: E402
+from salesfunnel.pipeline.distribution import Method, distribution_of  # noqa: E402
 
 #: The currencies the generated pipelines can be reported in with :data:`frame_rates`.
 reporting_currencies = st.sampled_from(["CNY", "USD", "EUR"])
@@ -822,7 +822,7 @@ from salesfunnel import (  # noqa: E402
     time_in_stage,
     time_in_stages,
 )
-from salesfunnel.deal_health import HeatWeights  # noqa: E402
+from salesfunnel.analytics.deal_health import HeatWeights  # noqa: E402
 
 _COLUMNS = [c.key for c in KEY_ACCOUNT_CRITERIA]
 

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from salesfunnel.abc import (
+from salesfunnel.customers.abc_classes import (
     PROFIT,
     REVENUE,
     AbcResult,

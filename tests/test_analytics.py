@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from salesfunnel import DEFAULT_FUNNEL, Opportunity, StageChange
-from salesfunnel.analytics import (
+from salesfunnel.analytics.conversion import (
     AdditionalBusiness,
     ConversionTable,
     additional_business,
@@ -25,7 +25,7 @@ from salesfunnel.analytics import (
 )
 from salesfunnel.datasets import SAMPLE_AS_OF, sample_pipeline
 from salesfunnel.errors import CurrencyError, InvalidOpportunityError, UnknownStageError
-from salesfunnel.model import ChangeKind
+from salesfunnel.funnel.opportunity import ChangeKind
 from salesfunnel.render import render
 from tests.strategies import funnels, generated_pipelines
 from tests.test_machine import ALL_FACTS

@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from salesfunnel import DEFAULT_FUNNEL, Opportunity, Stage, StageKind, Text
-from salesfunnel.buying import (
+from salesfunnel.customers.buying import (
     DEFAULT_BUYING_MAP,
     AccountEvidence,
     BuyingMap,
@@ -25,9 +25,9 @@ from salesfunnel.buying import (
 )
 from salesfunnel.datasets import SAMPLE_AS_OF, _gate_facts, sample_pipeline
 from salesfunnel.errors import UnknownStageError
+from salesfunnel.funnel.stages import Funnel
 from salesfunnel.qualification import Criterion, Outcome
 from salesfunnel.render import render
-from salesfunnel.stages import Funnel
 
 WALL_OK = {
     "fits_target_profile": True,

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from salesfunnel import DEFAULT_FUNNEL, Opportunity
-from salesfunnel.calibration import (
+from salesfunnel.analytics.calibration import (
     Backtest,
     Calibration,
     LearnedProbabilities,
@@ -20,9 +20,9 @@ from salesfunnel.calibration import (
     reliability_table,
 )
 from salesfunnel.datasets import SAMPLE_AS_OF, sample_pipeline
-from salesfunnel.distribution import InvalidParameterError
 from salesfunnel.errors import CurrencyError, InvalidProbabilityError, UnknownStageError
-from salesfunnel.pipeline import outcome_distribution, weighted_value
+from salesfunnel.pipeline.distribution import InvalidParameterError
+from salesfunnel.pipeline.weighted import outcome_distribution, weighted_value
 from salesfunnel.render import render
 from tests.strategies import generated_pipelines
 from tests.test_machine import ALL_FACTS

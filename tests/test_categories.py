@@ -6,7 +6,9 @@ import pytest
 from hypothesis import given
 
 from salesfunnel import DEFAULT_FUNNEL, Opportunity
-from salesfunnel.categories import (
+from salesfunnel.calendar import GREGORIAN, CreatedAfterCutoffError, FiscalCalendar, at_cutoff
+from salesfunnel.errors import FunnelError, InvalidDateError, UnknownStageError
+from salesfunnel.forecasting.categories import (
     DEFAULT_CATEGORY_POLICY,
     CategoryPolicy,
     CategoryRule,
@@ -16,8 +18,6 @@ from salesfunnel.categories import (
     forecast_category,
     manual_category,
 )
-from salesfunnel.errors import FunnelError, InvalidDateError, UnknownStageError
-from salesfunnel.periods import GREGORIAN, CreatedAfterCutoffError, FiscalCalendar, at_cutoff
 from tests.strategies import calendars, cutoffs, pipelines
 
 CUTOFF = date(2026, 8, 31)  # 2026 Q3; next quarter is Q4

@@ -8,7 +8,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from salesfunnel import DEFAULT_FUNNEL, Opportunity, reprice, reschedule
-from salesfunnel.changes import (
+from salesfunnel.calendar import GREGORIAN, FiscalCalendar
+from salesfunnel.errors import InvalidDateError
+from salesfunnel.forecasting.waterfall import (
     Change,
     InvalidDateRangeError,
     Movement,
@@ -18,9 +20,7 @@ from salesfunnel.changes import (
     slippage_report,
     waterfall,
 )
-from salesfunnel.errors import InvalidDateError
 from salesfunnel.fx import ExchangeRates, MissingRateError
-from salesfunnel.periods import GREGORIAN, FiscalCalendar
 from salesfunnel.render import Table
 from tests.strategies import cutoffs, opportunity_sets, pipelines
 

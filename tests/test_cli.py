@@ -16,9 +16,8 @@ from typing import Any
 
 import pytest
 
-from salesfunnel._cli import common
-from salesfunnel._cli.common import Options, Progress, UsageError, guard, read_deals, working
-from salesfunnel.cli import main
+from salesfunnel.cli import common, main
+from salesfunnel.cli.common import Options, Progress, UsageError, guard, read_deals, working
 from salesfunnel.datasets import sample_pipeline
 from salesfunnel.io import write_csv
 
@@ -436,7 +435,7 @@ class TestCommand:
 
     def test_library_errors_exit_1(self, monkeypatch, capsys):
         """A library error during a command is reported on stderr with exit 1."""
-        from salesfunnel._cli import demo
+        from salesfunnel.cli import demo
         from salesfunnel.errors import InvalidAmountError
 
         def boom(*_a, **_k):
@@ -448,7 +447,7 @@ class TestCommand:
 
     def test_os_errors_exit_1(self, monkeypatch, capsys):
         """A file-system error while working is reported with exit 1."""
-        from salesfunnel._cli import demo
+        from salesfunnel.cli import demo
 
         def boom(*_a, **_k):
             raise PermissionError("permission denied: x.csv")

@@ -7,7 +7,8 @@ from decimal import Decimal
 
 import pytest
 
-from salesfunnel._cli.abc import (
+from salesfunnel.cli import main
+from salesfunnel.cli.abc import (
     DEMO_CURRENCY,
     DEMO_RATES,
     demo_json,
@@ -16,8 +17,7 @@ from salesfunnel._cli.abc import (
     read_profit_column,
     won_deals,
 )
-from salesfunnel._cli.common import Options
-from salesfunnel.cli import main
+from salesfunnel.cli.common import Options
 from salesfunnel.datasets import SAMPLE_AS_OF, sample_pipeline
 from salesfunnel.io import write_csv, write_json
 from tests.test_cli import ABC, ABC_DOC, check

@@ -6,11 +6,11 @@ from decimal import Decimal
 
 import pytest
 
-from salesfunnel._cli.common import Options
-from salesfunnel._cli.forecast import DEMO_RATES, demo_json, demo_section, read_rates
 from salesfunnel.cli import main
+from salesfunnel.cli.common import Options
+from salesfunnel.cli.forecast import DEMO_RATES, demo_json, demo_section, read_rates
 from salesfunnel.datasets import SAMPLE_AS_OF, sample_pipeline
-from salesfunnel.forecast import Forecast
+from salesfunnel.forecasting.rollup import Forecast
 from salesfunnel.fx import InvalidRateError
 from salesfunnel.io import loads, write_csv
 from tests.test_cli import FORECAST, FORECAST_DOC, check

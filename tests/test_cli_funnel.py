@@ -9,12 +9,12 @@ from decimal import Decimal
 import pytest
 
 from salesfunnel import Funnel, Opportunity, forecast
-from salesfunnel._cli.common import funnel_problems
-from salesfunnel.analytics import conversion, funnel_summary, snapshots
+from salesfunnel.analytics.conversion import conversion, funnel_summary, snapshots
 from salesfunnel.cli import main
+from salesfunnel.cli.common import funnel_problems
+from salesfunnel.funnel.stages import DEFAULT_FUNNEL, StageKind
 from salesfunnel.io import dumps, loads, read_csv, to_dict, write_csv, write_json
-from salesfunnel.pipeline import outcome_distribution
-from salesfunnel.stages import DEFAULT_FUNNEL, StageKind
+from salesfunnel.pipeline.weighted import outcome_distribution
 
 NAMES = ["Prospecting", "Engaging", "Won", "Lost"]
 FUNNEL = Funnel.from_stage_names(NAMES, won="Won", lost="Lost")

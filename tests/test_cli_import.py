@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from salesfunnel.cli import main
+from salesfunnel.funnel.stages import Funnel
 from salesfunnel.io import read_csv
-from salesfunnel.stages import Funnel
 
 CRM = Path(__file__).parent / "fixtures" / "crm"
 PIPEDRIVE_STAGES = "Qualified,Contact Made,Demo Scheduled,Proposal Made,Negotiations Started,Won"

@@ -5,14 +5,13 @@ from datetime import date
 
 import pytest
 
-from salesfunnel._cli import kam
-from salesfunnel._cli.common import Options
-from salesfunnel.cli import main
+from salesfunnel.cli import kam, main
+from salesfunnel.cli.common import Options
 from salesfunnel.datasets import SAMPLE_AS_OF, sample_pipeline
-from salesfunnel.kam_assess import assess
-from salesfunnel.kam_lifecycle import KamStage
-from salesfunnel.key_accounts import KeyAccount
-from salesfunnel.stages import DEFAULT_FUNNEL
+from salesfunnel.funnel.stages import DEFAULT_FUNNEL
+from salesfunnel.key_accounts.account import KeyAccount
+from salesfunnel.key_accounts.assessment import assess
+from salesfunnel.key_accounts.lifecycle import KamStage
 from tests.test_cli import KAM, KAM_DOC, check
 
 FILE = """id,name,stage,stage_since,since,activities,trial_order,coach_found,visits_per_month,proposal_given,contract_signed,buying_roles_covered,contacts

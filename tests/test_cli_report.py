@@ -6,15 +6,15 @@ from decimal import Decimal
 
 import pytest
 
-from salesfunnel._cli.common import Options
-from salesfunnel._cli.report import (
+from salesfunnel.cli import main
+from salesfunnel.cli.common import Options
+from salesfunnel.cli.report import (
     DEMO_CURRENCY,
     demo_json,
     demo_section,
     figures_table,
     pipeline_table,
 )
-from salesfunnel.cli import main
 from salesfunnel.datasets import SAMPLE_AS_OF, sample_pipeline
 from salesfunnel.errors import CurrencyError
 from salesfunnel.io import write_csv

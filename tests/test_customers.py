@@ -10,9 +10,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from salesfunnel.abc import CustomerValueTypeError, InvalidCustomerValueError
-from salesfunnel.customer_types import Below
-from salesfunnel.customers import (
+from salesfunnel.customers.abc_classes import CustomerValueTypeError, InvalidCustomerValueError
+from salesfunnel.customers.key_customers import Below
+from salesfunnel.customers.scoring import (
     KEY_ACCOUNT_CRITERIA,
     CustomerProfile,
     InvalidScaleError,
@@ -601,7 +601,7 @@ class TestKeyCustomerThresholdValues:
         """Ints, strings and floats become exact Decimal limits, and the rules build."""
         from decimal import Decimal
 
-        from salesfunnel.customer_types import KeyCustomerThresholds
+        from salesfunnel.customers.key_customers import KeyCustomerThresholds
 
         t = KeyCustomerThresholds(new_years=2, growth_rate=0.25, profit_share="0.1")
         assert (t.new_years, t.growth_rate, t.profit_share) == (
@@ -615,8 +615,8 @@ class TestKeyCustomerThresholdValues:
         """Negative, non-finite and non-numeric limits are refused with a typed error."""
         import pytest
 
-        from salesfunnel.abc import InvalidThresholdsError
-        from salesfunnel.customer_types import KeyCustomerThresholds
+        from salesfunnel.customers.abc_classes import InvalidThresholdsError
+        from salesfunnel.customers.key_customers import KeyCustomerThresholds
 
         for bad in (-1, float("nan"), "abc", None, True):
             with pytest.raises(InvalidThresholdsError):

@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from salesfunnel import DEFAULT_FUNNEL, Opportunity, reprice, reschedule
-from salesfunnel.deal_health import (
+from salesfunnel.analytics.deal_health import (
     DEFAULT_RESETS,
     DEFAULT_STALE_DAYS,
     ClockReset,
@@ -19,8 +19,8 @@ from salesfunnel.deal_health import (
     heat_table,
     stale_deals,
 )
-from salesfunnel.distribution import InvalidParameterError
 from salesfunnel.errors import InvalidOpportunityError
+from salesfunnel.pipeline.distribution import InvalidParameterError
 from salesfunnel.render import render
 from tests.strategies import generated_pipelines
 from tests.test_machine import ALL_FACTS

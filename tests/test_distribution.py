@@ -9,13 +9,19 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from salesfunnel._convolution import (
+from salesfunnel.errors import (
+    AmountTypeError,
+    FunnelError,
+    InvalidAmountError,
+    InvalidProbabilityError,
+)
+from salesfunnel.pipeline._convolution import (
     edgeworth,
     exact_table,
     lattice_table,
     sparse_cost,
 )
-from salesfunnel.distribution import (
+from salesfunnel.pipeline.distribution import (
     DEFAULT_BUDGET,
     ErrorBound,
     InvalidParameterError,
@@ -23,12 +29,6 @@ from salesfunnel.distribution import (
     OutcomeDistribution,
     distribution_of,
     percent_level,
-)
-from salesfunnel.errors import (
-    AmountTypeError,
-    FunnelError,
-    InvalidAmountError,
-    InvalidProbabilityError,
 )
 from tests.strategies import deal_pairs
 

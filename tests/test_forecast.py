@@ -9,12 +9,16 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from salesfunnel import DEFAULT_FUNNEL, Opportunity
-from salesfunnel.categories import ForecastCategory, InvalidCategoryError, forecast_category
+from salesfunnel.calendar import GREGORIAN, TimeBucket, at_cutoff, time_bucket
 from salesfunnel.datasets import SAMPLE_AS_OF, sample_pipeline
 from salesfunnel.errors import CurrencyError, InvalidDateError, UnknownStageError
-from salesfunnel.forecast import Figures, ForecastOptionError, forecast
+from salesfunnel.forecasting.categories import (
+    ForecastCategory,
+    InvalidCategoryError,
+    forecast_category,
+)
+from salesfunnel.forecasting.rollup import Figures, ForecastOptionError, forecast
 from salesfunnel.fx import ExchangeRates, MissingRateError
-from salesfunnel.periods import GREGORIAN, TimeBucket, at_cutoff, time_bucket
 from salesfunnel.render import Table
 from tests.strategies import calendars, cutoffs, pipelines
 
@@ -112,7 +116,7 @@ class TestForecast:
 
     def test_repeated_product_lines_merge(self):
         """Two lines of one product count as one deal in that product's row."""
-        from salesfunnel.model import LineItem
+        from salesfunnel.funnel.opportunity import LineItem
 
         deal = _deal(amount=None, line_items=[LineItem("ERP", "600"), LineItem("ERP", "400")])
         result = forecast([deal], cutoff=CUTOFF, by="product")

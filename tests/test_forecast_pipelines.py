@@ -10,7 +10,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from salesfunnel import DEFAULT_FUNNEL, Funnel, Opportunity
-from salesfunnel.categories import (
+from salesfunnel.calendar import GREGORIAN, TimeBucket, UnknownPeriodError, time_bucket
+from salesfunnel.datasets import SAMPLE_AS_OF, SAMPLE_RATES, sample_pipeline
+from salesfunnel.errors import InvalidProbabilityError, UnknownStageError
+from salesfunnel.forecasting.categories import (
     DEFAULT_CATEGORY_POLICY,
     CategoryPolicy,
     CategoryRule,
@@ -21,9 +24,9 @@ from salesfunnel.categories import (
     default_policy,
     forecast_category,
 )
-from salesfunnel.datasets import SAMPLE_AS_OF, SAMPLE_RATES, sample_pipeline
-from salesfunnel.errors import InvalidProbabilityError, UnknownStageError
-from salesfunnel.forecast import (
+from salesfunnel.forecasting.quotas import Quota, QuotaResult, quota_attainment
+from salesfunnel.forecasting.report_form import forecast_sheet, quota_sheet
+from salesfunnel.forecasting.rollup import (
     Figures,
     Forecast,
     ForecastOptionError,
@@ -32,12 +35,9 @@ from salesfunnel.forecast import (
     funnel_of,
     pipeline_of,
 )
+from salesfunnel.funnel.machine import override
+from salesfunnel.funnel.opportunity import UNRECORDED_STAGE
 from salesfunnel.fx import ExchangeRates
-from salesfunnel.machine import override
-from salesfunnel.model import UNRECORDED_STAGE
-from salesfunnel.periods import GREGORIAN, TimeBucket, UnknownPeriodError, time_bucket
-from salesfunnel.quotas import Quota, QuotaResult, quota_attainment
-from salesfunnel.report_form import forecast_sheet, quota_sheet
 from tests.strategies import calendars, cutoffs, pipelines
 
 CUTOFF = date(2026, 8, 31)
@@ -321,7 +321,7 @@ class TestPeriod:
         """period= is read with the forecast's calendar."""
         with pytest.raises(UnknownPeriodError):
             forecast([], cutoff=CUTOFF, period="2026Q7")
-        from salesfunnel.periods import FiscalCalendar
+        from salesfunnel.calendar import FiscalCalendar
 
         with pytest.raises(UnknownPeriodError, match="belongs to a calendar"):
             forecast([], cutoff=CUTOFF, period=FiscalCalendar(start_month=4).quarter(2027, 1))

@@ -12,7 +12,7 @@ pd = pytest.importorskip("pandas")
 pl = pytest.importorskip("polars")
 nw = pytest.importorskip("narwhals.stable.v2")
 
-from salesfunnel.abc import (  # noqa: E402
+from salesfunnel.customers.abc_classes import (  # noqa: E402
     InvalidCustomerValueError,
     InvalidThresholdsError,
     abc_classify,

@@ -11,7 +11,7 @@ distributed = pytest.importorskip("distributed")
 nw = pytest.importorskip("narwhals.stable.v2")
 
 from salesfunnel.datasets import SAMPLE_AS_OF, sample_pipeline  # noqa: E402
-from salesfunnel.forecast import forecast  # noqa: E402
+from salesfunnel.forecasting.rollup import forecast  # noqa: E402
 from salesfunnel.frames import (  # noqa: E402
     FrameValueError,
     abc_frame,
@@ -19,7 +19,7 @@ from salesfunnel.frames import (  # noqa: E402
     to_pandas,
     weighted_value_frame,
 )
-from salesfunnel.pipeline import weighted_value  # noqa: E402
+from salesfunnel.pipeline.weighted import weighted_value  # noqa: E402
 from tests.strategies import frame_rates, plain  # noqa: E402
 
 DEALS = plain(sample_pipeline())

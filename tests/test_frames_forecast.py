@@ -14,9 +14,9 @@ pl = pytest.importorskip("polars")
 nw = pytest.importorskip("narwhals.stable.v2")
 
 from salesfunnel import CurrencyError, UnknownStageError  # noqa: E402
-from salesfunnel.categories import InvalidCategoryError  # noqa: E402
 from salesfunnel.datasets import SAMPLE_AS_OF, sample_pipeline  # noqa: E402
-from salesfunnel.forecast import ForecastOptionError, forecast  # noqa: E402
+from salesfunnel.forecasting.categories import InvalidCategoryError  # noqa: E402
+from salesfunnel.forecasting.rollup import ForecastOptionError, forecast  # noqa: E402
 from salesfunnel.frames import (  # noqa: E402
     ColumnTypeError,
     FrameTypeError,
@@ -26,8 +26,8 @@ from salesfunnel.frames import (  # noqa: E402
     to_pandas,
     to_polars,
 )
+from salesfunnel.funnel.opportunity import Opportunity  # noqa: E402
 from salesfunnel.fx import ExchangeRates, MissingRateError  # noqa: E402
-from salesfunnel.model import Opportunity  # noqa: E402
 from tests.strategies import calendars, cutoffs, frame_pipelines, frame_rates, plain  # noqa: E402
 
 BACKENDS = {"pandas": to_pandas, "polars": to_polars}

@@ -31,7 +31,7 @@ from salesfunnel.io.mapping import (  # noqa: E402
     InvalidMappingError,
     UnknownFieldError,
 )
-from salesfunnel.pipeline import weighted_value  # noqa: E402
+from salesfunnel.pipeline.weighted import weighted_value  # noqa: E402
 from tests.strategies import cutoffs, frame_pipelines  # noqa: E402
 
 BASE: dict[str, list[object]] = {

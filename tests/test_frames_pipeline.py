@@ -15,7 +15,7 @@ nw = pytest.importorskip("narwhals.stable.v2")
 
 from salesfunnel import CurrencyError, UnknownStageError  # noqa: E402
 from salesfunnel.datasets import sample_pipeline  # noqa: E402
-from salesfunnel.forecast import ForecastOptionError, converted_lines  # noqa: E402
+from salesfunnel.forecasting.rollup import ForecastOptionError, converted_lines  # noqa: E402
 from salesfunnel.frames import (  # noqa: E402
     FrameValueError,
     MissingColumnError,
@@ -23,7 +23,7 @@ from salesfunnel.frames import (  # noqa: E402
     to_polars,
     weighted_value_frame,
 )
-from salesfunnel.pipeline import weighted_value  # noqa: E402
+from salesfunnel.pipeline.weighted import weighted_value  # noqa: E402
 from tests.strategies import frame_pipelines, frame_rates, plain  # noqa: E402
 
 BACKENDS = {"pandas": to_pandas, "polars": to_polars}

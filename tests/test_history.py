@@ -144,7 +144,7 @@ class TestReachedStagesOnABranchingLadder:
     def test_only_the_current_stage_is_known(self):
         """Without a history, on a ladder with branches only the stage a deal is in is known."""
         from salesfunnel import Funnel, Opportunity, Stage, StageKind, Text
-        from salesfunnel.history import reached_stages
+        from salesfunnel.funnel.history import reached_stages
 
         def st(key, p, kind=StageKind.OPEN):
             return Stage(key, Text(key, key), p, kind=kind)

@@ -9,20 +9,25 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from salesfunnel import html
-from salesfunnel.abc import REVENUE, VOLUME, abc_classify, abc_combined, computed_abc
-from salesfunnel.analytics import conversion
-from salesfunnel.changes import Movement, waterfall
+from salesfunnel.analytics.conversion import conversion
+from salesfunnel.customers.abc_classes import (
+    REVENUE,
+    VOLUME,
+    abc_classify,
+    abc_combined,
+    computed_abc,
+)
 from salesfunnel.datasets import SAMPLE_AS_OF, sample_pipeline
-from salesfunnel.distribution import distribution_of
 from salesfunnel.errors import UnknownLanguageError
-from salesfunnel.forecast import ForecastOptionError, forecast
+from salesfunnel.forecasting.rollup import ForecastOptionError, forecast
+from salesfunnel.forecasting.waterfall import Movement, waterfall
 from salesfunnel.fx import ExchangeRates
-from salesfunnel.kam_assess import assess, next_step
-from salesfunnel.kam_playbook import playbook
-from salesfunnel.key_accounts import KeyAccount
-from salesfunnel.pipeline import outcome_distribution, simulate
-from salesfunnel.render import Table
+from salesfunnel.key_accounts.account import KeyAccount
+from salesfunnel.key_accounts.assessment import assess, next_step
+from salesfunnel.key_accounts.playbooks import playbook
+from salesfunnel.pipeline.distribution import distribution_of
+from salesfunnel.pipeline.weighted import outcome_distribution, simulate
+from salesfunnel.render import Table, html
 
 RATES = ExchangeRates.to("CNY", {date(2020, 1, 1): {"USD": "7.10", "EUR": "7.80"}})
 DEALS = sample_pipeline()

@@ -28,10 +28,15 @@ from salesfunnel import (
     stale_deals,
     time_in_stages,
 )
-from salesfunnel.analytics import AdditionalBusiness, CycleStats, StageDurations, Velocity
+from salesfunnel.analytics.conversion import (
+    AdditionalBusiness,
+    CycleStats,
+    StageDurations,
+    Velocity,
+)
+from salesfunnel.analytics.deal_health import DealHeat, HeatWeights, StaleDeal
 from salesfunnel.datasets import SAMPLE_AS_OF, sample_pipeline
-from salesfunnel.deal_health import DealHeat, HeatWeights, StaleDeal
-from salesfunnel.history import StageTime
+from salesfunnel.funnel.history import StageTime
 from salesfunnel.io import DataFileError, dumps, loads, to_dict
 
 SAMPLE = sample_pipeline()

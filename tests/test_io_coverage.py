@@ -30,8 +30,8 @@ from salesfunnel import (
     ScoredAccount,
     Waterfall,
 )
-from salesfunnel.analytics import ConversionTable
-from salesfunnel.categories import CategoryPolicy
+from salesfunnel.analytics.conversion import ConversionTable
+from salesfunnel.forecasting.categories import CategoryPolicy
 from salesfunnel.io import DEFAULT_SCHEMAS
 
 #: Written inside the document of another class (reachable through its fields).

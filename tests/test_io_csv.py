@@ -11,6 +11,7 @@ from hypothesis import given
 
 from salesfunnel import DEFAULT_FUNNEL, ChangeKind, FunnelError, Opportunity
 from salesfunnel.datasets import sample_pipeline
+from salesfunnel.funnel.opportunity import Reprice, Reschedule
 from salesfunnel.io import (
     COLUMNS,
     DataFileError,
@@ -20,7 +21,6 @@ from salesfunnel.io import (
     read_csv,
     write_csv,
 )
-from salesfunnel.model import Reprice, Reschedule
 from tests.strategies import opportunity_sets
 
 HEADER = "id,name,account,owner,stage,created,expected_close,amount,currency,products"
@@ -689,7 +689,7 @@ class TestWriteCsv:
 
 class TestOverrideEvents:
     def _deal(self):
-        from salesfunnel.machine import override
+        from salesfunnel.funnel.machine import override
 
         base = Opportunity(
             id="D1", name="x", account="a", owner="o", stage="intent", created=date(2026, 1, 5),

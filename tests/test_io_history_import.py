@@ -16,10 +16,10 @@ from hypothesis import strategies as st
 import salesfunnel
 from salesfunnel import Funnel, Opportunity
 from salesfunnel.errors import FunnelError
+from salesfunnel.funnel.opportunity import ChangeKind
 from salesfunnel.io import DataFileError, read_csv, read_history, write_csv
 from salesfunnel.io.history_import import HistoryRow, apply_history, resolve_stage
 from salesfunnel.io.mapping import HISTORY_FIELDS, ImportMapping
-from salesfunnel.model import ChangeKind
 
 CRM = Path(__file__).parent / "fixtures" / "crm"
 LADDER = Funnel.from_stage_names(["A", "B", "C", "D", "Won"], won="Won", lost="Lost")

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from salesfunnel import DEFAULT_FUNNEL, Criterion, Funnel, Opportunity, Text, Verdict, evaluate
 from salesfunnel.datasets import sample_pipeline
+from salesfunnel.funnel.gates import POTENTIAL_INFORMATION, RECOGNITION_RULE, WALL_RULE
 from salesfunnel.io import (
     DEFAULT_REGISTRY,
     DEFAULT_SCHEMAS,
@@ -34,7 +35,6 @@ from salesfunnel.io import (
     write_csv,
     write_json,
 )
-from salesfunnel.rules import POTENTIAL_INFORMATION, RECOGNITION_RULE, WALL_RULE
 from tests.strategies import any_rules, funnels, opportunity_sets, verdicts
 
 
@@ -554,7 +554,7 @@ class TestKeyAccountRules:
 
     def test_below_tests(self):
         """A "below" criterion of key-customer limits is written in full and read back."""
-        from salesfunnel.customer_types import Below
+        from salesfunnel.customers.key_customers import Below
 
         below = Criterion("young", Text("Young", "新"), ("age",), Below("age", Decimal("1.5")))
         written = DEFAULT_REGISTRY.rule_to_dict(below)

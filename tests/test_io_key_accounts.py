@@ -17,10 +17,10 @@ from salesfunnel.io.key_accounts import (
     read_key_accounts,
 )
 from salesfunnel.io.problems import DataFileError, FileEncodingError, ReadResult
-from salesfunnel.kam_lifecycle import KamStage
-from salesfunnel.kam_playbook import PLAYBOOKS
-from salesfunnel.kam_signals import DEFAULT_KAM_RULES
-from salesfunnel.key_accounts import ActivityRecord, KeyAccount
+from salesfunnel.key_accounts.account import ActivityRecord, KeyAccount
+from salesfunnel.key_accounts.lifecycle import KamStage
+from salesfunnel.key_accounts.playbooks import PLAYBOOKS
+from salesfunnel.key_accounts.signals import DEFAULT_KAM_RULES
 from tests.strategies import kam_signals
 
 GOOD = """id,name,stage,stage_since,since,manager,activities,notes,coach_found,contacts,share_of_wallet,visits_per_month

@@ -12,10 +12,10 @@ import pytest
 
 import salesfunnel
 from salesfunnel import Funnel
+from salesfunnel.funnel.opportunity import ChangeKind
 from salesfunnel.fx import ExchangeRates
 from salesfunnel.io import DataFileError, read_csv, write_csv
 from salesfunnel.io.presets import PRESETS, UnknownPresetError, preset
-from salesfunnel.model import ChangeKind
 
 CRM = Path(__file__).parent / "fixtures" / "crm"
 UTC = ZoneInfo("UTC")

@@ -27,10 +27,10 @@ from salesfunnel import (
     simulate,
     waterfall,
 )
-from salesfunnel.abc import AbcResult
+from salesfunnel.calendar import FiscalQuarter, FiscalYear
+from salesfunnel.customers.abc_classes import AbcResult
 from salesfunnel.datasets import SAMPLE_AS_OF, sample_pipeline
-from salesfunnel.distribution import Method, OutcomeDistribution, distribution_of
-from salesfunnel.forecast import Forecast
+from salesfunnel.forecasting.rollup import Forecast
 from salesfunnel.io import (
     DEFAULT_REGISTRY,
     DEFAULT_SCHEMAS,
@@ -43,8 +43,8 @@ from salesfunnel.io import (
 )
 from salesfunnel.io._converter import Codec
 from salesfunnel.io.results import RESULT_SCHEMAS, configure
-from salesfunnel.periods import FiscalQuarter, FiscalYear
-from salesfunnel.pipeline import Simulation
+from salesfunnel.pipeline.distribution import Method, OutcomeDistribution, distribution_of
+from salesfunnel.pipeline.weighted import Simulation
 from tests.strategies import (
     abc_results,
     additional_businesses,

@@ -7,10 +7,15 @@ import pytest
 from hypothesis import given
 
 from salesfunnel import Criterion, InvalidFactError, Outcome, UnknownLanguageError
-from salesfunnel.kam_assess import Assessment, Fit, NextStep, assess, next_step
-from salesfunnel.kam_lifecycle import LIFECYCLE, KamStage
-from salesfunnel.kam_signals import DEFAULT_KAM_RULES, SIGNALS, SignalKind, UnknownSignalError
-from salesfunnel.key_accounts import KeyAccount
+from salesfunnel.key_accounts.account import KeyAccount
+from salesfunnel.key_accounts.assessment import Assessment, Fit, NextStep, assess, next_step
+from salesfunnel.key_accounts.lifecycle import LIFECYCLE, KamStage
+from salesfunnel.key_accounts.signals import (
+    DEFAULT_KAM_RULES,
+    SIGNALS,
+    SignalKind,
+    UnknownSignalError,
+)
 from tests.strategies import kam_signals
 
 EARLY = {"trial_order": True, "coach_found": True, "visits_per_month": 2}
@@ -277,7 +282,7 @@ class TestNextStep:
 
     def test_gaps_use_the_records(self):
         """Recorded activities drop out of the gaps; since= keeps only recent records."""
-        from salesfunnel.key_accounts import ActivityRecord
+        from salesfunnel.key_accounts.account import ActivityRecord
 
         records = (ActivityRecord("frequent_visits", date(2025, 2, 1)),)
         step = next_step(acct("early", EARLY, records))
@@ -308,8 +313,8 @@ class TestNextStep:
 
     def test_no_gaps_no_gap_section(self):
         """With every activity recorded, explain has no gap section."""
-        from salesfunnel.kam_playbook import playbook
-        from salesfunnel.key_accounts import ActivityRecord
+        from salesfunnel.key_accounts.account import ActivityRecord
+        from salesfunnel.key_accounts.playbooks import playbook
 
         done = tuple(ActivityRecord(a.key, None) for a in playbook("early"))
         assert "gaps" not in next_step(acct("early", EARLY, done)).explain()

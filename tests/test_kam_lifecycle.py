@@ -11,7 +11,7 @@ from salesfunnel import (
     UnknownLanguageError,
     UnknownStageError,
 )
-from salesfunnel.kam_lifecycle import (
+from salesfunnel.key_accounts.lifecycle import (
     KAM_FUNNEL,
     KEY_ACCOUNT_MANAGER,
     LIFECYCLE,

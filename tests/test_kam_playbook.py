@@ -5,8 +5,9 @@ from datetime import date
 import pytest
 
 from salesfunnel import InvalidDateError, Text, UnknownStageError
-from salesfunnel.kam_lifecycle import LIFECYCLE, KamStage
-from salesfunnel.kam_playbook import (
+from salesfunnel.key_accounts.account import ActivityRecord, KeyAccount
+from salesfunnel.key_accounts.lifecycle import LIFECYCLE, KamStage
+from salesfunnel.key_accounts.playbooks import (
     PLAYBOOKS,
     Activity,
     Playbook,
@@ -15,7 +16,6 @@ from salesfunnel.kam_playbook import (
     gaps,
     playbook,
 )
-from salesfunnel.key_accounts import ActivityRecord, KeyAccount
 
 D0 = date(2026, 1, 5)
 

@@ -5,8 +5,8 @@ from decimal import Decimal
 import pytest
 
 from salesfunnel import Criterion, Facts, InvalidFactError, InvalidRuleError, StageKind
-from salesfunnel.kam_lifecycle import KamStage
-from salesfunnel.kam_signals import (
+from salesfunnel.key_accounts.lifecycle import KamStage
+from salesfunnel.key_accounts.signals import (
     DEFAULT_KAM_RULES,
     SIGNALS,
     InvalidSignalError,

@@ -20,11 +20,11 @@ from salesfunnel import (
     TransitionError,
     UnknownStageError,
 )
-from salesfunnel.kam_lifecycle import KAM_FUNNEL, LIFECYCLE, KamStage, kam_funnel
-from salesfunnel.kam_playbook import UnknownActivityError, playbook
-from salesfunnel.kam_signals import DEFAULT_KAM_RULES
-from salesfunnel.key_accounts import ActivityRecord, InvalidKeyAccountError, KeyAccount
-from salesfunnel.stages import DEFAULT_FUNNEL
+from salesfunnel.funnel.stages import DEFAULT_FUNNEL
+from salesfunnel.key_accounts.account import ActivityRecord, InvalidKeyAccountError, KeyAccount
+from salesfunnel.key_accounts.lifecycle import KAM_FUNNEL, LIFECYCLE, KamStage, kam_funnel
+from salesfunnel.key_accounts.playbooks import UnknownActivityError, playbook
+from salesfunnel.key_accounts.signals import DEFAULT_KAM_RULES
 from tests.strategies import kam_moves
 
 D0 = date(2025, 1, 6)

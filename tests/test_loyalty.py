@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 
 from salesfunnel import AmountTypeError, InvalidAmountError, UnknownLanguageError
-from salesfunnel.loyalty import (
+from salesfunnel.key_accounts.loyalty import (
     CENT,
     InvalidLoyaltyModelError,
     LoyaltyModel,

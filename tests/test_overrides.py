@@ -26,8 +26,8 @@ from salesfunnel import (
     snapshot,
 )
 from salesfunnel.datasets import sample_pipeline
-from salesfunnel.model import default_history
-from salesfunnel.submissions import ForecastSubmission, review_submissions
+from salesfunnel.forecasting.submissions import ForecastSubmission, review_submissions
+from salesfunnel.funnel.opportunity import default_history
 
 D = date(2026, 1, 5)
 
@@ -109,7 +109,7 @@ class TestOverride:
 
     def test_repr_of_the_default(self):
         """The 'leave it' default shows as UNCHANGED in help()."""
-        from salesfunnel.machine import UNCHANGED
+        from salesfunnel.funnel.machine import UNCHANGED
 
         assert repr(UNCHANGED) == "UNCHANGED"
 

@@ -8,8 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from salesfunnel import DEFAULT_FUNNEL, Opportunity
-from salesfunnel.errors import FunnelError, InvalidDateError
-from salesfunnel.periods import (
+from salesfunnel.calendar import (
     GREGORIAN,
     CreatedAfterCutoffError,
     FiscalCalendar,
@@ -26,6 +25,7 @@ from salesfunnel.periods import (
     month_edges,
     time_bucket,
 )
+from salesfunnel.errors import FunnelError, InvalidDateError
 from tests.strategies import calendars, cutoffs, dates, pipelines
 
 _ABBR = ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"]

@@ -8,14 +8,14 @@ from hypothesis import given
 
 from salesfunnel import DEFAULT_FUNNEL, Opportunity
 from salesfunnel.datasets import SAMPLE_AS_OF, sample_pipeline
-from salesfunnel.distribution import InvalidParameterError, Method
 from salesfunnel.errors import (
     AmountTypeError,
     CurrencyError,
     InvalidDateError,
     InvalidProbabilityError,
 )
-from salesfunnel.pipeline import (
+from salesfunnel.pipeline.distribution import InvalidParameterError, Method
+from salesfunnel.pipeline.weighted import (
     Simulation,
     deal_values,
     outcome_distribution,

@@ -20,10 +20,9 @@ from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.text import Text as MplText  # noqa: E402
 
 from salesfunnel import DEFAULT_FUNNEL  # noqa: E402
-from salesfunnel.abc import REVENUE, abc_classify, computed_abc  # noqa: E402
-from salesfunnel.analytics import conversion  # noqa: E402
+from salesfunnel.analytics.conversion import conversion  # noqa: E402
+from salesfunnel.customers.abc_classes import REVENUE, abc_classify, computed_abc  # noqa: E402
 from salesfunnel.datasets import SAMPLE_AS_OF, sample_pipeline  # noqa: E402
-from salesfunnel.distribution import distribution_of  # noqa: E402
 from salesfunnel.errors import (  # noqa: E402
     CurrencyError,
     FunnelError,
@@ -31,9 +30,10 @@ from salesfunnel.errors import (  # noqa: E402
     UnknownLanguageError,
     UnknownStageError,
 )
-from salesfunnel.forecast import forecast  # noqa: E402
+from salesfunnel.forecasting.rollup import forecast  # noqa: E402
 from salesfunnel.fx import ExchangeRates  # noqa: E402
-from salesfunnel.pipeline import outcome_distribution, simulate  # noqa: E402
+from salesfunnel.pipeline.distribution import distribution_of  # noqa: E402
+from salesfunnel.pipeline.weighted import outcome_distribution, simulate  # noqa: E402
 from salesfunnel.plot import (  # noqa: E402
     DPI,
     ChartOptionError,
@@ -596,7 +596,7 @@ class TestErrors:
         import subprocess
 
         code = (
-            "import sys, salesfunnel, salesfunnel.plot, salesfunnel.html; "
+            "import sys, salesfunnel, salesfunnel.plot, salesfunnel.render.html; "
             "print('matplotlib' in sys.modules)"
         )
         out = subprocess.run(  # noqa: S603 - this interpreter, a fixed snippet

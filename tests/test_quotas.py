@@ -7,11 +7,11 @@ import pytest
 from hypothesis import given
 
 from salesfunnel import DEFAULT_FUNNEL, Opportunity
+from salesfunnel.calendar import GREGORIAN, FiscalCalendar, UnknownPeriodError
 from salesfunnel.errors import InvalidAmountError, InvalidDateError
-from salesfunnel.forecast import ForecastOptionError
+from salesfunnel.forecasting.quotas import Quota, QuotaResult, quota_attainment
+from salesfunnel.forecasting.rollup import ForecastOptionError
 from salesfunnel.fx import ExchangeRates, MissingRateError
-from salesfunnel.periods import GREGORIAN, FiscalCalendar, UnknownPeriodError
-from salesfunnel.quotas import Quota, QuotaResult, quota_attainment
 from tests.strategies import cutoffs, pipelines
 
 CUTOFF = date(2026, 8, 31)

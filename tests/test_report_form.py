@@ -6,13 +6,10 @@ from decimal import Decimal
 import pytest
 
 from salesfunnel import DEFAULT_FUNNEL, Opportunity, reschedule
-from salesfunnel.changes import slippage_report, waterfall
+from salesfunnel.calendar import GREGORIAN
 from salesfunnel.errors import InvalidDateError, UnknownLanguageError, UnknownStageError
-from salesfunnel.forecast import ForecastOptionError, forecast
-from salesfunnel.periods import GREGORIAN
-from salesfunnel.quotas import Quota, quota_attainment
-from salesfunnel.render import render
-from salesfunnel.report_form import (
+from salesfunnel.forecasting.quotas import Quota, quota_attainment
+from salesfunnel.forecasting.report_form import (
     MARK,
     forecast_sheet,
     quota_sheet,
@@ -20,6 +17,9 @@ from salesfunnel.report_form import (
     slippage_sheet,
     waterfall_sheet,
 )
+from salesfunnel.forecasting.rollup import ForecastOptionError, forecast
+from salesfunnel.forecasting.waterfall import slippage_report, waterfall
+from salesfunnel.render import render
 
 CUTOFF = date(2026, 8, 31)
 

@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 
 from salesfunnel import WALL_RULE, Outcome, evaluate
-from salesfunnel.rules import (
+from salesfunnel.funnel.gates import (
     CLOSED_RULE,
     DEFAULT_RULES,
     INTENT_RULE,

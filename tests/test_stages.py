@@ -18,7 +18,7 @@ from salesfunnel import (
     UnknownStageError,
 )
 from salesfunnel.errors import InvalidProbabilityError
-from salesfunnel.rules import DEFAULT_RULES
+from salesfunnel.funnel.gates import DEFAULT_RULES
 from tests import strategies as sst
 
 KEYS = ["target_segment", "potential", "intent", "project", "recognition", "negotiation", "closed"]

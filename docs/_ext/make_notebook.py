@@ -41,17 +41,18 @@ from collections import Counter
 from datetime import date
 from decimal import Decimal
 
-from salesfunnel import DEFAULT_FUNNEL, StageKind, TransitionError, html, plot
-from salesfunnel.abc import REVENUE, abc_classify, computed_abc
-from salesfunnel.analytics import conversion
+from salesfunnel import DEFAULT_FUNNEL, StageKind, TransitionError, plot
+from salesfunnel.render import html
+from salesfunnel.customers.abc_classes import REVENUE, abc_classify, computed_abc
+from salesfunnel.analytics.conversion import conversion
 from salesfunnel.datasets import SAMPLE_AS_OF, sample_pipeline
-from salesfunnel.forecast import forecast
+from salesfunnel.forecasting.rollup import forecast
 from salesfunnel.fx import ExchangeRates
-from salesfunnel.kam_assess import assess, next_step
-from salesfunnel.kam_lifecycle import LIFECYCLE
-from salesfunnel.kam_playbook import playbook
-from salesfunnel.key_accounts import KeyAccount
-from salesfunnel.pipeline import outcome_distribution, weighted_value
+from salesfunnel.key_accounts.assessment import assess, next_step
+from salesfunnel.key_accounts.lifecycle import LIFECYCLE
+from salesfunnel.key_accounts.playbooks import playbook
+from salesfunnel.key_accounts.account import KeyAccount
+from salesfunnel.pipeline.weighted import outcome_distribution, weighted_value
 from salesfunnel.render import Table""",
     ),
     ("md", "## The sample"),

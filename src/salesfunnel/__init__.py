@@ -11,7 +11,55 @@ and the key-account lifecycle, as an embeddable core with no server.
 
 from __future__ import annotations
 
-from salesfunnel.abc import (
+from salesfunnel.analytics.calibration import (
+    LearnedProbabilities,
+    backtest,
+    brier_score,
+    calibration,
+    learn_probabilities,
+    reliability_table,
+)
+from salesfunnel.analytics.conversion import (
+    AdditionalBusiness,
+    ConversionTable,
+    CycleStats,
+    FunnelSummary,
+    StageConversion,
+    StageDurations,
+    Velocity,
+    additional_business,
+    conversion,
+    funnel_summary,
+    sales_cycle,
+    sales_velocity,
+    time_in_stages,
+    win_rate,
+)
+from salesfunnel.analytics.deal_health import (
+    ClockReset,
+    DealHeat,
+    HeatWeights,
+    StaleDeal,
+    deal_heat,
+    heat_ranking,
+    stale_deals,
+)
+from salesfunnel.calendar import (
+    GREGORIAN,
+    CreatedAfterCutoffError,
+    FiscalCalendar,
+    FiscalQuarter,
+    FiscalYear,
+    InvalidCalendarError,
+    Period,
+    TimeBucket,
+    UnknownPeriodError,
+    add_months,
+    bucket_bounds,
+    month_edge,
+    time_bucket,
+)
+from salesfunnel.customers.abc_classes import (
     PROFIT,
     REVENUE,
     VOLUME,
@@ -31,23 +79,7 @@ from salesfunnel.abc import (
     abc_combined,
     computed_abc,
 )
-from salesfunnel.analytics import (
-    AdditionalBusiness,
-    ConversionTable,
-    CycleStats,
-    FunnelSummary,
-    StageConversion,
-    StageDurations,
-    Velocity,
-    additional_business,
-    conversion,
-    funnel_summary,
-    sales_cycle,
-    sales_velocity,
-    time_in_stages,
-    win_rate,
-)
-from salesfunnel.buying import (
+from salesfunnel.customers.buying import (
     DEFAULT_BUYING_MAP,
     AccountEvidence,
     BuyingMap,
@@ -63,36 +95,7 @@ from salesfunnel.buying import (
     screen_account,
     screen_accounts,
 )
-from salesfunnel.calibration import (
-    LearnedProbabilities,
-    backtest,
-    brier_score,
-    calibration,
-    learn_probabilities,
-    reliability_table,
-)
-from salesfunnel.categories import (
-    DEFAULT_CATEGORY_POLICY,
-    CategoryPolicy,
-    CategoryRule,
-    CloseWindow,
-    ForecastCategory,
-    InvalidCategoryError,
-    PolicyStageError,
-    default_policy,
-    forecast_category,
-)
-from salesfunnel.changes import (
-    Change,
-    InvalidDateRangeError,
-    Movement,
-    Slippage,
-    Waterfall,
-    slippage,
-    slippage_report,
-    waterfall,
-)
-from salesfunnel.customers import (
+from salesfunnel.customers.scoring import (
     KEY_ACCOUNT_CRITERIA,
     Contribution,
     CustomerProfile,
@@ -114,21 +117,6 @@ from salesfunnel.customers import (
     rank_order_weights,
     score_accounts,
 )
-from salesfunnel.deal_health import (
-    ClockReset,
-    DealHeat,
-    HeatWeights,
-    StaleDeal,
-    deal_heat,
-    heat_ranking,
-    stale_deals,
-)
-from salesfunnel.distribution import (
-    ErrorBound,
-    InvalidParameterError,
-    OutcomeDistribution,
-    distribution_of,
-)
 from salesfunnel.errors import (
     AmountTypeError,
     ChronologyError,
@@ -146,7 +134,26 @@ from salesfunnel.errors import (
     UnknownLanguageError,
     UnknownStageError,
 )
-from salesfunnel.forecast import (
+from salesfunnel.forecasting.categories import (
+    DEFAULT_CATEGORY_POLICY,
+    CategoryPolicy,
+    CategoryRule,
+    CloseWindow,
+    ForecastCategory,
+    InvalidCategoryError,
+    PolicyStageError,
+    default_policy,
+    forecast_category,
+)
+from salesfunnel.forecasting.quotas import (
+    Quota,
+    QuotaResult,
+    quota_attainment,
+)
+from salesfunnel.forecasting.report_form import (
+    report_form,
+)
+from salesfunnel.forecasting.rollup import (
     Figures,
     Forecast,
     ForecastOptionError,
@@ -154,17 +161,55 @@ from salesfunnel.forecast import (
     UnknownPipelineError,
     forecast,
 )
+from salesfunnel.forecasting.waterfall import (
+    Change,
+    InvalidDateRangeError,
+    Movement,
+    Slippage,
+    Waterfall,
+    slippage,
+    slippage_report,
+    waterfall,
+)
+from salesfunnel.funnel.gates import (
+    WALL_RULE,
+)
+from salesfunnel.funnel.history import (
+    StageTime,
+    as_of,
+    snapshot,
+    time_in_stage,
+)
+from salesfunnel.funnel.machine import (
+    override,
+    reprice,
+    reschedule,
+)
+from salesfunnel.funnel.opportunity import (
+    UNRECORDED_STAGE,
+    ChangeKind,
+    LineItem,
+    Opportunity,
+    Override,
+    Reprice,
+    Reschedule,
+    Revision,
+    SkipPolicy,
+    StageChange,
+    StageKind,
+)
+from salesfunnel.funnel.stages import (
+    DEFAULT_FUNNEL,
+    ROLES,
+    Funnel,
+    Role,
+    Stage,
+)
 from salesfunnel.fx import (
     ExchangeRates,
     InvalidRateError,
     MissingRateError,
     Rate,
-)
-from salesfunnel.history import (
-    StageTime,
-    as_of,
-    snapshot,
-    time_in_stage,
 )
 from salesfunnel.i18n import (
     Lang,
@@ -194,44 +239,26 @@ from salesfunnel.io import (
     write_csv,
     write_json,
 )
-from salesfunnel.kam_assess import (
+from salesfunnel.key_accounts.account import (
+    ActivityRecord,
+    InvalidKeyAccountError,
+    KeyAccount,
+)
+from salesfunnel.key_accounts.assessment import (
     Assessment,
     Fit,
     NextStep,
     assess,
     next_step,
 )
-from salesfunnel.kam_lifecycle import (
+from salesfunnel.key_accounts.lifecycle import (
     KAM_FUNNEL,
     LIFECYCLE,
     KamStage,
     KamStageProfile,
     kam_funnel,
 )
-from salesfunnel.kam_playbook import (
-    PLAYBOOKS,
-    Activity,
-    Playbook,
-    UnknownActivityError,
-    gaps,
-    playbook,
-)
-from salesfunnel.kam_signals import (
-    DEFAULT_KAM_RULES,
-    SIGNALS,
-    InvalidSignalError,
-    KamRules,
-    Signal,
-    SignalKind,
-    UnknownSignalError,
-    check_signals,
-)
-from salesfunnel.key_accounts import (
-    ActivityRecord,
-    InvalidKeyAccountError,
-    KeyAccount,
-)
-from salesfunnel.loyalty import (
+from salesfunnel.key_accounts.loyalty import (
     InvalidLoyaltyModelError,
     LoyaltyModel,
     ProfitSource,
@@ -242,40 +269,31 @@ from salesfunnel.loyalty import (
     lifetime_profit,
     retention_effect,
 )
-from salesfunnel.machine import (
-    override,
-    reprice,
-    reschedule,
+from salesfunnel.key_accounts.playbooks import (
+    PLAYBOOKS,
+    Activity,
+    Playbook,
+    UnknownActivityError,
+    gaps,
+    playbook,
 )
-from salesfunnel.model import (
-    UNRECORDED_STAGE,
-    ChangeKind,
-    LineItem,
-    Opportunity,
-    Override,
-    Reprice,
-    Reschedule,
-    Revision,
-    SkipPolicy,
-    StageChange,
-    StageKind,
+from salesfunnel.key_accounts.signals import (
+    DEFAULT_KAM_RULES,
+    SIGNALS,
+    InvalidSignalError,
+    KamRules,
+    Signal,
+    SignalKind,
+    UnknownSignalError,
+    check_signals,
 )
-from salesfunnel.periods import (
-    GREGORIAN,
-    CreatedAfterCutoffError,
-    FiscalCalendar,
-    FiscalQuarter,
-    FiscalYear,
-    InvalidCalendarError,
-    Period,
-    TimeBucket,
-    UnknownPeriodError,
-    add_months,
-    bucket_bounds,
-    month_edge,
-    time_bucket,
+from salesfunnel.pipeline.distribution import (
+    ErrorBound,
+    InvalidParameterError,
+    OutcomeDistribution,
+    distribution_of,
 )
-from salesfunnel.pipeline import (
+from salesfunnel.pipeline.weighted import (
     Simulation,
     outcome_distribution,
     simulate,
@@ -298,28 +316,10 @@ from salesfunnel.qualification import (
     Verdict,
     evaluate,
 )
-from salesfunnel.quotas import (
-    Quota,
-    QuotaResult,
-    quota_attainment,
-)
 from salesfunnel.render import (
     Table,
     UnknownFormatError,
     render,
-)
-from salesfunnel.report_form import (
-    report_form,
-)
-from salesfunnel.rules import (
-    WALL_RULE,
-)
-from salesfunnel.stages import (
-    DEFAULT_FUNNEL,
-    ROLES,
-    Funnel,
-    Role,
-    Stage,
 )
 
 __version__ = "0.1.0.dev0"

@@ -27,8 +27,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from salesfunnel.fx import ExchangeRates
-from salesfunnel.model import (
+from salesfunnel.funnel.opportunity import (
     ChangeKind,
     LineItem,
     Opportunity,
@@ -37,11 +36,12 @@ from salesfunnel.model import (
     StageChange,
     StageKind,
 )
+from salesfunnel.funnel.stages import DEFAULT_FUNNEL, Funnel
+from salesfunnel.fx import ExchangeRates
 from salesfunnel.qualification import FactValue, Threshold
-from salesfunnel.stages import DEFAULT_FUNNEL, Funnel
 
 if TYPE_CHECKING:
-    from salesfunnel.model import Revision
+    from salesfunnel.funnel.opportunity import Revision
 
 __all__ = [
     "ACCOUNTS",

@@ -37,7 +37,7 @@ from types import MappingProxyType
 import attrs
 
 from salesfunnel.errors import FunnelError
-from salesfunnel.model import Opportunity, check_date
+from salesfunnel.funnel.opportunity import Opportunity, check_date
 from salesfunnel.money import Currency, currency_code, money_context, to_amount
 
 __all__ = [
@@ -309,7 +309,7 @@ class ExchangeRates:
         ``closed_on``, including a deal read without a stage history) at the
         rate of the day it closed. A deal that closed after ``on`` was open
         then, and converts at the rate of ``on``. This is the convention of
-        :func:`~salesfunnel.forecast.forecast`, offered for the pipeline maths
+        :func:`~salesfunnel.forecasting.rollup.forecast`, offered for the pipeline maths
         (``weighted_value(..., convert=rates.converter("CNY", on=cutoff))``).
 
         >>> from salesfunnel.datasets import SAMPLE_AS_OF, SAMPLE_RATES, sample_pipeline

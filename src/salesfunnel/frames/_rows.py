@@ -30,6 +30,8 @@ from salesfunnel.frames._cells import (
     probability_text,
 )
 from salesfunnel.frames._common import is_missing
+from salesfunnel.funnel.opportunity import Opportunity
+from salesfunnel.funnel.stages import Funnel
 from salesfunnel.io import _values as v
 from salesfunnel.io._columns import COLUMNS, REQUIRED, normalise, stage_mark_headers
 from salesfunnel.io._table import Row, _header, _mark
@@ -42,8 +44,6 @@ from salesfunnel.io.mapping import (
     unmapped_stages,
 )
 from salesfunnel.io.problems import Problem, ReadResult
-from salesfunnel.model import Opportunity
-from salesfunnel.stages import Funnel
 
 __all__ = ["read_rows"]
 

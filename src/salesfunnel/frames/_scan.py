@@ -27,8 +27,8 @@ from salesfunnel.frames._common import (
     money_lit,
     unknown_stages,
 )
+from salesfunnel.funnel.stages import Funnel
 from salesfunnel.money import Currency, currency_code
-from salesfunnel.stages import Funnel
 
 __all__ = ["Scan", "reporting_currency", "scan"]
 

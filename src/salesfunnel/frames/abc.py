@@ -2,8 +2,8 @@
 
 :func:`abc_frame` sums a figure per customer (or per any key column) inside
 the engine (pandas, polars, Dask, ...), then ranks the customers and cuts
-the ranking into classes with :func:`salesfunnel.abc.abc_classify` (or
-:func:`salesfunnel.abc.computed_abc`), so the classes, ranks and shares are
+the ranking into classes with :func:`salesfunnel.customers.abc_classes.abc_classify` (or
+:func:`salesfunnel.customers.abc_classes.computed_abc`), so the classes, ranks and shares are
 exactly the core's. The heavy part on a big frame is the sum over its rows;
 the ranking works on one row per customer.
 
@@ -27,8 +27,8 @@ from typing import Any
 
 import narwhals.stable.v2 as nw
 
-from salesfunnel._abc_rank import EXACT
-from salesfunnel.abc import (
+from salesfunnel.customers._abc_rank import EXACT
+from salesfunnel.customers.abc_classes import (
     AbcResult,
     Basis,
     Boundary,
@@ -70,8 +70,8 @@ def abc_frame(
     """Classify the customers of a frame A, B, C ... by a figure summed per customer.
 
     The figure (``value``) is summed per ``key`` by the engine; the classes
-    are then those of :func:`salesfunnel.abc.abc_classify` (fixed thresholds,
-    ``method="fixed"``) or :func:`salesfunnel.abc.computed_abc` (limits from
+    are then those of :func:`salesfunnel.customers.abc_classes.abc_classify` (fixed thresholds,
+    ``method="fixed"``) or :func:`salesfunnel.customers.abc_classes.computed_abc` (limits from
     the data's ABC curve, ``method="computed"``) on the sums, and so are the
     ranks and shares (exact for ``Decimal`` and whole-number figures).
 
@@ -82,9 +82,9 @@ def abc_frame(
         value: The figure: money (``Decimal`` objects or a decimal type),
             whole numbers (volumes), or floats (non-money measures).
         method: ``"fixed"`` (default) or ``"computed"``.
-        thresholds: For fixed ABC, as in :func:`~salesfunnel.abc.abc_classify`.
-        basis: For fixed ABC, as in :func:`~salesfunnel.abc.abc_classify`.
-        boundary: For fixed ABC, as in :func:`~salesfunnel.abc.abc_classify`.
+        thresholds: For fixed ABC, as in :func:`~salesfunnel.customers.abc_classes.abc_classify`.
+        basis: For fixed ABC, as in :func:`~salesfunnel.customers.abc_classes.abc_classify`.
+        boundary: For fixed ABC, as in :func:`~salesfunnel.customers.abc_classes.abc_classify`.
         keep_ties: Keep customers with equal figures in one class (default:
             no for fixed, yes for computed ABC, as the core functions).
         measure: What the figure is (for the core result's summary).

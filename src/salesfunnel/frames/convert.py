@@ -64,12 +64,12 @@ from narwhals.stable.v2.dependencies import (
 from salesfunnel.frames._cells import CellOptions, Scale, zone
 from salesfunnel.frames._common import FrameTypeError, decimal_places, import_optional
 from salesfunnel.frames._rows import read_rows
+from salesfunnel.funnel.opportunity import Opportunity
+from salesfunnel.funnel.stages import DEFAULT_FUNNEL, Funnel
 from salesfunnel.io import COLUMNS, HistoryWouldBeLostError
 from salesfunnel.io import _values as v
 from salesfunnel.io.mapping import ImportMapping
 from salesfunnel.io.problems import ReadResult
-from salesfunnel.model import Opportunity
-from salesfunnel.stages import DEFAULT_FUNNEL, Funnel
 
 if TYPE_CHECKING:
     import polars as pl
@@ -259,7 +259,7 @@ def from_pandas(
     Missing values (``None``, ``NaN``, ``NA``, ``NaT``) are empty cells. A
     won or lost row with ``closed_on`` and no history is a snapshot deal:
     open from ``created``, closed on ``closed_on``
-    (:func:`~salesfunnel.model.default_history`).
+    (:func:`~salesfunnel.funnel.opportunity.default_history`).
 
     Args:
         df: A ``pandas.DataFrame``.

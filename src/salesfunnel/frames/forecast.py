@@ -1,6 +1,6 @@
 """The forecast on a DataFrame: buckets × categories per owner and product, computed by the engine.
 
-:func:`forecast_frame` gives the figures of :func:`salesfunnel.forecast.forecast`
+:func:`forecast_frame` gives the figures of :func:`salesfunnel.forecasting.rollup.forecast`
 for a frame of opportunities (one row per opportunity, the columns of the CSV
 format) as a frame, one row per non-empty (group, bucket, category) cell. It
 is written with narwhals, so the same code runs on pandas, polars, Dask and
@@ -8,7 +8,7 @@ the other engines narwhals speaks, and the work happens inside the engine.
 
 A frame holds each opportunity as it is *now*: it has no history. Each row
 is taken as the snapshot deal it describes, as the core takes a deal read
-without a history (:func:`~salesfunnel.model.default_history`): a won or
+without a history (:func:`~salesfunnel.funnel.opportunity.default_history`): a won or
 lost row with a ``closed_on`` after the cutoff was open then. So the result
 equals the core forecast of the opportunities the frame holds, and that of
 the full histories whenever nothing else about them changed after the
@@ -40,14 +40,23 @@ from typing import Any
 
 import narwhals.stable.v2 as nw
 
-from salesfunnel.categories import (
+from salesfunnel.calendar import (
+    GREGORIAN,
+    FiscalCalendar,
+    FiscalQuarter,
+    FiscalYear,
+    Period,
+    TimeBucket,
+    month_edges,
+)
+from salesfunnel.forecasting.categories import (
     CategoryPolicy,
     CloseWindow,
     ForecastCategory,
     InvalidCategoryError,
     default_policy,
 )
-from salesfunnel.forecast import _check_by
+from salesfunnel.forecasting.rollup import _check_by
 from salesfunnel.frames._aggregate import aggregate
 from salesfunnel.frames._cells import CellOptions, Scale, zone
 from salesfunnel.frames._common import (
@@ -68,18 +77,9 @@ from salesfunnel.frames._common import (
 from salesfunnel.frames._lines import Expansion, expand
 from salesfunnel.frames._normalise import normalise
 from salesfunnel.frames._scan import rate_dates, reporting_currency, scan
+from salesfunnel.funnel.opportunity import check_date
+from salesfunnel.funnel.stages import DEFAULT_FUNNEL, Funnel
 from salesfunnel.fx import ExchangeRates
-from salesfunnel.model import check_date
-from salesfunnel.periods import (
-    GREGORIAN,
-    FiscalCalendar,
-    FiscalQuarter,
-    FiscalYear,
-    Period,
-    TimeBucket,
-    month_edges,
-)
-from salesfunnel.stages import DEFAULT_FUNNEL, Funnel
 
 __all__ = ["forecast_frame"]
 
@@ -114,7 +114,7 @@ def forecast_frame(
 ) -> Any:  # noqa: ANN401 - a frame of the same engine as ``df``
     """Roll a frame of opportunities up by time bucket and forecast category at ``cutoff``.
 
-    The figures are those of :func:`salesfunnel.forecast.forecast` on the
+    The figures are those of :func:`salesfunnel.forecasting.rollup.forecast` on the
     same opportunities (see the module docstring for what a frame can and
     cannot know): each row's bucket from its expected close (half-open
     month intervals after the cutoff, month ends clipped), its category from
@@ -133,7 +133,7 @@ def forecast_frame(
     ISO text (converted first; aware date-times need ``tz``).
 
     A won or lost row with a ``closed_on`` after the cutoff was still open
-    then, in :data:`~salesfunnel.model.UNRECORDED_STAGE` (a frame has no
+    then, in :data:`~salesfunnel.funnel.opportunity.UNRECORDED_STAGE` (a frame has no
     history), exactly as the core treats such a deal.
 
     Args:
@@ -147,7 +147,7 @@ def forecast_frame(
             cutoff's rate, won and lost deals at their close date's, each
             line rounded half-even to cents.
         policy: The category policy (default:
-            :func:`~salesfunnel.categories.default_policy` of ``funnel``).
+            :func:`~salesfunnel.forecasting.categories.default_policy` of ``funnel``).
         funnel: The funnel the stages belong to.
         period: The period whose won and lost deals count (default: the
             cutoff's fiscal quarter), as in the core forecast.
@@ -290,7 +290,7 @@ def _finish(cells: Frame, keys: tuple[str, ...]) -> Frame:
 
 
 def _bucket(funnel: Funnel, cutoff: date) -> nw.Expr:
-    """Each row's time bucket rank, as :func:`salesfunnel.periods.time_bucket` places it."""
+    """Each row's time bucket rank, as :func:`salesfunnel.calendar.time_bucket` places it."""
     _open, won, lost = stage_sets(funnel)
     stage, close = nw.col("stage"), nw.col("expected_close")
     chain = nw.when(stage.is_in(won)).then(_B[TimeBucket.CLOSED])

@@ -1,6 +1,6 @@
 """The weighted pipeline of a DataFrame: Σ amount × win probability, computed by the engine.
 
-:func:`weighted_value_frame` gives :func:`salesfunnel.pipeline.weighted_value`
+:func:`weighted_value_frame` gives :func:`salesfunnel.pipeline.weighted.weighted_value`
 for a frame of opportunities, in total or per group (owner, stage, account,
 product, or any columns), with the count and the plain amount beside it. As
 in the core, won deals count in full, lost ones not at all, open ones at
@@ -30,7 +30,7 @@ from typing import Any
 
 import narwhals.stable.v2 as nw
 
-from salesfunnel.forecast import ForecastOptionError
+from salesfunnel.forecasting.rollup import ForecastOptionError
 from salesfunnel.frames._aggregate import aggregate
 from salesfunnel.frames._cells import CellOptions, Scale
 from salesfunnel.frames._common import (
@@ -48,9 +48,9 @@ from salesfunnel.frames._common import (
 from salesfunnel.frames._lines import Expansion, expand
 from salesfunnel.frames._normalise import normalise
 from salesfunnel.frames._scan import rate_dates, reporting_currency, scan
+from salesfunnel.funnel.opportunity import check_date
+from salesfunnel.funnel.stages import DEFAULT_FUNNEL, Funnel
 from salesfunnel.fx import ExchangeRates
-from salesfunnel.model import check_date
-from salesfunnel.stages import DEFAULT_FUNNEL, Funnel
 
 __all__ = ["weighted_value_frame"]
 
@@ -87,7 +87,7 @@ def weighted_value_frame(
     """Return the weighted pipeline of a frame of opportunities, in total or per group.
 
     ``weighted`` is Σ amount × probability, exact, as
-    :func:`salesfunnel.pipeline.weighted_value` computes it for the same
+    :func:`salesfunnel.pipeline.weighted.weighted_value` computes it for the same
     opportunities. Amounts must be in one currency, or be converted with
     ``currency``, ``rates`` and ``on``: each line of a deal converts at the
     rate in force on ``on``, rounded half-even to cents (as the forecast
@@ -111,9 +111,9 @@ def weighted_value_frame(
         rates: Exchange rates into ``currency``.
         on: The date whose rates are used.
         as_of: Take each row as it stood on this date, as
-            :func:`~salesfunnel.pipeline.weighted_value` does: rows created
+            :func:`~salesfunnel.pipeline.weighted.weighted_value` does: rows created
             later are left out, and a won or lost row closed later was open
-            then (in :data:`~salesfunnel.model.UNRECORDED_STAGE`).
+            then (in :data:`~salesfunnel.funnel.opportunity.UNRECORDED_STAGE`).
         allow_float: Read float money through each float's shortest repr;
             ``False`` refuses float columns.
         probability_scale: ``"fraction"`` (``0.6``) or ``"percent"`` (``60``).

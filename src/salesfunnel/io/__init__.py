@@ -14,6 +14,8 @@ import os
 from collections.abc import Collection
 from typing import Literal, overload
 
+from salesfunnel.funnel.opportunity import Opportunity
+from salesfunnel.funnel.stages import DEFAULT_FUNNEL, Funnel
 from salesfunnel.io._columns import Source, source_name
 from salesfunnel.io.csv_format import (
     COLUMNS,
@@ -54,8 +56,6 @@ from salesfunnel.io.problems import (
     UnsupportedFileError,
 )
 from salesfunnel.io.rule_registry import DEFAULT_REGISTRY, RuleRegistry, UnknownRuleError
-from salesfunnel.model import Opportunity
-from salesfunnel.stages import DEFAULT_FUNNEL, Funnel
 
 __all__ = [
     "COLUMNS",

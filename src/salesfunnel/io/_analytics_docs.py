@@ -9,14 +9,19 @@ from __future__ import annotations
 import types
 from typing import Any, Union, get_args, get_origin
 
-from salesfunnel.analytics import AdditionalBusiness, CycleStats, StageDurations, Velocity
-from salesfunnel.categories import CloseWindow
-from salesfunnel.deal_health import DealHeat, StaleDeal
-from salesfunnel.history import StageTime
+from salesfunnel.analytics.conversion import (
+    AdditionalBusiness,
+    CycleStats,
+    StageDurations,
+    Velocity,
+)
+from salesfunnel.analytics.deal_health import DealHeat, StaleDeal
+from salesfunnel.calendar import FiscalQuarter, FiscalYear, Period
+from salesfunnel.forecasting.categories import CloseWindow
+from salesfunnel.funnel.history import StageTime
 from salesfunnel.io import _values as v
 from salesfunnel.io._converter import _kind
 from salesfunnel.io._result_hooks import FIX, Hook, bad, checked
-from salesfunnel.periods import FiscalQuarter, FiscalYear, Period
 from salesfunnel.qualification import Rule, _Combine
 
 __all__ = ["register_analytics"]

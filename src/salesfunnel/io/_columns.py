@@ -14,7 +14,7 @@ from typing import IO, TYPE_CHECKING, TypeAlias, Union
 from salesfunnel.io.problems import DataFileError, FileEncodingError, Problem
 
 if TYPE_CHECKING:
-    from salesfunnel.stages import Funnel
+    from salesfunnel.funnel.stages import Funnel
 
 __all__ = [
     "COLUMNS",

@@ -30,9 +30,7 @@ from cattrs.errors import (
 from cattrs.gen import make_dict_structure_fn
 
 from salesfunnel.errors import FunnelError
-from salesfunnel.io import _values as v
-from salesfunnel.io.problems import Problem
-from salesfunnel.model import (
+from salesfunnel.funnel.opportunity import (
     LineItem,
     Opportunity,
     Override,
@@ -41,6 +39,8 @@ from salesfunnel.model import (
     Revision,
     StageChange,
 )
+from salesfunnel.io import _values as v
+from salesfunnel.io.problems import Problem
 from salesfunnel.qualification import Facts, Rule
 
 if TYPE_CHECKING:

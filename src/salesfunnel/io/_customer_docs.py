@@ -17,11 +17,11 @@ from typing import Any, Union, get_args, get_origin
 
 import attrs
 
-from salesfunnel._worksheet import read_cell
-from salesfunnel.buying import AccountEvidence, Platform, Screening, ScreeningReport
-from salesfunnel.customer_types import KeyCustomerClassification, KeyCustomerType
-from salesfunnel.customers import Contribution, RankWeighting, Scorecard, ScoreCriterion
-from salesfunnel.customers import ScoredAccount as _Scored
+from salesfunnel.customers._worksheet import read_cell
+from salesfunnel.customers.buying import AccountEvidence, Platform, Screening, ScreeningReport
+from salesfunnel.customers.key_customers import KeyCustomerClassification, KeyCustomerType
+from salesfunnel.customers.scoring import Contribution, RankWeighting, Scorecard, ScoreCriterion
+from salesfunnel.customers.scoring import ScoredAccount as _Scored
 from salesfunnel.errors import FunnelError
 from salesfunnel.io import _values as v
 from salesfunnel.io._converter import _kind

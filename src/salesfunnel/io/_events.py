@@ -14,6 +14,14 @@ from typing import TYPE_CHECKING, cast
 
 import attrs
 
+from salesfunnel.funnel.opportunity import (
+    ChangeKind,
+    LineItem,
+    Override,
+    Reprice,
+    Reschedule,
+    StageChange,
+)
 from salesfunnel.io import _values as v
 from salesfunnel.io._columns import (
     EVENT_COLUMNS,
@@ -24,11 +32,10 @@ from salesfunnel.io._columns import (
 )
 from salesfunnel.io._table import Row, parse_table
 from salesfunnel.io.problems import Problem
-from salesfunnel.model import ChangeKind, LineItem, Override, Reprice, Reschedule, StageChange
 
 if TYPE_CHECKING:
-    from salesfunnel.model import Opportunity, Revision
-    from salesfunnel.stages import Funnel
+    from salesfunnel.funnel.opportunity import Opportunity, Revision
+    from salesfunnel.funnel.stages import Funnel
 
 __all__ = ["EVENT_KINDS", "Events", "event_rows", "read_events"]
 

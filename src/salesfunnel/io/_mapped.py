@@ -25,8 +25,8 @@ from salesfunnel.io.presets import preset as find_preset
 from salesfunnel.io.problems import Problem, ReadResult
 
 if TYPE_CHECKING:
-    from salesfunnel.model import Opportunity
-    from salesfunnel.stages import Funnel
+    from salesfunnel.funnel.opportunity import Opportunity
+    from salesfunnel.funnel.stages import Funnel
 
 __all__ = ["build_mapping", "history_mapping", "read_history_rows", "read_mapped"]
 

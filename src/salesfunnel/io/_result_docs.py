@@ -14,17 +14,24 @@ from typing import Any, get_origin
 
 import attrs
 
-from salesfunnel._abc_rank import rank
-from salesfunnel._convolution import Table as _MassTable
-from salesfunnel.abc import AbcResult, Basis, Boundary, CombinedAbc, ComputedLimits, abc_classify
-from salesfunnel.abc import Method as AbcMethod
-from salesfunnel.distribution import ErrorBound, Method, OutcomeDistribution
+from salesfunnel.customers._abc_rank import rank
+from salesfunnel.customers.abc_classes import (
+    AbcResult,
+    Basis,
+    Boundary,
+    CombinedAbc,
+    ComputedLimits,
+    abc_classify,
+)
+from salesfunnel.customers.abc_classes import Method as AbcMethod
 from salesfunnel.errors import FunnelError
 from salesfunnel.i18n import Text
 from salesfunnel.io import _values as v
 from salesfunnel.io._converter import _kind
 from salesfunnel.io._result_hooks import bad, build, fields, format_decimal
-from salesfunnel.pipeline import Simulation
+from salesfunnel.pipeline._convolution import Table as _MassTable
+from salesfunnel.pipeline.distribution import ErrorBound, Method, OutcomeDistribution
+from salesfunnel.pipeline.weighted import Simulation
 
 __all__ = ["register_numeric"]
 

@@ -20,10 +20,10 @@ from cattrs.errors import (
     IterableValidationNote,
 )
 
+from salesfunnel.calendar import FiscalCalendar, FiscalQuarter, FiscalYear, Period
 from salesfunnel.errors import FunnelError
 from salesfunnel.io import _values as v
 from salesfunnel.io._converter import _add_note, _check_object, _kind, _note_attr, attrs_hook
-from salesfunnel.periods import FiscalCalendar, FiscalQuarter, FiscalYear, Period
 
 __all__ = [
     "FIX",

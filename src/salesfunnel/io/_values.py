@@ -15,14 +15,14 @@ from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING
 
 from salesfunnel.errors import FunnelError
-from salesfunnel.model import LineItem
+from salesfunnel.funnel.opportunity import LineItem
 from salesfunnel.money import currency_code, to_amount, to_probability
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
 
+    from salesfunnel.funnel.stages import Funnel
     from salesfunnel.qualification import FactValue
-    from salesfunnel.stages import Funnel
 
 __all__ = [
     "BadValue",

@@ -36,6 +36,8 @@ from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from typing import IO, TYPE_CHECKING, Literal, overload
 
 from salesfunnel.errors import FunnelError
+from salesfunnel.funnel.opportunity import Opportunity
+from salesfunnel.funnel.stages import DEFAULT_FUNNEL, Funnel
 from salesfunnel.i18n import Lang, check_lang
 from salesfunnel.io import _values as v
 from salesfunnel.io._columns import (
@@ -53,8 +55,6 @@ from salesfunnel.io._columns import (
 from salesfunnel.io._events import Events, event_rows, read_events
 from salesfunnel.io._table import Row, parse_table
 from salesfunnel.io.problems import Problem, ReadResult
-from salesfunnel.model import Opportunity
-from salesfunnel.stages import DEFAULT_FUNNEL, Funnel
 
 if TYPE_CHECKING:
     from datetime import tzinfo
@@ -400,7 +400,7 @@ def read_csv(
     r"""Read opportunities from a CSV file (and their histories from an events file).
 
     Without an events file, each opportunity gets the default history
-    (:func:`~salesfunnel.model.default_history`): an open one was created in
+    (:func:`~salesfunnel.funnel.opportunity.default_history`): an open one was created in
     its stage; a won or lost one with ``closed_on`` was open from
     ``created`` and closed on ``closed_on``.
 

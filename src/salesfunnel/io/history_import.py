@@ -11,8 +11,8 @@ against the funnel:
 - a move to the lost outcome is ``lose``; a move out of it ``reopen``; a move
   one stage up ``advance``, several up ``skip`` (the stages passed over are
   listed), down ``regress``;
-- a change of amount is a :class:`~salesfunnel.model.Reprice`, of the close
-  date a :class:`~salesfunnel.model.Reschedule`;
+- a change of amount is a :class:`~salesfunnel.funnel.opportunity.Reprice`, of the close
+  date a :class:`~salesfunnel.funnel.opportunity.Reschedule`;
 - a row in the stage the deal is already in only carries such changes.
 
 What cannot be inferred is reported, never guessed: a row for a deal the
@@ -33,8 +33,7 @@ from typing import TYPE_CHECKING, Literal, overload
 import attrs
 
 from salesfunnel.errors import FunnelError
-from salesfunnel.io.problems import Problem, ReadResult
-from salesfunnel.model import (
+from salesfunnel.funnel.opportunity import (
     ChangeKind,
     LineItem,
     Opportunity,
@@ -43,13 +42,14 @@ from salesfunnel.model import (
     Revision,
     StageChange,
 )
-from salesfunnel.stages import DEFAULT_FUNNEL, StageKind
+from salesfunnel.funnel.stages import DEFAULT_FUNNEL, StageKind
+from salesfunnel.io.problems import Problem, ReadResult
 
 if TYPE_CHECKING:
+    from salesfunnel.funnel.stages import Funnel
     from salesfunnel.io._columns import Source
     from salesfunnel.io.mapping import ImportMapping
     from salesfunnel.io.presets import Preset
-    from salesfunnel.stages import Funnel
 
 __all__ = ["HistoryRow", "apply_history", "read_history", "resolve_stage"]
 

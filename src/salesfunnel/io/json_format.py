@@ -48,15 +48,15 @@ import os
 from collections.abc import Iterable, Sequence
 from typing import IO, Any, Literal, TypeVar, overload
 
+from salesfunnel.funnel.opportunity import Opportunity
+from salesfunnel.funnel.stages import Funnel
 from salesfunnel.io._columns import Source, read_text
 from salesfunnel.io._converter import Codec, problems_of
 from salesfunnel.io._schema import DocumentSchema
 from salesfunnel.io.problems import DataFileError, Problem, ReadResult
 from salesfunnel.io.results import RESULT_SCHEMAS
 from salesfunnel.io.rule_registry import DEFAULT_REGISTRY, RuleRegistry
-from salesfunnel.model import Opportunity
 from salesfunnel.qualification import Verdict
-from salesfunnel.stages import Funnel
 
 __all__ = [
     "DEFAULT_SCHEMAS",

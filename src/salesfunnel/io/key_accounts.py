@@ -13,7 +13,7 @@ and the signals observed about the relationship. The columns:
 | ``manager`` | 大客户经理 | the key-account manager |
 | ``activities`` | 已完成工作 | playbook activities done: ``key`` or ``key@YYYY-MM-DD``, separated by ``;`` |
 | ``notes`` | 备注, 其他 | free text |
-| *a signal name* | | one column per signal (see :data:`salesfunnel.kam_signals.SIGNALS`) |
+| *a signal name* | | one column per signal (see :data:`salesfunnel.key_accounts.signals.SIGNALS`) |
 
 Signal cells: yes/no signals take ``true``/``false``, ``yes``/``no``,
 ``y``/``n``, ``1``/``0`` or ``是``/``否``; numbers are plain decimals; a share
@@ -57,13 +57,13 @@ from typing import TYPE_CHECKING, Literal, TypeVar, overload
 import attrs
 
 from salesfunnel.errors import FunnelError
+from salesfunnel.funnel.opportunity import ChangeKind, StageChange
 from salesfunnel.io._columns import Source, normalise, read_text
 from salesfunnel.io.problems import DataFileError, Problem, ReadResult
-from salesfunnel.kam_lifecycle import KamStage
-from salesfunnel.kam_playbook import find_activity
-from salesfunnel.kam_signals import DEFAULT_KAM_RULES, SIGNALS, KamRules, SignalKind
-from salesfunnel.key_accounts import ActivityRecord, InvalidKeyAccountError, KeyAccount
-from salesfunnel.model import ChangeKind, StageChange
+from salesfunnel.key_accounts.account import ActivityRecord, InvalidKeyAccountError, KeyAccount
+from salesfunnel.key_accounts.lifecycle import KamStage
+from salesfunnel.key_accounts.playbooks import find_activity
+from salesfunnel.key_accounts.signals import DEFAULT_KAM_RULES, SIGNALS, KamRules, SignalKind
 
 if TYPE_CHECKING:
     from salesfunnel.qualification import FactValue

@@ -47,7 +47,7 @@ from salesfunnel.errors import FunnelError
 from salesfunnel.io._columns import COLUMNS, HEADERS_EN, HEADERS_ZH, normalise
 
 if TYPE_CHECKING:
-    from salesfunnel.stages import Funnel
+    from salesfunnel.funnel.stages import Funnel
 
 __all__ = [
     "FIELDS",

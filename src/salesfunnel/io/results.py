@@ -49,8 +49,8 @@ from typing import Any, Literal
 import attrs
 from cattrs.errors import StructureHandlerNotFoundError
 
-from salesfunnel.abc import AbcResult, CombinedAbc
-from salesfunnel.analytics import (
+from salesfunnel.analytics.calibration import Backtest, Calibration, LearnedProbabilities
+from salesfunnel.analytics.conversion import (
     AdditionalBusiness,
     ConversionTable,
     CycleStats,
@@ -58,22 +58,23 @@ from salesfunnel.analytics import (
     StageDurations,
     Velocity,
 )
-from salesfunnel.buying import AccountEvidence, BuyingMap, Screening, ScreeningReport
-from salesfunnel.calibration import Backtest, Calibration, LearnedProbabilities
-from salesfunnel.categories import CategoryPolicy, ForecastCategory
-from salesfunnel.changes import Slippage, Waterfall
-from salesfunnel.customer_types import (
+from salesfunnel.analytics.deal_health import DealHeat, HeatWeights, StaleDeal
+from salesfunnel.calendar import FiscalCalendar, FiscalQuarter, Period, TimeBucket
+from salesfunnel.customers.abc_classes import AbcResult, CombinedAbc
+from salesfunnel.customers.buying import AccountEvidence, BuyingMap, Screening, ScreeningReport
+from salesfunnel.customers.key_customers import (
     CustomerProfile,
     KeyCustomerClassification,
     KeyCustomerThresholds,
 )
-from salesfunnel.customers import Scorecard, ScoredAccount
-from salesfunnel.deal_health import DealHeat, HeatWeights, StaleDeal
-from salesfunnel.distribution import OutcomeDistribution
+from salesfunnel.customers.scoring import Scorecard, ScoredAccount
 from salesfunnel.errors import FunnelError
-from salesfunnel.forecast import Figures, Forecast, ForecastRow
+from salesfunnel.forecasting.categories import CategoryPolicy, ForecastCategory
+from salesfunnel.forecasting.quotas import Quota, QuotaResult
+from salesfunnel.forecasting.rollup import Figures, Forecast, ForecastRow
+from salesfunnel.forecasting.waterfall import Slippage, Waterfall
+from salesfunnel.funnel.history import StageTime
 from salesfunnel.fx import ExchangeRates
-from salesfunnel.history import StageTime
 from salesfunnel.io import _values as v
 from salesfunnel.io._analytics_docs import register_analytics
 from salesfunnel.io._converter import _kind
@@ -81,17 +82,16 @@ from salesfunnel.io._customer_docs import register_customers
 from salesfunnel.io._result_docs import register_numeric
 from salesfunnel.io._result_hooks import bad, build, fields, format_decimal, register_common
 from salesfunnel.io._schema import DocumentSchema
-from salesfunnel.kam_assess import Assessment, NextStep
-from salesfunnel.kam_lifecycle import KamStage
-from salesfunnel.kam_playbook import Playbook
-from salesfunnel.kam_signals import KamRules
-from salesfunnel.key_accounts import KeyAccount
-from salesfunnel.loyalty import LoyaltyModel, RetentionEffect
+from salesfunnel.key_accounts.account import KeyAccount
+from salesfunnel.key_accounts.assessment import Assessment, NextStep
+from salesfunnel.key_accounts.lifecycle import KamStage
+from salesfunnel.key_accounts.loyalty import LoyaltyModel, RetentionEffect
+from salesfunnel.key_accounts.playbooks import Playbook
+from salesfunnel.key_accounts.signals import KamRules
 from salesfunnel.money import Currency, currency_code
-from salesfunnel.periods import FiscalCalendar, FiscalQuarter, Period, TimeBucket
-from salesfunnel.pipeline import Simulation
+from salesfunnel.pipeline.distribution import OutcomeDistribution
+from salesfunnel.pipeline.weighted import Simulation
 from salesfunnel.qualification import Verdict, _Combine
-from salesfunnel.quotas import Quota, QuotaResult
 
 __all__ = ["RESULT_SCHEMAS", "configure"]
 

@@ -10,12 +10,12 @@ Other rules are written out in full when every criterion is a yes/no fact or
 a numeric threshold (the tests JSON can describe); a criterion with any other
 test function must be registered first, else :class:`UnknownRuleError` says so.
 
-The default registry knows the stage gates of :mod:`salesfunnel.rules`, the
+The default registry knows the stage gates of :mod:`salesfunnel.funnel.gates`, the
 wall, the key-account evidence rules of :data:`~salesfunnel.DEFAULT_KAM_RULES`
 (``kam.early`` … ``kam.uncoupling``) and the default rules of the five
 key-customer types (``key_customer.profit_contributor`` …).
 
->>> from salesfunnel.rules import RECOGNITION_RULE
+>>> from salesfunnel.funnel.gates import RECOGNITION_RULE
 >>> DEFAULT_REGISTRY.rule_to_dict(RECOGNITION_RULE)
 {'ref': 'recognition'}
 >>> DEFAULT_REGISTRY.rule_from_dict({"ref": "recognition"}) == RECOGNITION_RULE
@@ -34,11 +34,17 @@ from types import MappingProxyType
 
 import attrs
 
-from salesfunnel.customer_types import Below, KeyCustomerThresholds
+from salesfunnel.customers.key_customers import Below, KeyCustomerThresholds
 from salesfunnel.errors import FunnelError
+from salesfunnel.funnel.gates import (
+    DEFAULT_RULES,
+    POTENTIAL_EVALUATION,
+    POTENTIAL_INFORMATION,
+    WALL_RULE,
+)
 from salesfunnel.i18n import Text
 from salesfunnel.io._values import BadValue
-from salesfunnel.kam_signals import DEFAULT_KAM_RULES
+from salesfunnel.key_accounts.signals import DEFAULT_KAM_RULES
 from salesfunnel.qualification import (
     AllOf,
     AnyOf,
@@ -48,12 +54,6 @@ from salesfunnel.qualification import (
     Not,
     Rule,
     Threshold,
-)
-from salesfunnel.rules import (
-    DEFAULT_RULES,
-    POTENTIAL_EVALUATION,
-    POTENTIAL_INFORMATION,
-    WALL_RULE,
 )
 
 __all__ = ["DEFAULT_REGISTRY", "RuleRegistry", "UnknownRuleError"]
@@ -142,7 +142,7 @@ class RuleRegistry:
     """Named rules that are written by reference (and the criteria inside them).
 
     Build your own with :meth:`with_rules`; :data:`DEFAULT_REGISTRY` knows
-    the stage gates of :mod:`salesfunnel.rules` and the wall.
+    the stage gates of :mod:`salesfunnel.funnel.gates` and the wall.
 
     Attributes:
         rules: Rules by name.
@@ -366,7 +366,7 @@ class RuleRegistry:
         return found
 
 
-#: The rules of :mod:`salesfunnel.rules` by name: each stage gate of the
+#: The rules of :mod:`salesfunnel.funnel.gates` by name: each stage gate of the
 #: default funnel under its stage key, the two parts of the ``potential`` gate,
 #: and the wall as ``"wall"``; the key-account evidence rules of
 #: :data:`~salesfunnel.DEFAULT_KAM_RULES` as ``"kam.<stage>"`` (``kam.early``

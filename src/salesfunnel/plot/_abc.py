@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from salesfunnel.abc import AbcResult, Basis, Method
+from salesfunnel.customers.abc_classes import AbcResult, Basis, Method
 from salesfunnel.i18n import Lang, Text
 from salesfunnel.plot._base import (
     GREY,
@@ -68,8 +68,8 @@ def pareto_chart(
     would give. The result's one-line summary is written under the chart.
 
     Args:
-        result: The result of :func:`~salesfunnel.abc.abc_classify` or
-            :func:`~salesfunnel.abc.computed_abc`.
+        result: The result of :func:`~salesfunnel.customers.abc_classes.abc_classify` or
+            :func:`~salesfunnel.customers.abc_classes.computed_abc`.
         max_points: Draw at most about this many curve points (the class
             limits are always among them).
         lang: ``"en"`` or ``"zh"``.
@@ -81,7 +81,7 @@ def pareto_chart(
     Raises:
         PlotDependencyError: If matplotlib is not installed.
 
-    >>> from salesfunnel.abc import REVENUE, abc_classify
+    >>> from salesfunnel.customers.abc_classes import REVENUE, abc_classify
     >>> result = abc_classify({"a": 70, "b": 20, "c": 6, "d": 4}, measure=REVENUE)
     >>> fig = pareto_chart(result)
     >>> len(fig.axes[0].lines)  # the curve, the diagonal, 2 class limits, 2 thresholds

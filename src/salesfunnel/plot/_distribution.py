@@ -14,10 +14,10 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from salesfunnel.distribution import OutcomeDistribution
 from salesfunnel.i18n import Lang, Text
 from salesfunnel.money import to_amount
-from salesfunnel.pipeline import Simulation
+from salesfunnel.pipeline.distribution import OutcomeDistribution
+from salesfunnel.pipeline.weighted import Simulation
 from salesfunnel.plot._base import (
     GREEN,
     ORANGE,
@@ -86,15 +86,15 @@ def histogram(
     not drawn.
 
     Args:
-        dist: An :class:`~salesfunnel.distribution.OutcomeDistribution` or
-            a :class:`~salesfunnel.pipeline.Simulation`.
+        dist: An :class:`~salesfunnel.pipeline.distribution.OutcomeDistribution` or
+            a :class:`~salesfunnel.pipeline.weighted.Simulation`.
         bins: About how many bars (at least 1).
 
     Raises:
         ChartOptionError: For ``bins`` that is not a whole number of at least 1.
 
     >>> from decimal import Decimal as D
-    >>> from salesfunnel.distribution import distribution_of
+    >>> from salesfunnel.pipeline.distribution import distribution_of
     >>> two = distribution_of([(D(100), D("0.5")), (D(200), D("0.5"))])
     >>> [(b.start, b.width, b.mass) for b in histogram(two)]
     [(-40.0, 80.0, 0.25), (60.0, 80.0, 0.25), (160.0, 80.0, 0.25), (260.0, 80.0, 0.25)]
@@ -169,9 +169,9 @@ def distribution_chart(
     reached with 90 % probability is P10, the 10th percentile.
 
     Args:
-        dist: An :class:`~salesfunnel.distribution.OutcomeDistribution`
-            (:func:`salesfunnel.pipeline.outcome_distribution`) or a
-            :class:`~salesfunnel.pipeline.Simulation`.
+        dist: An :class:`~salesfunnel.pipeline.distribution.OutcomeDistribution`
+            (:func:`salesfunnel.pipeline.weighted.outcome_distribution`) or a
+            :class:`~salesfunnel.pipeline.weighted.Simulation`.
         target: An amount to mark, with its chance of being reached.
         bins: About how many bars.
         lang: ``"en"`` or ``"zh"``.
@@ -186,7 +186,7 @@ def distribution_chart(
         PlotDependencyError: If matplotlib is not installed.
 
     >>> from decimal import Decimal as D
-    >>> from salesfunnel.distribution import distribution_of
+    >>> from salesfunnel.pipeline.distribution import distribution_of
     >>> dist = distribution_of([(D(1000 + 10 * i), D("0.4")) for i in range(40)])
     >>> fig = distribution_chart(dist, target=20000)
     >>> len(fig.axes[0].lines)  # P10, P50, P90, the expected total, the target

@@ -8,9 +8,9 @@ from __future__ import annotations
 import textwrap
 from typing import TYPE_CHECKING, Literal
 
-from salesfunnel.categories import ForecastCategory
+from salesfunnel.calendar import TimeBucket
+from salesfunnel.forecasting.categories import ForecastCategory
 from salesfunnel.i18n import Lang, Text
-from salesfunnel.periods import TimeBucket
 from salesfunnel.plot._base import (
     GREEN,
     GREY,
@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-    from salesfunnel.forecast import Figures, Forecast, ForecastRow
+    from salesfunnel.forecasting.rollup import Figures, Forecast, ForecastRow
 
 __all__ = ["forecast_chart"]
 
@@ -171,7 +171,7 @@ def forecast_chart(
     omitted category) are left out unless ``include_lost``.
 
     Args:
-        forecast: The result of :func:`salesfunnel.forecast.forecast`.
+        forecast: The result of :func:`salesfunnel.forecasting.rollup.forecast`.
         view: ``"both"``, ``"time"`` or ``"category"``.
         measure: ``"amount"``, ``"weighted"`` (amount × probability) or ``"count"``.
         include_lost: Also show the lost bucket and the omitted category.
@@ -188,7 +188,7 @@ def forecast_chart(
         PlotDependencyError: If matplotlib is not installed.
 
     >>> from salesfunnel.datasets import SAMPLE_AS_OF, sample_pipeline
-    >>> from salesfunnel.forecast import forecast
+    >>> from salesfunnel.forecasting.rollup import forecast
     >>> usd = [o for o in sample_pipeline() if o.currency == "USD"]
     >>> fig = forecast_chart(forecast(usd, cutoff=SAMPLE_AS_OF, by="owner"))
     >>> [a.get_title(loc="left") for a in fig.axes]

@@ -14,10 +14,11 @@ from typing import TYPE_CHECKING, Literal
 
 import attrs
 
-from salesfunnel.analytics import reached_stages, snapshots
+from salesfunnel.analytics.conversion import reached_stages, snapshots
 from salesfunnel.errors import CurrencyError
+from salesfunnel.funnel.opportunity import StageKind, check_date
+from salesfunnel.funnel.stages import DEFAULT_FUNNEL, Funnel
 from salesfunnel.i18n import Lang, Text
-from salesfunnel.model import StageKind, check_date
 from salesfunnel.plot._base import (
     BLUES,
     GREEN,
@@ -32,14 +33,13 @@ from salesfunnel.plot._base import (
     money,
     no_data,
 )
-from salesfunnel.stages import DEFAULT_FUNNEL, Funnel
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
+    from salesfunnel.funnel.opportunity import Opportunity
     from salesfunnel.fx import ExchangeRates
-    from salesfunnel.model import Opportunity
 
 __all__ = ["FunnelShape", "FunnelStep", "funnel_chart", "funnel_shape"]
 
@@ -125,7 +125,7 @@ def funnel_shape(
     *reached* it (entered it, or skipped over it), so the funnel narrows as
     deals drop out; with ``view="current"`` it is the deals in the stage at
     ``as_of`` (for the won stage: every deal won by then). The conversion is
-    that of :func:`salesfunnel.analytics.conversion` either way.
+    that of :func:`salesfunnel.analytics.conversion.conversion` either way.
 
     Args:
         opportunities: The deals.

@@ -1,0 +1,457 @@
+"""``salesfunnel report FILE``: the weighted pipeline with its range, and conversion.
+
+For each currency (or in one reporting currency with ``--currency`` and
+``--rate``): the open deals, the weighted pipeline, the P10/P50/P90
+percentiles of the total won, the total reached with 90 % probability and,
+with ``--target``, the probability of reaching the target. Then the funnel's
+figures (win rate, lost share, sales cycle) and the stage conversion table.
+``--format json`` prints one ``salesfunnel/report`` document (see the
+command-line documentation).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING
+
+import attrs
+
+from salesfunnel.analytics.conversion import FunnelSummary, conversion, funnel_summary, snapshots
+from salesfunnel.cli.common import (
+    DEMO_CURRENCY,
+    DEMO_RATES,
+    EXIT_DATA,
+    EXIT_OK,
+    Options,
+    Progress,
+    UsageError,
+    add_common,
+    decimal_text,
+    emit,
+    emit_json,
+    guard,
+    options,
+    read_deals,
+    working,
+)
+from salesfunnel.cli.funnel_options import add_funnel_options, funnel_from_args
+from salesfunnel.cli.mapping_options import add_mapping_options, mapping_from_args
+from salesfunnel.errors import CurrencyError
+from salesfunnel.funnel.stages import DEFAULT_FUNNEL, Funnel, StageKind
+from salesfunnel.i18n import Lang, Text
+from salesfunnel.money import currency_code
+from salesfunnel.pipeline.weighted import outcome_distribution
+from salesfunnel.render import Table
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Mapping, Sequence
+    from datetime import date
+
+    from salesfunnel.analytics.conversion import ConversionTable
+    from salesfunnel.funnel.opportunity import Opportunity
+    from salesfunnel.pipeline.distribution import OutcomeDistribution
+
+ORDER = 40
+
+#: The schema and version of ``salesfunnel report --format json``.
+SCHEMA, VERSION = "salesfunnel/report", 1
+
+_CENT = Decimal("0.01")
+
+
+def _t(en: str, zh: str, lang: Lang) -> str:
+    return Text(en, zh)(lang)
+
+
+def _money(value: Decimal) -> Decimal:
+    return value.quantize(_CENT)
+
+
+def _converter(rates: Mapping[str, Decimal], currency: str) -> Callable[[Opportunity], Decimal]:
+    def convert(o: Opportunity) -> Decimal:
+        try:
+            rate = rates[o.currency]
+        except KeyError:
+            raise CurrencyError(
+                f"opportunity {o.id!r} is in {o.currency} but there is no rate into "
+                f"{currency}; add --rate {o.currency}=VALUE",
+                code=o.currency,
+            ) from None
+        return o.amount * rate
+
+    return convert
+
+
+@attrs.frozen
+class PipelineLine:
+    """One line of the pipeline report: a currency's open deals and their outcome distribution.
+
+    Attributes:
+        currency: The currency (the reporting currency when converted).
+        open_deals: How many deals were open at the cutoff.
+        distribution: The distribution of the total to be won from them.
+    """
+
+    currency: str
+    open_deals: int
+    distribution: OutcomeDistribution
+
+
+def pipeline_lines(
+    opportunities: Sequence[Opportunity],
+    *,
+    cutoff: date,
+    currency: str | None = None,
+    rates: Mapping[str, Decimal] | None = None,
+    funnel: Funnel = DEFAULT_FUNNEL,
+) -> list[PipelineLine]:
+    """The open pipeline at ``cutoff``, per currency or converted into ``currency`` with ``rates``.
+
+    ``funnel`` gives the stages (which are open) and their probabilities.
+
+    Raises:
+        CurrencyError: For a deal in a currency without a rate.
+    """
+    if currency is not None and rates is not None:
+        groups = [(currency, list(opportunities))]
+        convert = _converter({**rates, currency: Decimal(1)}, currency)
+    else:
+        codes = sorted({o.currency for o in opportunities})
+        groups = [(c, [o for o in opportunities if o.currency == c]) for c in codes]
+        convert = None
+    lines = []
+    with Progress("outcome distributions", len(groups)) as progress:
+        for done, (code, deals) in enumerate(groups, start=1):
+            open_now = [
+                o
+                for o in snapshots(deals, funnel, as_of=cutoff)
+                if funnel.kind_of(o) is StageKind.OPEN
+            ]
+            dist = outcome_distribution(
+                open_now, funnel, convert=convert, currency=code if convert else None
+            )
+            lines.append(PipelineLine(code, len(open_now), dist))
+            progress.update(done)
+    return lines
+
+
+def pipeline_table(
+    opportunities: Sequence[Opportunity],
+    *,
+    cutoff: date,
+    lang: Lang = "en",
+    currency: str | None = None,
+    rates: Mapping[str, Decimal] | None = None,
+    target: Decimal | None = None,
+    lines: Sequence[PipelineLine] | None = None,
+) -> Table:
+    """The weighted pipeline and the range of its outcome, per currency or converted.
+
+    Raises:
+        CurrencyError: For a deal in a currency without a rate.
+    """
+    if lines is None:
+        lines = pipeline_lines(opportunities, cutoff=cutoff, currency=currency, rates=rates)
+    converted_into = currency if currency is not None and rates is not None else None
+    rows = []
+    for line in lines:
+        dist = line.distribution
+        row: list[str | int | float | Decimal | None] = [
+            line.currency,
+            line.open_deals,
+            _money(dist.mean),
+            _money(dist.percentile(10)),
+            _money(dist.percentile(50)),
+            _money(dist.percentile(90)),
+            _money(dist.at_least_with("0.9")),
+            dist.method.value,
+        ]
+        if target is not None:
+            row.append(round(dist.prob_at_least(target), 4))
+        rows.append(tuple(row))
+    headers = [
+        _t("currency", "币种", lang),
+        _t("open deals", "进行中商机", lang),
+        _t("weighted", "加权金额", lang),
+        "P10",
+        "P50",
+        "P90",
+        _t("90% sure of", "九成把握", lang),
+        _t("method", "方法", lang),
+    ]
+    if target is not None:
+        headers.append(_t(f"P(≥ {target})", f"达成 {target} 的概率", lang))
+    converted = (
+        _t(f" in {converted_into}", f"（折合 {converted_into}）", lang) if converted_into else ""
+    )
+    title = _t(
+        f"Open pipeline{converted} as of {cutoff}: weighted value and range",
+        f"截至 {cutoff} 的在途商机{converted}：加权金额与区间",
+        lang,
+    )
+    note = _t(
+        "P10/P50/P90 are percentiles of the total to be won from open deals: 90 % of "
+        "outcomes are at or below P90. '90% sure of' is the total reached with at least "
+        "90 % probability (about P10).",
+        "P10/P50/P90 为在途商机可赢得总额的百分位数：90% 的结果不高于 P90。"
+        "“九成把握”为至少有 90% 概率达到的总额（约等于 P10）。",
+        lang,
+    )
+    return Table(title, headers, rows, note)
+
+
+def pipeline_json(
+    lines: Sequence[PipelineLine], target: Decimal | None = None
+) -> list[dict[str, object]]:
+    """The pipeline lines as the ``pipeline`` key of the report document."""
+    return [
+        {
+            "currency": line.currency,
+            "open_deals": line.open_deals,
+            "weighted": decimal_text(line.distribution.mean),
+            "p10": decimal_text(line.distribution.percentile(10)),
+            "p50": decimal_text(line.distribution.percentile(50)),
+            "p90": decimal_text(line.distribution.percentile(90)),
+            "at_least_90": decimal_text(line.distribution.at_least_with("0.9")),
+            "method": line.distribution.method.value,
+            "prob_at_least_target": None
+            if target is None
+            else line.distribution.prob_at_least(target),
+        }
+        for line in lines
+    ]
+
+
+def figures_json(summary: FunnelSummary) -> dict[str, object]:
+    """The funnel figures as the ``figures`` key of the report document."""
+    return {
+        "deals": summary.deals,
+        "open": summary.open,
+        "won": summary.won,
+        "lost": summary.lost,
+        "win_rate": summary.win_rate,
+        "lost_share": summary.lost_share,
+        "cycle_days": {
+            "count": summary.cycle.count,
+            "mean": summary.cycle.mean,
+            "median": summary.cycle.median,
+        },
+    }
+
+
+def conversion_json(table: ConversionTable) -> list[dict[str, object]]:
+    """The stage conversion as the ``conversion`` key of the report document."""
+    return [
+        {
+            "stage": s.stage,
+            "reached": s.reached,
+            "advanced": s.advanced,
+            "lost": s.lost,
+            "open": s.open,
+            "won": s.won,
+            "conversion": None if table.funnel[s.stage].kind is StageKind.WON else s.rate,
+        }
+        for s in table.stages
+    ]
+
+
+def figures_table(
+    opportunities: Sequence[Opportunity], *, cutoff: date, lang: Lang = "en"
+) -> Table:
+    """Deals, win rate, lost share and sales cycle as of ``cutoff``."""
+    s = funnel_summary(opportunities, as_of=cutoff)
+    return _figures_table(s, lang)
+
+
+def _figures_table(s: FunnelSummary, lang: Lang) -> Table:
+    cutoff = s.as_of
+
+    def pct(value: float | None) -> str:
+        return "" if value is None else f"{value:.1%}"
+
+    rows = [
+        (_t("deals", "商机数", lang), str(s.deals)),
+        (_t("open", "进行中", lang), str(s.open)),
+        (_t("won", "成交", lang), str(s.won)),
+        (_t("lost", "丢单", lang), str(s.lost)),
+        (_t("win rate (won ÷ closed)", "赢单率（成交 ÷ 已结）", lang), pct(s.win_rate)),
+        (
+            _t("lost orders % (lost ÷ deals)", "流失的定单%（丢单 ÷ 商机数）", lang),
+            pct(s.lost_share),
+        ),
+        (
+            _t("average sales cycle, days", "平均销售周期（天）", lang),
+            "" if s.cycle.mean is None else f"{s.cycle.mean:.0f}",
+        ),
+    ]
+    title = _t(f"Funnel figures as of {cutoff}", f"截至 {cutoff} 的漏斗指标", lang)
+    return Table(title, (_t("figure", "指标", lang), _t("value", "数值", lang)), rows)
+
+
+def _demo_rates(cutoff: date) -> dict[str, Decimal]:
+    """The demo's rates into CNY in force on ``cutoff``."""
+    return {c: DEMO_RATES.rate(c, DEMO_CURRENCY, on=cutoff) for c in ("USD", "EUR")}
+
+
+def demo_section(opportunities: Sequence[Opportunity], opts: Options) -> list[Table]:
+    """The sample's pipeline range in CNY at the demo rates, and its funnel figures."""
+    cutoff = opts.cutoff or max(o.last_change for o in opportunities)
+    return [
+        pipeline_table(
+            opportunities,
+            cutoff=cutoff,
+            lang=opts.lang,
+            currency=DEMO_CURRENCY,
+            rates=_demo_rates(cutoff),
+        ),
+        figures_table(opportunities, cutoff=cutoff, lang=opts.lang),
+    ]
+
+
+def demo_json(opportunities: Sequence[Opportunity], opts: Options) -> dict[str, object]:
+    """The ``pipeline`` and ``figures`` keys of the demo document."""
+    cutoff = opts.cutoff or max(o.last_change for o in opportunities)
+    lines = pipeline_lines(
+        opportunities, cutoff=cutoff, currency=DEMO_CURRENCY, rates=_demo_rates(cutoff)
+    )
+    return {
+        "pipeline": pipeline_json(lines),
+        "figures": figures_json(funnel_summary(opportunities, as_of=cutoff)),
+    }
+
+
+def _rate(text: str) -> tuple[str, Decimal]:
+    code, sep, value = text.partition("=")
+    try:
+        rate = Decimal(value.strip()) if sep else Decimal("NaN")
+        code = currency_code(code)
+    except (InvalidOperation, CurrencyError):
+        rate = Decimal("NaN")
+    if not rate.is_finite() or rate <= 0:
+        msg = f"{text!r} is not a rate; write CODE=VALUE, e.g. USD=7.1 (one USD in the reporting currency)"
+        raise argparse.ArgumentTypeError(msg)
+    return code, rate
+
+
+def _amount(text: str) -> Decimal:
+    try:
+        value = Decimal(text.replace(",", "").replace("_", ""))
+    except InvalidOperation:
+        value = Decimal(-1)
+    if not value.is_finite() or value < 0:
+        msg = f"{text!r} is not an amount; write it like 50000000"
+        raise argparse.ArgumentTypeError(msg)
+    return value
+
+
+def run(args: argparse.Namespace) -> int:
+    """Read the file and print the pipeline, the figures and the conversion table."""
+    return guard("report", lambda: _run(args))
+
+
+def _run(args: argparse.Namespace) -> int:
+    opts = options(args)
+    if args.rate and not args.currency:
+        raise UsageError("--rate needs --currency (the reporting currency)")
+    mapped, funnel = mapping_from_args(args), funnel_from_args(args)
+    data = read_deals(args.file, events=args.events, mapped=mapped, funnel=funnel)
+    if not data:
+        print("salesfunnel report: the file has no opportunities", file=sys.stderr)
+        return EXIT_DATA
+    cutoff = opts.cutoff or max(o.last_change for o in data)
+    currency = None if args.currency is None else currency_code(args.currency)
+    if args.target is not None and currency is None and len({o.currency for o in data}) > 1:
+        raise UsageError(
+            "--target is one amount, but the deals are in several currencies; pass "
+            "--currency and --rate to convert them"
+        )
+    rates = dict(args.rate) if args.rate else ({} if currency else None)
+    lines = pipeline_lines(data, cutoff=cutoff, currency=currency, rates=rates, funnel=funnel)
+    summary, stages = working(
+        "funnel figures",
+        lambda: (
+            funnel_summary(data, funnel, as_of=cutoff),
+            conversion(data, funnel, as_of=cutoff),
+        ),
+    )
+    if opts.fmt == "json":
+        emit_json(
+            {
+                "schema": SCHEMA,
+                "version": VERSION,
+                "cutoff": cutoff.isoformat(),
+                "currency": currency,
+                "rates": {code: decimal_text(rate) for code, rate in sorted((rates or {}).items())},
+                "target": None if args.target is None else decimal_text(args.target),
+                "pipeline": pipeline_json(lines, args.target),
+                "figures": figures_json(summary),
+                "conversion": conversion_json(stages),
+            }
+        )
+        return EXIT_OK
+    tables = [
+        pipeline_table(
+            data,
+            cutoff=cutoff,
+            lang=opts.lang,
+            currency=currency,
+            rates=rates,
+            target=args.target,
+            lines=lines,
+        ),
+        _figures_table(summary, opts.lang),
+        stages.table(opts.lang),
+    ]
+    emit(tables, opts)
+    return EXIT_OK
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the ``report`` subcommand."""
+    parser = sub.add_parser(
+        "report",
+        help="the weighted pipeline with P10/P50/P90 and the conversion table for a file",
+        description=(
+            "Report a file of opportunities as of a cutoff: the weighted pipeline of open "
+            "deals with the P10/P50/P90 of the total to be won (per currency, or converted "
+            "with --currency and --rate), the chance of reaching --target, the win rate, "
+            "lost share and sales cycle, and the stage-to-stage conversion table. "
+            "--format json prints one salesfunnel/report document."
+        ),
+        epilog=(
+            "example: salesfunnel report deals.csv --events events.csv --cutoff 2026-09-30 "
+            "--currency CNY --rate USD=6.98 --rate EUR=8.10 --target 50000000"
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("file", metavar="FILE", help="opportunities (.csv or .json)")
+    add_common(parser)
+    parser.add_argument(
+        "--events", metavar="CSV", default=None, help="events file with the deals' histories"
+    )
+    parser.add_argument(
+        "--currency",
+        default=None,
+        help="reporting currency, e.g. CNY (default: one row per currency)",
+    )
+    parser.add_argument(
+        "--rate",
+        type=_rate,
+        action="append",
+        default=None,
+        metavar="CODE=VALUE",
+        help="a fixed rate into --currency, e.g. USD=6.98 (repeat for each currency)",
+    )
+    parser.add_argument(
+        "--target",
+        type=_amount,
+        default=None,
+        metavar="AMOUNT",
+        help="a target for the open pipeline (in --currency, or the file's one currency): "
+        "show the probability of reaching it",
+    )
+    add_funnel_options(parser)
+    add_mapping_options(parser)
+    parser.set_defaults(command="report")

@@ -1,0 +1,70 @@
+"""``salesfunnel sample DIR``: write the bundled sample as files, to try every command on.
+
+Writes ``deals.csv`` and ``events.csv`` (the sample pipeline with its
+histories, :func:`salesfunnel.datasets.sample_pipeline`), ``deals.json`` (the
+same as one JSON document) and ``rates.csv`` (its exchange rates into CNY,
+columns ``date,currency,rate``), and prints commands to try.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+from pathlib import Path
+
+from salesfunnel.cli.common import EXIT_OK, UsageError, guard
+from salesfunnel.datasets import SAMPLE_AS_OF, SAMPLE_RATES, sample_pipeline
+from salesfunnel.io import write_csv, write_json
+
+ORDER = 85
+
+FILES = ("deals.csv", "events.csv", "deals.json", "rates.csv")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Write the sample files; return the exit status."""
+    return guard("sample", lambda: _run(args))
+
+
+def _run(args: argparse.Namespace) -> int:
+    target = Path(args.dir)
+    if target.exists() and not target.is_dir():
+        raise UsageError(f"{target}: exists and is not a directory")
+    clash = [name for name in FILES if (target / name).exists()]
+    if clash and not args.force:
+        raise UsageError(f"{target}: {', '.join(clash)} already exist; pass --force to overwrite")
+    target.mkdir(parents=True, exist_ok=True)
+    deals = sample_pipeline()
+    write_csv(deals, target / "deals.csv", events=target / "events.csv")
+    write_json(deals, target / "deals.json")
+    with (target / "rates.csv").open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\r\n")
+        writer.writerow(("date", "currency", "rate", "quote"))
+        writer.writerows(
+            (r.on.isoformat(), r.base, format(r.rate, "f"), r.quote) for r in SAMPLE_RATES.rates
+        )
+    deals_csv = target / "deals.csv"
+    print(f"wrote {', '.join(FILES)} to {target}; try:")
+    print(f"  salesfunnel validate {deals_csv} --events {target / 'events.csv'}")
+    print(
+        f"  salesfunnel forecast {deals_csv} --events {target / 'events.csv'} "
+        f"--cutoff {SAMPLE_AS_OF} --currency CNY --rates {target / 'rates.csv'}"
+    )
+    return EXIT_OK
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the ``sample`` subcommand."""
+    parser = sub.add_parser(
+        "sample",
+        help="write the bundled sample pipeline as files to try the commands on",
+        description=(
+            "Write the bundled sample (deals.csv, events.csv, deals.json and\n"
+            "rates.csv) into DIR, so that every command can be tried on files."
+        ),
+        epilog="example: salesfunnel sample ./sample && salesfunnel validate sample/deals.csv",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("dir", metavar="DIR", help="the directory to write into")
+    parser.add_argument("--force", action="store_true", help="overwrite files that exist")
+    parser.set_defaults(command="sample")

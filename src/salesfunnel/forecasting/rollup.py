@@ -1,0 +1,843 @@
+"""The forecast: opportunities rolled up by time and category, per owner and product.
+
+Two views of the same opportunities at a reporting cutoff, as in the source's
+forecast sheets (销售预测): by *time* (:class:`~salesfunnel.calendar.TimeBucket`)
+and by *forecast category* (:class:`~salesfunnel.forecasting.categories.ForecastCategory`).
+:func:`forecast` rolls a pipeline up per owner, per product, per both or in
+total, with counts, amounts and probability-weighted amounts, converted into
+one reporting currency with dated exchange rates. Sums are exact ``Decimal``
+(in the library's own :func:`~salesfunnel.money.money_context`, whatever the
+caller's :mod:`decimal` context): the buckets of a row add up to the row's
+total and the rows to the grand total.
+
+Closed (booked) and lost count the deals won or lost in the forecast's
+*period* (the fiscal quarter of the cutoff unless ``period=`` says
+otherwise), up to the cutoff; every other bucket and category counts the
+deals open at the cutoff. A row's total adds both: open at the cutoff, plus
+won and lost in the period (:meth:`Forecast.explain`).
+
+Each deal is placed by its own funnel: with ``funnels={name: Funnel}``, a
+deal whose ``pipeline`` (or ``funnel``) fact names one of them is placed by
+that funnel and its category policy (:func:`pipeline_of`), the others by
+``funnel=``. Without a policy, each funnel's
+:func:`~salesfunnel.forecasting.categories.default_policy` is used, derived from its
+stages.
+
+>>> from datetime import date
+>>> from salesfunnel import Opportunity
+>>> deal = Opportunity(
+...     id="D1",
+...     name="ERP rollout",
+...     account="Acme",
+...     owner="Li Wei",
+...     stage="negotiation",
+...     created=date(2026, 1, 5),
+...     expected_close=date(2026, 9, 15),
+...     amount="100000",
+...     currency="CNY",
+...     product="ERP",
+... )
+>>> result = forecast([deal], cutoff=date(2026, 8, 31), by="owner")
+>>> result.row("Li Wei").categories[ForecastCategory.COMMIT]
+Figures(count=1, amount=Decimal('100000'), weighted=Decimal('80000.0'))
+>>> result.row("Li Wei").buckets[TimeBucket.WITHIN_3_MONTHS].amount
+Decimal('100000')
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date, timedelta
+from decimal import ROUND_HALF_EVEN, Decimal
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Literal
+
+import attrs
+
+from salesfunnel.calendar import (
+    GREGORIAN,
+    FiscalCalendar,
+    FiscalQuarter,
+    FiscalYear,
+    Period,
+    TimeBucket,
+    at_cutoff,
+    month_edges,
+)
+from salesfunnel.errors import CurrencyError, FunnelError, UnknownStageError
+from salesfunnel.forecasting.categories import (
+    CategoryPolicy,
+    CloseWindow,
+    ForecastCategory,
+    default_policy,
+    manual_category,
+)
+from salesfunnel.funnel.opportunity import UNRECORDED_STAGE, Opportunity, StageKind, check_date
+from salesfunnel.funnel.stages import DEFAULT_FUNNEL, Funnel, Stage
+from salesfunnel.fx import CENTS, ExchangeRates
+from salesfunnel.i18n import Lang, Text, check_lang
+from salesfunnel.money import Currency, currency_code, money_context
+
+if TYPE_CHECKING:
+    from salesfunnel.render import Table
+
+__all__ = [
+    "Figures",
+    "Forecast",
+    "ForecastOptionError",
+    "ForecastRow",
+    "GroupKey",
+    "UnknownPipelineError",
+    "converted_lines",
+    "forecast",
+    "funnel_of",
+    "pipeline_of",
+    "reporting_currency",
+]
+
+#: What a forecast can be grouped by.
+GroupKey = Literal["owner", "product"]
+
+
+class ForecastOptionError(FunnelError, ValueError):
+    """A forecast option with a value it does not accept (``by``, a view, a measure).
+
+    Subclasses :class:`ValueError`: the option exists, its value does not.
+
+    Attributes:
+        option: The option's name.
+        value: The value that was rejected.
+    """
+
+    def __init__(self, message: str, *, option: str, value: object) -> None:
+        super().__init__(message)
+        self.option = option
+        self.value = value
+
+
+class UnknownPipelineError(FunnelError, LookupError):
+    """A deal that names a pipeline (funnel) the forecast was not given.
+
+    Subclasses :class:`LookupError`: the deal's ``pipeline`` (or ``funnel``)
+    fact is looked up in ``funnels=`` and is not there.
+
+    Attributes:
+        opportunity_id: The deal's id.
+        pipeline: The name it gives (or the value that is not a name).
+        known: The pipeline names the forecast was given.
+    """
+
+    def __init__(
+        self, message: str, *, opportunity_id: str, pipeline: object, known: Iterable[str]
+    ) -> None:
+        super().__init__(message)
+        self.opportunity_id = opportunity_id
+        self.pipeline = pipeline
+        self.known = tuple(known)
+
+
+#: The facts a deal names its pipeline (funnel) in, tried in this order.
+PIPELINE_FACTS = ("pipeline", "funnel")
+
+
+def pipeline_of(opportunity: Opportunity) -> str | None:
+    """Return the name of the pipeline ``opportunity`` belongs to, or ``None``.
+
+    The name is its ``pipeline`` fact, or else its ``funnel`` fact (as a CRM
+    export's "Pipeline" column is read); a deal that gives neither belongs
+    to the forecast's ``funnel=``.
+
+    Raises:
+        UnknownPipelineError: For a fact that is not a non-empty string, or
+            ``pipeline`` and ``funnel`` facts that disagree.
+
+    >>> from datetime import date
+    >>> deal = Opportunity(
+    ...     id="R1",
+    ...     name="Renewal",
+    ...     account="Acme",
+    ...     owner="Ann",
+    ...     stage="Engaging",
+    ...     created=date(2026, 1, 5),
+    ...     expected_close=date(2026, 9, 15),
+    ...     amount="1000",
+    ...     currency="USD",
+    ...     facts={"pipeline": "renewals"},
+    ... )
+    >>> pipeline_of(deal)
+    'renewals'
+    """
+    found = [(k, opportunity.facts.get(k)) for k in PIPELINE_FACTS if k in opportunity.facts]
+    names = {v for _, v in found}
+    for key, value in found:
+        if not isinstance(value, str) or not value:
+            raise UnknownPipelineError(
+                f"opportunity {opportunity.id!r}: fact {key!r} is {value!r}; give the "
+                "pipeline's name as a string, a key of funnels=",
+                opportunity_id=opportunity.id,
+                pipeline=value,
+                known=(),
+            )
+    if len(names) > 1:
+        raise UnknownPipelineError(
+            f"opportunity {opportunity.id!r}: facts 'pipeline' and 'funnel' name "
+            f"different pipelines ({', '.join(sorted(map(str, names)))}); keep one",
+            opportunity_id=opportunity.id,
+            pipeline=tuple(sorted(map(str, names))),
+            known=(),
+        )
+    return str(found[0][1]) if found else None
+
+
+def funnel_of(
+    opportunity: Opportunity,
+    *,
+    funnel: Funnel = DEFAULT_FUNNEL,
+    funnels: Mapping[str, Funnel] | None = None,
+) -> Funnel:
+    """Return the funnel that places ``opportunity``: its pipeline's, or ``funnel``.
+
+    Without ``funnels`` every deal is placed by ``funnel`` (its pipeline
+    fact is not read). With them, a deal that names a pipeline
+    (:func:`pipeline_of`) is placed by ``funnels[name]`` (or by ``funnel``
+    when the name is ``funnel.name``), and a deal that names none by
+    ``funnel``.
+
+    Raises:
+        UnknownPipelineError: For a deal that names a pipeline not in
+            ``funnels`` (the message lists them).
+    """
+    if not funnels:
+        return funnel
+    name = pipeline_of(opportunity)
+    if name is None:
+        return funnel
+    found = funnels.get(name)
+    if found is not None:
+        return found
+    if name == funnel.name:
+        return funnel
+    known = sorted({*funnels, funnel.name})
+    raise UnknownPipelineError(
+        f"opportunity {opportunity.id!r} is in pipeline {name!r}, which this forecast "
+        f"has no funnel for; pass funnels={{{name!r}: Funnel(...)}}, or name one of: "
+        f"{', '.join(known)}",
+        opportunity_id=opportunity.id,
+        pipeline=name,
+        known=known,
+    )
+
+
+@attrs.frozen
+class Figures:
+    """Count, amount and probability-weighted amount of a set of opportunities.
+
+    Attributes:
+        count: How many opportunities.
+        amount: Their amount, in the reporting currency.
+        weighted: The sum of amount × win probability.
+    """
+
+    count: int = 0
+    amount: Decimal = Decimal(0)
+    weighted: Decimal = Decimal(0)
+
+    def __add__(self, other: Figures) -> Figures:
+        """Add two sets of figures (exactly, whatever the caller's decimal context)."""
+        with money_context():
+            return Figures(
+                self.count + other.count,
+                self.amount + other.amount,
+                self.weighted + other.weighted,
+            )
+
+
+_ZERO = Figures()
+_NO_MONEY = Decimal(0)
+#: Every (bucket, category) cell in order; a cell's number is its index here.
+_CELLS = tuple((b, c) for b in TimeBucket for c in ForecastCategory)
+_PER_BUCKET = len(ForecastCategory)
+_CATEGORY_RANK = {c: i for i, c in enumerate(ForecastCategory)}
+_BUCKET_RANK = {b: i for i, b in enumerate(TimeBucket)}
+
+
+@attrs.frozen
+class ForecastRow:
+    """One row of a forecast: a group's figures by bucket, by category, and in total.
+
+    Attributes:
+        group: The group's key values, in the order of ``Forecast.by`` (``()``
+            for the grand total).
+        cells: Figures per (bucket, category) pair that has any deal.
+        buckets: Figures per time bucket (every bucket, in order).
+        categories: Figures per forecast category (every category, in order).
+        total: The row's total.
+    """
+
+    group: tuple[str, ...]
+    cells: Mapping[tuple[TimeBucket, ForecastCategory], Figures] = attrs.field(hash=False)
+    buckets: Mapping[TimeBucket, Figures] = attrs.field(hash=False)
+    categories: Mapping[ForecastCategory, Figures] = attrs.field(hash=False)
+    total: Figures
+
+
+def _row(group: tuple[str, ...], acc: _Acc | None) -> ForecastRow:
+    figures = {}
+    if acc is not None:
+        for i, count in enumerate(acc.counts):
+            if count:
+                figures[_CELLS[i]] = Figures(count, acc.amounts[i], acc.weighted[i])
+    buckets = dict.fromkeys(TimeBucket, _ZERO)
+    categories = dict.fromkeys(ForecastCategory, _ZERO)
+    total = _ZERO
+    for (bucket, category), f in figures.items():
+        buckets[bucket] += f
+        categories[category] += f
+        total += f
+    return ForecastRow(
+        group,
+        MappingProxyType(figures),
+        MappingProxyType(buckets),
+        MappingProxyType(categories),
+        total,
+    )
+
+
+def _this_quarter(forecast: Forecast) -> Period:
+    return forecast.quarter
+
+
+@attrs.frozen
+class Forecast:
+    """A forecast at a cutoff: rows per group, and the grand total.
+
+    A deal counts once in its owner's row; by product, a deal with lines of
+    several products counts once in each product's row (so product counts
+    can add up to more than the total count) and each line's amount goes to
+    its own product (so amounts always add up exactly).
+
+    What a total adds: every deal open at the cutoff (overdue, in the month
+    buckets or beyond 12 months, whatever its category), plus the deals won
+    (closed, booked) and lost in :attr:`period` up to the cutoff. Deals won
+    or lost outside the period are not in the forecast. :meth:`explain`
+    says so in words.
+
+    Attributes:
+        cutoff: The reporting cutoff.
+        calendar: The fiscal calendar.
+        quarter: The cutoff's fiscal quarter ("this quarter").
+        currency: The reporting currency (``None`` when there were no deals).
+        by: What the rows are grouped by (``()``: the total only).
+        rows: One row per group, sorted by group.
+        total: The grand total row.
+        not_yet_created: Ids of opportunities created after the cutoff (left out).
+        period: The period whose won and lost deals are counted (default:
+            :attr:`quarter`).
+    """
+
+    cutoff: date
+    calendar: FiscalCalendar
+    quarter: FiscalQuarter
+    currency: Currency | None
+    by: tuple[GroupKey, ...]
+    rows: tuple[ForecastRow, ...]
+    total: ForecastRow
+    not_yet_created: tuple[str, ...] = ()
+    period: Period = attrs.field(default=attrs.Factory(_this_quarter, takes_self=True))
+
+    def explain(self, lang: Lang = "en") -> str:
+        """Say what the forecast counts: its period, what a total adds, the currency.
+
+        >>> from datetime import date
+        >>> print(forecast([], cutoff=date(2026, 8, 31)).explain())
+        Forecast as of 2026-08-31; this quarter is 2026 Q3. Closed (booked) and Lost count the deals won or lost in 2026 Q3 up to the cutoff; every other bucket and category counts the deals open at the cutoff, wherever their expected close falls. Each total adds both: open at the cutoff + won + lost in 2026 Q3.
+        """
+        lang = check_lang(lang)
+        p, q = self.period.label(lang), self.quarter.label(lang)
+        text = Text(
+            f"Forecast as of {self.cutoff}; this quarter is {q}. Closed (booked) and Lost "
+            f"count the deals won or lost in {p} up to the cutoff; every other bucket and "
+            "category counts the deals open at the cutoff, wherever their expected close "
+            f"falls. Each total adds both: open at the cutoff + won + lost in {p}.",
+            f"截至 {self.cutoff} 的销售预测；本季度为{q}。已成交（已落单）与丢单只计{p}内截至截止日"
+            "成交或丢单的商机；其余各列计截止日仍在进行中的商机，不论预计成交日在何时。"
+            f"合计为两者之和：截止日进行中的 + {p}内成交的 + {p}内丢单的。",
+        )(lang)
+        if self.currency is not None:
+            text += Text(
+                f" Amounts in {self.currency}: open deals at the cutoff's exchange rate, "
+                "won and lost deals at the rate of their close date.",
+                f"金额单位 {self.currency}：进行中的商机按截止日汇率，成交与丢单的按其结束日汇率折算。",
+            )(lang)
+        return text
+
+    def row(self, *group: str) -> ForecastRow:
+        """Return the row of ``group`` (an owner, a product, or owner and product).
+
+        A group with no deals gets a row of zeros; with no grouping, ``row()``
+        is the grand total.
+
+        Raises:
+            ForecastOptionError: If the number of keys does not match ``by``.
+        """
+        if len(group) != len(self.by):
+            raise ForecastOptionError(
+                f"this forecast is grouped by {list(self.by)}; give {len(self.by)} "
+                f"key(s), got {list(group)}",
+                option="group",
+                value=group,
+            )
+        if not group:
+            return self.total
+        for row in self.rows:
+            if row.group == group:
+                return row
+        return _row(tuple(group), None)
+
+    def table(
+        self,
+        view: Literal["time", "category"] = "time",
+        *,
+        measure: Literal["amount", "weighted", "count"] = "amount",
+        lang: Lang = "en",
+    ) -> Table:
+        """Return the forecast sheet as a :class:`~salesfunnel.render.Table`.
+
+        See :func:`salesfunnel.forecasting.report_form.forecast_sheet`.
+        """
+        from salesfunnel.forecasting.report_form import forecast_sheet  # noqa: PLC0415
+
+        return forecast_sheet(self, view=view, measure=measure, lang=lang)
+
+    def _repr_html_(self) -> str:
+        """Show the forecast in a notebook."""
+        from salesfunnel.render import html  # noqa: PLC0415
+
+        return html.forecast(self)
+
+
+def _check_by(by: str | Iterable[str]) -> tuple[GroupKey, ...]:
+    items = [p.strip() for p in by.split(",") if p.strip()] if isinstance(by, str) else list(by)
+    out: list[GroupKey] = []
+    for item in items:
+        if item == "owner":
+            out.append("owner")
+        elif item == "product":
+            out.append("product")
+        else:
+            raise ForecastOptionError(
+                f"by: {item!r} is not a grouping; use 'owner', 'product' or both",
+                option="by",
+                value=by,
+            )
+    if len(set(out)) != len(out):
+        raise ForecastOptionError(f"by: {items} repeats a key", option="by", value=by)
+    return tuple(out)
+
+
+def reporting_currency(
+    opportunities: Sequence[Opportunity], currency: str | None
+) -> Currency | None:
+    """Return the reporting currency: ``currency``, or the deals' one currency.
+
+    Raises:
+        CurrencyError: For a code that is not ISO 4217, or deals in several
+            currencies without ``currency``.
+    """
+    if currency is not None:
+        return currency_code(currency)
+    found = sorted({o.currency for o in opportunities})
+    if len(found) > 1:
+        raise CurrencyError(
+            f"the opportunities are in {', '.join(found)}; pass currency= (the "
+            "reporting currency) and rates= (an ExchangeRates) to convert them",
+            code=",".join(found),
+        )
+    return Currency(found[0]) if found else None
+
+
+def forecast(
+    opportunities: Iterable[Opportunity],
+    *,
+    cutoff: date,
+    calendar: FiscalCalendar = GREGORIAN,
+    by: str | Iterable[str] = (),
+    currency: str | None = None,
+    rates: ExchangeRates | None = None,
+    policy: CategoryPolicy | None = None,
+    funnel: Funnel = DEFAULT_FUNNEL,
+    funnels: Mapping[str, Funnel] | None = None,
+    policies: Mapping[str, CategoryPolicy] | None = None,
+    period: FiscalQuarter | FiscalYear | str | None = None,
+) -> Forecast:
+    """Roll ``opportunities`` up by time bucket and forecast category at ``cutoff``.
+
+    Every opportunity is taken as it stood at the end of the cutoff day
+    (opportunities created later are left out and listed in
+    :attr:`Forecast.not_yet_created`; dated overrides and revisions after
+    the cutoff are rolled back), placed by its funnel in one
+    :class:`~salesfunnel.calendar.TimeBucket` and one
+    :class:`ForecastCategory`, and its line amounts are converted into the
+    reporting currency: open deals at the cutoff's rate, won and lost deals
+    at the rate of their close date. Won and lost deals count only when they
+    closed in ``period`` (by default the cutoff's fiscal quarter); a row's
+    total is the deals open at the cutoff plus those won and lost in the
+    period. The weighted amount uses the deal's win probability
+    (:meth:`Funnel.probability_of <salesfunnel.Funnel.probability_of>`). A
+    deal read without a stage history
+    (:data:`~salesfunnel.funnel.opportunity.UNRECORDED_STAGE`) is open until its
+    ``closed_on``.
+
+    Args:
+        opportunities: The pipeline.
+        cutoff: The reporting cutoff date (截止上报时间).
+        calendar: The fiscal calendar that defines "this quarter".
+        by: ``"owner"``, ``"product"``, both (``("owner", "product")`` or
+            ``"owner,product"``), or ``()`` for the total only.
+        currency: The reporting currency (default: the opportunities' one
+            currency).
+        rates: Exchange rates into ``currency`` (needed when deals are in
+            other currencies).
+        policy: The category policy of ``funnel`` (default:
+            :func:`~salesfunnel.forecasting.categories.default_policy`, derived from its
+            stages).
+        funnel: The funnel of the deals that name no pipeline.
+        funnels: More pipelines, by name: a deal whose ``pipeline`` (or
+            ``funnel``) fact names one is placed by that funnel
+            (:func:`funnel_of`), and all are rolled up together.
+        policies: The category policy of each of ``funnels`` by name
+            (default: each one's ``default_policy``).
+        period: The period whose won and lost deals count: a
+            :class:`~salesfunnel.calendar.FiscalQuarter`, a
+            :class:`~salesfunnel.calendar.FiscalYear` or a label such as
+            ``"FY2027"`` of ``calendar`` (default: the cutoff's quarter).
+
+    Returns:
+        The :class:`Forecast`.
+
+    Raises:
+        InvalidDateError: If ``cutoff`` is a datetime or not a date.
+        CurrencyError: For mixed currencies without ``currency=``.
+        MissingRateError: For a deal whose currency has no rate on the date
+            it is converted at (the error names both).
+        ForecastOptionError: For an unknown ``by``, or a policy for a
+            pipeline not in ``funnels``.
+        InvalidCategoryError: For a bad ``category_override``.
+        PolicyStageError: For a policy naming a stage its funnel does not
+            have (the message names both).
+        UnknownStageError: For a stage a deal's funnel does not have.
+        UnknownPipelineError: For a deal naming a pipeline not in ``funnels``.
+        UnknownPeriodError: For a ``period`` that is not one of ``calendar``.
+
+    Two pipelines in one forecast, the second one a CRM's own stages:
+
+    >>> from salesfunnel import Funnel
+    >>> crm = Funnel.from_stage_names(
+    ...     ["Prospecting", "Engaging", "Won", "Lost"], won="Won", lost="Lost", name="crm"
+    ... )
+    >>> def deal(id_, stage, **more):
+    ...     return Opportunity(
+    ...         id=id_,
+    ...         name="Upsell",
+    ...         account="Acme",
+    ...         owner="Ann",
+    ...         stage=stage,
+    ...         created=date(2026, 7, 1),
+    ...         expected_close=date(2026, 9, 10),
+    ...         amount="30000",
+    ...         currency="CNY",
+    ...         **more,
+    ...     )
+    >>> deals = [
+    ...     deal("N1", "negotiation"),
+    ...     deal("C1", "Engaging", facts={"pipeline": "crm"}),
+    ...     deal("C2", "Won", closed_on=date(2026, 8, 3), facts={"pipeline": "crm"}),
+    ...     deal("C3", "Won", closed_on=date(2026, 8, 3)),
+    ... ]
+    >>> both = forecast(deals[:3], cutoff=date(2026, 8, 31), funnels={"crm": crm})
+    >>> both.total.categories[ForecastCategory.COMMIT].amount
+    Decimal('60000')
+    >>> both.total.categories[ForecastCategory.BOOKED].count
+    1
+    >>> forecast(deals, cutoff=date(2026, 8, 31), funnels={"crm": crm})
+    Traceback (most recent call last):
+    ...
+    salesfunnel.errors.UnknownStageError: unknown stage 'Won'; this funnel has: target_segment, potential, intent, project, recognition, negotiation, closed, lost
+    """
+    with money_context():
+        return _forecast(
+            opportunities,
+            cutoff=cutoff,
+            calendar=calendar,
+            by=by,
+            currency=currency,
+            rates=rates,
+            pipelines=_pipelines(funnel, policy, funnels, policies),
+            period=period,
+        )
+
+
+def _pipelines(
+    funnel: Funnel,
+    policy: CategoryPolicy | None,
+    funnels: Mapping[str, Funnel] | None,
+    policies: Mapping[str, CategoryPolicy] | None,
+) -> dict[str | None, tuple[Funnel, CategoryPolicy]]:
+    """Each pipeline's funnel and checked policy; ``None`` is ``funnel=``."""
+    extra = dict(funnels or {})
+    chosen = dict(policies or {})
+    unknown = sorted(set(chosen) - set(extra))
+    if unknown:
+        raise ForecastOptionError(
+            f"policies: {', '.join(map(repr, unknown))} name no pipeline of funnels=; "
+            "give a policy per key of funnels",
+            option="policies",
+            value=unknown,
+        )
+    out: dict[str | None, tuple[Funnel, CategoryPolicy]] = {
+        None: (funnel, (default_policy(funnel) if policy is None else policy).check(funnel))
+    }
+    for name, its in extra.items():
+        rules = chosen.get(name)
+        out[name] = (its, (default_policy(its) if rules is None else rules).check(its))
+    return out
+
+
+def _forecast(
+    opportunities: Iterable[Opportunity],
+    *,
+    cutoff: date,
+    calendar: FiscalCalendar,
+    by: str | Iterable[str],
+    currency: str | None,
+    rates: ExchangeRates | None,
+    pipelines: dict[str | None, tuple[Funnel, CategoryPolicy]],
+    period: FiscalQuarter | FiscalYear | str | None,
+) -> Forecast:
+    cutoff = check_date(cutoff, field="cutoff")
+    keys = _check_by(by)
+    deals = opportunities if isinstance(opportunities, Sequence) else tuple(opportunities)
+    target = reporting_currency(deals, currency)
+    fx = rates if rates is not None else ExchangeRates()
+    quarter = calendar.quarter_of(cutoff)
+    counted: Period = quarter if period is None else calendar.period(period)
+    placers = {
+        name: _Placer(cutoff, quarter, counted, f, rules) for name, (f, rules) in pipelines.items()
+    }
+    choose = _Chooser(placers)
+    by_owner = "owner" in keys
+    by_product = "product" in keys
+    owner_first = keys[:1] == ("owner",)
+    totals = _Acc()
+    groups: dict[tuple[str, ...], _Acc] = {}
+    later: list[str] = []
+    factors: dict[tuple[str, date], Decimal] = {}
+    for opp in deals:
+        place = choose(opp)
+        then = _then(opp, cutoff, place.funnel)
+        if then is None:
+            later.append(opp.id)
+            continue
+        stage = place.stages.get(then.stage)
+        if stage is None:
+            raise UnknownStageError(then.stage, place.funnel.keys())
+        cell, prob = place(then, stage)
+        if cell < 0:
+            continue
+        if then.currency == target or target is None:
+            amount = then.amount
+            lines = [(li.product, li.amount) for li in then.line_items] if by_product else []
+        else:
+            on = then.closed_on if stage.kind is not StageKind.OPEN else cutoff
+            lines = converted_lines(then, target, fx, on or cutoff, factors)
+            amount = sum((a for _, a in lines), _NO_MONEY)
+        weighted = amount * prob
+        totals.add(cell, amount, weighted)
+        if not by_product:
+            if by_owner:
+                acc = groups.get((then.owner,))
+                if acc is None:
+                    acc = groups[then.owner,] = _Acc()
+                acc.add(cell, amount, weighted)
+            continue
+        owner = then.owner if by_owner else None
+        _add_lines(groups, lines, owner, owner_first, cell, prob)
+    rows = tuple(_row(g, groups[g]) for g in sorted(groups))
+    return Forecast(
+        cutoff=cutoff,
+        calendar=calendar,
+        quarter=quarter,
+        currency=target,
+        by=keys,
+        rows=rows,
+        total=_row((), totals),
+        not_yet_created=tuple(later),
+        period=counted,
+    )
+
+
+def _add_lines(
+    groups: dict[tuple[str, ...], _Acc],
+    lines: list[tuple[str, Decimal]],
+    owner: str | None,
+    owner_first: bool,  # noqa: FBT001
+    cell: int,
+    prob: Decimal,
+) -> None:
+    """Add a deal's lines to their product (or owner and product) groups, once per product."""
+    if len(lines) == 1:
+        per_product = dict(lines)
+    else:
+        per_product = {}
+        for product, value in lines:
+            per_product[product] = per_product.get(product, _NO_MONEY) + value
+    for product, value in per_product.items():
+        group: tuple[str, ...] = (product,)
+        if owner is not None:
+            group = (owner, product) if owner_first else (product, owner)
+        acc = groups.get(group)
+        if acc is None:
+            acc = groups[group] = _Acc()
+        acc.add(cell, value, value * prob)
+
+
+def _then(opp: Opportunity, cutoff: date, funnel: Funnel) -> Opportunity | None:
+    """``at_cutoff``, with the common case (nothing after the cutoff) inlined for speed."""
+    if opp.created > cutoff:
+        return None
+    revisions = opp.revisions
+    if opp.history[-1].on <= cutoff and (not revisions or revisions[-1].on <= cutoff):
+        return opp
+    return at_cutoff(opp, cutoff, funnel=funnel)
+
+
+_OPEN_BUCKET_RANK = tuple(
+    _BUCKET_RANK[b]
+    for b in (
+        TimeBucket.OVERDUE,
+        TimeBucket.WITHIN_3_MONTHS,
+        TimeBucket.MONTHS_3_TO_6,
+        TimeBucket.MONTHS_6_TO_9,
+        TimeBucket.MONTHS_9_TO_12,
+        TimeBucket.BEYOND_12_MONTHS,
+    )
+)
+_WINDOW_BY_RANK = (
+    CloseWindow.EARLIER,
+    CloseWindow.THIS_QUARTER,
+    CloseWindow.NEXT_QUARTER,
+    CloseWindow.LATER,
+)
+_WON_CELL = _BUCKET_RANK[TimeBucket.CLOSED] * _PER_BUCKET + _CATEGORY_RANK[ForecastCategory.BOOKED]
+_LOST_CELL = _BUCKET_RANK[TimeBucket.LOST] * _PER_BUCKET + _CATEGORY_RANK[ForecastCategory.OMITTED]
+
+
+class _Chooser:
+    """Picks the placer of a deal's funnel (:func:`funnel_of`); one funnel needs no lookup."""
+
+    def __init__(self, placers: dict[str | None, _Placer]) -> None:
+        self.placers = placers
+        self.default = placers[None]
+        self.named = {name: p.funnel for name, p in placers.items() if name is not None}
+
+    def __call__(self, opp: Opportunity) -> _Placer:
+        if not self.named:
+            return self.default
+        its = funnel_of(opp, funnel=self.default.funnel, funnels=self.named)
+        return self.default if its is self.default.funnel else self.placers[pipeline_of(opp)]
+
+
+class _Placer:
+    """Places deals of one funnel as they stood at one cutoff: cell number and probability.
+
+    Works with ranks (ints) rather than enum members in the hot loop: hashing
+    an enum member runs Python code, hashing an int does not. A won or lost
+    deal that closed outside the counted period gets cell ``-1`` (left out).
+    """
+
+    def __init__(
+        self,
+        cutoff: date,
+        quarter: FiscalQuarter,
+        period: Period,
+        funnel: Funnel,
+        policy: CategoryPolicy,
+    ) -> None:
+        # bisect_left over these upper bounds gives the bucket / window rank of
+        # a close date: bounds are inclusive, as the intervals are (a, b].
+        self.bucket_bounds = [cutoff, *month_edges(cutoff)]
+        self.window_bounds = [quarter.start - timedelta(days=1), quarter.end, quarter.next().end]
+        self.first, self.last = period.start, min(period.end, cutoff)
+        self.funnel = funnel
+        self.policy = policy
+        # keys() leaves out the unrecorded stage, which every funnel answers for.
+        self.stages: dict[str, Stage] = {key: funnel[key] for key in funnel.keys()}  # noqa: SIM118
+        self.stages[UNRECORDED_STAGE] = funnel.unrecorded
+        self.by_stage: dict[str, tuple[int, ...]] = {}
+
+    def __call__(self, then: Opportunity, stage: Stage) -> tuple[int, Decimal]:
+        if stage.kind is not StageKind.OPEN:
+            closed = then.closed_on if then.closed_on is not None else then.history[-1].on
+            if not self.first <= closed <= self.last:
+                return -1, _NO_MONEY
+            if stage.kind is StageKind.WON:
+                return _WON_CELL, Decimal(1)
+            return _LOST_CELL, Decimal(0)
+        prob = then.probability if then.probability is not None else stage.probability
+        close = then.expected_close
+        row = _OPEN_BUCKET_RANK[bisect_left(self.bucket_bounds, close)] * _PER_BUCKET
+        window = bisect_left(self.window_bounds, close)
+        if then.category_override is not None:
+            category = manual_category(then, _WINDOW_BY_RANK[window])
+            return row + _CATEGORY_RANK[category], prob
+        ranks = self.by_stage.get(then.stage)
+        if ranks is None:
+            ranks = self.by_stage[then.stage] = tuple(
+                _CATEGORY_RANK[self.policy.category(then.stage, w)] for w in _WINDOW_BY_RANK
+            )
+        return row + ranks[window], prob
+
+
+def converted_lines(
+    opp: Opportunity,
+    target: Currency | None,
+    fx: ExchangeRates,
+    on: date,
+    factors: dict[tuple[str, date], Decimal],
+) -> list[tuple[str, Decimal]]:
+    """Return ``opp``'s (product, amount) lines in ``target``, at the rate of ``on``.
+
+    Each converted line is rounded half-even to cents; lines already in
+    ``target`` are returned as they are. ``factors`` caches rates by currency
+    and date across calls.
+
+    Raises:
+        MissingRateError: When no rate is in force on ``on``.
+    """
+    if opp.currency == target or target is None:
+        return [(li.product, li.amount) for li in opp.line_items]
+    factor = factors.get((opp.currency, on))
+    if factor is None:
+        factor = factors[opp.currency, on] = fx.rate(opp.currency, target, on=on)
+    with money_context():
+        return [
+            (li.product, (li.amount * factor).quantize(CENTS, rounding=ROUND_HALF_EVEN))
+            for li in opp.line_items
+        ]
+
+
+class _Acc:
+    """Running counts, amounts and weighted amounts per cell number (mutable, private)."""
+
+    __slots__ = ("amounts", "counts", "weighted")
+
+    def __init__(self) -> None:
+        self.counts = [0] * len(_CELLS)
+        self.amounts = [_NO_MONEY] * len(_CELLS)
+        self.weighted = [_NO_MONEY] * len(_CELLS)
+
+    def add(self, cell: int, amount: Decimal, weighted: Decimal) -> None:
+        self.counts[cell] += 1
+        self.amounts[cell] += amount
+        self.weighted[cell] += weighted

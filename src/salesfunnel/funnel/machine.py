@@ -1,0 +1,699 @@
+"""The stage machine: moving records through a funnel, every gate checked.
+
+The policies, each enforced here and tested:
+
+* **Forward one stage** (along an edge): the target stage's gate must pass on
+  the opportunity's facts merged with the ``facts`` given with the move.
+* **Skipping stages** (forward with no direct edge, along the shortest path):
+  under :attr:`SkipPolicy.GATED <salesfunnel.SkipPolicy.GATED>` allowed when
+  the gates of every skipped stage pass too, or with ``allow_skip=True``, which
+  waives the *skipped* gates (never the target's) and is recorded as
+  ``forced=True``; under :attr:`SkipPolicy.KEYWORD
+  <salesfunnel.SkipPolicy.KEYWORD>` it always needs ``allow_skip=True``. The
+  skipped stages are listed in the history entry.
+* **Moving back**: allowed to any earlier open stage, with a ``reason``; no gate.
+* **Losing** (:func:`lose`): from any open stage, with a reason.
+* **Reopening** (:func:`reopen`): a lost record goes back to the stage it was
+  lost from, or an earlier one, with a reason.
+* **A won record is terminal**; nothing moves it.
+* **Dates**: a move dated before the last stage change (or before creation) is
+  a :class:`~salesfunnel.errors.ChronologyError`; the same day is fine.
+* Moving to the stage a record is already in is refused.
+
+Nothing is changed in place: each function returns a new opportunity with one
+more :class:`~salesfunnel.StageChange` in its history.
+
+The ``plan_*`` functions hold the rules and return the history entry a move
+would add, without touching any record; they serve every record with a stage
+history (opportunities here, key accounts in :mod:`salesfunnel.key_accounts`).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+import attrs
+
+from salesfunnel.errors import (
+    ChronologyError,
+    GateNotPassedError,
+    InvalidOpportunityError,
+    TransitionError,
+)
+from salesfunnel.funnel.opportunity import (
+    UNRECORDED_STAGE,
+    ChangeKind,
+    LineItem,
+    Opportunity,
+    Override,
+    Reprice,
+    Reschedule,
+    SkipPolicy,
+    StageChange,
+    StageKind,
+    check_date,
+    with_stage_change,
+)
+from salesfunnel.qualification import AllOf, Facts, FactValue, evaluate
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Mapping
+
+    from salesfunnel.funnel.opportunity import StageKey
+    from salesfunnel.funnel.stages import Funnel
+
+__all__ = [
+    "advance",
+    "check",
+    "lose",
+    "override",
+    "plan_advance",
+    "plan_exit",
+    "plan_reopen",
+    "reopen",
+    "reprice",
+    "reschedule",
+]
+
+
+def _err(message: str, subject: str, from_stage: str, to_stage: str) -> TransitionError:
+    return TransitionError(
+        f"{subject}: {message}",
+        opportunity_id=subject,
+        from_stage=from_stage,
+        to_stage=to_stage,
+    )
+
+
+def _check_when(
+    subject: str,
+    from_stage: str,
+    to_stage: str,
+    on: object,
+    history: tuple[StageChange, ...],
+    created: date,
+) -> date:
+    when = check_date(on, field="on")
+    last = max(history[-1].on, created) if history else created
+    if when < last:
+        raise ChronologyError(
+            f"{subject}: a move to {to_stage!r} dated {when} comes before the last "
+            f"change on {last}; date it {last} or later (history is append-only)",
+            opportunity_id=subject,
+            from_stage=from_stage,
+            to_stage=to_stage,
+            on=when,
+            last=last,
+        )
+    return when
+
+
+def _need_reason(
+    reason: str | None, what: str, subject: str, from_stage: str, to_stage: str
+) -> str:
+    if reason is None or not str(reason).strip():
+        raise _err(f"{what} needs a reason=; say why", subject, from_stage, to_stage)
+    return reason
+
+
+def plan_advance(
+    funnel: Funnel,
+    *,
+    subject: str,
+    stage: StageKey,
+    history: tuple[StageChange, ...],
+    created: date,
+    facts: Facts,
+    to_stage: StageKey,
+    on: date,
+    reason: str | None = None,
+    allow_skip: bool = False,
+) -> StageChange:
+    """Check a move up or down the ladder and return the history entry it adds.
+
+    Args:
+        funnel: The funnel the record is in.
+        subject: The record's id, for messages.
+        stage: Its current stage.
+        history: Its history so far.
+        created: Its creation date.
+        facts: The facts to evaluate gates on (already merged).
+        to_stage: The stage to move to.
+        on: The date of the move.
+        reason: Why (required for moving back).
+        allow_skip: Waive the gates of skipped stages.
+
+    Returns:
+        The :class:`~salesfunnel.StageChange` to append.
+
+    Raises:
+        UnknownStageError: For a stage the funnel does not have.
+        GateNotPassedError: When a gate does not pass (``.verdict`` says why).
+        ChronologyError: When ``on`` is before the last change.
+        TransitionError: For any other refused move.
+    """
+    current = funnel[stage]
+    target = funnel[to_stage]
+    if current.kind is StageKind.WON:
+        raise _err(
+            f"is won ({stage!r}), which is terminal; record further business as a new opportunity",
+            subject,
+            stage,
+            to_stage,
+        )
+    if current.kind is StageKind.LOST:
+        raise _err(
+            f"is in {stage!r}; reopen it (reopen(..., reason=...)) before moving it "
+            f"to {to_stage!r}",
+            subject,
+            stage,
+            to_stage,
+        )
+    if target.kind is StageKind.LOST:
+        raise _err(
+            "moving to the lost outcome is done with lose(..., reason=...)",
+            subject,
+            stage,
+            to_stage,
+        )
+    if to_stage == stage:
+        raise _err(f"is already in {stage!r}", subject, stage, to_stage)
+    when = _check_when(subject, stage, to_stage, on, history, created)
+    if funnel.index(to_stage) < funnel.index(stage):
+        why = _need_reason(reason, "moving back", subject, stage, to_stage)
+        return StageChange(stage, to_stage, when, why, ChangeKind.REGRESS)
+    path = (stage, to_stage) if (stage, to_stage) in funnel.edges else funnel.path(stage, to_stage)
+    if path is None:
+        raise _err(
+            f"there is no forward path from {stage!r} to {to_stage!r} in funnel {funnel.name!r}",
+            subject,
+            stage,
+            to_stage,
+        )
+    skipped = path[1:-1]
+    verdict = target.gate(facts)
+    if not verdict.passed:
+        raise GateNotPassedError(
+            f"{subject}: cannot enter {to_stage!r}: its gate is {verdict.outcome.value} "
+            f"(failed: {_keys(verdict.failed)}; missing: {_keys(verdict.missing)})",
+            opportunity_id=subject,
+            from_stage=stage,
+            to_stage=to_stage,
+            verdict=verdict,
+        )
+    forced = False
+    if skipped:
+        rules = [r for r in (funnel[k].rule for k in skipped) if r is not None]
+        skipped_verdict = evaluate(AllOf(rules), facts)
+        gates_ok = skipped_verdict.passed
+        if funnel.skip_policy is SkipPolicy.KEYWORD and not allow_skip:
+            raise _err(
+                f"moving from {stage!r} to {to_stage!r} skips {', '.join(skipped)}; "
+                "this funnel moves one stage at a time unless you pass allow_skip=True",
+                subject,
+                stage,
+                to_stage,
+            )
+        if not gates_ok and not allow_skip:
+            raise GateNotPassedError(
+                f"{subject}: moving to {to_stage!r} skips {', '.join(skipped)}, whose "
+                f"gates are {skipped_verdict.outcome.value} (failed: "
+                f"{_keys(skipped_verdict.failed)}; missing: "
+                f"{_keys(skipped_verdict.missing)}); record the facts, or pass "
+                "allow_skip=True to waive them",
+                opportunity_id=subject,
+                from_stage=stage,
+                to_stage=to_stage,
+                verdict=skipped_verdict,
+            )
+        forced = not gates_ok
+    kind = ChangeKind.SKIP if skipped else ChangeKind.ADVANCE
+    return StageChange(stage, to_stage, when, reason, kind, skipped, forced)
+
+
+def _keys(criteria: Iterable[object]) -> str:
+    names = [getattr(c, "key", str(c)) for c in criteria]
+    return ", ".join(names) if names else "none"
+
+
+def plan_exit(
+    funnel: Funnel,
+    *,
+    subject: str,
+    stage: StageKey,
+    history: tuple[StageChange, ...],
+    created: date,
+    on: date,
+    reason: str | None,
+    kind: ChangeKind = ChangeKind.LOSE,
+) -> StageChange:
+    """Check a move from an open stage to the lost outcome and return its entry.
+
+    ``kind`` is :attr:`ChangeKind.LOSE` for a lost deal, or
+    :attr:`ChangeKind.EXIT` for another terminal outcome (a key account that
+    uncouples).
+
+    Raises:
+        TransitionError: If the record is not open or no reason is given.
+        ChronologyError: When ``on`` is before the last change.
+    """
+    lost = funnel.lost.key
+    if funnel[stage].kind is not StageKind.OPEN:
+        raise _err(
+            f"is {funnel[stage].kind.value} ({stage!r}); only an open record can move to {lost!r}",
+            subject,
+            stage,
+            lost,
+        )
+    why = _need_reason(reason, f"moving to {lost!r}", subject, stage, lost)
+    when = _check_when(subject, stage, lost, on, history, created)
+    return StageChange(stage, lost, when, why, kind)
+
+
+def plan_reopen(
+    funnel: Funnel,
+    *,
+    subject: str,
+    stage: StageKey,
+    history: tuple[StageChange, ...],
+    created: date,
+    on: date,
+    reason: str | None,
+    to_stage: StageKey | None = None,
+) -> StageChange:
+    """Check reopening a lost record and return the history entry it adds.
+
+    The record returns to the stage it was lost from, or to ``to_stage`` if
+    that is an earlier open stage. When no history recorded the stage it was
+    lost from (:data:`~salesfunnel.funnel.opportunity.UNRECORDED_STAGE`), it returns to the
+    entry stage, or to any open ``to_stage``.
+
+    Raises:
+        TransitionError: If the record is not lost, no reason is given, or
+            ``to_stage`` is above the stage it was lost from.
+        ChronologyError: When ``on`` is before the last change.
+    """
+    if funnel[stage].kind is not StageKind.LOST:
+        raise _err(
+            f"is {funnel[stage].kind.value} ({stage!r}); only a record in "
+            f"{funnel.lost.key!r} can be reopened",
+            subject,
+            stage,
+            str(to_stage),
+        )
+    lost_from = next(
+        (c.from_stage for c in reversed(history) if c.to_stage == stage and c.from_stage),
+        funnel.entry,
+    )
+    if lost_from == UNRECORDED_STAGE:
+        lost_from = funnel.stages[-1].key if to_stage is not None else funnel.entry
+    target = lost_from if to_stage is None else to_stage
+    if (
+        target == UNRECORDED_STAGE
+        or funnel[target].kind is not StageKind.OPEN
+        or funnel.index(target) > funnel.index(lost_from)
+    ):
+        raise _err(
+            f"reopens into {lost_from!r} (where it was lost) or an earlier open "
+            f"stage, not {target!r}; advance it from there",
+            subject,
+            stage,
+            target,
+        )
+    why = _need_reason(reason, "reopening", subject, stage, target)
+    when = _check_when(subject, stage, target, on, history, created)
+    return StageChange(stage, target, when, why, ChangeKind.REOPEN)
+
+
+def _apply(
+    opportunity: Opportunity,
+    change: StageChange,
+    *,
+    closed_on: date | None,
+    lost_reason: str | None,
+    facts: Facts | None = None,
+) -> Opportunity:
+    return with_stage_change(
+        opportunity,
+        change,
+        opportunity.facts if facts is None else facts,
+        closed_on,
+        lost_reason,
+    )
+
+
+def advance(
+    funnel: Funnel,
+    opportunity: Opportunity,
+    to_stage: StageKey,
+    *,
+    on: date,
+    facts: Mapping[str, FactValue] | None = None,
+    reason: str | None = None,
+    allow_skip: bool = False,
+) -> Opportunity:
+    """Move ``opportunity`` to ``to_stage`` of ``funnel``, checking the gates.
+
+    The ``facts`` given are merged into the opportunity's facts (new values
+    win) before the gates are evaluated, and kept in the result. Entering the
+    won stage sets ``closed_on``.
+
+    Args:
+        funnel: The funnel.
+        opportunity: The opportunity (never changed).
+        to_stage: The stage key to move to.
+        on: The date of the move (a ``date``, not a ``datetime``).
+        facts: New qualification facts learned with this move.
+        reason: Why; required for moving back.
+        allow_skip: Waive the gates of skipped stages (recorded).
+
+    Returns:
+        A new opportunity with one more history entry.
+
+    Raises:
+        GateNotPassedError: A gate did not pass; ``.verdict`` lists the failed
+            and missing criteria.
+        ChronologyError: ``on`` is before the last change.
+        TransitionError: Any other refused move (terminal, same stage, …).
+        UnknownStageError: A stage key the funnel does not have.
+
+    >>> from datetime import date
+    >>> from salesfunnel import DEFAULT_FUNNEL, Opportunity, TransitionError
+    >>> deal = Opportunity(
+    ...     id="D1",
+    ...     name="CRM",
+    ...     account="Acme",
+    ...     owner="Ann",
+    ...     stage="intent",
+    ...     created=date(2026, 1, 5),
+    ...     expected_close=date(2026, 9, 30),
+    ...     amount="50000",
+    ...     currency="EUR",
+    ... )
+    >>> try:
+    ...     DEFAULT_FUNNEL.advance(deal, "project", on=date(2026, 2, 1))
+    ... except TransitionError as err:
+    ...     print(len(err.verdict.missing), "criteria missing")
+    8 criteria missing
+    """
+    funnel.check(opportunity)
+    merged = opportunity.facts.merge(facts)
+    change = plan_advance(
+        funnel,
+        subject=opportunity.id,
+        stage=opportunity.stage,
+        history=opportunity.history,
+        created=opportunity.created,
+        facts=merged,
+        to_stage=to_stage,
+        on=on,
+        reason=reason,
+        allow_skip=allow_skip,
+    )
+    won = funnel[to_stage].kind is StageKind.WON
+    return _apply(
+        opportunity,
+        change,
+        facts=merged,
+        closed_on=change.on if won else None,
+        lost_reason=None,
+    )
+
+
+def lose(funnel: Funnel, opportunity: Opportunity, *, on: date, reason: str) -> Opportunity:
+    """Mark an open ``opportunity`` lost (丢单) on ``on``, for ``reason``.
+
+    Returns:
+        A new opportunity in the funnel's lost outcome, with ``closed_on`` and
+        ``lost_reason`` set.
+
+    Raises:
+        TransitionError: If the opportunity is not open or the reason is empty.
+        ChronologyError: ``on`` is before the last change.
+    """
+    funnel.check(opportunity)
+    change = plan_exit(
+        funnel,
+        subject=opportunity.id,
+        stage=opportunity.stage,
+        history=opportunity.history,
+        created=opportunity.created,
+        on=on,
+        reason=reason,
+    )
+    return _apply(opportunity, change, closed_on=change.on, lost_reason=change.reason)
+
+
+def reopen(
+    funnel: Funnel,
+    opportunity: Opportunity,
+    *,
+    on: date,
+    reason: str,
+    to_stage: StageKey | None = None,
+) -> Opportunity:
+    """Bring a lost ``opportunity`` back to the stage it was lost from (or earlier).
+
+    Returns:
+        A new, open opportunity; ``closed_on`` and ``lost_reason`` are cleared.
+
+    Raises:
+        TransitionError: If it is not lost, the reason is empty, or
+            ``to_stage`` is above the stage it was lost from.
+        ChronologyError: ``on`` is before the last change.
+    """
+    funnel.check(opportunity)
+    change = plan_reopen(
+        funnel,
+        subject=opportunity.id,
+        stage=opportunity.stage,
+        history=opportunity.history,
+        created=opportunity.created,
+        on=on,
+        reason=reason,
+        to_stage=to_stage,
+    )
+    return _apply(opportunity, change, closed_on=None, lost_reason=None)
+
+
+def check(funnel: Funnel, opportunity: Opportunity) -> Opportunity:
+    """Return ``opportunity`` if it is consistent with ``funnel``.
+
+    Raises:
+        UnknownStageError: For a stage key (current or in the history) that
+            the funnel does not have.
+        InvalidOpportunityError: For a won or lost opportunity without
+            ``closed_on``, or an open one with it.
+    """
+    for change in opportunity.history:
+        if change.to_stage not in funnel:
+            funnel[change.to_stage]  # raises UnknownStageError with the known keys
+    kind = funnel[opportunity.stage].kind
+    if kind is StageKind.OPEN and opportunity.closed_on is not None:
+        raise InvalidOpportunityError(
+            f"opportunity {opportunity.id!r}: is open in {opportunity.stage!r} but "
+            f"has closed_on {opportunity.closed_on}; clear it or set the stage",
+            opportunity_id=opportunity.id,
+            field="closed_on",
+        )
+    if kind is not StageKind.OPEN and opportunity.closed_on is None:
+        raise InvalidOpportunityError(
+            f"opportunity {opportunity.id!r}: is {kind.value} ({opportunity.stage!r}) "
+            "but has no closed_on date; give the date it closed",
+            opportunity_id=opportunity.id,
+            field="closed_on",
+        )
+    return opportunity
+
+
+def _open_only(opportunity: Opportunity, what: str) -> None:
+    if opportunity.closed_on is not None:
+        raise InvalidOpportunityError(
+            f"opportunity {opportunity.id!r}: closed on {opportunity.closed_on}; "
+            f"{what} only an open opportunity (reopen it first)",
+            opportunity_id=opportunity.id,
+            field="closed_on",
+        )
+
+
+def _revision_date(opportunity: Opportunity, on: object, field: str) -> date:
+    when = check_date(on, field="on")
+    last = opportunity.revisions[-1].on if opportunity.revisions else opportunity.created
+    if when < last:
+        raise InvalidOpportunityError(
+            f"opportunity {opportunity.id!r}: a {field} change dated {when} comes "
+            f"before the last one on {last}; date it {last} or later",
+            opportunity_id=opportunity.id,
+            field=field,
+        )
+    return when
+
+
+def reschedule(
+    opportunity: Opportunity,
+    expected_close: date,
+    *,
+    on: date,
+    reason: str | None = None,
+) -> Opportunity:
+    """Move an open opportunity's expected close date, recording the change.
+
+    Returns:
+        A new opportunity with the new date and a
+        :class:`~salesfunnel.Reschedule` appended to ``revisions``.
+
+    Raises:
+        InvalidOpportunityError: For a closed opportunity, an unchanged date, a
+            date before creation, or ``on`` before the last revision.
+
+    >>> from datetime import date
+    >>> from salesfunnel import Opportunity
+    >>> deal = Opportunity(
+    ...     id="D2",
+    ...     name="ERP",
+    ...     account="Acme",
+    ...     owner="Ann",
+    ...     stage="intent",
+    ...     created=date(2026, 1, 5),
+    ...     expected_close=date(2026, 3, 31),
+    ...     amount="50000",
+    ...     currency="EUR",
+    ... )
+    >>> later = reschedule(deal, date(2026, 6, 30), on=date(2026, 3, 1))
+    >>> later.expected_close, later.revisions[-1].old
+    (datetime.date(2026, 6, 30), datetime.date(2026, 3, 31))
+    """
+    _open_only(opportunity, "reschedule")
+    new = check_date(expected_close, field="expected_close")
+    when = _revision_date(opportunity, on, "expected_close")
+    if new == opportunity.expected_close:
+        raise InvalidOpportunityError(
+            f"opportunity {opportunity.id!r}: expected_close is already {new}",
+            opportunity_id=opportunity.id,
+            field="expected_close",
+        )
+    revision = Reschedule(when, opportunity.expected_close, new, reason)
+    return attrs.evolve(
+        opportunity,
+        expected_close=new,
+        revisions=(*opportunity.revisions, revision),
+    )
+
+
+def reprice(
+    opportunity: Opportunity,
+    amount: Decimal | int | str | None = None,
+    *,
+    on: date,
+    line_items: Iterable[LineItem] | Mapping[str, object] | None = None,
+    reason: str | None = None,
+) -> Opportunity:
+    """Change an open opportunity's amount (or line items), recording the change.
+
+    Give ``amount`` for a one-line deal (the product is kept), or
+    ``line_items`` for any deal.
+
+    Returns:
+        A new opportunity with a :class:`~salesfunnel.Reprice` appended.
+
+    Raises:
+        InvalidOpportunityError: For a closed opportunity, an unchanged amount,
+            a multi-line deal given only ``amount``, or ``on`` before the last
+            revision.
+    """
+    _open_only(opportunity, "reprice")
+    when = _revision_date(opportunity, on, "amount")
+    if line_items is None:
+        if len(opportunity.line_items) != 1:
+            raise InvalidOpportunityError(
+                f"opportunity {opportunity.id!r} has {len(opportunity.line_items)} "
+                "line items; pass line_items= to say how the new amount splits",
+                opportunity_id=opportunity.id,
+                field="line_items",
+            )
+        line_items = (LineItem(opportunity.line_items[0].product, amount),)
+    updated = opportunity.evolve(line_items=line_items)
+    if updated.line_items == opportunity.line_items:
+        raise InvalidOpportunityError(
+            f"opportunity {opportunity.id!r}: amount and line items are unchanged",
+            opportunity_id=opportunity.id,
+            field="amount",
+        )
+    revision = Reprice(when, opportunity.line_items, updated.line_items, reason)
+    return attrs.evolve(updated, revisions=(*opportunity.revisions, revision))
+
+
+class _Unchanged:
+    """The default of :func:`override`'s options: leave this override as it is."""
+
+    def __repr__(self) -> str:
+        return "UNCHANGED"
+
+
+#: Leave an override as it is (the default of :func:`override`).
+UNCHANGED = _Unchanged()
+
+
+def override(
+    opportunity: Opportunity,
+    *,
+    on: date,
+    probability: Decimal | float | str | _Unchanged | None = UNCHANGED,
+    category: str | _Unchanged | None = UNCHANGED,
+    reason: str | None = None,
+) -> Opportunity:
+    """Set or clear an open opportunity's manual probability or category, recording the change.
+
+    ``None`` clears an override (back to the stage's probability or the
+    policy's category); leaving an option out keeps it. The change is an
+    :class:`~salesfunnel.funnel.opportunity.Override` in ``revisions``, so a forecast as of
+    a date before ``on`` uses the old values.
+
+    Returns:
+        A new opportunity with the new overrides and the revision appended.
+
+    Raises:
+        InvalidOpportunityError: For a closed opportunity, nothing changed, or
+            ``on`` before the last revision.
+        InvalidProbabilityError: For a probability outside [0, 1].
+
+    >>> from datetime import date
+    >>> from salesfunnel import Opportunity
+    >>> deal = Opportunity(
+    ...     id="D3",
+    ...     name="ERP",
+    ...     account="Acme",
+    ...     owner="Ann",
+    ...     stage="project",
+    ...     created=date(2026, 1, 5),
+    ...     expected_close=date(2026, 3, 31),
+    ...     amount="50000",
+    ...     currency="EUR",
+    ... )
+    >>> called = override(deal, on=date(2026, 2, 1), probability="0.9", category="commit")
+    >>> called.probability, called.category_override, called.revisions[-1].old_probability
+    (Decimal('0.9'), 'commit', None)
+    """
+    _open_only(opportunity, "override")
+    when = _revision_date(opportunity, on, "override")
+    new_prob = opportunity.probability if isinstance(probability, _Unchanged) else probability
+    new_cat = opportunity.category_override if isinstance(category, _Unchanged) else category
+    revision = Override(
+        when, opportunity.probability, new_prob, opportunity.category_override, new_cat, reason
+    )
+    if (
+        revision.new_probability == revision.old_probability
+        and revision.new_category == revision.old_category
+    ):
+        raise InvalidOpportunityError(
+            f"opportunity {opportunity.id!r}: probability and category are unchanged",
+            opportunity_id=opportunity.id,
+            field="probability",
+        )
+    return opportunity.evolve(
+        probability=revision.new_probability,
+        category_override=revision.new_category,
+        revisions=(*opportunity.revisions, revision),
+    )
