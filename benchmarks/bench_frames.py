@@ -42,8 +42,9 @@ import polars as pl
 import pyarrow as pa
 
 from salesfunnel import DEFAULT_FUNNEL
-from salesfunnel.calendar import GREGORIAN, month_edges
+from salesfunnel.calendar import GREGORIAN
 from salesfunnel.datasets import OWNERS, PRODUCTS
+from salesfunnel.forecasting.buckets import month_edges
 from salesfunnel.frames import abc_frame, forecast_frame, weighted_value_frame
 
 CUTOFF = date(2026, 9, 30)

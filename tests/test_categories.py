@@ -6,8 +6,9 @@ import pytest
 from hypothesis import given
 
 from salesfunnel import DEFAULT_FUNNEL, Opportunity
-from salesfunnel.calendar import GREGORIAN, CreatedAfterCutoffError, FiscalCalendar, at_cutoff
+from salesfunnel.calendar import GREGORIAN, FiscalCalendar
 from salesfunnel.errors import FunnelError, InvalidDateError, UnknownStageError
+from salesfunnel.forecasting.buckets import CreatedAfterCutoffError
 from salesfunnel.forecasting.categories import (
     DEFAULT_CATEGORY_POLICY,
     CategoryPolicy,
@@ -18,6 +19,7 @@ from salesfunnel.forecasting.categories import (
     forecast_category,
     manual_category,
 )
+from salesfunnel.funnel.history import at_cutoff
 from tests.strategies import calendars, cutoffs, pipelines
 
 CUTOFF = date(2026, 8, 31)  # 2026 Q3; next quarter is Q4

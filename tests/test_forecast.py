@@ -9,15 +9,17 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from salesfunnel import DEFAULT_FUNNEL, Opportunity
-from salesfunnel.calendar import GREGORIAN, TimeBucket, at_cutoff, time_bucket
+from salesfunnel.calendar import GREGORIAN
 from salesfunnel.datasets import SAMPLE_AS_OF, sample_pipeline
 from salesfunnel.errors import CurrencyError, InvalidDateError, UnknownStageError
+from salesfunnel.forecasting.buckets import TimeBucket, time_bucket
 from salesfunnel.forecasting.categories import (
     ForecastCategory,
     InvalidCategoryError,
     forecast_category,
 )
 from salesfunnel.forecasting.rollup import Figures, ForecastOptionError, forecast
+from salesfunnel.funnel.history import at_cutoff
 from salesfunnel.fx import ExchangeRates, MissingRateError
 from salesfunnel.render import Table
 from tests.strategies import calendars, cutoffs, pipelines

@@ -10,9 +10,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from salesfunnel import DEFAULT_FUNNEL, Funnel, Opportunity
-from salesfunnel.calendar import GREGORIAN, TimeBucket, UnknownPeriodError, time_bucket
+from salesfunnel.calendar import GREGORIAN, UnknownPeriodError
 from salesfunnel.datasets import SAMPLE_AS_OF, SAMPLE_RATES, sample_pipeline
 from salesfunnel.errors import InvalidProbabilityError, UnknownStageError
+from salesfunnel.forecasting.buckets import TimeBucket, time_bucket
 from salesfunnel.forecasting.categories import (
     DEFAULT_CATEGORY_POLICY,
     CategoryPolicy,

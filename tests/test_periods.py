@@ -10,22 +10,24 @@ from hypothesis import strategies as st
 from salesfunnel import DEFAULT_FUNNEL, Opportunity
 from salesfunnel.calendar import (
     GREGORIAN,
-    CreatedAfterCutoffError,
     FiscalCalendar,
     FiscalQuarter,
     FiscalYear,
     InvalidCalendarError,
-    TimeBucket,
     UnknownPeriodError,
     add_months,
-    at_cutoff,
-    bucket_bounds,
     is_month_end,
     month_edge,
+)
+from salesfunnel.errors import FunnelError, InvalidDateError
+from salesfunnel.forecasting.buckets import (
+    CreatedAfterCutoffError,
+    TimeBucket,
+    bucket_bounds,
     month_edges,
     time_bucket,
 )
-from salesfunnel.errors import FunnelError, InvalidDateError
+from salesfunnel.funnel.history import at_cutoff
 from tests.strategies import calendars, cutoffs, dates, pipelines
 
 _ABBR = ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"]

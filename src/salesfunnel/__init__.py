@@ -46,18 +46,14 @@ from salesfunnel.analytics.deal_health import (
 )
 from salesfunnel.calendar import (
     GREGORIAN,
-    CreatedAfterCutoffError,
     FiscalCalendar,
     FiscalQuarter,
     FiscalYear,
     InvalidCalendarError,
     Period,
-    TimeBucket,
     UnknownPeriodError,
     add_months,
-    bucket_bounds,
     month_edge,
-    time_bucket,
 )
 from salesfunnel.customers.abc_classes import (
     PROFIT,
@@ -133,6 +129,12 @@ from salesfunnel.errors import (
     TransitionError,
     UnknownLanguageError,
     UnknownStageError,
+)
+from salesfunnel.forecasting.buckets import (
+    CreatedAfterCutoffError,
+    TimeBucket,
+    bucket_bounds,
+    time_bucket,
 )
 from salesfunnel.forecasting.categories import (
     DEFAULT_CATEGORY_POLICY,

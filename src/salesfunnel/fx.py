@@ -36,8 +36,9 @@ from types import MappingProxyType
 
 import attrs
 
+from salesfunnel.calendar import check_date
 from salesfunnel.errors import FunnelError
-from salesfunnel.funnel.opportunity import Opportunity, check_date
+from salesfunnel.funnel.opportunity import Opportunity
 from salesfunnel.money import Currency, currency_code, money_context, to_amount
 
 __all__ = [

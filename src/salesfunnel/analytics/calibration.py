@@ -39,7 +39,8 @@ from fractions import Fraction
 import attrs
 
 from salesfunnel.analytics.conversion import reached_stages, snapshots
-from salesfunnel.funnel.opportunity import UNRECORDED_STAGE, Opportunity, StageKind, check_date
+from salesfunnel.calendar import check_date
+from salesfunnel.funnel.opportunity import UNRECORDED_STAGE, Opportunity, StageKind
 from salesfunnel.funnel.stages import DEFAULT_FUNNEL, Funnel
 from salesfunnel.i18n import Lang, Text
 from salesfunnel.money import to_probability

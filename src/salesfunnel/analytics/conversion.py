@@ -52,9 +52,10 @@ from fractions import Fraction
 
 import attrs
 
+from salesfunnel.calendar import check_date
 from salesfunnel.errors import InvalidOpportunityError
 from salesfunnel.funnel.history import reached_stages, snapshot, time_in_stage
-from salesfunnel.funnel.opportunity import Opportunity, StageKind, check_date
+from salesfunnel.funnel.opportunity import Opportunity, StageKind
 from salesfunnel.funnel.stages import DEFAULT_FUNNEL, Funnel
 from salesfunnel.i18n import Lang, Text
 from salesfunnel.pipeline._convolution import exact_context

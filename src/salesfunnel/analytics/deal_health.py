@@ -50,6 +50,7 @@ from types import MappingProxyType
 import attrs
 
 from salesfunnel.analytics.conversion import check_history, snapshots
+from salesfunnel.calendar import check_date
 from salesfunnel.errors import InvalidOpportunityError
 from salesfunnel.funnel.history import snapshot
 from salesfunnel.funnel.opportunity import (
@@ -58,7 +59,6 @@ from salesfunnel.funnel.opportunity import (
     Reprice,
     Reschedule,
     StageKind,
-    check_date,
 )
 from salesfunnel.funnel.stages import DEFAULT_FUNNEL, Funnel
 from salesfunnel.i18n import Lang, Text

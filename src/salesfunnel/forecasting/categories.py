@@ -59,15 +59,11 @@ from types import MappingProxyType
 
 import attrs
 
-from salesfunnel.calendar import (
-    GREGORIAN,
-    CreatedAfterCutoffError,
-    FiscalCalendar,
-    FiscalQuarter,
-    at_cutoff,
-)
+from salesfunnel.calendar import GREGORIAN, FiscalCalendar, FiscalQuarter, check_date
 from salesfunnel.errors import FunnelError, UnknownStageError
-from salesfunnel.funnel.opportunity import UNRECORDED_STAGE, Opportunity, StageKind, check_date
+from salesfunnel.forecasting.buckets import CreatedAfterCutoffError
+from salesfunnel.funnel.history import at_cutoff
+from salesfunnel.funnel.opportunity import UNRECORDED_STAGE, Opportunity, StageKind
 from salesfunnel.funnel.stages import DEFAULT_FUNNEL, Funnel
 from salesfunnel.i18n import Lang, Text
 from salesfunnel.money import to_probability

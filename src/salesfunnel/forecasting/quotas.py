@@ -33,19 +33,15 @@ from decimal import Decimal
 
 import attrs
 
-from salesfunnel.calendar import (
-    GREGORIAN,
-    FiscalCalendar,
-    Period,
-    at_cutoff,
-)
+from salesfunnel.calendar import GREGORIAN, FiscalCalendar, Period, check_date
 from salesfunnel.forecasting.rollup import (
     ForecastOptionError,
     converted_lines,
     funnel_of,
     reporting_currency,
 )
-from salesfunnel.funnel.opportunity import Opportunity, StageKind, check_date
+from salesfunnel.funnel.history import at_cutoff
+from salesfunnel.funnel.opportunity import Opportunity, StageKind
 from salesfunnel.funnel.stages import DEFAULT_FUNNEL, Funnel
 from salesfunnel.fx import ExchangeRates
 from salesfunnel.money import Currency, money_context, to_amount

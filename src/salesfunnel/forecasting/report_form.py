@@ -39,11 +39,13 @@ from datetime import date
 from decimal import ROUND_HALF_EVEN, Decimal
 from typing import TYPE_CHECKING, Literal
 
-from salesfunnel.calendar import TimeBucket, at_cutoff
+from salesfunnel.calendar import check_date
+from salesfunnel.forecasting.buckets import TimeBucket
 from salesfunnel.forecasting.categories import ForecastCategory
 from salesfunnel.forecasting.rollup import Forecast, ForecastOptionError, ForecastRow
 from salesfunnel.forecasting.waterfall import Slippage, Waterfall
-from salesfunnel.funnel.opportunity import UNRECORDED_STAGE, Opportunity, StageKind, check_date
+from salesfunnel.funnel.history import at_cutoff
+from salesfunnel.funnel.opportunity import UNRECORDED_STAGE, Opportunity, StageKind
 from salesfunnel.funnel.stages import DEFAULT_FUNNEL, Funnel
 from salesfunnel.fx import CENTS
 from salesfunnel.i18n import Lang, Text, check_lang

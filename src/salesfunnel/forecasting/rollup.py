@@ -1,7 +1,7 @@
 """The forecast: opportunities rolled up by time and category, per owner and product.
 
 Two views of the same opportunities at a reporting cutoff, as in the source's
-forecast sheets (销售预测): by *time* (:class:`~salesfunnel.calendar.TimeBucket`)
+forecast sheets (销售预测): by *time* (:class:`~salesfunnel.forecasting.buckets.TimeBucket`)
 and by *forecast category* (:class:`~salesfunnel.forecasting.categories.ForecastCategory`).
 :func:`forecast` rolls a pipeline up per owner, per product, per both or in
 total, with counts, amounts and probability-weighted amounts, converted into
@@ -61,11 +61,10 @@ from salesfunnel.calendar import (
     FiscalQuarter,
     FiscalYear,
     Period,
-    TimeBucket,
-    at_cutoff,
-    month_edges,
+    check_date,
 )
 from salesfunnel.errors import CurrencyError, FunnelError, UnknownStageError
+from salesfunnel.forecasting.buckets import TimeBucket, month_edges
 from salesfunnel.forecasting.categories import (
     CategoryPolicy,
     CloseWindow,
@@ -73,7 +72,8 @@ from salesfunnel.forecasting.categories import (
     default_policy,
     manual_category,
 )
-from salesfunnel.funnel.opportunity import UNRECORDED_STAGE, Opportunity, StageKind, check_date
+from salesfunnel.funnel.history import at_cutoff
+from salesfunnel.funnel.opportunity import UNRECORDED_STAGE, Opportunity, StageKind
 from salesfunnel.funnel.stages import DEFAULT_FUNNEL, Funnel, Stage
 from salesfunnel.fx import CENTS, ExchangeRates
 from salesfunnel.i18n import Lang, Text, check_lang
@@ -477,7 +477,7 @@ def forecast(
     (opportunities created later are left out and listed in
     :attr:`Forecast.not_yet_created`; dated overrides and revisions after
     the cutoff are rolled back), placed by its funnel in one
-    :class:`~salesfunnel.calendar.TimeBucket` and one
+    :class:`~salesfunnel.forecasting.buckets.TimeBucket` and one
     :class:`ForecastCategory`, and its line amounts are converted into the
     reporting currency: open deals at the cutoff's rate, won and lost deals
     at the rate of their close date. Won and lost deals count only when they

@@ -48,9 +48,9 @@ from decimal import Decimal
 
 import attrs
 
-from salesfunnel.calendar import GREGORIAN, FiscalCalendar, Period
+from salesfunnel.calendar import GREGORIAN, FiscalCalendar, Period, check_date
 from salesfunnel.forecasting.quotas import Quota, QuotaResult, quota_attainment
-from salesfunnel.funnel.opportunity import Opportunity, check_date
+from salesfunnel.funnel.opportunity import Opportunity
 from salesfunnel.funnel.stages import DEFAULT_FUNNEL, Funnel
 from salesfunnel.fx import ExchangeRates
 from salesfunnel.i18n import Lang, Text

@@ -43,11 +43,11 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from salesfunnel.calendar import GREGORIAN, FiscalCalendar, FiscalQuarter, FiscalYear
+from salesfunnel.calendar import GREGORIAN, FiscalCalendar, FiscalQuarter, FiscalYear, check_date
 from salesfunnel.errors import FunnelError
 from salesfunnel.forecasting.rollup import converted_lines, reporting_currency
 from salesfunnel.funnel.history import snapshot
-from salesfunnel.funnel.opportunity import Opportunity, Reschedule, StageKind, check_date
+from salesfunnel.funnel.opportunity import Opportunity, Reschedule, StageKind
 from salesfunnel.funnel.stages import DEFAULT_FUNNEL, Funnel
 from salesfunnel.fx import ExchangeRates
 from salesfunnel.i18n import Lang, Text

@@ -46,9 +46,9 @@ from salesfunnel.calendar import (
     FiscalQuarter,
     FiscalYear,
     Period,
-    TimeBucket,
-    month_edges,
+    check_date,
 )
+from salesfunnel.forecasting.buckets import TimeBucket, month_edges
 from salesfunnel.forecasting.categories import (
     CategoryPolicy,
     CloseWindow,
@@ -77,7 +77,6 @@ from salesfunnel.frames._common import (
 from salesfunnel.frames._lines import Expansion, expand
 from salesfunnel.frames._normalise import normalise
 from salesfunnel.frames._scan import rate_dates, reporting_currency, scan
-from salesfunnel.funnel.opportunity import check_date
 from salesfunnel.funnel.stages import DEFAULT_FUNNEL, Funnel
 from salesfunnel.fx import ExchangeRates
 
@@ -290,7 +289,7 @@ def _finish(cells: Frame, keys: tuple[str, ...]) -> Frame:
 
 
 def _bucket(funnel: Funnel, cutoff: date) -> nw.Expr:
-    """Each row's time bucket rank, as :func:`salesfunnel.calendar.time_bucket` places it."""
+    """Each row's time bucket rank, as :func:`salesfunnel.forecasting.buckets.time_bucket` places it."""
     _open, won, lost = stage_sets(funnel)
     stage, close = nw.col("stage"), nw.col("expected_close")
     chain = nw.when(stage.is_in(won)).then(_B[TimeBucket.CLOSED])

@@ -30,6 +30,7 @@ from typing import Any
 
 import narwhals.stable.v2 as nw
 
+from salesfunnel.calendar import check_date
 from salesfunnel.forecasting.rollup import ForecastOptionError
 from salesfunnel.frames._aggregate import aggregate
 from salesfunnel.frames._cells import CellOptions, Scale
@@ -48,7 +49,6 @@ from salesfunnel.frames._common import (
 from salesfunnel.frames._lines import Expansion, expand
 from salesfunnel.frames._normalise import normalise
 from salesfunnel.frames._scan import rate_dates, reporting_currency, scan
-from salesfunnel.funnel.opportunity import check_date
 from salesfunnel.funnel.stages import DEFAULT_FUNNEL, Funnel
 from salesfunnel.fx import ExchangeRates
 

@@ -39,6 +39,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
+from salesfunnel.calendar import check_date
 from salesfunnel.funnel.opportunity import (
     UNRECORDED_STAGE,
     ChangeKind,
@@ -46,7 +47,6 @@ from salesfunnel.funnel.opportunity import (
     Reprice,
     Reschedule,
     StageKind,
-    check_date,
 )
 from salesfunnel.funnel.stages import DEFAULT_FUNNEL, Funnel
 
@@ -55,7 +55,7 @@ if TYPE_CHECKING:
 
     from salesfunnel.funnel.opportunity import StageKey
 
-__all__ = ["StageTime", "as_of", "reached_stages", "snapshot", "time_in_stage"]
+__all__ = ["StageTime", "as_of", "at_cutoff", "reached_stages", "snapshot", "time_in_stage"]
 
 
 def as_of(opportunity: Opportunity, when: date) -> StageKey | None:
@@ -147,6 +147,27 @@ def snapshot(
         closed_on=closed_on,
         lost_reason=lost_reason,
     )
+
+
+def at_cutoff(
+    opportunity: Opportunity, cutoff: date, *, funnel: Funnel = DEFAULT_FUNNEL
+) -> Opportunity | None:
+    """Return ``opportunity`` as it stood at the end of ``cutoff``.
+
+    An opportunity with no stage change or revision after the cutoff is
+    returned as it is (no copy); otherwise it is rebuilt with
+    :func:`snapshot`, so a forecast for a past cutoff
+    gives the same answer it gave on that day.
+
+    Returns:
+        The opportunity as it was, or ``None`` if it was created after
+        ``cutoff``.
+    """
+    if opportunity.created > cutoff:
+        return None
+    if opportunity.last_change <= cutoff:
+        return opportunity
+    return snapshot(opportunity, cutoff, funnel=funnel)
 
 
 def reached_stages(opportunity: Opportunity, funnel: Funnel | None = None) -> dict[str, bool]:

@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING
 
 import attrs
 
+from salesfunnel.calendar import check_date
 from salesfunnel.errors import (
     ChronologyError,
     GateNotPassedError,
@@ -53,7 +54,6 @@ from salesfunnel.funnel.opportunity import (
     SkipPolicy,
     StageChange,
     StageKind,
-    check_date,
     with_stage_change,
 )
 from salesfunnel.qualification import AllOf, Facts, FactValue, evaluate

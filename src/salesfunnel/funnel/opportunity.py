@@ -36,13 +36,14 @@ from __future__ import annotations
 import enum
 import itertools
 from collections.abc import Iterable, Mapping
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, TypeAlias, Union
 
 import attrs
 
-from salesfunnel.errors import InvalidDateError, InvalidOpportunityError
+from salesfunnel.calendar import check_date
+from salesfunnel.errors import InvalidOpportunityError
 from salesfunnel.money import Currency, currency_code, to_amount, to_probability
 from salesfunnel.qualification import Facts, FactValue
 
@@ -78,41 +79,6 @@ StageKey: TypeAlias = str
 #: probability and ladder position), in no column of the report form. No
 #: funnel may use the key itself.
 UNRECORDED_STAGE: StageKey = "(open)"
-
-
-def check_date(value: object, *, field: str) -> date:
-    """Return ``value`` if it is a plain :class:`~datetime.date`.
-
-    Raises:
-        InvalidDateError: For a :class:`~datetime.datetime` (a time, and maybe a
-            time zone, would be silently dropped) or anything that is not a
-            date.
-
-    >>> from datetime import datetime, timezone
-    >>> check_date(datetime(2026, 3, 31, 23, 0, tzinfo=timezone.utc), field="cutoff")
-    Traceback (most recent call last):
-    ...
-    salesfunnel.errors.InvalidDateError: cutoff: expected a date, got the datetime 2026-03-31 23:00:00+00:00; pass value.date() (after converting it to the time zone your books are kept in)
-    """
-    if isinstance(value, datetime):
-        hint = (
-            " (after converting it to the time zone your books are kept in)"
-            if value.tzinfo is not None
-            else ""
-        )
-        raise InvalidDateError(
-            f"{field}: expected a date, got the datetime {value}; pass value.date(){hint}",
-            field=field,
-            value=value,
-        )
-    if not isinstance(value, date):
-        raise InvalidDateError(
-            f"{field}: expected a datetime.date, got {type(value).__name__} "
-            f"{value!r}; parse strings with date.fromisoformat('2026-03-31')",
-            field=field,
-            value=value,
-        )
-    return value
 
 
 def _on(value: object) -> date:

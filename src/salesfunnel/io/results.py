@@ -59,7 +59,7 @@ from salesfunnel.analytics.conversion import (
     Velocity,
 )
 from salesfunnel.analytics.deal_health import DealHeat, HeatWeights, StaleDeal
-from salesfunnel.calendar import FiscalCalendar, FiscalQuarter, Period, TimeBucket
+from salesfunnel.calendar import FiscalCalendar, FiscalQuarter, Period
 from salesfunnel.customers.abc_classes import AbcResult, CombinedAbc
 from salesfunnel.customers.buying import AccountEvidence, BuyingMap, Screening, ScreeningReport
 from salesfunnel.customers.key_customers import (
@@ -69,6 +69,7 @@ from salesfunnel.customers.key_customers import (
 )
 from salesfunnel.customers.scoring import Scorecard, ScoredAccount
 from salesfunnel.errors import FunnelError
+from salesfunnel.forecasting.buckets import TimeBucket
 from salesfunnel.forecasting.categories import CategoryPolicy, ForecastCategory
 from salesfunnel.forecasting.quotas import Quota, QuotaResult
 from salesfunnel.forecasting.rollup import Figures, Forecast, ForecastRow

@@ -33,8 +33,8 @@ from typing import TYPE_CHECKING
 
 import attrs
 
+from salesfunnel.calendar import check_date
 from salesfunnel.errors import FunnelError, UnknownStageError
-from salesfunnel.funnel.opportunity import check_date
 from salesfunnel.i18n import Lang, Text, check_lang
 from salesfunnel.key_accounts.lifecycle import LIFECYCLE, KamStage
 

@@ -48,9 +48,10 @@ from statistics import NormalDist
 
 import attrs
 
+from salesfunnel.calendar import check_date
 from salesfunnel.errors import CurrencyError
 from salesfunnel.funnel.history import snapshot
-from salesfunnel.funnel.opportunity import Opportunity, StageKind, check_date
+from salesfunnel.funnel.opportunity import Opportunity, StageKind
 from salesfunnel.funnel.stages import DEFAULT_FUNNEL, Funnel
 from salesfunnel.money import currency_code, to_amount, to_probability
 from salesfunnel.pipeline._convolution import exact_context

@@ -8,7 +8,7 @@ from __future__ import annotations
 import textwrap
 from typing import TYPE_CHECKING, Literal
 
-from salesfunnel.calendar import TimeBucket
+from salesfunnel.forecasting.buckets import TimeBucket
 from salesfunnel.forecasting.categories import ForecastCategory
 from salesfunnel.i18n import Lang, Text
 from salesfunnel.plot._base import (

@@ -15,8 +15,9 @@ from typing import TYPE_CHECKING, Literal
 import attrs
 
 from salesfunnel.analytics.conversion import reached_stages, snapshots
+from salesfunnel.calendar import check_date
 from salesfunnel.errors import CurrencyError
-from salesfunnel.funnel.opportunity import StageKind, check_date
+from salesfunnel.funnel.opportunity import StageKind
 from salesfunnel.funnel.stages import DEFAULT_FUNNEL, Funnel
 from salesfunnel.i18n import Lang, Text
 from salesfunnel.plot._base import (
