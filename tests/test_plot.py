@@ -452,7 +452,7 @@ class TestHistogram:
     def test_quarter_steps_only_on_whole_multiples(self):
         """Widths of 2.5 units are used only where they stay whole multiples of the spacing."""
         assert _base is not None
-        from salesfunnel.plot._distribution import _nice
+        from salesfunnel.pipeline.histogram import _nice
 
         assert _nice(2.3, quarter=True) == 5
         assert _nice(23, quarter=True) == 25

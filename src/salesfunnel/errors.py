@@ -20,6 +20,7 @@ what to do instead.
     ├── UnknownLanguageError(FunnelError, ValueError)     a label language other than "en" / "zh"
     ├── FunnelDefinitionError(FunnelError, ValueError)    a funnel graph that breaks a rule
     ├── UnknownStageError(FunnelError, KeyError)          a stage key the funnel does not have
+    ├── OptionError(FunnelError, ValueError)              an option value a function does not accept
     └── TransitionError(FunnelError, ValueError)          a stage move the machine refuses
         ├── GateNotPassedError                            the target stage's gate did not pass
         └── ChronologyError                               a move dated before the last one
@@ -36,7 +37,6 @@ and exported from the package like the ones above:
     ├── CreatedAfterCutoffError(ValueError)      periods: a deal created after the cutoff
     ├── InvalidCategoryError(ValueError)         categories: an unknown or impossible category
     ├── PolicyStageError(UnknownStageError)      categories: a policy rule for a stage its funnel lacks
-    ├── ForecastOptionError(ValueError)          forecast: an unknown grouping or view
     ├── UnknownPipelineError(LookupError)        forecast: a deal naming a pipeline not in funnels=
     ├── InvalidRateError(ValueError)             fx: a non-positive or malformed exchange rate
     ├── MissingRateError(LookupError)            fx: no rate for a currency on a date
@@ -65,7 +65,6 @@ and exported from the package like the ones above:
     ├── DataFileError(ValueError)                io: a bad file; ``.problems`` lists every one
     │   ├── FileEncodingError                    io: a file that is not UTF-8
     │   └── SchemaVersionError                   io: a JSON document of a newer schema
-    ├── ChartOptionError(ValueError)             plot: a chart option it cannot draw
     ├── PlotDependencyError(ImportError)         plot: matplotlib is not installed
     ├── FrameTypeError(TypeError)                frames: not a DataFrame of a known engine
     ├── MissingColumnError(KeyError)             frames: a column the function needs
@@ -293,6 +292,26 @@ class UnknownStageError(FunnelError, KeyError):
     def __str__(self) -> str:
         """Name the key and list the ones that exist."""
         return f"unknown stage {self.key!r}; this funnel has: {', '.join(self.known)}"
+
+
+class OptionError(FunnelError, ValueError):
+    """An option with a value it does not accept: a grouping, a view, a measure, a chart setting.
+
+    One class for every function's options (``forecast(by=...)``,
+    ``Forecast.table(view=...)``, a chart's ``measure``); ``ForecastOptionError``
+    and ``ChartOptionError`` are its names in those areas.
+
+    Subclasses :class:`ValueError`: the option exists, its value does not.
+
+    Attributes:
+        option: The option's name.
+        value: The value that was rejected.
+    """
+
+    def __init__(self, message: str, *, option: str, value: object) -> None:
+        super().__init__(message)
+        self.option = option
+        self.value = value
 
 
 class TransitionError(FunnelError, ValueError):

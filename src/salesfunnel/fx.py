@@ -33,18 +33,19 @@ from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from decimal import ROUND_HALF_EVEN, Decimal
 from types import MappingProxyType
+from typing import Protocol
 
 import attrs
 
 from salesfunnel.calendar import check_date
 from salesfunnel.errors import FunnelError
-from salesfunnel.funnel.opportunity import Opportunity
 from salesfunnel.money import Currency, currency_code, money_context, to_amount
 
 __all__ = [
     "ExchangeRates",
     "InvalidRateError",
     "MissingRateError",
+    "Priced",
     "Rate",
 ]
 
@@ -103,6 +104,22 @@ def _base(value: object) -> Currency:
 
 def _quote(value: object) -> Currency:
     return currency_code(value, field="quote")
+
+
+class Priced(Protocol):
+    """What :meth:`ExchangeRates.converter` converts: an opportunity, or anything with these."""
+
+    @property
+    def amount(self) -> Decimal:
+        """The amount."""
+
+    @property
+    def currency(self) -> str:
+        """Its ISO 4217 currency."""
+
+    @property
+    def closed_on(self) -> date | None:
+        """The day it was won or lost, or ``None`` while open."""
 
 
 @attrs.frozen
@@ -302,7 +319,7 @@ class ExchangeRates:
         with money_context():
             return (amount * factor).quantize(places, rounding=ROUND_HALF_EVEN)
 
-    def converter(self, to: str, *, on: date) -> Callable[[Opportunity], Decimal]:
+    def converter(self, to: str, *, on: date) -> Callable[[Priced], Decimal]:
         """Return a function giving an opportunity's amount in ``to``, dated as forecasts are.
 
         An open deal converts at the rate in force on ``on`` (the reporting
@@ -324,7 +341,7 @@ class ExchangeRates:
         target = currency_code(to, field="to")
         cutoff = check_date(on, field="on")
 
-        def convert(opportunity: Opportunity) -> Decimal:
+        def convert(opportunity: Priced) -> Decimal:
             closed = opportunity.closed_on
             when = closed if closed is not None and closed <= cutoff else cutoff
             return self.convert(opportunity.amount, opportunity.currency, target, on=when)

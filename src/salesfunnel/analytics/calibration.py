@@ -47,7 +47,7 @@ from salesfunnel.money import to_probability
 from salesfunnel.pipeline._convolution import exact_context
 from salesfunnel.pipeline.distribution import InvalidParameterError, distribution_of
 from salesfunnel.pipeline.weighted import Converter, ProbabilitySource, deal_values
-from salesfunnel.render import Table
+from salesfunnel.tables import Table
 
 __all__ = [
     "Backtest",

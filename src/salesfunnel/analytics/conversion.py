@@ -60,7 +60,7 @@ from salesfunnel.funnel.stages import DEFAULT_FUNNEL, Funnel
 from salesfunnel.i18n import Lang, Text
 from salesfunnel.pipeline._convolution import exact_context
 from salesfunnel.pipeline.weighted import Converter, deal_values
-from salesfunnel.render import Table
+from salesfunnel.tables import Table, Tabular
 
 __all__ = [
     "AdditionalBusiness",
@@ -175,7 +175,7 @@ class StageConversion:
 
 
 @attrs.frozen
-class ConversionTable:
+class ConversionTable(Tabular):
     """Stage-to-stage conversion of a set of deals, as of a date.
 
     Attributes:
@@ -233,12 +233,6 @@ class ConversionTable:
             lang,
         )
         return Table(title, headers, rows, note)
-
-    def _repr_html_(self) -> str:
-        """Show the conversion table in a notebook."""
-        from salesfunnel.render import html  # noqa: PLC0415
-
-        return html.conversion(self)
 
 
 def conversion(

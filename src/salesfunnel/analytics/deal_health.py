@@ -63,7 +63,7 @@ from salesfunnel.funnel.opportunity import (
 from salesfunnel.funnel.stages import DEFAULT_FUNNEL, Funnel
 from salesfunnel.i18n import Lang, Text
 from salesfunnel.pipeline.distribution import InvalidParameterError
-from salesfunnel.render import Table
+from salesfunnel.tables import Table
 
 __all__ = [
     "DEFAULT_RESETS",

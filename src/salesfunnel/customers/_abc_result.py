@@ -24,7 +24,7 @@ from salesfunnel.customers._abc_rank import (
     to_decimal_units,
 )
 from salesfunnel.i18n import Lang, Text, check_lang
-from salesfunnel.render import Cell, Table
+from salesfunnel.tables import Cell, Table, Tabular
 
 __all__ = [
     "LETTERS",
@@ -186,7 +186,7 @@ def _figures(ranking: Ranking[K]) -> tuple[object, ...]:
 
 
 @attrs.frozen(repr=False)
-class AbcResult(Generic[K]):
+class AbcResult(Tabular, Generic[K]):
     """The result of an ABC analysis: a class, rank and share for every customer.
 
     Iterate for :class:`AbcRow` in rank order; index by customer key for one
@@ -442,6 +442,10 @@ class AbcResult(Generic[K]):
         title = f"ABC 分析：{self.measure(lang)}" if zh else f"ABC analysis by {self.measure(lang)}"
         return Table(title, headers, rows, self.summary(lang))
 
+    def _tables(self) -> tuple[Table, Table]:
+        classes = self.class_table()
+        return attrs.evolve(classes, note=self.summary()), self.table(limit=10)
+
     def class_table(self, lang: Lang = "en") -> Table:
         """The classes as a table: count and share of customers, total and share of the figure."""
         zh = check_lang(lang) == "zh"
@@ -481,12 +485,6 @@ class AbcResult(Generic[K]):
             f"submarginal point {pt(lim.submarginal)}"
         )
 
-    def _repr_html_(self) -> str:
-        """Show the ABC result in a notebook."""
-        from salesfunnel.render import html  # noqa: PLC0415
-
-        return html.abc(self)
-
 
 def _percent_cell(share: Decimal | float) -> Cell:
     if isinstance(share, Decimal):
@@ -495,7 +493,7 @@ def _percent_cell(share: Decimal | float) -> Cell:
 
 
 @attrs.frozen
-class CombinedAbc(Generic[K]):
+class CombinedAbc(Tabular, Generic[K]):
     """ABC classes of the same customers by several criteria, and combined codes.
 
     A customer's code has one letter per criterion, in the criteria's order:
@@ -574,9 +572,3 @@ class CombinedAbc(Generic[K]):
         title = "多指标 ABC 分类" if zh else "ABC classes by several criteria"
         counts = ", ".join(f"{c}: {k}" for c, k in self.count_by_code())
         return Table(title, headers, rows, counts)
-
-    def _repr_html_(self) -> str:
-        """Show the combined ABC classes in a notebook."""
-        from salesfunnel.render import html  # noqa: PLC0415
-
-        return html.combined_abc(self)

@@ -47,7 +47,7 @@ from salesfunnel.funnel.opportunity import Opportunity, StageKind
 from salesfunnel.funnel.stages import DEFAULT_FUNNEL, Funnel
 from salesfunnel.i18n import Lang, Text, check_lang
 from salesfunnel.qualification import Facts, FactValue, Rule, Verdict, evaluate
-from salesfunnel.render import Table, render
+from salesfunnel.tables import Table, Tabular
 
 __all__ = [
     "DEFAULT_BUYING_MAP",
@@ -480,7 +480,7 @@ def account_evidence(
 
 
 @attrs.frozen
-class ScreeningReport:
+class ScreeningReport(Tabular):
     """Every account's screening, highest platform first.
 
     Attributes:
@@ -543,10 +543,6 @@ class ScreeningReport:
             else ("account", "platform", "kind", "wall", "notes")
         )
         return Table("客户筛选" if zh else "Account screening", headers, rows)
-
-    def _repr_html_(self) -> str:
-        """Show the platform table in a notebook."""
-        return render(self.table(), "html")
 
 
 def screen_accounts(

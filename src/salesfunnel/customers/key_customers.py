@@ -51,7 +51,7 @@ from salesfunnel.qualification import (
     Verdict,
     evaluate,
 )
-from salesfunnel.render import Table
+from salesfunnel.tables import Table
 
 __all__ = [
     "Below",

@@ -68,7 +68,7 @@ from salesfunnel.customers.key_customers import (
 )
 from salesfunnel.errors import FunnelError
 from salesfunnel.i18n import Lang, check_lang
-from salesfunnel.render import Cell, Table, render
+from salesfunnel.tables import Cell, Table, Tabular
 
 __all__ = [
     "KEY_ACCOUNT_CRITERIA",
@@ -306,7 +306,7 @@ class ScoredAccount(Generic[K]):
 
 
 @attrs.frozen
-class Scorecard(Generic[K]):
+class Scorecard(Tabular, Generic[K]):
     """Scored customers, best first, and the customers that could not be scored.
 
     Iterate for :class:`ScoredAccount` in rank order (ties by customer key);
@@ -373,10 +373,6 @@ class Scorecard(Generic[K]):
             names = ", ".join(str(k) for k, _ in self.incomplete)
             note = f"未评分（数据不全）：{names}" if zh else f"not scored (incomplete): {names}"
         return Table(title, headers, rows, note)
-
-    def _repr_html_(self) -> str:
-        """Show the table in a notebook."""
-        return render(self.table(), "html")
 
 
 def score_accounts(

@@ -50,7 +50,7 @@ from salesfunnel.funnel.stages import DEFAULT_FUNNEL, Funnel
 from salesfunnel.fx import CENTS
 from salesfunnel.i18n import Lang, Text, check_lang
 from salesfunnel.money import money_context
-from salesfunnel.render import Cell, Table
+from salesfunnel.tables import Cell, Table
 
 if TYPE_CHECKING:
     from salesfunnel.forecasting.quotas import QuotaResult

@@ -63,7 +63,7 @@ from salesfunnel.calendar import (
     Period,
     check_date,
 )
-from salesfunnel.errors import CurrencyError, FunnelError, UnknownStageError
+from salesfunnel.errors import CurrencyError, FunnelError, OptionError, UnknownStageError
 from salesfunnel.forecasting.buckets import TimeBucket, month_edges
 from salesfunnel.forecasting.categories import (
     CategoryPolicy,
@@ -78,9 +78,10 @@ from salesfunnel.funnel.stages import DEFAULT_FUNNEL, Funnel, Stage
 from salesfunnel.fx import CENTS, ExchangeRates
 from salesfunnel.i18n import Lang, Text, check_lang
 from salesfunnel.money import Currency, currency_code, money_context
+from salesfunnel.tables import Tabular
 
 if TYPE_CHECKING:
-    from salesfunnel.render import Table
+    from salesfunnel.tables import Table
 
 __all__ = [
     "Figures",
@@ -100,20 +101,8 @@ __all__ = [
 GroupKey = Literal["owner", "product"]
 
 
-class ForecastOptionError(FunnelError, ValueError):
-    """A forecast option with a value it does not accept (``by``, a view, a measure).
-
-    Subclasses :class:`ValueError`: the option exists, its value does not.
-
-    Attributes:
-        option: The option's name.
-        value: The value that was rejected.
-    """
-
-    def __init__(self, message: str, *, option: str, value: object) -> None:
-        super().__init__(message)
-        self.option = option
-        self.value = value
+#: The :class:`~salesfunnel.errors.OptionError` of forecast options (one class for every option).
+ForecastOptionError = OptionError
 
 
 class UnknownPipelineError(FunnelError, LookupError):
@@ -309,7 +298,7 @@ def _this_quarter(forecast: Forecast) -> Period:
 
 
 @attrs.frozen
-class Forecast:
+class Forecast(Tabular):
     """A forecast at a cutoff: rows per group, and the grand total.
 
     A deal counts once in its owner's row; by product, a deal with lines of
@@ -410,11 +399,8 @@ class Forecast:
 
         return forecast_sheet(self, view=view, measure=measure, lang=lang)
 
-    def _repr_html_(self) -> str:
-        """Show the forecast in a notebook."""
-        from salesfunnel.render import html  # noqa: PLC0415
-
-        return html.forecast(self)
+    def _tables(self) -> tuple[Table, Table]:
+        return self.table("time"), self.table("category")
 
 
 def _check_by(by: str | Iterable[str]) -> tuple[GroupKey, ...]:

@@ -55,7 +55,7 @@ from salesfunnel.funnel.stages import DEFAULT_FUNNEL, Funnel
 from salesfunnel.fx import ExchangeRates
 from salesfunnel.i18n import Lang, Text
 from salesfunnel.money import Currency, to_amount
-from salesfunnel.render import Table
+from salesfunnel.tables import Table, Tabular
 
 __all__ = ["ForecastSubmission", "SubmissionReview", "SubmissionRow", "review_submissions"]
 
@@ -136,7 +136,7 @@ def _text(en: str, zh: str, lang: Lang) -> str:
 
 
 @attrs.frozen
-class SubmissionReview:
+class SubmissionReview(Tabular):
     """Forecast calls set against the forecast of their day and the outcome.
 
     Attributes:
@@ -192,12 +192,6 @@ class SubmissionReview:
             lang,
         )
         return Table(title, headers, rows, note)
-
-    def _repr_html_(self) -> str:
-        """Show the review in a notebook."""
-        from salesfunnel.render import render  # noqa: PLC0415
-
-        return render(self.table(), "html")
 
 
 def review_submissions(

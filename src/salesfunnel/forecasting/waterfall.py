@@ -52,9 +52,10 @@ from salesfunnel.funnel.stages import DEFAULT_FUNNEL, Funnel
 from salesfunnel.fx import ExchangeRates
 from salesfunnel.i18n import Lang, Text
 from salesfunnel.money import Currency
+from salesfunnel.tables import Tabular
 
 if TYPE_CHECKING:
-    from salesfunnel.render import Table
+    from salesfunnel.tables import Table
 
 __all__ = [
     "Change",
@@ -141,7 +142,7 @@ class Change:
 
 
 @attrs.frozen
-class Waterfall:
+class Waterfall(Tabular):
     """The pipeline at two dates and the changes that lead from one to the other.
 
     Attributes:
@@ -186,12 +187,6 @@ class Waterfall:
         from salesfunnel.forecasting.report_form import waterfall_sheet  # noqa: PLC0415
 
         return waterfall_sheet(self, lang=lang)
-
-    def _repr_html_(self) -> str:
-        """Show the waterfall in a notebook."""
-        from salesfunnel.render import html  # noqa: PLC0415
-
-        return html.waterfall(self)
 
 
 def _window(

@@ -38,6 +38,7 @@ from salesfunnel.key_accounts.lifecycle import KamStage
 from salesfunnel.key_accounts.playbooks import PLAYBOOKS, Activity, Playbook, gaps
 from salesfunnel.key_accounts.signals import DEFAULT_KAM_RULES, KamRules, check_signals
 from salesfunnel.qualification import Criterion, FactValue, Finding, Not, Verdict, evaluate
+from salesfunnel.tables import Table, Tabular
 
 if TYPE_CHECKING:
     from salesfunnel.key_accounts.account import KeyAccount
@@ -59,7 +60,7 @@ _MARK = {True: "✓", False: "✗", None: "?"}
 
 
 @attrs.frozen
-class Assessment:
+class Assessment(Tabular):
     """The lifecycle stage the evidence supports, and why.
 
     The *window* of evidence is the rules of every stage up to the one above
@@ -114,6 +115,11 @@ class Assessment:
         """The names of the signals behind :attr:`missing`."""
         return _keys(self.missing)
 
+    def table(self, lang: Lang = "en") -> Table:
+        """Return :meth:`explain` as a table: its first line the title, one row per other line."""
+        first, *rest = self.explain(lang).split("\n")
+        return Table(first, ("",), [(line.strip(),) for line in rest])
+
     def explain(self, lang: Lang = "en") -> str:
         """Describe the assessment: the stage, each stage's verdict, and the signals.
 
@@ -156,12 +162,6 @@ class Assessment:
                 else f"请核实：已有{names}的证据，但较低阶段的证据不足"
             )
         return "\n".join(lines)
-
-    def _repr_html_(self) -> str:
-        """Show the assessment in a notebook."""
-        from salesfunnel.render import html  # noqa: PLC0415
-
-        return html.assessment(self)
 
 
 def _merge(target: dict[Criterion, None], crits: Iterable[Criterion]) -> None:
@@ -286,7 +286,7 @@ def _fit(recorded: KamStage, assessed: KamStage) -> Fit:
 
 
 @attrs.frozen
-class NextStep:
+class NextStep(Tabular):
     """What to do next with a key account: evidence to gather and work to do.
 
     Attributes:
@@ -311,6 +311,11 @@ class NextStep:
     needs: tuple[Criterion, ...]
     gaps: tuple[Activity, ...]
     ready: bool
+
+    def table(self, lang: Lang = "en") -> Table:
+        """Return :meth:`explain` as a table: its first line the title, one row per other line."""
+        first, *rest = self.explain(lang).split("\n")
+        return Table(first, ("",), [(line.strip(),) for line in rest])
 
     def explain(self, lang: Lang = "en") -> str:
         """Describe the next step as a short plan in ``lang``."""
@@ -338,12 +343,6 @@ class NextStep:
             lines.append("playbook gaps:" if en else "工作重点中尚无记录的：")
             lines += [f"  - {g.label(lang)}" for g in self.gaps]
         return "\n".join(lines)
-
-    def _repr_html_(self) -> str:
-        """Show the next step in a notebook."""
-        from salesfunnel.render import html  # noqa: PLC0415
-
-        return html.next_step(self)
 
 
 def next_step(

@@ -56,7 +56,7 @@ from salesfunnel.errors import (
 )
 from salesfunnel.i18n import Lang, Text, check_lang
 from salesfunnel.money import Currency, currency_code, to_amount, to_probability
-from salesfunnel.render import Table
+from salesfunnel.tables import Table
 
 __all__ = [
     "CENT",

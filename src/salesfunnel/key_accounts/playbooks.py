@@ -37,6 +37,7 @@ from salesfunnel.calendar import check_date
 from salesfunnel.errors import FunnelError, UnknownStageError
 from salesfunnel.i18n import Lang, Text, check_lang
 from salesfunnel.key_accounts.lifecycle import LIFECYCLE, KamStage
+from salesfunnel.tables import Table, Tabular
 
 if TYPE_CHECKING:
     from salesfunnel.key_accounts.account import KeyAccount
@@ -101,8 +102,17 @@ def _activities(value: tuple[Activity, ...] | list[Activity]) -> tuple[Activity,
     return tuple(value)
 
 
+_PLAYBOOK_HEAD = {
+    "en": ("#", "activity", "中文", "key"),
+    "zh": ("#", "工作重点", "English", "key"),
+}
+_OURS = Text(
+    "* ours: not in the source course's list for this stage", "* 为本库补充，非课程原有内容"
+)
+
+
 @attrs.frozen
-class Playbook:
+class Playbook(Tabular):
     """A stage's work focus: what the key-account manager works on there.
 
     Iterable over its activities, in the source's order.
@@ -134,6 +144,19 @@ class Playbook:
         """``True`` when every activity is the source course's."""
         return all(a.from_source for a in self.activities)
 
+    def table(self, lang: Lang = "en") -> Table:
+        """Return the stage's focus and each activity, in ``lang`` and the other language."""
+        lang = check_lang(lang)
+        other: Lang = "zh" if lang == "en" else "en"
+        rows = [
+            (i, a.label(lang) + ("" if a.from_source else " *"), a.label(other), a.key)
+            for i, a in enumerate(self.activities, start=1)
+        ]
+        sep = ": " if lang == "en" else "："
+        title = f"{self.stage.label(lang)}{sep}{self.focus(lang)}"
+        note = "" if self.from_source else _OURS(lang)
+        return Table(title, _PLAYBOOK_HEAD[lang], rows, note)
+
     def describe(self, lang: Lang = "en") -> str:
         """Return the playbook as a bulleted list headed by the stage and its focus.
 
@@ -144,12 +167,6 @@ class Playbook:
         sep = ": " if lang == "en" else "："
         head = f"{self.stage.label(lang)}{sep}{self.focus(lang)}"
         return "\n".join([head, *(f"- {a.label(lang)}" for a in self.activities)])
-
-    def _repr_html_(self) -> str:
-        """Show the playbook in a notebook."""
-        from salesfunnel.render import html  # noqa: PLC0415
-
-        return html.playbook(self)
 
 
 def _book(

@@ -46,10 +46,12 @@ import math
 from collections.abc import Iterable, Iterator
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
+from typing import Protocol
 
 import attrs
 
 from salesfunnel.errors import FunnelError, InvalidProbabilityError
+from salesfunnel.i18n import Lang, Text, check_lang
 from salesfunnel.money import to_amount, to_probability
 from salesfunnel.pipeline._convolution import (
     EXACT_BUDGET,
@@ -67,6 +69,8 @@ from salesfunnel.pipeline._convolution import (
     round_to,
     sparse_cost,
 )
+from salesfunnel.tables import Cell, Tabular
+from salesfunnel.tables import Table as TableView
 
 __all__ = [
     "DEFAULT_BUDGET",
@@ -175,8 +179,53 @@ def _masses(table: Table) -> tuple[object, ...]:
     return (table.weights, table.denominator, table.points, table.offset, table.step)
 
 
+#: The labels of a distribution's and a simulation's tables.
+LABELS = {
+    "title": Text("Outcome distribution", "成交结果分布"),
+    "simulated": Text("Simulated outcome", "模拟成交结果"),
+    "count": Text("Open deals (uncertain)", "未决商机数"),
+    "certain": Text("Already won", "已成交"),
+    "mean": Text("Expected total (weighted pipeline)", "期望值（加权管道）"),
+    "stdev": Text("Standard deviation", "标准差"),
+    "p10": Text("P10 (10th percentile)", "P10（第10百分位）"),
+    "p50": Text("P50 (median)", "P50（中位数）"),
+    "p90": Text("P90 (90th percentile)", "P90（第90百分位）"),
+    "sure": Text("90 % sure of at least", "有 90% 把握至少达到"),
+    "maximum": Text("Largest possible", "最大可能"),
+    "trials": Text("Trials (seed)", "模拟次数（种子）"),
+    "interval": Text("Mean, 95 % interval", "均值的 95% 置信区间"),
+}
+
+
+def titled(text: Text, currency: str | None, lang: Lang) -> str:
+    """``text`` in ``lang``, with the currency in brackets when there is one."""
+    if not currency:
+        return text(lang)
+    return f"{text(lang)} ({currency})" if lang == "en" else f"{text(lang)}（{currency}）"
+
+
+class Quantiles(Protocol):
+    """What :func:`quantile_rows` reads: a distribution or a simulation."""
+
+    def percentile(self, k: float) -> Decimal:
+        """The ``k``-th percentile."""
+
+    def at_least_with(self, probability: Decimal | float | str) -> Decimal:
+        """The largest total reached with ``probability``."""
+
+
+def quantile_rows(dist: Quantiles, lang: Lang) -> list[tuple[str, Cell]]:
+    """The P10, P50, P90 and "90 % sure of at least" rows of a distribution's table."""
+    return [
+        (LABELS["p10"](lang), dist.percentile(10)),
+        (LABELS["p50"](lang), dist.percentile(50)),
+        (LABELS["p90"](lang), dist.percentile(90)),
+        (LABELS["sure"](lang), dist.at_least_with("0.9")),
+    ]
+
+
 @attrs.frozen(repr=False)
-class OutcomeDistribution:
+class OutcomeDistribution(Tabular):
     """The distribution of the total won from a set of independent deals.
 
     Build one with :func:`distribution_of` or
@@ -346,11 +395,25 @@ class OutcomeDistribution:
         hi = self.maximum if hi_level > 1 else self.quantile(hi_level) + self.error.amount
         return max(lo, self.minimum), min(hi, self.maximum)
 
-    def _repr_html_(self) -> str:
-        """Show the distribution in a notebook."""
-        from salesfunnel.render import html  # noqa: PLC0415
-
-        return html.distribution(self)
+    def table(self, lang: Lang = "en") -> TableView:
+        """Return the expected total, the spread and the percentiles as a table."""
+        lang = check_lang(lang)
+        rows: list[tuple[str, Cell]] = [
+            (LABELS["count"](lang), self.count),
+            (LABELS["certain"](lang), self.certain),
+            (LABELS["mean"](lang), self.mean),
+            (LABELS["stdev"](lang), self.stdev),
+            *quantile_rows(self, lang),
+            (LABELS["maximum"](lang), self.maximum),
+        ]
+        note = (
+            f"method: {self.method.value}; error within {self.error.amount} in amount, "
+            f"{self.error.probability:.1e} in probability"
+            if lang == "en"
+            else f"计算方法：{self.method.value}；误差：金额不超过 {self.error.amount}，"
+            f"概率不超过 {self.error.probability:.1e}"
+        )
+        return TableView(titled(LABELS["title"], self.currency, lang), ("", ""), rows, note)
 
 
 def _check_options(method: object, resolution: object, budget: object) -> Decimal | None:

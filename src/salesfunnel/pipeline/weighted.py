@@ -53,17 +53,22 @@ from salesfunnel.errors import CurrencyError
 from salesfunnel.funnel.history import snapshot
 from salesfunnel.funnel.opportunity import Opportunity, StageKind
 from salesfunnel.funnel.stages import DEFAULT_FUNNEL, Funnel
+from salesfunnel.i18n import Lang, check_lang
 from salesfunnel.money import currency_code, to_amount, to_probability
 from salesfunnel.pipeline._convolution import exact_context
 from salesfunnel.pipeline.distribution import (
     DEFAULT_BUDGET,
     DEFAULT_TOLERANCE,
+    LABELS,
     InvalidParameterError,
     Method,
     OutcomeDistribution,
     distribution_of,
     percent_level,
+    quantile_rows,
+    titled,
 )
+from salesfunnel.tables import Cell, Table, Tabular
 
 __all__ = [
     "Converter",
@@ -239,7 +244,7 @@ def _sorted(totals: tuple[Decimal, ...]) -> tuple[Decimal, ...]:
 
 
 @attrs.frozen(repr=False)
-class Simulation:
+class Simulation(Tabular):
     """The totals of a seeded Monte Carlo run, with estimates and their confidence intervals.
 
     Simulations compare (and hash) by value: trials, seed, currency and
@@ -333,11 +338,18 @@ class Simulation:
         hi = min(max(math.ceil(n * level + spread) + 1, 1), n)
         return self._ordered[lo - 1], self._ordered[hi - 1]
 
-    def _repr_html_(self) -> str:
-        """Show the simulation in a notebook."""
-        from salesfunnel.render import html  # noqa: PLC0415
-
-        return html.simulation(self)
+    def table(self, lang: Lang = "en") -> Table:
+        """Return the trials, the mean with its interval and the percentiles as a table."""
+        lang = check_lang(lang)
+        low, high = self.mean_interval()
+        rows: list[tuple[str, Cell]] = [
+            (LABELS["trials"](lang), f"{self.trials:,} ({self.seed})"),
+            (LABELS["mean"](lang), self.mean),
+            (LABELS["interval"](lang), f"{low:,.2f} – {high:,.2f}"),
+            (LABELS["stdev"](lang), self.stdev),
+            *quantile_rows(self, lang),
+        ]
+        return Table(titled(LABELS["simulated"], self.currency, lang), ("", ""), rows)
 
 
 def simulate(

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Literal
 
-from salesfunnel.errors import FunnelError
+from salesfunnel.errors import FunnelError, OptionError
 from salesfunnel.i18n import Lang, Text, check_lang
 
 if TYPE_CHECKING:
@@ -39,20 +39,8 @@ class PlotDependencyError(FunnelError, ImportError):
     """
 
 
-class ChartOptionError(FunnelError, ValueError):
-    """A chart option with a value it does not accept (a measure, a view, a stage).
-
-    Subclasses :class:`ValueError`: the option exists, its value does not.
-
-    Attributes:
-        option: The option's name.
-        value: The value that was rejected.
-    """
-
-    def __init__(self, message: str, *, option: str, value: object) -> None:
-        super().__init__(message)
-        self.option = option
-        self.value = value
+#: The :class:`~salesfunnel.errors.OptionError` of chart options (one class for every option).
+ChartOptionError = OptionError
 
 
 class MissingCjkFontWarning(UserWarning):

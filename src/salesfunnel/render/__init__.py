@@ -27,15 +27,13 @@ import csv
 import io
 import json
 import unicodedata
-from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 from html import escape
-from typing import Literal, TypeAlias, Union, get_args
-
-import attrs
+from typing import Literal, get_args
 
 from salesfunnel.errors import FunnelError
+from salesfunnel.tables import Cell, Table
 
 __all__ = ["FORMATS", "Cell", "Format", "Table", "display_width", "render"]
 
@@ -45,41 +43,9 @@ Format = Literal["text", "markdown", "html", "csv", "json"]
 #: The supported formats.
 FORMATS: tuple[Format, ...] = get_args(Format)
 
-#: What a table cell may hold.
-Cell: TypeAlias = Union[str, int, float, Decimal, date, None]  # noqa: UP007
-
 
 class UnknownFormatError(FunnelError, ValueError):
     """An output format other than those in :data:`FORMATS`."""
-
-
-def _cells(rows: Iterable[Iterable[Cell]]) -> tuple[tuple[Cell, ...], ...]:
-    return tuple(tuple(r) for r in rows)
-
-
-def _headers(headers: Iterable[str]) -> tuple[str, ...]:
-    return tuple(headers)
-
-
-@attrs.frozen
-class Table:
-    """A titled table: column headers and rows of cells.
-
-    Attributes:
-        title: A caption (may be empty).
-        headers: The column names.
-        rows: The rows; each has one cell per header.
-        note: A line printed under the table (may be empty).
-    """
-
-    title: str
-    headers: tuple[str, ...] = attrs.field(converter=_headers)
-    rows: tuple[tuple[Cell, ...], ...] = attrs.field(converter=_cells)
-    note: str = ""
-
-    def _repr_html_(self) -> str:
-        """Show the table in a notebook."""
-        return render(self, "html")
 
 
 def display_width(text: str) -> int:

@@ -19,7 +19,6 @@ one with ``lang="zh"`` for Chinese. :func:`table` renders any
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import date
 from decimal import Decimal
 from html import escape
 from typing import TYPE_CHECKING, Any, Literal
@@ -27,7 +26,9 @@ from typing import TYPE_CHECKING, Any, Literal
 import attrs
 
 from salesfunnel.i18n import Lang, Text, check_lang
-from salesfunnel.render import Cell, Table
+from salesfunnel.pipeline.distribution import LABELS, titled
+from salesfunnel.pipeline.histogram import histogram
+from salesfunnel.tables import GREY, Align, Table, table_html, to_html, wrap
 
 if TYPE_CHECKING:
     from salesfunnel.analytics.conversion import ConversionTable
@@ -54,107 +55,14 @@ __all__ = [
     "waterfall",
 ]
 
-Align = Literal["left", "right"]
-
-_WRAP = '<div class="salesfunnel" style="max-width:100%;overflow-x:auto">{}</div>'
-#: A table and its note; the table tag itself stays bare (notebook stylesheets style it).
-_BLOCK = '<div style="margin:0.2em 0 1em 0;font-size:0.92em">{}</div>'
-_CAPTION = 'style="caption-side:top;text-align:left;font-weight:bold;padding:0 0 0.4em 0"'
-_CELL = "padding:0.22em 0.75em;text-align:{};font-variant-numeric:tabular-nums"
-_HEAD = "border-bottom:1px solid currentColor;white-space:nowrap;"
-_TOTAL = "font-weight:bold;border-top:1px solid currentColor;"
-_STRIPE = ' style="background:rgba(127,127,127,0.08)"'
 _NOTE = '<p style="margin:0.3em 0 0.6em 0;font-size:0.85em;opacity:0.75">{}</p>'
 _HEADING = '<p style="margin:0.3em 0 0.5em 0;font-weight:bold">{}</p>'
 _LIST = '<ul style="margin:0.2em 0 0.8em 0;padding-left:1.4em">{}</ul>'
-_BADGE = (
-    '<span style="display:inline-block;min-width:1.5em;text-align:center;'
-    'border-radius:0.3em;background:{};color:white;font-weight:bold">{}</span>'
-)
 _BAR = (
     '<span style="display:inline-block;height:0.8em;width:{:.1f}em;background:{};'
     'opacity:0.75;vertical-align:middle"></span>'
 )
-_GREEN, _RED, _GREY, _BLUE, _ORANGE = "#2e7d32", "#c62828", "#9e9e9e", "#08519c", "#d95f02"
-_CLASS_COLORS = {"A": "#1b9e77", "B": "#b8860b"}
-
-
-def _numeric(cell: Cell) -> bool:
-    return isinstance(cell, (int, float, Decimal)) and not isinstance(cell, bool)
-
-
-def _places(column: Iterable[Cell]) -> int:
-    """Decimal places for a column's Decimals: none when all are whole, else up to four."""
-    return min(
-        max(
-            (
-                -int(c.as_tuple().exponent)
-                for c in column
-                if isinstance(c, Decimal) and c.is_finite() and c != c.to_integral_value()
-            ),
-            default=0,
-        ),
-        4,
-    )
-
-
-def _format(cell: Cell, places: int) -> str:
-    if cell is None:
-        return ""
-    if isinstance(cell, (str, date, bool)):
-        return str(cell)
-    if isinstance(cell, int):
-        return f"{cell:,}"
-    if isinstance(cell, float):
-        return f"{cell:,.4g}"
-    return f"{cell:,.{places}f}" if cell.is_finite() else str(cell)
-
-
-def _amount(value: Decimal | float) -> str:
-    """Money with thousands separators: whole amounts without decimals, others to the cent."""
-    if isinstance(value, Decimal) and value != value.to_integral_value():
-        return f"{value:,.2f}"
-    return f"{value:,.0f}"
-
-
-def _table(
-    t: Table,
-    *,
-    total: bool = False,
-    align: Sequence[Align] | None = None,
-    badges: int | None = None,
-    raw: int | None = None,
-) -> str:
-    """The table's HTML, not wrapped; column ``raw`` holds HTML already (not escaped)."""
-    columns: list[tuple[Cell, ...]] = [
-        tuple(row[i] for row in t.rows) for i in range(len(t.headers))
-    ]
-    places = [_places(col) for col in columns]
-    sides: Sequence[Align] = align or [
-        "right" if col and all(_numeric(c) or c is None for c in col) else "left" for col in columns
-    ]
-    head = "".join(
-        f'<th style="{_HEAD}{_CELL.format(a)}">{escape(h)}</th>'
-        for h, a in zip(t.headers, sides, strict=True)
-    )
-    body = []
-    for i, row in enumerate(t.rows):
-        last = total and i == len(t.rows) - 1
-        cells = []
-        for j, cell in enumerate(row):
-            text = str(cell) if j == raw else escape(_format(cell, places[j]))
-            if j == badges and isinstance(cell, str) and cell:
-                text = _BADGE.format(_CLASS_COLORS.get(cell, _GREY), text)
-            cells.append(
-                f'<td style="{_TOTAL if last else ""}{_CELL.format(sides[j])}">{text}</td>'
-            )
-        body.append(f"<tr{_STRIPE if i % 2 and not last else ''}>{''.join(cells)}</tr>")
-    caption = f"<caption {_CAPTION}>{escape(t.title)}</caption>" if t.title else ""
-    note = _NOTE.format(escape(t.note)) if t.note else ""
-    return _BLOCK.format(
-        f"<table>{caption}<thead><tr>{head}</tr></thead>"
-        f"<tbody>{''.join(body)}</tbody></table>{note}"
-    )
+_GREEN, _RED, _BLUE, _ORANGE = "#2e7d32", "#c62828", "#08519c", "#d95f02"
 
 
 def table(
@@ -164,29 +72,20 @@ def table(
     align: Sequence[Align] | None = None,
     badges: int | None = None,
 ) -> str:
-    """Render a :class:`~salesfunnel.render.Table` as styled HTML.
+    """Render a :class:`~salesfunnel.tables.Table` as styled HTML (see :func:`~salesfunnel.tables.to_html`)."""
+    return to_html(t, total=total, align=align, badges=badges)
 
-    Numbers get thousands separators and are right-aligned (a column of
-    Decimals shows as many decimal places as its values need, up to four);
-    the title is the caption and the note a line under the table.
 
-    Args:
-        t: The table.
-        total: Show the last row as a total (bold, with a rule above).
-        align: Each column's alignment, ``"left"`` or ``"right"`` (default:
-            right for columns of numbers, left for the others).
-        badges: The index of a column of ABC class letters to show as
-            coloured badges.
-
-    Returns:
-        The HTML fragment.
-    """
-    return _WRAP.format(_table(t, total=total, align=align, badges=badges))
+def _amount(value: Decimal | float) -> str:
+    """Money with thousands separators: whole amounts without decimals, others to the cent."""
+    if isinstance(value, Decimal) and value != value.to_integral_value():
+        return f"{value:,.2f}"
+    return f"{value:,.0f}"
 
 
 def _pairs(title: str, rows: Sequence[tuple[str, str]], note: str = "") -> str:
     """A two-column table of labels and values formatted already."""
-    return _table(Table(title, ("", ""), rows, note), align=("left", "right"))
+    return table_html(Table(title, ("", ""), rows, note), align=("left", "right"))
 
 
 def _items(texts: Iterable[str]) -> str:
@@ -230,10 +129,10 @@ def forecast(
         unit=f" {result.currency}" if result.currency else "",
     )
     sheets = (
-        _table(forecast_sheet(result, view=view, measure=measure, lang=lang), total=True)
+        table_html(forecast_sheet(result, view=view, measure=measure, lang=lang), total=True)
         for view in ("time", "category")
     )
-    return _WRAP.format(_HEADING.format(escape(summary)) + "".join(sheets))
+    return wrap(_HEADING.format(escape(summary)) + "".join(sheets))
 
 
 def waterfall(result: Waterfall, *, lang: Lang = "en") -> str:
@@ -260,7 +159,7 @@ def waterfall(result: Waterfall, *, lang: Lang = "en") -> str:
         rows.append((label, count, sign + _amount(value), bar))
     headers = (*sheet.headers, "")
     shown = attrs.evolve(sheet, headers=headers, rows=rows)
-    return _WRAP.format(_table(shown, align=("left", "right", "right", "left"), raw=3))
+    return wrap(table_html(shown, align=("left", "right", "right", "left"), raw=3))
 
 
 # -- outcome distributions -----------------------------------------------------
@@ -272,8 +171,6 @@ _SPARK_MARKS = ((10, _ORANGE, "4 2"), (50, _BLUE, ""), (90, _ORANGE, "4 2"))
 
 def _sparkline(dist: OutcomeDistribution | Simulation) -> str:
     """A small inline SVG of the distribution with P10, P50, P90 and the mean."""
-    from salesfunnel.plot._distribution import histogram  # noqa: PLC0415
-
     bars = histogram(dist, bins=48)
     low, high = bars[0].start, bars[-1].start + bars[-1].width
     top = max(b.mass for b in bars) or 1.0
@@ -300,20 +197,6 @@ def _sparkline(dist: OutcomeDistribution | Simulation) -> str:
     )
 
 
-_DIST_TEXT = {
-    "title": Text("Outcome distribution", "成交结果分布"),
-    "count": Text("Open deals (uncertain)", "未决商机数"),
-    "certain": Text("Already won", "已成交"),
-    "mean": Text("Expected total (weighted pipeline)", "期望值（加权管道）"),
-    "stdev": Text("Standard deviation", "标准差"),
-    "p10": Text("P10 (10th percentile)", "P10（第10百分位）"),
-    "p50": Text("P50 (median)", "P50（中位数）"),
-    "p90": Text("P90 (90th percentile)", "P90（第90百分位）"),
-    "sure": Text("90 % sure of at least", "有 90% 把握至少达到"),
-    "maximum": Text("Largest possible", "最大可能"),
-    "trials": Text("Trials (seed)", "模拟次数（种子）"),
-    "interval": Text("Mean, 95 % interval", "均值的 95% 置信区间"),
-}
 _DIST_NOTE = Text(
     "Method: {method}; guaranteed error within {amount} in amount and {p:.1e} in probability. "
     "The chart marks P10, P50 (solid), P90 and the expected total (dotted).",
@@ -324,17 +207,11 @@ _DIST_NOTE = Text(
 
 def _quantile_rows(dist: OutcomeDistribution | Simulation, lang: Lang) -> list[tuple[str, str]]:
     return [
-        (_DIST_TEXT["p10"](lang), _amount(dist.percentile(10))),
-        (_DIST_TEXT["p50"](lang), _amount(dist.percentile(50))),
-        (_DIST_TEXT["p90"](lang), _amount(dist.percentile(90))),
-        (_DIST_TEXT["sure"](lang), _amount(dist.at_least_with("0.9"))),
+        (LABELS["p10"](lang), _amount(dist.percentile(10))),
+        (LABELS["p50"](lang), _amount(dist.percentile(50))),
+        (LABELS["p90"](lang), _amount(dist.percentile(90))),
+        (LABELS["sure"](lang), _amount(dist.at_least_with("0.9"))),
     ]
-
-
-def _titled(text: Text, currency: str | None, lang: Lang) -> str:
-    if not currency:
-        return text(lang)
-    return f"{text(lang)} ({currency})" if lang == "en" else f"{text(lang)}（{currency}）"
 
 
 def distribution(result: OutcomeDistribution, *, lang: Lang = "en") -> str:
@@ -350,20 +227,20 @@ def distribution(result: OutcomeDistribution, *, lang: Lang = "en") -> str:
     """
     lang = check_lang(lang)
     rows = [
-        (_DIST_TEXT["count"](lang), f"{result.count:,}"),
-        (_DIST_TEXT["certain"](lang), _amount(result.certain)),
-        (_DIST_TEXT["mean"](lang), _amount(result.mean)),
-        (_DIST_TEXT["stdev"](lang), _amount(result.stdev)),
+        (LABELS["count"](lang), f"{result.count:,}"),
+        (LABELS["certain"](lang), _amount(result.certain)),
+        (LABELS["mean"](lang), _amount(result.mean)),
+        (LABELS["stdev"](lang), _amount(result.stdev)),
         *_quantile_rows(result, lang),
-        (_DIST_TEXT["maximum"](lang), _amount(result.maximum)),
+        (LABELS["maximum"](lang), _amount(result.maximum)),
     ]
     note = _DIST_NOTE(lang).format(
         method=result.method.value,
         amount=_amount(result.error.amount),
         p=result.error.probability,
     )
-    title = _titled(_DIST_TEXT["title"], result.currency, lang)
-    return _WRAP.format(_pairs(title, rows, note) + _sparkline(result))
+    title = titled(LABELS["title"], result.currency, lang)
+    return wrap(_pairs(title, rows, note) + _sparkline(result))
 
 
 def simulation(result: Simulation, *, lang: Lang = "en") -> str:
@@ -376,14 +253,14 @@ def simulation(result: Simulation, *, lang: Lang = "en") -> str:
     lang = check_lang(lang)
     low, high = result.mean_interval()
     rows = [
-        (_DIST_TEXT["trials"](lang), f"{result.trials:,} ({result.seed})"),
-        (_DIST_TEXT["mean"](lang), _amount(result.mean)),
-        (_DIST_TEXT["interval"](lang), f"{_amount(low)} – {_amount(high)}"),
-        (_DIST_TEXT["stdev"](lang), _amount(result.stdev)),
+        (LABELS["trials"](lang), f"{result.trials:,} ({result.seed})"),
+        (LABELS["mean"](lang), _amount(result.mean)),
+        (LABELS["interval"](lang), f"{_amount(low)} – {_amount(high)}"),
+        (LABELS["stdev"](lang), _amount(result.stdev)),
         *_quantile_rows(result, lang),
     ]
-    title = _titled(Text("Simulated outcome", "模拟成交结果"), result.currency, lang)
-    return _WRAP.format(_pairs(title, rows) + _sparkline(result))
+    title = titled(LABELS["simulated"], result.currency, lang)
+    return wrap(_pairs(title, rows) + _sparkline(result))
 
 
 # -- ABC analysis and conversion -----------------------------------------------
@@ -401,13 +278,11 @@ def abc(result: AbcResult[Any], *, limit: int = 10, lang: Lang = "en") -> str:
         lang: ``"en"`` or ``"zh"``.
     """
     lang = check_lang(lang)
-    classes = _table(result.class_table(lang), badges=0)
+    classes = table_html(result.class_table(lang), badges=0)
     top = result.table(lang, limit=limit)
     shown = min(limit, len(result))
     top = attrs.evolve(top, note=_TOP(lang).format(n=shown, total=len(result)))
-    return _WRAP.format(
-        _HEADING.format(escape(result.summary(lang))) + classes + _table(top, badges=5)
-    )
+    return wrap(_HEADING.format(escape(result.summary(lang))) + classes + table_html(top, badges=5))
 
 
 def combined_abc(result: CombinedAbc[Any], *, limit: int = 10, lang: Lang = "en") -> str:
@@ -418,7 +293,7 @@ def combined_abc(result: CombinedAbc[Any], *, limit: int = 10, lang: Lang = "en"
         limit: How many customers to list, best codes first.
         lang: ``"en"`` or ``"zh"``.
     """
-    return _WRAP.format(_table(result.table(check_lang(lang), limit=limit)))
+    return wrap(table_html(result.table(check_lang(lang), limit=limit)))
 
 
 def conversion(result: ConversionTable, *, lang: Lang = "en") -> str:
@@ -433,7 +308,7 @@ def conversion(result: ConversionTable, *, lang: Lang = "en") -> str:
 
 # -- key accounts --------------------------------------------------------------
 
-_MARK = {True: ("✓", _GREEN), False: ("✗", _RED), None: ("?", _GREY)}
+_MARK = {True: ("✓", _GREEN), False: ("✗", _RED), None: ("?", GREY)}
 _KAM_TEXT = {
     "supports": Text("Evidence supports: {stage}", "证据支持：{stage}"),
     "ceiling": Text(
@@ -472,7 +347,7 @@ def _assessment(a: Assessment, lang: Lang) -> str:
     ladder = Table(
         _KAM_TEXT["rules"](lang), (_KAM_TEXT["stage"](lang), _KAM_TEXT["rule"](lang)), rows
     )
-    parts = [_HEADING.format(escape(head)), _table(ladder, align=("left", "left"), raw=1)]
+    parts = [_HEADING.format(escape(head)), table_html(ladder, align=("left", "left"), raw=1)]
     parts += [
         _criteria(_KAM_TEXT["for"](lang), a.met, lang),
         _criteria(_KAM_TEXT["against"](lang), a.failed, lang),
@@ -491,7 +366,7 @@ def assessment(result: Assessment, *, lang: Lang = "en") -> str:
         result: The result of :func:`salesfunnel.key_accounts.assessment.assess`.
         lang: ``"en"`` or ``"zh"``.
     """
-    return _WRAP.format(_assessment(result, check_lang(lang)))
+    return wrap(_assessment(result, check_lang(lang)))
 
 
 _STEP_TEXT = {
@@ -536,16 +411,7 @@ def next_step(result: NextStep, *, lang: Lang = "en") -> str:
     if result.gaps:
         parts.append(_HEADING.format(escape(_STEP_TEXT["gaps"](lang))))
         parts.append(_items(g.label(lang) for g in result.gaps))
-    return _WRAP.format("".join(parts))
-
-
-_PLAYBOOK_HEAD = {
-    "en": ("#", "activity", "中文", "key"),
-    "zh": ("#", "工作重点", "English", "key"),
-}
-_OURS = Text(
-    "* ours: not in the source course's list for this stage", "* 为本库补充，非课程原有内容"
-)
+    return wrap("".join(parts))
 
 
 def playbook(result: Playbook, *, lang: Lang = "en") -> str:
@@ -555,13 +421,4 @@ def playbook(result: Playbook, *, lang: Lang = "en") -> str:
         result: The result of :func:`salesfunnel.key_accounts.playbooks.playbook`.
         lang: ``"en"`` or ``"zh"``.
     """
-    lang = check_lang(lang)
-    other: Lang = "zh" if lang == "en" else "en"
-    rows = [
-        (i, a.label(lang) + ("" if a.from_source else " *"), a.label(other), a.key)
-        for i, a in enumerate(result.activities, start=1)
-    ]
-    sep = ": " if lang == "en" else "："
-    title = f"{result.stage.label(lang)}{sep}{result.focus(lang)}"
-    note = "" if result.from_source else _OURS(lang)
-    return table(Table(title, _PLAYBOOK_HEAD[lang], rows, note))
+    return table(result.table(lang))
