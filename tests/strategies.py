@@ -14,7 +14,6 @@ from salesfunnel import (
     DEFAULT_FUNNEL,
     AllOf,
     AnyOf,
-    AtLeast,
     Criterion,
     Funnel,
     Opportunity,
@@ -24,6 +23,7 @@ from salesfunnel import (
 )
 from salesfunnel.datasets import _gate_facts
 from salesfunnel.funnel.opportunity import LineItem
+from salesfunnel.qualification import AtLeast
 
 # --- foundation: money, facts, rules, stages, funnels, opportunities ---
 
@@ -131,8 +131,9 @@ moves = st.tuples(
 
 # --- io: opportunities with any history, revisions and awkward text; rich rules ---
 
-from salesfunnel import ChangeKind, Not, StageChange, evaluate  # noqa: E402
+from salesfunnel import ChangeKind, StageChange, evaluate  # noqa: E402
 from salesfunnel.funnel.opportunity import Reprice, Reschedule, Revision  # noqa: E402
+from salesfunnel.qualification import Not  # noqa: E402
 
 #: Text a CSV cell must survive: commas, quotes, line breaks, separators,
 #: backslashes, edge spaces and Chinese (no NUL, which CSV cannot hold).
@@ -505,11 +506,11 @@ from salesfunnel import (  # noqa: E402
     next_step,
     quota_attainment,
     simulate,
-    slippage,
     waterfall,
 )
 from salesfunnel.analytics.calibration import backtest, calibration  # noqa: E402
 from salesfunnel.analytics.conversion import conversion, funnel_summary  # noqa: E402
+from salesfunnel.forecasting import slippage  # noqa: E402
 from salesfunnel.fx import Rate  # noqa: E402
 from salesfunnel.key_accounts.account import ActivityRecord  # noqa: E402
 from salesfunnel.key_accounts.loyalty import retention_effect  # noqa: E402
@@ -795,34 +796,34 @@ def retention_effects(draw: st.DrawFn) -> object:
 
 # --- io documents: customers, screening, deal health, analytics, configuration ---
 
-from salesfunnel import (  # noqa: E402
-    DEFAULT_CATEGORY_POLICY,
-    DEFAULT_KAM_RULES,
-    PLAYBOOKS,
-    WALL_RULE,
-    CategoryPolicy,
-    CategoryRule,
-    CloseWindow,
+from salesfunnel import ForecastCategory, sales_cycle, score_accounts  # noqa: E402
+from salesfunnel.analytics import (  # noqa: E402
+    additional_business,
+    heat_ranking,
+    sales_velocity,
+    stale_deals,
+    time_in_stages,
+)
+from salesfunnel.analytics.deal_health import HeatWeights  # noqa: E402
+from salesfunnel.customers import (  # noqa: E402
     CustomerProfile,
-    ForecastCategory,
     KeyCustomerThresholds,
     KeyCustomerType,
     Scale,
     ScoreCriterion,
     account_evidence,
-    additional_business,
     classify_key_customer,
     criteria_for,
-    heat_ranking,
-    sales_cycle,
-    sales_velocity,
-    score_accounts,
     screen_accounts,
-    stale_deals,
-    time_in_stage,
-    time_in_stages,
 )
-from salesfunnel.analytics.deal_health import HeatWeights  # noqa: E402
+from salesfunnel.forecasting import (  # noqa: E402
+    DEFAULT_CATEGORY_POLICY,
+    CategoryPolicy,
+    CategoryRule,
+    CloseWindow,
+)
+from salesfunnel.funnel import WALL_RULE, time_in_stage  # noqa: E402
+from salesfunnel.key_accounts import DEFAULT_KAM_RULES, PLAYBOOKS  # noqa: E402
 
 _COLUMNS = [c.key for c in KEY_ACCOUNT_CRITERIA]
 

@@ -13,8 +13,9 @@ pd = pytest.importorskip("pandas")
 pl = pytest.importorskip("polars")
 nw = pytest.importorskip("narwhals.stable.v2")
 
-from salesfunnel import CurrencyError, UnknownStageError  # noqa: E402
+from salesfunnel import UnknownStageError  # noqa: E402
 from salesfunnel.datasets import SAMPLE_AS_OF, sample_pipeline  # noqa: E402
+from salesfunnel.errors import CurrencyError  # noqa: E402
 from salesfunnel.forecasting.categories import InvalidCategoryError  # noqa: E402
 from salesfunnel.forecasting.rollup import ForecastOptionError, forecast  # noqa: E402
 from salesfunnel.frames import (  # noqa: E402

@@ -10,17 +10,16 @@ from hypothesis import strategies as st
 from salesfunnel import (
     DEFAULT_FUNNEL,
     ChangeKind,
-    InvalidDateError,
     Opportunity,
     StageChange,
-    StageTime,
     as_of,
     reprice,
     reschedule,
     snapshot,
-    time_in_stage,
 )
 from salesfunnel.datasets import sample_pipeline
+from salesfunnel.errors import InvalidDateError
+from salesfunnel.funnel import StageTime, time_in_stage
 from tests.test_machine import ALL_FACTS
 
 D = date(2026, 1, 5)

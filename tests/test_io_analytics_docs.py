@@ -10,20 +10,16 @@ from typing import Any
 import pytest
 
 from salesfunnel import (
-    DEFAULT_CATEGORY_POLICY,
-    DEFAULT_KAM_RULES,
-    WALL_RULE,
-    CategoryPolicy,
-    CategoryRule,
-    CloseWindow,
     Criterion,
     FiscalCalendar,
     ForecastCategory,
     Quota,
-    additional_business,
-    heat_ranking,
     playbook,
     sales_cycle,
+)
+from salesfunnel.analytics import (
+    additional_business,
+    heat_ranking,
     sales_velocity,
     stale_deals,
     time_in_stages,
@@ -36,8 +32,16 @@ from salesfunnel.analytics.conversion import (
 )
 from salesfunnel.analytics.deal_health import DealHeat, HeatWeights, StaleDeal
 from salesfunnel.datasets import SAMPLE_AS_OF, sample_pipeline
+from salesfunnel.forecasting import (
+    DEFAULT_CATEGORY_POLICY,
+    CategoryPolicy,
+    CategoryRule,
+    CloseWindow,
+)
+from salesfunnel.funnel import WALL_RULE
 from salesfunnel.funnel.history import StageTime
 from salesfunnel.io import DataFileError, dumps, loads, to_dict
+from salesfunnel.key_accounts import DEFAULT_KAM_RULES
 
 SAMPLE = sample_pipeline()
 CNY = [o for o in SAMPLE if o.currency == "CNY"]

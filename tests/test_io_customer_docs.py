@@ -10,18 +10,17 @@ from typing import Any
 
 import pytest
 
-from salesfunnel import (
+from salesfunnel import Text, score_accounts
+from salesfunnel.customers import (
     DEFAULT_BUYING_MAP,
     AccountEvidence,
     CustomerProfile,
     KeyCustomerThresholds,
     Scale,
     ScoreCriterion,
-    Text,
     account_evidence,
     classify_key_customer,
     criteria_for,
-    score_accounts,
     screen_account,
     screen_accounts,
 )

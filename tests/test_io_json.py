@@ -492,7 +492,7 @@ class TestKeyAccountRules:
 
     def test_registered_by_stage(self):
         """Each evidence rule of the default key-account rules is written by reference."""
-        from salesfunnel import DEFAULT_KAM_RULES
+        from salesfunnel.key_accounts import DEFAULT_KAM_RULES
 
         for stage, rule in DEFAULT_KAM_RULES.items():
             assert DEFAULT_REGISTRY.rule_to_dict(rule) == {"ref": f"kam.{stage.value}"}
@@ -522,7 +522,7 @@ class TestKeyAccountRules:
 
     def test_criterion_named_with_its_rule(self):
         """A criterion whose key another registered rule uses differently names its rule."""
-        from salesfunnel import DEFAULT_KAM_RULES
+        from salesfunnel.key_accounts import DEFAULT_KAM_RULES
 
         signed = next(c for c in DEFAULT_KAM_RULES.mid.criteria() if c.key == "contract_signed")
         written = DEFAULT_REGISTRY.rule_to_dict(signed)
@@ -566,7 +566,7 @@ class TestKeyAccountRules:
 
     def test_key_customer_rules(self):
         """The default rule of each key-customer type is registered under its type."""
-        from salesfunnel import KeyCustomerThresholds
+        from salesfunnel.customers import KeyCustomerThresholds
 
         for kind, rule in KeyCustomerThresholds().rules().items():
             assert DEFAULT_REGISTRY.rule_to_dict(rule) == {"ref": f"key_customer.{kind.value}"}

@@ -373,7 +373,7 @@ class TestRoundTrip:
 
     def test_buying_map(self):
         """The default buying map round-trips with its funnel."""
-        from salesfunnel import DEFAULT_BUYING_MAP
+        from salesfunnel.customers import DEFAULT_BUYING_MAP
 
         round_trip(DEFAULT_BUYING_MAP)
 
@@ -467,7 +467,8 @@ class TestRoundTrip:
 
         round_trip(outcome_distribution(cny, as_of=SAMPLE_AS_OF))
         round_trip(simulate(cny, 200, seed=7))
-        from salesfunnel import account_evidence, heat_ranking, screen_accounts
+        from salesfunnel.analytics import heat_ranking
+        from salesfunnel.customers import account_evidence, screen_accounts
 
         round_trip(screen_accounts(account_evidence(SAMPLE, as_of=SAMPLE_AS_OF)))
         round_trip(heat_ranking(SAMPLE, as_of=SAMPLE_AS_OF))
@@ -523,7 +524,8 @@ class TestValueEquality:
 
     def test_scorecards(self):
         """Scorecards of the same rows are equal."""
-        from salesfunnel import criteria_for, score_accounts
+        from salesfunnel import score_accounts
+        from salesfunnel.customers import criteria_for
 
         rows = {
             "A": {"loyalty": 5, "credit_standing": 3},
@@ -980,7 +982,7 @@ class TestOtherDocuments:
 
     def test_slippage_report_of_the_sample(self):
         """A slippage report is a list document read back as a tuple."""
-        from salesfunnel import slippage_report
+        from salesfunnel.forecasting import slippage_report
 
         report = slippage_report(SAMPLE)
         doc = to_dict(report)

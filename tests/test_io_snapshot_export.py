@@ -19,14 +19,13 @@ from salesfunnel import (
     DataFileError,
     Funnel,
     StageKind,
-    UnknownFieldError,
     as_of,
     conversion,
     forecast,
     sales_cycle,
     win_rate,
 )
-from salesfunnel.io import read_csv
+from salesfunnel.io import UnknownFieldError, read_csv
 
 EXPORT = Path(__file__).parent / "fixtures" / "crm" / "snapshot_pipeline.csv"
 FUNNEL = Funnel.from_stage_names(["Prospecting", "Engaging", "Won", "Lost"], won="Won", lost="Lost")

@@ -6,7 +6,8 @@ from decimal import Decimal
 import pytest
 from hypothesis import given
 
-from salesfunnel import Criterion, InvalidFactError, Outcome, UnknownLanguageError
+from salesfunnel import Criterion
+from salesfunnel.errors import InvalidFactError, UnknownLanguageError
 from salesfunnel.key_accounts.account import KeyAccount
 from salesfunnel.key_accounts.assessment import Assessment, Fit, NextStep, assess, next_step
 from salesfunnel.key_accounts.lifecycle import LIFECYCLE, KamStage
@@ -16,6 +17,7 @@ from salesfunnel.key_accounts.signals import (
     SignalKind,
     UnknownSignalError,
 )
+from salesfunnel.qualification import Outcome
 from tests.strategies import kam_signals
 
 EARLY = {"trial_order": True, "coach_found": True, "visits_per_month": 2}
@@ -323,7 +325,7 @@ class TestNextStep:
 class TestNegatedEvidence:
     def test_a_negated_criterion_that_holds_is_needed(self):
         """Under a custom rule with Not, a criterion that holds is what blocks, and is listed."""
-        from salesfunnel import Not
+        from salesfunnel.qualification import Not
 
         blocker = Criterion.fact("exit_notice", "Notice given")
         rules = DEFAULT_KAM_RULES.with_rule(

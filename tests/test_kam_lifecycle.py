@@ -2,15 +2,9 @@ from __future__ import annotations
 
 import pytest
 
-from salesfunnel import (
-    Criterion,
-    FunnelDefinitionError,
-    FunnelError,
-    SkipPolicy,
-    StageKind,
-    UnknownLanguageError,
-    UnknownStageError,
-)
+from salesfunnel import Criterion, FunnelError, StageKind, UnknownStageError
+from salesfunnel.errors import FunnelDefinitionError, UnknownLanguageError
+from salesfunnel.funnel import SkipPolicy
 from salesfunnel.key_accounts.lifecycle import (
     KAM_FUNNEL,
     KEY_ACCOUNT_MANAGER,

@@ -4,7 +4,8 @@ from datetime import date
 
 import pytest
 
-from salesfunnel import InvalidDateError, Text, UnknownStageError
+from salesfunnel import Text, UnknownStageError
+from salesfunnel.errors import InvalidDateError
 from salesfunnel.key_accounts.account import ActivityRecord, KeyAccount
 from salesfunnel.key_accounts.lifecycle import LIFECYCLE, KamStage
 from salesfunnel.key_accounts.playbooks import (

@@ -4,7 +4,8 @@ from decimal import Decimal
 
 import pytest
 
-from salesfunnel import Criterion, Facts, InvalidFactError, InvalidRuleError, StageKind
+from salesfunnel import Criterion, StageKind
+from salesfunnel.errors import InvalidFactError, InvalidRuleError
 from salesfunnel.key_accounts.lifecycle import KamStage
 from salesfunnel.key_accounts.signals import (
     DEFAULT_KAM_RULES,
@@ -16,6 +17,7 @@ from salesfunnel.key_accounts.signals import (
     UnknownSignalError,
     check_signals,
 )
+from salesfunnel.qualification import Facts
 
 
 class TestSignal:

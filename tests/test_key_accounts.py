@@ -10,16 +10,14 @@ from hypothesis import given
 
 from salesfunnel import (
     ChangeKind,
-    ChronologyError,
     Criterion,
-    FunnelDefinitionError,
     FunnelError,
     GateNotPassedError,
-    InvalidDateError,
     StageChange,
     TransitionError,
     UnknownStageError,
 )
+from salesfunnel.errors import ChronologyError, FunnelDefinitionError, InvalidDateError
 from salesfunnel.funnel.stages import DEFAULT_FUNNEL
 from salesfunnel.key_accounts.account import ActivityRecord, InvalidKeyAccountError, KeyAccount
 from salesfunnel.key_accounts.lifecycle import KAM_FUNNEL, LIFECYCLE, KamStage, kam_funnel

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from hypothesis import given
 
-from salesfunnel import AmountTypeError, InvalidAmountError, UnknownLanguageError
+from salesfunnel.errors import AmountTypeError, InvalidAmountError, UnknownLanguageError
 from salesfunnel.key_accounts.loyalty import (
     CENT,
     InvalidLoyaltyModelError,

@@ -12,14 +12,11 @@ from hypothesis import strategies as st
 from salesfunnel import (
     DEFAULT_FUNNEL,
     ChangeKind,
-    ChronologyError,
     Funnel,
     FunnelError,
     GateNotPassedError,
-    InvalidDateError,
     InvalidOpportunityError,
     Opportunity,
-    SkipPolicy,
     Stage,
     StageKind,
     Text,
@@ -30,6 +27,8 @@ from salesfunnel import (
     reschedule,
 )
 from salesfunnel.datasets import _gate_facts, sample_pipeline
+from salesfunnel.errors import ChronologyError, InvalidDateError
+from salesfunnel.funnel import SkipPolicy
 from tests import strategies as sst
 
 D = date(2026, 1, 5)

@@ -6,19 +6,15 @@ from decimal import Decimal
 import pytest
 from hypothesis import given
 
-from salesfunnel import (
+from salesfunnel import ChangeKind, InvalidOpportunityError, LineItem, Opportunity, StageChange
+from salesfunnel.errors import (
     AmountTypeError,
-    ChangeKind,
     CurrencyError,
     InvalidAmountError,
     InvalidDateError,
-    InvalidOpportunityError,
     InvalidProbabilityError,
-    LineItem,
-    Opportunity,
-    Reschedule,
-    StageChange,
 )
+from salesfunnel.funnel import Reschedule
 from tests import strategies as sst
 
 D = date(2026, 1, 5)

@@ -7,8 +7,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from salesfunnel import AmountTypeError, CurrencyError, FunnelError, InvalidAmountError
-from salesfunnel.errors import InvalidProbabilityError
+from salesfunnel import FunnelError
+from salesfunnel.errors import (
+    AmountTypeError,
+    CurrencyError,
+    InvalidAmountError,
+    InvalidProbabilityError,
+)
 from salesfunnel.money import ISO_4217, currency_code, to_amount, to_probability
 
 

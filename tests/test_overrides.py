@@ -12,11 +12,8 @@ from salesfunnel import (
     UNRECORDED_STAGE,
     ChangeKind,
     Funnel,
-    FunnelDefinitionError,
     InvalidOpportunityError,
-    InvalidProbabilityError,
     Opportunity,
-    Override,
     Stage,
     StageKind,
     Text,
@@ -26,7 +23,9 @@ from salesfunnel import (
     snapshot,
 )
 from salesfunnel.datasets import sample_pipeline
+from salesfunnel.errors import FunnelDefinitionError, InvalidProbabilityError
 from salesfunnel.forecasting.submissions import ForecastSubmission, review_submissions
+from salesfunnel.funnel import Override
 from salesfunnel.funnel.opportunity import default_history
 
 D = date(2026, 1, 5)

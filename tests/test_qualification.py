@@ -6,20 +6,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from salesfunnel import (
-    AllOf,
-    AnyOf,
-    AtLeast,
-    Criterion,
-    Facts,
-    InvalidFactError,
-    InvalidRuleError,
-    Not,
-    Outcome,
-    Text,
-    evaluate,
-)
-from salesfunnel.qualification import FactIs, Threshold
+from salesfunnel import AllOf, AnyOf, Criterion, Text, evaluate
+from salesfunnel.errors import InvalidFactError, InvalidRuleError
+from salesfunnel.qualification import AtLeast, FactIs, Facts, Not, Outcome, Threshold
 from tests import strategies as sst
 
 A = Criterion.fact("a", "A", "甲")

@@ -4,7 +4,8 @@ from decimal import Decimal
 
 import pytest
 
-from salesfunnel import WALL_RULE, Outcome, evaluate
+from salesfunnel import evaluate
+from salesfunnel.funnel import WALL_RULE
 from salesfunnel.funnel.gates import (
     CLOSED_RULE,
     DEFAULT_RULES,
@@ -14,6 +15,7 @@ from salesfunnel.funnel.gates import (
     PROJECT_RULE,
     RECOGNITION_RULE,
 )
+from salesfunnel.qualification import Outcome
 
 
 def all_true(rule, **override):

@@ -30,9 +30,9 @@ from salesfunnel import (
     sales_cycle,
     snapshot,
     time_bucket,
-    time_in_stage,
     win_rate,
 )
+from salesfunnel.funnel import time_in_stage
 
 FUNNEL = Funnel.from_stage_names(
     ["Prospecting", "Qualified", "Proposal", "Won", "Lost"], won="Won", lost="Lost"
@@ -286,7 +286,8 @@ def _export(i: int, stage: str, created: date, closed: date | None, amount: str 
 class TestConsumersOfSnapshots:
     def test_waterfall_sees_snapshot_deals_enter_and_close(self):
         """A deal won without history entered the pipeline on created and left it on closed_on."""
-        from salesfunnel import Movement, waterfall
+        from salesfunnel import waterfall
+        from salesfunnel.forecasting import Movement
 
         deals = [
             _export(1, "Won", date(2026, 1, 10), date(2026, 2, 10), "300"),
@@ -308,7 +309,7 @@ class TestConsumersOfSnapshots:
 
     def test_calibration_and_backtest_on_snapshots(self):
         """Deals open at a past date in the unrecorded stage are forecast and resolved."""
-        from salesfunnel import backtest, calibration
+        from salesfunnel.analytics import backtest, calibration
 
         deals = [
             _export(1, "Won", date(2026, 1, 10), date(2026, 4, 10), "300"),

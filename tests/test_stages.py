@@ -8,16 +8,15 @@ from hypothesis import given
 
 from salesfunnel import (
     DEFAULT_FUNNEL,
-    ROLES,
     Criterion,
     Funnel,
-    FunnelDefinitionError,
     Stage,
     StageKind,
     Text,
     UnknownStageError,
 )
-from salesfunnel.errors import InvalidProbabilityError
+from salesfunnel.errors import FunnelDefinitionError, InvalidProbabilityError
+from salesfunnel.funnel import ROLES
 from salesfunnel.funnel.gates import DEFAULT_RULES
 from tests import strategies as sst
 

@@ -7,569 +7,207 @@ and the key-account lifecycle, as an embeddable core with no server.
 >>> from salesfunnel import DEFAULT_FUNNEL
 >>> len(DEFAULT_FUNNEL), DEFAULT_FUNNEL["closed"].label("zh")
 (7, '完成销售成交')
+
+This namespace holds what a user needs on the first day. Everything else is
+reached through its subpackage, named after its concept (see the
+architecture page of the documentation):
+
+* :mod:`salesfunnel.funnel`: opportunities, stages, the stage machine, histories;
+* :mod:`salesfunnel.qualification`: rules and verdicts;
+* :mod:`salesfunnel.forecasting`: buckets, categories, the roll-up, quotas, waterfalls;
+* :mod:`salesfunnel.pipeline`: weighted value, outcome distributions, simulation;
+* :mod:`salesfunnel.analytics`: conversion, cycle, deal health, calibration;
+* :mod:`salesfunnel.customers`: ABC analysis, scoring, key-customer types, screening;
+* :mod:`salesfunnel.key_accounts`: the key-account lifecycle;
+* :mod:`salesfunnel.io`, :mod:`salesfunnel.render`, :mod:`salesfunnel.frames`,
+  :mod:`salesfunnel.plot`: files, output formats, DataFrames and charts.
+
+The readers and writers load on first use, so importing salesfunnel does
+not import the JSON codec; output formats are in :mod:`salesfunnel.render`
+(``from salesfunnel.render import render``).
 """
 
 from __future__ import annotations
 
-from salesfunnel.analytics.calibration import (
-    LearnedProbabilities,
-    backtest,
-    brier_score,
-    calibration,
-    learn_probabilities,
-    reliability_table,
-)
-from salesfunnel.analytics.conversion import (
-    AdditionalBusiness,
-    ConversionTable,
-    CycleStats,
-    FunnelSummary,
-    StageConversion,
-    StageDurations,
-    Velocity,
-    additional_business,
+import typing as _typing
+from importlib import import_module as _import_module
+
+from salesfunnel.analytics import (
     conversion,
     funnel_summary,
+    learn_probabilities,
     sales_cycle,
-    sales_velocity,
-    time_in_stages,
     win_rate,
 )
-from salesfunnel.analytics.deal_health import (
-    ClockReset,
-    DealHeat,
-    HeatWeights,
-    StaleDeal,
-    deal_heat,
-    heat_ranking,
-    stale_deals,
-)
-from salesfunnel.calendar import (
-    GREGORIAN,
-    FiscalCalendar,
-    FiscalQuarter,
-    FiscalYear,
-    InvalidCalendarError,
-    Period,
-    UnknownPeriodError,
-    add_months,
-    month_edge,
-)
-from salesfunnel.customers.abc_classes import (
-    PROFIT,
-    REVENUE,
-    VOLUME,
-    AbcResult,
-    AbcRow,
-    Basis,
-    Boundary,
-    ClassSummary,
-    CombinedAbc,
-    ComputedLimits,
-    CurvePoint,
-    CustomerValueTypeError,
-    InvalidCustomerValueError,
-    InvalidThresholdsError,
-    LimitPoint,
-    abc_classify,
-    abc_combined,
-    computed_abc,
-)
-from salesfunnel.customers.buying import (
-    DEFAULT_BUYING_MAP,
-    AccountEvidence,
-    BuyingMap,
-    BuyingStep,
-    InvalidBuyingMapError,
-    Platform,
-    PurchaseKind,
-    Screening,
-    ScreeningReport,
-    account_evidence,
-    buying_funnel,
-    buying_step,
-    screen_account,
-    screen_accounts,
-)
-from salesfunnel.customers.scoring import (
-    KEY_ACCOUNT_CRITERIA,
-    Contribution,
-    CustomerProfile,
-    InvalidScaleError,
-    InvalidWeightsError,
-    KeyCustomerClassification,
-    KeyCustomerThresholds,
-    KeyCustomerType,
-    MissingScoreValueError,
-    Normalisation,
-    RankWeighting,
-    Scale,
-    ScaleKind,
-    Scorecard,
-    ScoreCriterion,
-    ScoredAccount,
-    classify_key_customer,
-    criteria_for,
-    rank_order_weights,
-    score_accounts,
-)
+from salesfunnel.calendar import FiscalCalendar
+from salesfunnel.customers import abc_classify, abc_combined, computed_abc, score_accounts
 from salesfunnel.errors import (
-    AmountTypeError,
-    ChronologyError,
-    CurrencyError,
-    FunnelDefinitionError,
     FunnelError,
     GateNotPassedError,
-    InvalidAmountError,
-    InvalidDateError,
-    InvalidFactError,
     InvalidOpportunityError,
-    InvalidProbabilityError,
-    InvalidRuleError,
-    OptionError,
     TransitionError,
-    UnknownLanguageError,
     UnknownStageError,
 )
-from salesfunnel.forecasting.buckets import (
-    CreatedAfterCutoffError,
-    TimeBucket,
-    bucket_bounds,
-    time_bucket,
-)
-from salesfunnel.forecasting.categories import (
-    DEFAULT_CATEGORY_POLICY,
-    CategoryPolicy,
-    CategoryRule,
-    CloseWindow,
-    ForecastCategory,
-    InvalidCategoryError,
-    PolicyStageError,
-    default_policy,
-    forecast_category,
-)
-from salesfunnel.forecasting.quotas import (
-    Quota,
-    QuotaResult,
-    quota_attainment,
-)
-from salesfunnel.forecasting.report_form import (
-    report_form,
-)
-from salesfunnel.forecasting.rollup import (
-    Figures,
+from salesfunnel.forecasting import (
     Forecast,
-    ForecastOptionError,
-    ForecastRow,
-    UnknownPipelineError,
+    ForecastCategory,
+    Quota,
+    TimeBucket,
     forecast,
-)
-from salesfunnel.forecasting.waterfall import (
-    Change,
-    InvalidDateRangeError,
-    Movement,
-    Slippage,
-    Waterfall,
-    slippage,
-    slippage_report,
+    forecast_category,
+    quota_attainment,
+    time_bucket,
     waterfall,
 )
-from salesfunnel.funnel.gates import (
-    WALL_RULE,
-)
-from salesfunnel.funnel.history import (
-    StageTime,
+from salesfunnel.funnel import (
+    DEFAULT_FUNNEL,
+    UNRECORDED_STAGE,
+    ChangeKind,
+    Funnel,
+    LineItem,
+    Opportunity,
+    Stage,
+    StageChange,
+    StageKind,
     as_of,
-    snapshot,
-    time_in_stage,
-)
-from salesfunnel.funnel.machine import (
     override,
     reprice,
     reschedule,
+    snapshot,
 )
-from salesfunnel.funnel.opportunity import (
-    UNRECORDED_STAGE,
-    ChangeKind,
-    LineItem,
-    Opportunity,
-    Override,
-    Reprice,
-    Reschedule,
-    Revision,
-    SkipPolicy,
-    StageChange,
-    StageKind,
-)
-from salesfunnel.funnel.stages import (
-    DEFAULT_FUNNEL,
-    ROLES,
-    Funnel,
-    Role,
-    Stage,
-)
-from salesfunnel.fx import (
-    ExchangeRates,
-    InvalidRateError,
-    MissingRateError,
-    Rate,
-)
-from salesfunnel.i18n import (
-    Lang,
-    Text,
-)
-from salesfunnel.io import (
-    DataFileError,
-    FileEncodingError,
-    HistoryWouldBeLostError,
-    ImportMapping,
-    InvalidMappingError,
-    Problem,
-    ReadResult,
-    SchemaVersionError,
-    UnknownFieldError,
-    UnknownPresetError,
-    UnknownRuleError,
-    UnmappedStageError,
-    UnsupportedFileError,
-    dumps,
-    from_dict,
-    loads,
-    read_csv,
-    read_json,
-    read_opportunities,
-    to_dict,
-    write_csv,
-    write_json,
-)
-from salesfunnel.key_accounts.account import (
-    ActivityRecord,
-    InvalidKeyAccountError,
-    KeyAccount,
-)
-from salesfunnel.key_accounts.assessment import (
-    Assessment,
-    Fit,
-    NextStep,
-    assess,
-    next_step,
-)
-from salesfunnel.key_accounts.lifecycle import (
-    KAM_FUNNEL,
-    LIFECYCLE,
-    KamStage,
-    KamStageProfile,
-    kam_funnel,
-)
-from salesfunnel.key_accounts.loyalty import (
-    InvalidLoyaltyModelError,
-    LoyaltyModel,
-    ProfitSource,
-    RateOutOfRangeError,
-    RetentionEffect,
-    YearProfit,
-    expected_tenure,
-    lifetime_profit,
-    retention_effect,
-)
-from salesfunnel.key_accounts.playbooks import (
-    PLAYBOOKS,
-    Activity,
-    Playbook,
-    UnknownActivityError,
-    gaps,
-    playbook,
-)
-from salesfunnel.key_accounts.signals import (
-    DEFAULT_KAM_RULES,
-    SIGNALS,
-    InvalidSignalError,
-    KamRules,
-    Signal,
-    SignalKind,
-    UnknownSignalError,
-    check_signals,
-)
-from salesfunnel.pipeline.distribution import (
-    ErrorBound,
-    InvalidParameterError,
-    OutcomeDistribution,
-    distribution_of,
-)
-from salesfunnel.pipeline.weighted import (
-    Simulation,
-    outcome_distribution,
-    simulate,
-    weighted_value,
-)
-from salesfunnel.plot import (
-    ChartOptionError,
-    MissingCjkFontWarning,
-    PlotDependencyError,
-)
-from salesfunnel.qualification import (
-    AllOf,
-    AnyOf,
-    AtLeast,
-    Criterion,
-    Facts,
-    Not,
-    Outcome,
-    Rule,
-    Verdict,
-    evaluate,
-)
-from salesfunnel.render import (
-    Table,
-    UnknownFormatError,
-    render,
-)
+from salesfunnel.fx import ExchangeRates, MissingRateError
+from salesfunnel.i18n import Text
+from salesfunnel.key_accounts import KamStage, KeyAccount, assess, next_step, playbook
+from salesfunnel.pipeline import distribution_of, outcome_distribution, simulate, weighted_value
+from salesfunnel.qualification import AllOf, AnyOf, Criterion, Verdict, evaluate
+
+if _typing.TYPE_CHECKING:
+    from salesfunnel.io import (
+        DataFileError,
+        dumps,
+        loads,
+        read_csv,
+        read_json,
+        write_csv,
+        write_json,
+    )
 
 __version__ = "0.1.0.dev0"
 
+#: The subpackages and modules searched to say where a name lives.
+_AREAS = (
+    "funnel",
+    "qualification",
+    "calendar",
+    "fx",
+    "money",
+    "forecasting",
+    "pipeline",
+    "analytics",
+    "customers",
+    "key_accounts",
+    "errors",
+)
+
+#: Names that load their module on first use: where each one lives.
+_LAZY = {
+    "DataFileError": "salesfunnel.io",
+    "dumps": "salesfunnel.io",
+    "loads": "salesfunnel.io",
+    "read_csv": "salesfunnel.io",
+    "read_json": "salesfunnel.io",
+    "write_csv": "salesfunnel.io",
+    "write_json": "salesfunnel.io",
+}
+
+
+def __getattr__(name: str) -> object:
+    """Load the readers and writers on first use."""
+    module = _LAZY.get(name)
+    if module is None:
+        home = next(
+            (
+                f"salesfunnel.{area}"
+                for area in _AREAS
+                if name in getattr(_import_module(f"salesfunnel.{area}"), "__all__", ())
+            ),
+            None,
+        )
+        where = (
+            f"it lives in {home}: from {home} import {name}"
+            if home is not None
+            else "names beyond the first-day set live in their subpackage (salesfunnel."
+            "funnel, .forecasting, .pipeline, .analytics, .customers, .key_accounts, .io)"
+        )
+        raise AttributeError(f"module 'salesfunnel' has no attribute {name!r}; {where}")
+    value = getattr(_import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    """List every public name, the lazily loaded ones included."""
+    return sorted(__all__)
+
+
 __all__ = [
-    "DEFAULT_BUYING_MAP",
-    "DEFAULT_CATEGORY_POLICY",
     "DEFAULT_FUNNEL",
-    "DEFAULT_KAM_RULES",
-    "GREGORIAN",
-    "KAM_FUNNEL",
-    "KEY_ACCOUNT_CRITERIA",
-    "LIFECYCLE",
-    "PLAYBOOKS",
-    "PROFIT",
-    "REVENUE",
-    "ROLES",
-    "SIGNALS",
     "UNRECORDED_STAGE",
-    "VOLUME",
-    "WALL_RULE",
-    "AbcResult",
-    "AbcRow",
-    "AccountEvidence",
-    "Activity",
-    "ActivityRecord",
-    "AdditionalBusiness",
     "AllOf",
-    "AmountTypeError",
     "AnyOf",
-    "Assessment",
-    "AtLeast",
-    "Basis",
-    "Boundary",
-    "BuyingMap",
-    "BuyingStep",
-    "CategoryPolicy",
-    "CategoryRule",
-    "Change",
     "ChangeKind",
-    "ChartOptionError",
-    "ChronologyError",
-    "ClassSummary",
-    "ClockReset",
-    "CloseWindow",
-    "CombinedAbc",
-    "ComputedLimits",
-    "Contribution",
-    "ConversionTable",
-    "CreatedAfterCutoffError",
     "Criterion",
-    "CurrencyError",
-    "CurvePoint",
-    "CustomerProfile",
-    "CustomerValueTypeError",
-    "CycleStats",
     "DataFileError",
-    "DealHeat",
-    "ErrorBound",
     "ExchangeRates",
-    "Facts",
-    "Figures",
-    "FileEncodingError",
     "FiscalCalendar",
-    "FiscalQuarter",
-    "FiscalYear",
-    "Fit",
     "Forecast",
     "ForecastCategory",
-    "ForecastOptionError",
-    "ForecastRow",
     "Funnel",
-    "FunnelDefinitionError",
     "FunnelError",
-    "FunnelSummary",
     "GateNotPassedError",
-    "HeatWeights",
-    "HistoryWouldBeLostError",
-    "ImportMapping",
-    "InvalidAmountError",
-    "InvalidBuyingMapError",
-    "InvalidCalendarError",
-    "InvalidCategoryError",
-    "InvalidCustomerValueError",
-    "InvalidDateError",
-    "InvalidDateRangeError",
-    "InvalidFactError",
-    "InvalidKeyAccountError",
-    "InvalidLoyaltyModelError",
-    "InvalidMappingError",
     "InvalidOpportunityError",
-    "InvalidParameterError",
-    "InvalidProbabilityError",
-    "InvalidRateError",
-    "InvalidRuleError",
-    "InvalidScaleError",
-    "InvalidSignalError",
-    "InvalidThresholdsError",
-    "InvalidWeightsError",
-    "KamRules",
     "KamStage",
-    "KamStageProfile",
     "KeyAccount",
-    "KeyCustomerClassification",
-    "KeyCustomerThresholds",
-    "KeyCustomerType",
-    "Lang",
-    "LearnedProbabilities",
-    "LimitPoint",
     "LineItem",
-    "LoyaltyModel",
-    "MissingCjkFontWarning",
     "MissingRateError",
-    "MissingScoreValueError",
-    "Movement",
-    "NextStep",
-    "Normalisation",
-    "Not",
     "Opportunity",
-    "OptionError",
-    "Outcome",
-    "OutcomeDistribution",
-    "Override",
-    "Period",
-    "Platform",
-    "Playbook",
-    "PlotDependencyError",
-    "PolicyStageError",
-    "Problem",
-    "ProfitSource",
-    "PurchaseKind",
     "Quota",
-    "QuotaResult",
-    "RankWeighting",
-    "Rate",
-    "RateOutOfRangeError",
-    "ReadResult",
-    "Reprice",
-    "Reschedule",
-    "RetentionEffect",
-    "Revision",
-    "Role",
-    "Rule",
-    "Scale",
-    "ScaleKind",
-    "SchemaVersionError",
-    "ScoreCriterion",
-    "Scorecard",
-    "ScoredAccount",
-    "Screening",
-    "ScreeningReport",
-    "Signal",
-    "SignalKind",
-    "Simulation",
-    "SkipPolicy",
-    "Slippage",
     "Stage",
     "StageChange",
-    "StageConversion",
-    "StageDurations",
     "StageKind",
-    "StageTime",
-    "StaleDeal",
-    "Table",
     "Text",
     "TimeBucket",
     "TransitionError",
-    "UnknownActivityError",
-    "UnknownFieldError",
-    "UnknownFormatError",
-    "UnknownLanguageError",
-    "UnknownPeriodError",
-    "UnknownPipelineError",
-    "UnknownPresetError",
-    "UnknownRuleError",
-    "UnknownSignalError",
     "UnknownStageError",
-    "UnmappedStageError",
-    "UnsupportedFileError",
-    "Velocity",
     "Verdict",
-    "Waterfall",
-    "YearProfit",
     "abc_classify",
     "abc_combined",
-    "account_evidence",
-    "add_months",
-    "additional_business",
     "as_of",
     "assess",
-    "backtest",
-    "brier_score",
-    "bucket_bounds",
-    "buying_funnel",
-    "buying_step",
-    "calibration",
-    "check_signals",
-    "classify_key_customer",
     "computed_abc",
     "conversion",
-    "criteria_for",
-    "deal_heat",
-    "default_policy",
     "distribution_of",
     "dumps",
     "evaluate",
-    "expected_tenure",
     "forecast",
     "forecast_category",
-    "from_dict",
     "funnel_summary",
-    "gaps",
-    "heat_ranking",
-    "kam_funnel",
     "learn_probabilities",
-    "lifetime_profit",
     "loads",
-    "month_edge",
     "next_step",
     "outcome_distribution",
     "override",
     "playbook",
     "quota_attainment",
-    "rank_order_weights",
     "read_csv",
     "read_json",
-    "read_opportunities",
-    "reliability_table",
-    "render",
-    "report_form",
     "reprice",
     "reschedule",
-    "retention_effect",
     "sales_cycle",
-    "sales_velocity",
     "score_accounts",
-    "screen_account",
-    "screen_accounts",
     "simulate",
-    "slippage",
-    "slippage_report",
     "snapshot",
-    "stale_deals",
     "time_bucket",
-    "time_in_stage",
-    "time_in_stages",
-    "to_dict",
     "waterfall",
     "weighted_value",
     "win_rate",

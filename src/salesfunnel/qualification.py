@@ -226,7 +226,7 @@ def _str_tuple(value: Iterable[str]) -> tuple[str, ...]:
     return tuple(value)
 
 
-class _Combine:
+class RuleBase:
     """Operators shared by every rule: ``&`` (all of), ``|`` (any of), ``~`` (not)."""
 
     def __and__(self, other: Rule) -> AllOf:
@@ -240,7 +240,7 @@ class _Combine:
 
 
 @attrs.frozen
-class Criterion(_Combine):
+class Criterion(RuleBase):
     """One checkable statement about an opportunity, read from its facts.
 
     Most criteria are yes/no facts (:meth:`fact`) or numeric thresholds
@@ -384,7 +384,7 @@ def _check_rules(_self: object, _attr: object, value: tuple[Rule, ...]) -> None:
 
 
 @attrs.frozen
-class AllOf(_Combine):
+class AllOf(RuleBase):
     """Holds when every part holds. An empty ``AllOf`` always holds."""
 
     rules: tuple[Rule, ...] = attrs.field(converter=_rules, validator=_check_rules)
@@ -408,7 +408,7 @@ class AllOf(_Combine):
 
 
 @attrs.frozen
-class AnyOf(_Combine):
+class AnyOf(RuleBase):
     """Holds when at least one part holds."""
 
     rules: tuple[Rule, ...] = attrs.field(converter=_rules, validator=_check_rules)
@@ -440,7 +440,7 @@ class AnyOf(_Combine):
 
 
 @attrs.frozen
-class AtLeast(_Combine):
+class AtLeast(RuleBase):
     """Holds when at least ``n`` of the parts hold."""
 
     n: int
@@ -477,7 +477,7 @@ class AtLeast(_Combine):
 
 
 @attrs.frozen
-class Not(_Combine):
+class Not(RuleBase):
     """Holds when its part is decided false; undecided while the part is."""
 
     rule: Rule = attrs.field()

@@ -403,7 +403,7 @@ class Forecast(Tabular):
         return self.table("time"), self.table("category")
 
 
-def _check_by(by: str | Iterable[str]) -> tuple[GroupKey, ...]:
+def check_by(by: str | Iterable[str]) -> tuple[GroupKey, ...]:
     items = [p.strip() for p in by.split(",") if p.strip()] if isinstance(by, str) else list(by)
     out: list[GroupKey] = []
     for item in items:
@@ -602,7 +602,7 @@ def _forecast(
     period: FiscalQuarter | FiscalYear | str | None,
 ) -> Forecast:
     cutoff = check_date(cutoff, field="cutoff")
-    keys = _check_by(by)
+    keys = check_by(by)
     deals = opportunities if isinstance(opportunities, Sequence) else tuple(opportunities)
     target = reporting_currency(deals, currency)
     fx = rates if rates is not None else ExchangeRates()

@@ -34,8 +34,8 @@ from salesfunnel.funnel.opportunity import Opportunity
 from salesfunnel.funnel.stages import Funnel
 from salesfunnel.io import _values as v
 from salesfunnel.io._columns import COLUMNS, REQUIRED, normalise, stage_mark_headers
-from salesfunnel.io._table import Row, _header, _mark
-from salesfunnel.io.csv_format import _build, _RowReader, flag_duplicate_ids
+from salesfunnel.io._table import Row, header_fields, stage_mark
+from salesfunnel.io.csv_format import RowReader, build_opportunity, flag_duplicate_ids
 from salesfunnel.io.mapping import (
     DATE_FIELDS,
     STATUS_FIELDS,
@@ -146,7 +146,7 @@ def _read_header(
         field = mapping.field_of(written)
         if field is not None:
             aliases[normalise(written)] = field
-    head = _header(
+    head = header_fields(
         name,
         list(header),
         records,
@@ -262,7 +262,7 @@ class _Rows:
                 continue
             mark = None
             if head.marks:
-                mark, mark_problems = _mark(name, line, cells, head.marks)
+                mark, mark_problems = stage_mark(name, line, cells, head.marks)
                 if mark is None:
                     problems.extend([*typed.get(line, []), *mark_problems])
                     continue
@@ -294,7 +294,7 @@ class _Rows:
         for row, canon, row_typed in converted:
             if not canon.stage_from_outcome and row.cells.get("stage", "").strip() in unmapped:
                 continue
-            reader = _RowReader(
+            reader = RowReader(
                 name, Row(row.line, canon.cells, row.mark), head.written, canon.quiet
             )
             if any(p.column == head.written.get("id") for p in row_typed):
@@ -304,7 +304,7 @@ class _Rows:
                 Problem(name, row.line, head.written.get(f, f), value, why, fix, reader.opp_id)
                 for f, value, why, fix in canon.problems
             )
-            opportunity = _build(reader, funnel, None)
+            opportunity = build_opportunity(reader, funnel, None)
             built.append((row, opportunity, sorted(reader.problems, key=self._order)))
         flag_duplicate_ids(name, built, head.written.get("id", "id"))
         records_out: list[Opportunity] = []

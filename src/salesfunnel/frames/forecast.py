@@ -56,7 +56,7 @@ from salesfunnel.forecasting.categories import (
     InvalidCategoryError,
     default_policy,
 )
-from salesfunnel.forecasting.rollup import _check_by
+from salesfunnel.forecasting.rollup import check_by
 from salesfunnel.frames._aggregate import aggregate
 from salesfunnel.frames._cells import CellOptions, Scale, zone
 from salesfunnel.frames._common import (
@@ -184,7 +184,7 @@ def forecast_frame(
         MissingRateError: For a currency with no rate on a date it is needed.
     """
     cutoff = check_date(cutoff, field="cutoff")
-    keys = _check_by(by)
+    keys = check_by(by)
     policy = (default_policy(funnel) if policy is None else policy).check(funnel)
     counted: Period = calendar.quarter_of(cutoff) if period is None else calendar.period(period)
     frame = wrap(df, function=_FUNCTION)

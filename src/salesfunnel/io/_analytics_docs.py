@@ -20,9 +20,9 @@ from salesfunnel.calendar import FiscalQuarter, FiscalYear, Period
 from salesfunnel.forecasting.categories import CloseWindow
 from salesfunnel.funnel.history import StageTime
 from salesfunnel.io import _values as v
-from salesfunnel.io._converter import _kind
+from salesfunnel.io._converter import json_kind
 from salesfunnel.io._result_hooks import FIX, Hook, bad, checked
-from salesfunnel.qualification import Rule, _Combine
+from salesfunnel.qualification import Rule, RuleBase
 
 __all__ = ["register_analytics"]
 
@@ -114,7 +114,7 @@ def _check_additional(a: AdditionalBusiness) -> None:
 
 def _names_in(value: object, _t: object) -> frozenset[str]:
     if not isinstance(value, list) or not all(isinstance(x, str) and x for x in value):
-        raise v.BadValue(f"is {_kind(value)}, not a list of stage keys", FIX)
+        raise v.BadValue(f"is {json_kind(value)}, not a list of stage keys", FIX)
     if len(set(value)) != len(value):
         raise v.BadValue("repeats a stage key", "name each stage once")
     return frozenset(value)
@@ -124,7 +124,7 @@ def _windows_in(value: object, _t: object) -> frozenset[CloseWindow]:
     names = [w.value for w in CloseWindow]
     fix = f"use some of {', '.join(names)}"
     if not isinstance(value, list) or not value:
-        raise v.BadValue(f"is {_kind(value)}, not a non-empty list of close windows", fix)
+        raise v.BadValue(f"is {json_kind(value)}, not a non-empty list of close windows", fix)
     found = [w for name in value for w in CloseWindow if w.value == name]
     if len(found) != len(value):
         raise v.BadValue("holds a value that is not a close window", fix)
@@ -198,6 +198,6 @@ def register_analytics(conv: Any) -> None:  # noqa: ANN401  (a cattrs converter)
     # By predicate, not by class: a class hook would also catch Criterion and the
     # other rule classes, whose own hooks check the kind of rule.
     conv.register_unstructure_hook_func(
-        lambda t: t is _Combine, lambda rule: conv.unstructure(rule, Rule)
+        lambda t: t is RuleBase, lambda rule: conv.unstructure(rule, Rule)
     )
-    conv.register_structure_hook_func(lambda t: t is _Combine, _rule_in(conv))
+    conv.register_structure_hook_func(lambda t: t is RuleBase, _rule_in(conv))

@@ -82,7 +82,7 @@ def _is_tuple(t: object) -> bool:
     return get_origin(t) is tuple and len(args) == 2 and args[1] is Ellipsis  # noqa: PLR2004
 
 
-def _kind(value: object) -> str:
+def json_kind(value: object) -> str:
     return {dict: "an object", list: "a list", str: "a string", bool: "a bool"}.get(
         type(value), "a number" if isinstance(value, (int, float)) else "null"
     )
@@ -91,7 +91,7 @@ def _kind(value: object) -> str:
 def _strict(kind: type, what: str) -> Callable[[object, type], object]:
     def hook(value: object, _t: type) -> object:
         if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-            raise v.BadValue(f"is {_kind(value)}, not {what}", _FIX)
+            raise v.BadValue(f"is {json_kind(value)}, not {what}", _FIX)
         return value
 
     return hook
@@ -109,7 +109,7 @@ def _decimal(value: object, _t: type) -> Decimal:
         )
     if not isinstance(value, str):
         raise v.BadValue(
-            f"is {_kind(value)}, not a number", 'write it as a string such as "120000.50"'
+            f"is {json_kind(value)}, not a number", 'write it as a string such as "120000.50"'
         )
     try:
         return Decimal(value.strip())
@@ -119,7 +119,7 @@ def _decimal(value: object, _t: type) -> Decimal:
 
 def _date(value: object, _t: type) -> date:
     if not isinstance(value, str):
-        raise v.BadValue(f"is {_kind(value)}, not a date", v.DATE_FIX)
+        raise v.BadValue(f"is {json_kind(value)}, not a date", v.DATE_FIX)
     return v.parse_date(value)
 
 
@@ -135,7 +135,7 @@ def _enum_hook(cls: type[enum.Enum]) -> Callable[[object, type], enum.Enum]:
     return hook
 
 
-def _add_note(err: Exception, note: str) -> Exception:
+def add_note(err: Exception, note: str) -> Exception:
     """Attach a cattrs note the way cattrs does (``add_note`` is Python 3.11+)."""
     notes = getattr(err, "__notes__", None)
     if notes is None:
@@ -145,8 +145,8 @@ def _add_note(err: Exception, note: str) -> Exception:
     return err
 
 
-def _note_attr(err: Exception, name: str, t: object) -> Exception:
-    return _add_note(err, AttributeValidationNote(f"Structuring @ attribute {name}", name, t))
+def note_attr(err: Exception, name: str, t: object) -> Exception:
+    return add_note(err, AttributeValidationNote(f"Structuring @ attribute {name}", name, t))
 
 
 _OPPORTUNITY_FIELDS: dict[str, Any] = {
@@ -181,9 +181,9 @@ _OPPORTUNITY_REQUIRED = (
 )
 
 
-def _check_object(value: object, cls: type) -> dict[str, Any]:
+def check_object(value: object, cls: type) -> dict[str, Any]:
     if not isinstance(value, dict):
-        raise v.BadValue(f"is {_kind(value)}, not a {cls.__name__} object", _FIX)
+        raise v.BadValue(f"is {json_kind(value)}, not a {cls.__name__} object", _FIX)
     return value
 
 
@@ -198,7 +198,7 @@ def attrs_hook(conv: cattrs.Converter, cls: type) -> Callable[[object, type], ob
     )
 
     def hook(value: object, t: type) -> object:
-        obj = _check_object(value, cls)
+        obj = check_object(value, cls)
         try:
             return inner(obj, t)
         except ClassValidationError:
@@ -278,7 +278,7 @@ class Codec:
         return {"type": kind, **self.conv.unstructure(rev, type(rev))}
 
     def _revision_in(self, value: object, _t: object) -> Revision:
-        obj = _check_object(value, Reschedule)
+        obj = check_object(value, Reschedule)
         cls = _REVISION_KINDS.get(obj.get("type"))
         if cls is None:
             raise v.BadValue("has no 'type' of 'reschedule', 'reprice' or 'override'", _FIX)
@@ -297,7 +297,7 @@ class Codec:
 
         def hook(value: object, _t: type) -> tuple[object, ...]:
             if not isinstance(value, list):
-                raise v.BadValue(f"is {_kind(value)}, not a list", _FIX)
+                raise v.BadValue(f"is {json_kind(value)}, not a list", _FIX)
             out: list[object] = []
             errors: list[Exception] = []
             for i, x in enumerate(value):
@@ -305,7 +305,7 @@ class Codec:
                     out.append(self.conv.structure(x, item))
                 except Exception as err:  # noqa: BLE001, PERF203  (collected, reported with its index)
                     errors.append(
-                        _add_note(err, IterableValidationNote(f"Structuring @ index {i}", i, item))
+                        add_note(err, IterableValidationNote(f"Structuring @ index {i}", i, item))
                     )
             if errors:
                 raise IterableValidationError("While structuring a list", errors, t)
@@ -317,7 +317,7 @@ class Codec:
         return attrs_hook(self.conv, cls)
 
     def _opportunity(self, value: object, _t: type) -> Opportunity:
-        obj = _check_object(value, Opportunity)
+        obj = check_object(value, Opportunity)
         errors: list[Exception] = []
         extra = set(obj) - set(_OPPORTUNITY_FIELDS)
         if extra:
@@ -325,14 +325,14 @@ class Codec:
         missing = [k for k in _OPPORTUNITY_REQUIRED if k not in obj]
         if "amount" not in obj and "line_items" not in obj:
             missing.append("amount")
-        errors.extend(_note_attr(KeyError(k), k, _OPPORTUNITY_FIELDS[k]) for k in missing)
+        errors.extend(note_attr(KeyError(k), k, _OPPORTUNITY_FIELDS[k]) for k in missing)
         kwargs: dict[str, Any] = {}
         for key, t in _OPPORTUNITY_FIELDS.items():
             if key in obj:
                 try:
                     kwargs[key] = self.conv.structure(obj[key], t)
                 except Exception as err:  # noqa: BLE001  (collected, reported with its path)
-                    errors.append(_note_attr(err, key, t))
+                    errors.append(note_attr(err, key, t))
         if errors:
             raise ClassValidationError("While structuring Opportunity", errors, Opportunity)
         try:
@@ -340,7 +340,7 @@ class Codec:
         except FunnelError as err:
             field = getattr(err, "field", None)
             if field in obj:
-                _note_attr(err, field, _OPPORTUNITY_FIELDS[field])
+                note_attr(err, field, _OPPORTUNITY_FIELDS[field])
             raise ClassValidationError(
                 "While structuring Opportunity", [err], Opportunity
             ) from None

@@ -24,7 +24,7 @@ from salesfunnel.customers.scoring import Contribution, RankWeighting, Scorecard
 from salesfunnel.customers.scoring import ScoredAccount as _Scored
 from salesfunnel.errors import FunnelError
 from salesfunnel.io import _values as v
-from salesfunnel.io._converter import _kind
+from salesfunnel.io._converter import json_kind
 from salesfunnel.io._result_hooks import FIX, Hook, bad, checked, fields, format_decimal
 from salesfunnel.qualification import Outcome, Verdict
 
@@ -56,7 +56,7 @@ def _key_out(key: object) -> _Key:
 
 def _key_in(value: object, _t: object) -> _Key:
     if isinstance(value, bool) or not isinstance(value, (str, int)):
-        raise v.BadValue(f"is {_kind(value)}, not a customer key", "use a string or an integer")
+        raise v.BadValue(f"is {json_kind(value)}, not a customer key", "use a string or an integer")
     return value
 
 
@@ -78,7 +78,7 @@ _FIGURE_FIX = (
 
 def _figure_in(value: object, _t: object) -> _Figure:
     if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-        raise v.BadValue(f"is {_kind(value)}, not a figure", _FIGURE_FIX)
+        raise v.BadValue(f"is {json_kind(value)}, not a figure", _FIGURE_FIX)
     if not isinstance(value, str):
         return value
     try:
@@ -368,7 +368,7 @@ def _profile_number_in(value: object, _t: object) -> float | Decimal | None:
         return None
     if isinstance(value, bool) or not isinstance(value, (str, int, float)):
         raise v.BadValue(
-            f"is {_kind(value)}, not a number",
+            f"is {json_kind(value)}, not a number",
             'write exact numbers as strings ("0.12"), or as JSON numbers',
         )
     if isinstance(value, str):

@@ -10,7 +10,12 @@ from salesfunnel.io import _values as v
 from salesfunnel.io._columns import REQUIRED, Source, normalise, read_text, stage_mark_headers
 from salesfunnel.io._events import Events, read_events
 from salesfunnel.io._table import Row, parse_table, raw_records
-from salesfunnel.io.csv_format import _ALIASES, _build, _RowReader, flag_duplicate_ids
+from salesfunnel.io.csv_format import (
+    COLUMN_ALIASES,
+    RowReader,
+    build_opportunity,
+    flag_duplicate_ids,
+)
 from salesfunnel.io.history_import import HistoryRow, apply_history, resolve_stage
 from salesfunnel.io.mapping import (
     HISTORY_FIELDS,
@@ -280,7 +285,7 @@ def read_mapped(
 ) -> tuple[str, ReadResult[Opportunity]]:
     """Read an opportunities export through ``mapping`` (the reader of ``read_csv``)."""
     name, text = read_text(source, encoding)
-    aliases = dict(_ALIASES)
+    aliases = dict(COLUMN_ALIASES)
     aliases.update({normalise(h): f for h, f in mapping.columns.items()})
     mapped = set(mapping.columns.values())
     required = [
@@ -348,13 +353,13 @@ def read_mapped(
             # listed once in the summary; the row's other problems are still reported
             silent.add(row.cells.get("id", "").strip())
             quiet.add("stage")
-        reader = _RowReader(name, Row(row.line, canon.cells, row.mark), table.headers, quiet)
+        reader = RowReader(name, Row(row.line, canon.cells, row.mark), table.headers, quiet)
         opp_id = row.cells.get("id", "") or None
         for field, value, why, fix in canon.problems:
             reader.problems.append(
                 Problem(name, row.line, table.headers.get(field, field), value, why, fix, opp_id)
             )
-        built.append((row, _build(reader, funnel, ev), reader.problems))
+        built.append((row, build_opportunity(reader, funnel, ev), reader.problems))
     seen = flag_duplicate_ids(name, built, table.headers.get("id", "id"))
     records: list[Opportunity] = []
     for row, opportunity, row_problems in built:

@@ -27,7 +27,7 @@ from salesfunnel.customers.abc_classes import Method as AbcMethod
 from salesfunnel.errors import FunnelError
 from salesfunnel.i18n import Text
 from salesfunnel.io import _values as v
-from salesfunnel.io._converter import _kind
+from salesfunnel.io._converter import json_kind
 from salesfunnel.io._result_hooks import bad, build, fields, format_decimal
 from salesfunnel.pipeline._convolution import Table as _MassTable
 from salesfunnel.pipeline.distribution import ErrorBound, Method, OutcomeDistribution
@@ -199,7 +199,7 @@ def _abc_out(conv: Any) -> _Unstructure:  # noqa: ANN401
 def _abc_value_in(value: object) -> _Value:
     if isinstance(value, bool) or not isinstance(value, (str, int, float)):
         raise v.BadValue(
-            f"is {_kind(value)}, not a figure",
+            f"is {json_kind(value)}, not a figure",
             'write money as a string ("1200.50"), counts as whole numbers, measures as numbers',
         )
     if isinstance(value, str):
@@ -222,7 +222,9 @@ class _AbcCustomer:
 def _customer_in(conv: Any) -> Callable[[object, object], _AbcCustomer]:  # noqa: ANN401
     def key_in(value: object, _t: object) -> _Key:
         if isinstance(value, bool) or not isinstance(value, (str, int)):
-            raise v.BadValue(f"is {_kind(value)}, not a customer key", "use a string or an integer")
+            raise v.BadValue(
+                f"is {json_kind(value)}, not a customer key", "use a string or an integer"
+            )
         return value
 
     conv.register_structure_hook_func(lambda t: t == _Key, key_in)

@@ -23,7 +23,7 @@ from cattrs.errors import (
 from salesfunnel.calendar import FiscalCalendar, FiscalQuarter, FiscalYear, Period
 from salesfunnel.errors import FunnelError
 from salesfunnel.io import _values as v
-from salesfunnel.io._converter import _add_note, _check_object, _kind, _note_attr, attrs_hook
+from salesfunnel.io._converter import add_note, attrs_hook, check_object, json_kind, note_attr
 
 __all__ = [
     "FIX",
@@ -63,12 +63,12 @@ def bad(cls: type, path: tuple[str | int, ...], why: str, fix: str = FIX) -> Cla
         if isinstance(step, int):
             err = IterableValidationError(
                 "While structuring a list",
-                [_add_note(err, IterableValidationNote(f"Structuring @ index {step}", step, Any))],
+                [add_note(err, IterableValidationNote(f"Structuring @ index {step}", step, Any))],
                 list,
             )
         else:
-            err = ClassValidationError("While structuring", [_note_attr(err, step, Any)], dict)
-    err = _note_attr(err, str(path[0]), Any)
+            err = ClassValidationError("While structuring", [note_attr(err, step, Any)], dict)
+    err = note_attr(err, str(path[0]), Any)
     return ClassValidationError(f"While structuring {cls.__name__}", [err], cls)
 
 
@@ -92,7 +92,7 @@ def fields(
     Raises:
         ClassValidationError: Listing unknown keys, missing keys and bad values.
     """
-    obj = _check_object(value, cls)
+    obj = check_object(value, cls)
     errors: list[Exception] = []
     extra = set(obj) - set(spec)
     if extra:
@@ -100,12 +100,12 @@ def fields(
     out: dict[str, Any] = {}
     for key, t in spec.items():
         if key not in obj:
-            errors.append(_note_attr(KeyError(key), key, t))
+            errors.append(note_attr(KeyError(key), key, t))
             continue
         try:
             out[key] = conv.structure(obj[key], t)
         except Exception as err:  # noqa: BLE001  (collected, reported with its path)
-            errors.append(_note_attr(err, key, t))
+            errors.append(note_attr(err, key, t))
     if errors:
         raise ClassValidationError(f"While structuring {cls.__name__}", errors, cls)
     return out
@@ -140,7 +140,7 @@ def checked(conv: Any, cls: type, check: Callable[[Any], None]) -> None:  # noqa
 
 def _float(value: object, _t: object) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise v.BadValue(f"is {_kind(value)}, not a number", FIX)
+        raise v.BadValue(f"is {json_kind(value)}, not a number", FIX)
     return float(value)
 
 
@@ -163,7 +163,7 @@ def _literal_hook(t: Any) -> Hook:  # noqa: ANN401
 
 def _range_in(value: object, _t: object) -> DateRange:
     if not (isinstance(value, list) and len(value) == 2):  # noqa: PLR2004  (first, last)
-        raise v.BadValue(f"is {_kind(value)}, not a [first, last] pair of dates", FIX)
+        raise v.BadValue(f"is {json_kind(value)}, not a [first, last] pair of dates", FIX)
     first, last = value
     if not isinstance(first, str) or not isinstance(last, str):
         raise v.BadValue("is not a [first, last] pair of dates", v.DATE_FIX)

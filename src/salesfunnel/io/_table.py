@@ -38,7 +38,7 @@ class Table:
     usable: bool
 
 
-def _mark(
+def stage_mark(
     name: str, line: int, cells: list[str], marks: Mapping[int, str]
 ) -> tuple[str | None, list[Problem]]:
     chosen = [(i, cells[i].strip()) for i in marks if i < len(cells) and cells[i].strip()]
@@ -117,7 +117,7 @@ class _Header:
         self.problems.append(Problem(self.name, 1, column, None, why, fix))
 
 
-def _header(
+def header_fields(
     name: str,
     header: list[str],
     records: list[tuple[int, list[str]]],
@@ -201,7 +201,7 @@ def parse_table(
     header, records, broken = _records(name, text)
     if broken is not None:
         return Table(name, {}, (), (broken,), usable=False)
-    head = _header(name, header, records, aliases, ignore, stage_marks or {}, unknown=unknown)
+    head = header_fields(name, header, records, aliases, ignore, stage_marks or {}, unknown=unknown)
     problems = head.problems
     missing = [c for c in required if c not in head.columns and not (c == "stage" and head.marks)]
     for column in missing:
@@ -227,7 +227,7 @@ def parse_table(
             continue
         mark = None
         if head.marks:
-            mark, mark_problems = _mark(name, line, cells, head.marks)
+            mark, mark_problems = stage_mark(name, line, cells, head.marks)
             problems.extend(mark_problems)
             if mark is None:
                 continue

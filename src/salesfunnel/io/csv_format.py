@@ -96,12 +96,12 @@ class HistoryWouldBeLostError(FunnelError, ValueError):
         self.opportunity_ids = tuple(opportunity_ids)
 
 
-_ALIASES = header_aliases(COLUMNS, HEADERS_ZH, HEADERS_EN)
+COLUMN_ALIASES = header_aliases(COLUMNS, HEADERS_ZH, HEADERS_EN)
 # Constructor errors name a field; report them against this column.
 _FIELD_COLUMN = {"line_items": "products"}
 
 
-class _RowReader:
+class RowReader:
     """Reads one row's cells into constructor arguments, collecting problems.
 
     ``quiet`` names the columns whose problems were already reported (by an
@@ -147,7 +147,7 @@ class _RowReader:
             return None
 
 
-def _line_items(reader: _RowReader) -> tuple[object, object]:
+def _line_items(reader: RowReader) -> tuple[object, object]:
     """Return ``(amount, line_items)`` from the amount and products cells."""
     cells = reader.row.cells
     no_products = not cells.get("products", "").strip()
@@ -176,7 +176,9 @@ def _fill_fix(column: str) -> str:
     )
 
 
-def _build(reader: _RowReader, funnel: Funnel, events: Events | None) -> Opportunity | None:
+def build_opportunity(
+    reader: RowReader, funnel: Funnel, events: Events | None
+) -> Opportunity | None:
     """Build the opportunity of one row, or record why it cannot be built."""
     cells = reader.row.cells
     opp_id = reader.text("id")
@@ -285,7 +287,7 @@ def _read(
     table = parse_table(
         name,
         text,
-        aliases=_ALIASES,
+        aliases=COLUMN_ALIASES,
         required=REQUIRED,
         ignore=ignore,
         stage_marks=stage_mark_headers(funnel),
@@ -310,8 +312,8 @@ def _read(
     built: list[tuple[Row, Opportunity | None, list[Problem]]] = []
     usable = table.usable and ("amount" in table.headers or "products" in table.headers)
     for row in table.rows if usable else ():
-        reader = _RowReader(name, row, table.headers)
-        opportunity = _build(reader, funnel, ev)
+        reader = RowReader(name, row, table.headers)
+        opportunity = build_opportunity(reader, funnel, ev)
         built.append((row, opportunity, reader.problems))
     seen = flag_duplicate_ids(name, built, table.headers.get("id", "id"))
     records: list[Opportunity] = []

@@ -73,12 +73,13 @@ from salesfunnel.forecasting.buckets import TimeBucket
 from salesfunnel.forecasting.categories import CategoryPolicy, ForecastCategory
 from salesfunnel.forecasting.quotas import Quota, QuotaResult
 from salesfunnel.forecasting.rollup import Figures, Forecast, ForecastRow
+from salesfunnel.forecasting.submissions import ForecastSubmission, SubmissionReview
 from salesfunnel.forecasting.waterfall import Slippage, Waterfall
 from salesfunnel.funnel.history import StageTime
 from salesfunnel.fx import ExchangeRates
 from salesfunnel.io import _values as v
 from salesfunnel.io._analytics_docs import register_analytics
-from salesfunnel.io._converter import _kind
+from salesfunnel.io._converter import json_kind
 from salesfunnel.io._customer_docs import register_customers
 from salesfunnel.io._result_docs import register_numeric
 from salesfunnel.io._result_hooks import bad, build, fields, format_decimal, register_common
@@ -92,7 +93,7 @@ from salesfunnel.key_accounts.signals import KamRules
 from salesfunnel.money import Currency, currency_code
 from salesfunnel.pipeline.distribution import OutcomeDistribution
 from salesfunnel.pipeline.weighted import Simulation
-from salesfunnel.qualification import Verdict, _Combine
+from salesfunnel.qualification import RuleBase, Verdict
 
 __all__ = ["RESULT_SCHEMAS", "configure"]
 
@@ -103,7 +104,7 @@ _Unstructure = Callable[[Any], Any]
 
 def _currency_in(value: object, _t: object) -> Currency:
     if not isinstance(value, str):
-        raise v.BadValue(f"is {_kind(value)}, not a currency code", "write an ISO 4217 code")
+        raise v.BadValue(f"is {json_kind(value)}, not a currency code", "write an ISO 4217 code")
     try:
         return currency_code(value)
     except FunnelError:
@@ -419,9 +420,12 @@ RESULT_SCHEMAS: tuple[DocumentSchema, ...] = (
     _schema("additional-business", "additional_business", AdditionalBusiness),
     _schema("category-policy", "category_policy", CategoryPolicy),
     _schema("quota", "quota", Quota),
+    _schema("forecast-submission", "submission", ForecastSubmission),
+    _schema("forecast-submissions", "submissions", ForecastSubmission, many=True),
+    _schema("submission-review", "submission_review", SubmissionReview),
     _schema("quotas", "quotas", Quota, many=True),
     _schema("kam-rules", "kam_rules", KamRules),
     _schema("playbook", "playbook", Playbook),
     _schema("playbooks", "playbooks", Playbook, many=True),
-    _schema("rule", "rule", _Combine),
+    _schema("rule", "rule", RuleBase),
 )

@@ -1,1 +1,53 @@
-"""pipeline."""
+"""Pipeline maths: weighted value, the exact distribution of outcomes, simulation.
+
+Holds :func:`distribution_of` and :class:`OutcomeDistribution`
+(:mod:`.distribution`), :func:`weighted_value`, :func:`outcome_distribution`
+and :func:`simulate` (:mod:`.weighted`) and histogram bars for charts
+(:mod:`.histogram`).
+
+May import :mod:`salesfunnel.funnel` and everything below it.
+"""
+
+from salesfunnel.pipeline.distribution import (
+    DEFAULT_BUDGET,
+    DEFAULT_TOLERANCE,
+    ErrorBound,
+    InvalidParameterError,
+    OutcomeDistribution,
+    distribution_of,
+    percent_level,
+)
+from salesfunnel.pipeline.distribution import Method as DistributionMethod
+from salesfunnel.pipeline.histogram import (
+    HistogramBin,
+    histogram,
+)
+from salesfunnel.pipeline.weighted import (
+    Converter,
+    ProbabilitySource,
+    Simulation,
+    deal_values,
+    outcome_distribution,
+    simulate,
+    weighted_value,
+)
+
+__all__ = [
+    "DEFAULT_BUDGET",
+    "DEFAULT_TOLERANCE",
+    "Converter",
+    "DistributionMethod",
+    "ErrorBound",
+    "HistogramBin",
+    "InvalidParameterError",
+    "OutcomeDistribution",
+    "ProbabilitySource",
+    "Simulation",
+    "deal_values",
+    "distribution_of",
+    "histogram",
+    "outcome_distribution",
+    "percent_level",
+    "simulate",
+    "weighted_value",
+]
