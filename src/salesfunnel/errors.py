@@ -350,6 +350,25 @@ class GateNotPassedError(TransitionError):
     ``verdict`` is always set: its ``failed`` and ``missing`` list what to fix.
     """
 
+    verdict: Verdict
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        opportunity_id: str,
+        from_stage: str,
+        to_stage: str,
+        verdict: Verdict,
+    ) -> None:
+        super().__init__(
+            message,
+            opportunity_id=opportunity_id,
+            from_stage=from_stage,
+            to_stage=to_stage,
+            verdict=verdict,
+        )
+
 
 class ChronologyError(TransitionError):
     """A move dated before the last recorded change or before creation.

@@ -21,7 +21,7 @@ import attrs
 
 from salesfunnel.errors import UnknownLanguageError
 
-__all__ = ["LANGUAGES", "Lang", "Text", "check_lang"]
+__all__ = ["LANGUAGES", "Lang", "Text", "check_lang", "pick"]
 
 #: A language code for labels: ``"en"`` (English) or ``"zh"`` (Chinese).
 Lang = Literal["en", "zh"]
@@ -63,3 +63,15 @@ class Text:
     def __call__(self, lang: Lang = "en") -> str:
         """Return the text in ``lang``."""
         return self.zh if check_lang(lang) == "zh" else self.en
+
+
+def pick(en: str, zh: str, lang: Lang = "en") -> str:
+    """Return ``en`` or ``zh`` by ``lang``: the one way to choose between two texts.
+
+    >>> pick("stage", "阶段", "zh")
+    '阶段'
+
+    Raises:
+        UnknownLanguageError: For a language other than ``"en"`` and ``"zh"``.
+    """
+    return zh if check_lang(lang) == "zh" else en

@@ -42,7 +42,7 @@ from salesfunnel.analytics.conversion import reached_stages, snapshots
 from salesfunnel.calendar import check_date
 from salesfunnel.funnel.opportunity import UNRECORDED_STAGE, Opportunity, StageKind
 from salesfunnel.funnel.stages import DEFAULT_FUNNEL, Funnel
-from salesfunnel.i18n import Lang, Text
+from salesfunnel.i18n import Lang, pick
 from salesfunnel.money import to_probability
 from salesfunnel.pipeline._convolution import exact_context
 from salesfunnel.pipeline.distribution import InvalidParameterError, distribution_of
@@ -67,10 +67,6 @@ __all__ = [
 #: Learned probabilities are rounded to six places: far finer than any sample
 #: can support, and weighted values stay short exact decimals.
 _PLACES = Decimal("0.000001")
-
-
-def _t(en: str, zh: str, lang: Lang) -> str:
-    return Text(en, zh)(lang)
 
 
 @attrs.frozen
@@ -175,14 +171,14 @@ class LearnedProbabilities:
             for s in self.stages
         ]
         headers = (
-            _t("stage", "阶段", lang),
-            _t("closed deals", "已结商机", lang),
-            _t("won", "成交", lang),
-            _t("default", "默认", lang),
-            _t("observed", "实际", lang),
-            _t("learned", "学习所得", lang),
+            pick("stage", "阶段", lang),
+            pick("closed deals", "已结商机", lang),
+            pick("won", "成交", lang),
+            pick("default", "默认", lang),
+            pick("observed", "实际", lang),
+            pick("learned", "学习所得", lang),
         )
-        title = _t(
+        title = pick(
             f"Learned win probability by stage (as of {self.as_of})",
             f"各阶段学习所得赢单概率（截至 {self.as_of}）",
             lang,
@@ -384,18 +380,18 @@ class Calibration:
             for b in self.bins
         ]
         headers = (
-            _t("forecast", "预测区间", lang),
-            _t("deals", "商机数", lang),
-            _t("mean forecast", "平均预测", lang),
-            _t("observed", "实际赢单率", lang),
+            pick("forecast", "预测区间", lang),
+            pick("deals", "商机数", lang),
+            pick("mean forecast", "平均预测", lang),
+            pick("observed", "实际赢单率", lang),
         )
         brier = "" if self.brier is None else f"{self.brier:.4f}"
-        note = _t(
+        note = pick(
             f"Brier score {brier} over {self.resolved} closed deals ({self.unresolved} still open).",
             f"Brier 分数 {brier}，基于 {self.resolved} 个已结商机（{self.unresolved} 个仍在进行）。",
             lang,
         )
-        title = _t(
+        title = pick(
             f"Calibration of forecasts made {self.as_of}",
             f"{self.as_of} 所作预测的校准",
             lang,
@@ -530,16 +526,16 @@ class Backtest:
             for r in self.rows
         ]
         headers = (
-            _t("as of", "预测日", lang),
-            _t("open deals", "进行中商机", lang),
-            _t("weighted", "加权值", lang),
+            pick("as of", "预测日", lang),
+            pick("open deals", "进行中商机", lang),
+            pick("weighted", "加权值", lang),
             "P10",
             "P50",
             "P90",
-            _t("won", "实际成交", lang),
-            _t("still open", "仍在进行", lang),
+            pick("won", "实际成交", lang),
+            pick("still open", "仍在进行", lang),
         )
-        title = _t(
+        title = pick(
             f"Backtest: forecasts against what was won by {self.until}",
             f"回测：预测与截至 {self.until} 的实际成交",
             lang,

@@ -57,7 +57,7 @@ from salesfunnel.errors import InvalidOpportunityError
 from salesfunnel.funnel.history import reached_stages, snapshot, time_in_stage
 from salesfunnel.funnel.opportunity import Opportunity, StageKind
 from salesfunnel.funnel.stages import DEFAULT_FUNNEL, Funnel
-from salesfunnel.i18n import Lang, Text
+from salesfunnel.i18n import Lang, pick
 from salesfunnel.pipeline._convolution import exact_context
 from salesfunnel.pipeline.weighted import Converter, deal_values
 from salesfunnel.tables import Table, Tabular
@@ -140,10 +140,6 @@ def snapshots(
     return out
 
 
-def _text(en: str, zh: str, lang: Lang) -> str:
-    return Text(en, zh)(lang)
-
-
 def _share(part: int, whole: int) -> float | None:
     return part / whole if whole else None
 
@@ -216,18 +212,18 @@ class ConversionTable(Tabular):
             for s in self.stages
         ]
         headers = (
-            _text("stage", "阶段", lang),
-            _text("reached", "到达", lang),
-            _text("advanced", "推进", lang),
-            _text("lost", "丢单", lang),
-            _text("open", "进行中", lang),
-            _text("won", "成交", lang),
-            _text("conversion", "转化率", lang),
+            pick("stage", "阶段", lang),
+            pick("reached", "到达", lang),
+            pick("advanced", "推进", lang),
+            pick("lost", "丢单", lang),
+            pick("open", "进行中", lang),
+            pick("won", "成交", lang),
+            pick("conversion", "转化率", lang),
         )
-        title = _text(
+        title = pick(
             f"Stage conversion (as of {self.as_of})", f"阶段转化率（截至 {self.as_of}）", lang
         )
-        note = _text(
+        note = pick(
             "Skipped stages count as passed; a deal that went back counts once per stage.",
             "跳过的阶段计为已通过；回退的商机每个阶段只计一次。",
             lang,

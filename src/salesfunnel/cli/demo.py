@@ -31,7 +31,7 @@ from salesfunnel.cli.common import (
 from salesfunnel.datasets import SAMPLE_AS_OF, sample_pipeline
 from salesfunnel.funnel.opportunity import StageKind
 from salesfunnel.funnel.stages import DEFAULT_FUNNEL
-from salesfunnel.i18n import Lang, Text
+from salesfunnel.i18n import Lang, pick
 from salesfunnel.render import Table
 
 if TYPE_CHECKING:
@@ -46,21 +46,17 @@ ORDER = 0
 SCHEMA, VERSION = "salesfunnel/demo", 1
 
 
-def _t(en: str, zh: str, lang: Lang) -> str:
-    return Text(en, zh)(lang)
-
-
 def funnel_table(opts: Options) -> Table:
     """The default funnel: stages in order, labels in both languages, owners, probabilities."""
     lang = opts.lang
     other: Lang = "zh" if lang == "en" else "en"
     headers = (
         "#",
-        _t("key", "键", lang),
-        _t("stage", "阶段", lang),
-        _t("中文", "English", lang),
-        _t("owners", "负责人", lang),
-        _t("probability %", "概率 %", lang),
+        pick("key", "键", lang),
+        pick("stage", "阶段", lang),
+        pick("中文", "English", lang),
+        pick("owners", "负责人", lang),
+        pick("probability %", "概率 %", lang),
     )
     rows = [
         (
@@ -73,7 +69,7 @@ def funnel_table(opts: Options) -> Table:
         )
         for i, s in enumerate([*DEFAULT_FUNNEL, DEFAULT_FUNNEL.lost], start=1)
     ]
-    return Table(_t("The default funnel", "默认销售漏斗", lang), headers, rows)
+    return Table(pick("The default funnel", "默认销售漏斗", lang), headers, rows)
 
 
 def _by_stage(
@@ -113,7 +109,7 @@ def stage_table(opportunities: Sequence[Opportunity], opts: Options) -> Table:
     total = sum(counts.values())
     rows.append(
         (
-            _t("total", "合计", lang),
+            pick("total", "合计", lang),
             total,
             *(
                 sum((v for (_, c), v in amounts.items() if c == cur), Decimal(0))
@@ -126,7 +122,7 @@ def stage_table(opportunities: Sequence[Opportunity], opts: Options) -> Table:
     )
     lost = counts.get(DEFAULT_FUNNEL.lost.key, 0)
     share = f"{lost / total:.0%}" if total else "0%"
-    note = _t(
+    note = pick(
         f"{lost} opportunities were lost ({share}). Conversion: of the deals that reached a "
         "stage, the share that went on to a higher one (skipped stages count as passed).",
         f"丢单 {lost} 个，占 {share}。转化率：到达该阶段的商机中推进到更高阶段的比例"
@@ -134,14 +130,14 @@ def stage_table(opportunities: Sequence[Opportunity], opts: Options) -> Table:
         lang,
     )
     headers = (
-        _t("stage", "阶段", lang),
-        _t("deals", "商机数", lang),
+        pick("stage", "阶段", lang),
+        pick("deals", "商机数", lang),
         *currencies,
-        _t("reached", "到达", lang),
-        _t("advanced", "推进", lang),
-        _t("conversion %", "转化率 %", lang),
+        pick("reached", "到达", lang),
+        pick("advanced", "推进", lang),
+        pick("conversion %", "转化率 %", lang),
     )
-    title = _t(
+    title = pick(
         f"The sample pipeline by stage, with conversion (as of {cutoff})",
         f"样本商机按阶段分布及转化率（截至 {cutoff}）",
         lang,

@@ -30,7 +30,7 @@ from salesfunnel.cli.common import (
 )
 from salesfunnel.funnel.opportunity import ChangeKind, StageChange, StageKind
 from salesfunnel.funnel.stages import DEFAULT_FUNNEL
-from salesfunnel.i18n import Lang
+from salesfunnel.i18n import Lang, pick
 from salesfunnel.key_accounts.account import ActivityRecord, KeyAccount
 from salesfunnel.key_accounts.assessment import Fit, NextStep, next_step
 from salesfunnel.key_accounts.lifecycle import LIFECYCLE, KamStage
@@ -64,16 +64,12 @@ _ACTIVITY_OF_STAGE = {
 }
 
 
-def _text(lang: Lang, en: str, cn: str) -> str:
-    return cn if lang == "zh" else en
-
-
 def _gap_text(gaps: Sequence[str], limit: int | None, lang: Lang) -> str:
-    sep = _text(lang, "; ", "；")
+    sep = pick("; ", "；", lang)
     if limit is None or len(gaps) <= limit:
         return sep.join(gaps)
     more = len(gaps) - limit
-    return sep.join(gaps[:limit]) + _text(lang, f"; … (+{more} more)", f"；……（另 {more} 项）")
+    return sep.join(gaps[:limit]) + pick(f"; … (+{more} more)", f"；……（另 {more} 项）", lang)
 
 
 def _ordered(accounts: Sequence[KeyAccount]) -> list[KeyAccount]:
@@ -111,11 +107,11 @@ def summary_tables(
     """
     counts = Counter(a.stage for a in accounts)
     by_stage = Table(
-        _text(lang, "Key accounts by stage", "按阶段划分的大客户"),
+        pick("Key accounts by stage", "按阶段划分的大客户", lang),
         (
-            _text(lang, "stage", "阶段"),
-            _text(lang, "accounts", "客户数"),
-            _text(lang, "playbook activities", "工作重点项数"),
+            pick("stage", "阶段", lang),
+            pick("accounts", "客户数", lang),
+            pick("playbook activities", "工作重点项数", lang),
         ),
         [(s.label(lang), counts[s], len(playbook(s))) for s in _STAGES if counts[s]],
     )
@@ -137,8 +133,7 @@ def summary_tables(
             )
         )
     flagged = ", ".join(ahead)
-    note = _text(
-        lang,
+    note = pick(
         f"{len(accounts)} key accounts as of {as_of}. evidence: the stage the signals "
         "support; next needs: criteria still to show for the next stage; gaps: "
         "playbook activities with no record"
@@ -146,18 +141,19 @@ def summary_tables(
         f"截至 {as_of} 共 {len(accounts)} 个大客户。证据：信号所支持的阶段；"
         "下一步所需：进入下一阶段尚需证明的条件数；差距：该阶段工作重点中尚无记录的项目"
         + (f"。记录超前于证据：{flagged}" if ahead else ""),
+        lang,
     )
     detail = Table(
-        title or _text(lang, "Key accounts: evidence and gaps", "大客户：证据与差距"),
+        title or pick("Key accounts: evidence and gaps", "大客户：证据与差距", lang),
         (
-            _text(lang, "id", "编号"),
-            _text(lang, "account", "客户"),
-            _text(lang, "stage", "阶段"),
-            _text(lang, "evidence", "证据"),
-            _text(lang, "days in stage", "本阶段天数"),
-            _text(lang, "next needs", "下一步所需"),
-            _text(lang, "gaps", "差距"),
-            _text(lang, "work with no record", "尚无记录的工作"),
+            pick("id", "编号", lang),
+            pick("account", "客户", lang),
+            pick("stage", "阶段", lang),
+            pick("evidence", "证据", lang),
+            pick("days in stage", "本阶段天数", lang),
+            pick("next needs", "下一步所需", lang),
+            pick("gaps", "差距", lang),
+            pick("work with no record", "尚无记录的工作", lang),
         ),
         rows,
         note,
@@ -322,11 +318,11 @@ def demo_section(opportunities: Sequence[Opportunity], opts: Options) -> list[Ta
         accounts,
         as_of=as_of,
         lang=opts.lang,
-        title=_text(
-            opts.lang,
+        title=pick(
             "Key accounts: evidence and gaps (the sample's largest accounts; signals derived "
             "from their deals)",
             "大客户：证据与差距（样本中最大的客户；信号由其商机推算）",
+            opts.lang,
         ),
         gap_limit=1,
     )

@@ -40,7 +40,7 @@ from salesfunnel.cli.funnel_options import add_funnel_options, funnel_from_args
 from salesfunnel.cli.mapping_options import add_mapping_options, mapping_from_args
 from salesfunnel.errors import CurrencyError
 from salesfunnel.funnel.stages import DEFAULT_FUNNEL, Funnel, StageKind
-from salesfunnel.i18n import Lang, Text
+from salesfunnel.i18n import Lang, pick
 from salesfunnel.money import currency_code
 from salesfunnel.pipeline.weighted import outcome_distribution
 from salesfunnel.render import Table
@@ -59,10 +59,6 @@ ORDER = 40
 SCHEMA, VERSION = "salesfunnel/report", 1
 
 _CENT = Decimal("0.01")
-
-
-def _t(en: str, zh: str, lang: Lang) -> str:
-    return Text(en, zh)(lang)
 
 
 def _money(value: Decimal) -> Decimal:
@@ -172,26 +168,26 @@ def pipeline_table(
             row.append(round(dist.prob_at_least(target), 4))
         rows.append(tuple(row))
     headers = [
-        _t("currency", "币种", lang),
-        _t("open deals", "进行中商机", lang),
-        _t("weighted", "加权金额", lang),
+        pick("currency", "币种", lang),
+        pick("open deals", "进行中商机", lang),
+        pick("weighted", "加权金额", lang),
         "P10",
         "P50",
         "P90",
-        _t("90% sure of", "九成把握", lang),
-        _t("method", "方法", lang),
+        pick("90% sure of", "九成把握", lang),
+        pick("method", "方法", lang),
     ]
     if target is not None:
-        headers.append(_t(f"P(≥ {target})", f"达成 {target} 的概率", lang))
+        headers.append(pick(f"P(≥ {target})", f"达成 {target} 的概率", lang))
     converted = (
-        _t(f" in {converted_into}", f"（折合 {converted_into}）", lang) if converted_into else ""
+        pick(f" in {converted_into}", f"（折合 {converted_into}）", lang) if converted_into else ""
     )
-    title = _t(
+    title = pick(
         f"Open pipeline{converted} as of {cutoff}: weighted value and range",
         f"截至 {cutoff} 的在途商机{converted}：加权金额与区间",
         lang,
     )
-    note = _t(
+    note = pick(
         "P10/P50/P90 are percentiles of the total to be won from open deals: 90 % of "
         "outcomes are at or below P90. '90% sure of' is the total reached with at least "
         "90 % probability (about P10).",
@@ -272,22 +268,22 @@ def _figures_table(s: FunnelSummary, lang: Lang) -> Table:
         return "" if value is None else f"{value:.1%}"
 
     rows = [
-        (_t("deals", "商机数", lang), str(s.deals)),
-        (_t("open", "进行中", lang), str(s.open)),
-        (_t("won", "成交", lang), str(s.won)),
-        (_t("lost", "丢单", lang), str(s.lost)),
-        (_t("win rate (won ÷ closed)", "赢单率（成交 ÷ 已结）", lang), pct(s.win_rate)),
+        (pick("deals", "商机数", lang), str(s.deals)),
+        (pick("open", "进行中", lang), str(s.open)),
+        (pick("won", "成交", lang), str(s.won)),
+        (pick("lost", "丢单", lang), str(s.lost)),
+        (pick("win rate (won ÷ closed)", "赢单率（成交 ÷ 已结）", lang), pct(s.win_rate)),
         (
-            _t("lost orders % (lost ÷ deals)", "流失的定单%（丢单 ÷ 商机数）", lang),
+            pick("lost orders % (lost ÷ deals)", "流失的定单%（丢单 ÷ 商机数）", lang),
             pct(s.lost_share),
         ),
         (
-            _t("average sales cycle, days", "平均销售周期（天）", lang),
+            pick("average sales cycle, days", "平均销售周期（天）", lang),
             "" if s.cycle.mean is None else f"{s.cycle.mean:.0f}",
         ),
     ]
-    title = _t(f"Funnel figures as of {cutoff}", f"截至 {cutoff} 的漏斗指标", lang)
-    return Table(title, (_t("figure", "指标", lang), _t("value", "数值", lang)), rows)
+    title = pick(f"Funnel figures as of {cutoff}", f"截至 {cutoff} 的漏斗指标", lang)
+    return Table(title, (pick("figure", "指标", lang), pick("value", "数值", lang)), rows)
 
 
 def _demo_rates(cutoff: date) -> dict[str, Decimal]:

@@ -53,7 +53,7 @@ from salesfunnel.forecasting.quotas import Quota, QuotaResult, quota_attainment
 from salesfunnel.funnel.opportunity import Opportunity
 from salesfunnel.funnel.stages import DEFAULT_FUNNEL, Funnel
 from salesfunnel.fx import ExchangeRates
-from salesfunnel.i18n import Lang, Text
+from salesfunnel.i18n import Lang, pick
 from salesfunnel.money import Currency, to_amount
 from salesfunnel.tables import Table, Tabular
 
@@ -131,10 +131,6 @@ class SubmissionRow:
         return _ratio(self.actual, self.submission.amount)
 
 
-def _text(en: str, zh: str, lang: Lang) -> str:
-    return Text(en, zh)(lang)
-
-
 @attrs.frozen
 class SubmissionReview(Tabular):
     """Forecast calls set against the forecast of their day and the outcome.
@@ -165,27 +161,27 @@ class SubmissionReview(Tabular):
                 f"{r.actual:,.2f}",
                 f"{r.error:+,.2f}",
                 "" if r.accuracy is None else f"{r.accuracy:.0%}",
-                _text("final", "已结束", lang) if r.complete else _text("so far", "进行中", lang),
+                pick("final", "已结束", lang) if r.complete else pick("so far", "进行中", lang),
             )
             for r in self.rows
         ]
         headers = (
-            _text("owner", "负责人", lang),
-            _text("period", "期间", lang),
-            _text("called on", "提交日期", lang),
-            _text("call", "预测", lang),
-            _text("system then", "当日系统预测", lang),
-            _text("actual", "实际成交", lang),
-            _text("actual - call", "实际-预测", lang),
-            _text("accuracy", "准确率", lang),
-            _text("status", "状态", lang),
+            pick("owner", "负责人", lang),
+            pick("period", "期间", lang),
+            pick("called on", "提交日期", lang),
+            pick("call", "预测", lang),
+            pick("system then", "当日系统预测", lang),
+            pick("actual", "实际成交", lang),
+            pick("actual - call", "实际-预测", lang),
+            pick("accuracy", "准确率", lang),
+            pick("status", "状态", lang),
         )
-        title = _text(
+        title = pick(
             f"Forecast calls against outcomes (as of {self.as_of}, {self.currency or '-'})",
             f"销售预测与实际结果（截至 {self.as_of}，{self.currency or '-'}）",
             lang,
         )
-        note = _text(
+        note = pick(
             "System then: booked by the day of the call plus the weighted pipeline "
             "expected to close in the period, as it stood that day.",
             "当日系统预测：提交当日已成交金额加上预计在该期间成交的加权商机金额（按当日状态）。",

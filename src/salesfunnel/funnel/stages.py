@@ -126,7 +126,7 @@ def _always(_facts: Mapping[str, FactValue]) -> bool:
     return True
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class Stage:
     """One stage of a funnel.
 
@@ -157,6 +157,16 @@ class Stage:
                 rule="unique-keys",
             )
 
+    def __repr__(self) -> str:
+        """A short form: the key, the probability and the kind (the gate is not spelled out).
+
+        >>> from salesfunnel import DEFAULT_FUNNEL
+        >>> DEFAULT_FUNNEL["recognition"]
+        Stage('recognition', 0.6, open, gated)
+        """
+        gate = ", gated" if self.rule is not None else ""
+        return f"Stage({self.key!r}, {self.probability}, {self.kind.value}{gate})"
+
     def label(self, lang: Lang = "en") -> str:
         """Return the stage's name in ``lang`` (``"en"`` or ``"zh"``)."""
         return self.text(lang)
@@ -175,7 +185,7 @@ def _edge_set(
     return None if value is None else frozenset((str(a), str(b)) for a, b in value)
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class Funnel:
     """An ordered ladder of stages with a lost outcome beside it.
 
@@ -290,6 +300,15 @@ class Funnel:
             lost=Stage(lost, Text(lost, lost), 0, kind=StageKind.LOST),
             name=name,
         )
+
+    def __repr__(self) -> str:
+        """A short form, so that help() and signatures stay readable.
+
+        >>> from salesfunnel import DEFAULT_FUNNEL
+        >>> DEFAULT_FUNNEL
+        Funnel('default', 7 stages + lost)
+        """
+        return f"Funnel({self.name!r}, {len(self.stages)} stages + {self.lost.key})"
 
     # -- mapping-like access ------------------------------------------------
 

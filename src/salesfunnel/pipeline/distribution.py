@@ -416,13 +416,26 @@ class OutcomeDistribution(Tabular):
         return TableView(titled(LABELS["title"], self.currency, lang), ("", ""), rows, note)
 
 
-def _check_options(method: object, resolution: object, budget: object) -> Decimal | None:
-    if method is not None and not isinstance(method, Method):
+def method_of(value: object) -> Method | None:
+    """Return ``value`` as a :class:`Method`: a member, its value (``"exact"``) or ``None``.
+
+    Raises:
+        InvalidParameterError: For anything else, naming the methods.
+    """
+    if value is None or isinstance(value, Method):
+        return value
+    try:
+        return Method(value)
+    except ValueError:
+        names = ", ".join(repr(m.value) for m in Method)
         raise InvalidParameterError(
-            f"method: expected a Method such as Method.LATTICE or None, got {method!r}",
+            f"method: expected one of {names} (or a Method, or None), got {value!r}",
             parameter="method",
-            value=method,
-        )
+            value=value,
+        ) from None
+
+
+def _check_options(resolution: object, budget: object) -> Decimal | None:
     if isinstance(budget, bool) or not isinstance(budget, int) or budget < 1:
         raise InvalidParameterError(
             f"budget: expected a positive number of cell updates, got {budget!r}",
@@ -444,7 +457,7 @@ def _check_options(method: object, resolution: object, budget: object) -> Decima
 def distribution_of(
     pairs: Iterable[tuple[Decimal | int | str, Decimal | float | str]],
     *,
-    method: Method | None = None,
+    method: Method | str | None = None,
     resolution: Decimal | int | str | None = None,
     budget: int = DEFAULT_BUDGET,
     tolerance: float = DEFAULT_TOLERANCE,
@@ -455,7 +468,8 @@ def distribution_of(
     Args:
         pairs: Each deal's amount (``Decimal``, ``int`` or string; never a
             float) and probability of being won, in [0, 1].
-        method: Force a method (default: chosen as the module docstring says).
+        method: Force a method, a :class:`Method` or its value such as
+            ``"exact"`` (default: chosen as the module docstring says).
         resolution: The grid step for :attr:`Method.GRID` or the table step for
             :attr:`Method.NORMAL` (default: the finest affordable). Giving it
             alone asks for a grid at that step (the exact lattice if every
@@ -485,7 +499,8 @@ def distribution_of(
     >>> big.method.value, big.resolution, big.error.amount > 0
     ('grid', Decimal('500'), True)
     """
-    step = _check_options(method, resolution, budget)
+    method = method_of(method)
+    step = _check_options(resolution, budget)
     if isinstance(tolerance, bool) or not isinstance(tolerance, (int, float)) or not tolerance > 0:
         raise InvalidParameterError(
             f"tolerance: expected a positive number of standard deviations such as 0.002, got {tolerance!r}",

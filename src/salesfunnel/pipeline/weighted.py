@@ -186,7 +186,7 @@ def outcome_distribution(
     convert: Converter | None = None,
     currency: str | None = None,
     probability: ProbabilitySource | None = None,
-    method: Method | None = None,
+    method: Method | str | None = None,
     resolution: Decimal | int | str | None = None,
     budget: int = DEFAULT_BUDGET,
     tolerance: float = DEFAULT_TOLERANCE,

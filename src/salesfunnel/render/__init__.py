@@ -73,8 +73,8 @@ def _json_cell(cell: Cell) -> object:
     return cell
 
 
-def render(table: Table, fmt: Format = "text") -> str:
-    """Render ``table`` in ``fmt``.
+def render(table: Table, fmt: Format | Literal["md"] = "text") -> str:
+    """Render ``table`` in ``fmt`` (``"md"`` is ``"markdown"``).
 
     JSON is an object ``{"title", "columns", "rows"}`` with money as strings
     (exact decimals) and dates in ISO 8601; CSV has a header row.
@@ -82,6 +82,8 @@ def render(table: Table, fmt: Format = "text") -> str:
     Raises:
         UnknownFormatError: For a format not in :data:`FORMATS`.
     """
+    if fmt == "md":
+        fmt = "markdown"
     texts = [[_fmt(c) for c in row] for row in table.rows]
     right = [
         bool(table.rows) and all(_numeric(r[i]) or r[i] is None for r in table.rows)
