@@ -27,21 +27,22 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from salesfunnel.funnel.opportunity import (
+from salesfunnel.funnel.course import DEFAULT_FUNNEL
+from salesfunnel.funnel.opportunity import Opportunity
+from salesfunnel.funnel.records import (
     ChangeKind,
     LineItem,
-    Opportunity,
     Reprice,
     Reschedule,
     StageChange,
     StageKind,
 )
-from salesfunnel.funnel.stages import DEFAULT_FUNNEL, Funnel
+from salesfunnel.funnel.stages import Funnel
 from salesfunnel.fx import ExchangeRates
 from salesfunnel.qualification import FactValue, Threshold
 
 if TYPE_CHECKING:
-    from salesfunnel.funnel.opportunity import Revision
+    from salesfunnel.funnel.records import Revision
 
 __all__ = [
     "ACCOUNTS",

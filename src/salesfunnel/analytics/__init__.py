@@ -8,14 +8,12 @@ May import :mod:`salesfunnel.forecasting`, :mod:`salesfunnel.pipeline`, the
 funnel and everything below them.
 """
 
+from salesfunnel.analytics.backtest import Backtest, BacktestRow, backtest
 from salesfunnel.analytics.calibration import (
-    Backtest,
-    BacktestRow,
     Calibration,
     LearnedProbabilities,
     ReliabilityBin,
     StageEstimate,
-    backtest,
     brier_score,
     calibration,
     learn_probabilities,

@@ -54,9 +54,11 @@ import attrs
 
 from salesfunnel.calendar import check_date
 from salesfunnel.errors import InvalidOpportunityError
+from salesfunnel.funnel.course import DEFAULT_FUNNEL
 from salesfunnel.funnel.history import reached_stages, snapshot, time_in_stage
-from salesfunnel.funnel.opportunity import Opportunity, StageKind
-from salesfunnel.funnel.stages import DEFAULT_FUNNEL, Funnel
+from salesfunnel.funnel.opportunity import Opportunity
+from salesfunnel.funnel.records import StageKind
+from salesfunnel.funnel.stages import Funnel
 from salesfunnel.i18n import Lang, pick
 from salesfunnel.pipeline._convolution import exact_context
 from salesfunnel.pipeline.weighted import Converter, deal_values

@@ -52,15 +52,11 @@ import attrs
 from salesfunnel.analytics.conversion import check_history, snapshots
 from salesfunnel.calendar import check_date
 from salesfunnel.errors import InvalidOpportunityError
+from salesfunnel.funnel.course import DEFAULT_FUNNEL
 from salesfunnel.funnel.history import snapshot
-from salesfunnel.funnel.opportunity import (
-    ChangeKind,
-    Opportunity,
-    Reprice,
-    Reschedule,
-    StageKind,
-)
-from salesfunnel.funnel.stages import DEFAULT_FUNNEL, Funnel
+from salesfunnel.funnel.opportunity import Opportunity
+from salesfunnel.funnel.records import ChangeKind, Reprice, Reschedule, StageKind
+from salesfunnel.funnel.stages import Funnel
 from salesfunnel.i18n import Lang, Text
 from salesfunnel.pipeline.distribution import InvalidParameterError
 from salesfunnel.tables import Table

@@ -59,8 +59,9 @@ from salesfunnel.customers.abc_classes import (
     abc_combined,
     computed_abc,
 )
-from salesfunnel.funnel.opportunity import StageKind
-from salesfunnel.funnel.stages import DEFAULT_FUNNEL, Funnel
+from salesfunnel.funnel.course import DEFAULT_FUNNEL
+from salesfunnel.funnel.records import StageKind
+from salesfunnel.funnel.stages import Funnel
 from salesfunnel.fx import CENTS, ExchangeRates
 from salesfunnel.i18n import Text
 

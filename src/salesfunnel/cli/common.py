@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, TextIO, TypeVar
 import attrs
 
 from salesfunnel.errors import InvalidOpportunityError, UnknownStageError
-from salesfunnel.funnel.stages import DEFAULT_FUNNEL
+from salesfunnel.funnel.course import DEFAULT_FUNNEL
 from salesfunnel.fx import ExchangeRates
 from salesfunnel.i18n import Lang
 from salesfunnel.render import FORMATS, Format, Table, render

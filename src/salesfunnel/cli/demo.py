@@ -29,8 +29,8 @@ from salesfunnel.cli.common import (
     options,
 )
 from salesfunnel.datasets import SAMPLE_AS_OF, sample_pipeline
-from salesfunnel.funnel.opportunity import StageKind
-from salesfunnel.funnel.stages import DEFAULT_FUNNEL
+from salesfunnel.funnel.course import DEFAULT_FUNNEL
+from salesfunnel.funnel.records import StageKind
 from salesfunnel.i18n import Lang, pick
 from salesfunnel.render import Table
 

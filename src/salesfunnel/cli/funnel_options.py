@@ -17,7 +17,8 @@ from pathlib import Path
 
 from salesfunnel.cli.common import UsageError
 from salesfunnel.errors import FunnelDefinitionError
-from salesfunnel.funnel.stages import DEFAULT_FUNNEL, Funnel
+from salesfunnel.funnel.course import DEFAULT_FUNNEL
+from salesfunnel.funnel.stages import Funnel
 from salesfunnel.io import DataFileError, loads
 
 __all__ = ["add_funnel_options", "funnel_from_args"]

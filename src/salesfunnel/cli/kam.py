@@ -28,8 +28,8 @@ from salesfunnel.cli.common import (
     require_file,
     working,
 )
-from salesfunnel.funnel.opportunity import ChangeKind, StageChange, StageKind
-from salesfunnel.funnel.stages import DEFAULT_FUNNEL
+from salesfunnel.funnel.course import DEFAULT_FUNNEL
+from salesfunnel.funnel.records import ChangeKind, StageChange, StageKind
 from salesfunnel.i18n import Lang, pick
 from salesfunnel.key_accounts.account import ActivityRecord, KeyAccount
 from salesfunnel.key_accounts.assessment import Fit, NextStep, next_step

@@ -39,7 +39,8 @@ from salesfunnel.cli.common import (
 from salesfunnel.cli.funnel_options import add_funnel_options, funnel_from_args
 from salesfunnel.cli.mapping_options import add_mapping_options, mapping_from_args
 from salesfunnel.errors import CurrencyError
-from salesfunnel.funnel.stages import DEFAULT_FUNNEL, Funnel, StageKind
+from salesfunnel.funnel.course import DEFAULT_FUNNEL
+from salesfunnel.funnel.stages import Funnel, StageKind
 from salesfunnel.i18n import Lang, pick
 from salesfunnel.money import currency_code
 from salesfunnel.pipeline.weighted import outcome_distribution

@@ -41,10 +41,12 @@ from types import MappingProxyType
 import attrs
 
 from salesfunnel.errors import FunnelError
+from salesfunnel.funnel.course import DEFAULT_FUNNEL
 from salesfunnel.funnel.gates import WALL_RULE
 from salesfunnel.funnel.history import reached_stages, snapshot
-from salesfunnel.funnel.opportunity import Opportunity, StageKind
-from salesfunnel.funnel.stages import DEFAULT_FUNNEL, Funnel
+from salesfunnel.funnel.opportunity import Opportunity
+from salesfunnel.funnel.records import StageKind
+from salesfunnel.funnel.stages import Funnel
 from salesfunnel.i18n import Lang, Text, check_lang
 from salesfunnel.qualification import Facts, FactValue, Rule, Verdict, evaluate
 from salesfunnel.tables import Table, Tabular

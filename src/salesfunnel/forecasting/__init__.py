@@ -28,6 +28,12 @@ from salesfunnel.forecasting.categories import (
     forecast_category,
     manual_category,
 )
+from salesfunnel.forecasting.pipelines import (
+    PIPELINE_FACTS,
+    UnknownPipelineError,
+    funnel_of,
+    pipeline_of,
+)
 from salesfunnel.forecasting.quotas import (
     Quota,
     QuotaResult,
@@ -47,11 +53,8 @@ from salesfunnel.forecasting.rollup import (
     ForecastOptionError,
     ForecastRow,
     GroupKey,
-    UnknownPipelineError,
     converted_lines,
     forecast,
-    funnel_of,
-    pipeline_of,
     reporting_currency,
 )
 from salesfunnel.forecasting.submissions import (
@@ -74,6 +77,7 @@ from salesfunnel.forecasting.waterfall import (
 __all__ = [
     "DEFAULT_CATEGORY_POLICY",
     "MARK",
+    "PIPELINE_FACTS",
     "CategoryPolicy",
     "CategoryRule",
     "Change",

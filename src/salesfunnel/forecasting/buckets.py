@@ -20,9 +20,11 @@ from datetime import date
 
 from salesfunnel.calendar import check_date, month_edge
 from salesfunnel.errors import FunnelError
+from salesfunnel.funnel.course import DEFAULT_FUNNEL
 from salesfunnel.funnel.history import at_cutoff
-from salesfunnel.funnel.opportunity import Opportunity, StageKind
-from salesfunnel.funnel.stages import DEFAULT_FUNNEL, Funnel
+from salesfunnel.funnel.opportunity import Opportunity
+from salesfunnel.funnel.records import StageKind
+from salesfunnel.funnel.stages import Funnel
 from salesfunnel.i18n import Lang, Text
 
 __all__ = [

@@ -35,7 +35,7 @@ derived from the funnel's own stages by :meth:`CategoryPolicy.for_funnel`:
 the last open stage closing this quarter is commit; it and every open stage
 with a probability of 0.5 or more are upside (this quarter, or next quarter
 when closing then); every open stage is pipeline otherwise, and so is a deal
-whose stage no history recorded (:data:`~salesfunnel.funnel.opportunity.UNRECORDED_STAGE`).
+whose stage no history recorded (:data:`~salesfunnel.funnel.records.UNRECORDED_STAGE`).
 A user's own funnel forecasts without a hand-built policy:
 
 >>> from salesfunnel import Funnel
@@ -62,9 +62,11 @@ import attrs
 from salesfunnel.calendar import GREGORIAN, FiscalCalendar, FiscalQuarter, check_date
 from salesfunnel.errors import FunnelError, UnknownStageError
 from salesfunnel.forecasting.buckets import CreatedAfterCutoffError
+from salesfunnel.funnel.course import DEFAULT_FUNNEL
 from salesfunnel.funnel.history import at_cutoff
-from salesfunnel.funnel.opportunity import UNRECORDED_STAGE, Opportunity, StageKind
-from salesfunnel.funnel.stages import DEFAULT_FUNNEL, Funnel
+from salesfunnel.funnel.opportunity import Opportunity
+from salesfunnel.funnel.records import UNRECORDED_STAGE, StageKind
+from salesfunnel.funnel.stages import Funnel
 from salesfunnel.i18n import Lang, Text
 from salesfunnel.money import to_probability
 
@@ -311,7 +313,7 @@ class CategoryPolicy:
     The rules are tried in order and the first whose stages and windows match
     decides; an open deal no rule matches gets ``otherwise``, or
     ``unrecorded`` when its stage was not recorded
-    (:data:`~salesfunnel.funnel.opportunity.UNRECORDED_STAGE`, a won or lost deal read
+    (:data:`~salesfunnel.funnel.records.UNRECORDED_STAGE`, a won or lost deal read
     without a history, before its close). Won and lost deals are not the
     policy's business: won by the cutoff is always booked, lost is always
     omitted. :meth:`explain` says all of this in words.
@@ -322,7 +324,7 @@ class CategoryPolicy:
         name: The policy's name, used in messages (``"custom"``; a derived
             policy is named after its funnel).
         unrecorded: The category of an open deal in
-            :data:`~salesfunnel.funnel.opportunity.UNRECORDED_STAGE` that no rule names
+            :data:`~salesfunnel.funnel.records.UNRECORDED_STAGE` that no rule names
             (default: pipeline).
         upside_at: For a policy made by :meth:`for_funnel`, the probability
             from which a stage is upside; ``None`` for a hand-built policy.

@@ -34,15 +34,17 @@ from decimal import Decimal
 import attrs
 
 from salesfunnel.calendar import GREGORIAN, FiscalCalendar, Period, check_date
+from salesfunnel.forecasting.pipelines import funnel_of
 from salesfunnel.forecasting.rollup import (
     ForecastOptionError,
     converted_lines,
-    funnel_of,
     reporting_currency,
 )
+from salesfunnel.funnel.course import DEFAULT_FUNNEL
 from salesfunnel.funnel.history import at_cutoff
-from salesfunnel.funnel.opportunity import Opportunity, StageKind
-from salesfunnel.funnel.stages import DEFAULT_FUNNEL, Funnel
+from salesfunnel.funnel.opportunity import Opportunity
+from salesfunnel.funnel.records import StageKind
+from salesfunnel.funnel.stages import Funnel
 from salesfunnel.fx import ExchangeRates
 from salesfunnel.money import Currency, money_context, to_amount
 
@@ -160,7 +162,7 @@ def quota_attainment(
         funnel: The funnel of the deals that name no pipeline.
         funnels: More pipelines by name, as in
             :func:`~salesfunnel.forecasting.rollup.forecast` (each deal's funnel is
-            :func:`~salesfunnel.forecasting.rollup.funnel_of`).
+            :func:`~salesfunnel.forecasting.pipelines.funnel_of`).
 
     Returns:
         One result per quota, in the order given.

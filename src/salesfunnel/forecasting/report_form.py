@@ -44,9 +44,11 @@ from salesfunnel.forecasting.buckets import TimeBucket
 from salesfunnel.forecasting.categories import ForecastCategory
 from salesfunnel.forecasting.rollup import Forecast, ForecastOptionError, ForecastRow
 from salesfunnel.forecasting.waterfall import Slippage, Waterfall
+from salesfunnel.funnel.course import DEFAULT_FUNNEL
 from salesfunnel.funnel.history import at_cutoff
-from salesfunnel.funnel.opportunity import UNRECORDED_STAGE, Opportunity, StageKind
-from salesfunnel.funnel.stages import DEFAULT_FUNNEL, Funnel
+from salesfunnel.funnel.opportunity import Opportunity
+from salesfunnel.funnel.records import UNRECORDED_STAGE, StageKind
+from salesfunnel.funnel.stages import Funnel
 from salesfunnel.fx import CENTS
 from salesfunnel.i18n import Lang, Text, check_lang
 from salesfunnel.money import money_context
@@ -106,7 +108,7 @@ def report_form(
         lang: ``"en"`` or ``"zh"``.
 
     A project read without a stage history is open in
-    :data:`~salesfunnel.funnel.opportunity.UNRECORDED_STAGE` until it closes: its row is
+    :data:`~salesfunnel.funnel.records.UNRECORDED_STAGE` until it closes: its row is
     shown, sorted with the entry stage, with no stage marked, and the note
     counts such rows.
 

@@ -50,8 +50,9 @@ import attrs
 
 from salesfunnel.calendar import GREGORIAN, FiscalCalendar, Period, check_date
 from salesfunnel.forecasting.quotas import Quota, QuotaResult, quota_attainment
+from salesfunnel.funnel.course import DEFAULT_FUNNEL
 from salesfunnel.funnel.opportunity import Opportunity
-from salesfunnel.funnel.stages import DEFAULT_FUNNEL, Funnel
+from salesfunnel.funnel.stages import Funnel
 from salesfunnel.fx import ExchangeRates
 from salesfunnel.i18n import Lang, pick
 from salesfunnel.money import Currency, to_amount

@@ -46,9 +46,11 @@ import attrs
 from salesfunnel.calendar import GREGORIAN, FiscalCalendar, FiscalQuarter, FiscalYear, check_date
 from salesfunnel.errors import FunnelError
 from salesfunnel.forecasting.rollup import converted_lines, reporting_currency
+from salesfunnel.funnel.course import DEFAULT_FUNNEL
 from salesfunnel.funnel.history import snapshot
-from salesfunnel.funnel.opportunity import Opportunity, Reschedule, StageKind
-from salesfunnel.funnel.stages import DEFAULT_FUNNEL, Funnel
+from salesfunnel.funnel.opportunity import Opportunity
+from salesfunnel.funnel.records import Reschedule, StageKind
+from salesfunnel.funnel.stages import Funnel
 from salesfunnel.fx import ExchangeRates
 from salesfunnel.i18n import Lang, Text
 from salesfunnel.money import Currency
@@ -250,7 +252,7 @@ def waterfall(
         stages: The open stages that count as pipeline (default: every open
             stage with a probability above zero, and the stage of deals read
             without a history while they were open,
-            :data:`~salesfunnel.funnel.opportunity.UNRECORDED_STAGE`).
+            :data:`~salesfunnel.funnel.records.UNRECORDED_STAGE`).
         currency: The reporting currency (default: the deals' one currency).
         rates: Exchange rates into ``currency``.
         funnel: The funnel the stages belong to.

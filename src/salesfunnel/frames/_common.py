@@ -26,7 +26,7 @@ import narwhals.stable.v2 as nw
 from narwhals.stable.v2.dependencies import is_dask_dataframe, is_pandas_dataframe
 
 from salesfunnel.errors import FunnelError, UnknownStageError
-from salesfunnel.funnel.opportunity import UNRECORDED_STAGE, StageKind
+from salesfunnel.funnel.records import UNRECORDED_STAGE, StageKind
 from salesfunnel.funnel.stages import Funnel
 
 __all__ = [
@@ -251,7 +251,7 @@ def money_lit(value: Decimal, kind: MoneyKind, places: int) -> nw.Expr:
 def stage_sets(funnel: Funnel) -> tuple[list[str], list[str], list[str]]:
     """The funnel's open, won and lost stage keys.
 
-    The open ones end with :data:`~salesfunnel.funnel.opportunity.UNRECORDED_STAGE`, the
+    The open ones end with :data:`~salesfunnel.funnel.records.UNRECORDED_STAGE`, the
     stage a won or lost deal without a history was open in before it closed.
     """
     stages = [*funnel, funnel.lost, funnel.unrecorded]
@@ -320,8 +320,8 @@ def stage_on(funnel: Funnel, day: date, *, has_closed_on: bool) -> nw.Expr:
     """Each row's stage as it stood at the end of ``day``, as the core's snapshot gives it.
 
     A frame holds no history, so a won or lost row is the snapshot deal of
-    :func:`~salesfunnel.funnel.opportunity.default_history`: before its ``closed_on`` it
-    was open in :data:`~salesfunnel.funnel.opportunity.UNRECORDED_STAGE`.
+    :func:`~salesfunnel.funnel.records.default_history`: before its ``closed_on`` it
+    was open in :data:`~salesfunnel.funnel.records.UNRECORDED_STAGE`.
     """
     stage = nw.col("stage")
     if not has_closed_on:

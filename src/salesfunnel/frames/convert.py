@@ -64,8 +64,9 @@ from narwhals.stable.v2.dependencies import (
 from salesfunnel.frames._cells import CellOptions, Scale, zone
 from salesfunnel.frames._common import FrameTypeError, decimal_places, import_optional
 from salesfunnel.frames._rows import read_rows
+from salesfunnel.funnel.course import DEFAULT_FUNNEL
 from salesfunnel.funnel.opportunity import Opportunity
-from salesfunnel.funnel.stages import DEFAULT_FUNNEL, Funnel
+from salesfunnel.funnel.stages import Funnel
 from salesfunnel.io import COLUMNS, HistoryWouldBeLostError
 from salesfunnel.io import _values as v
 from salesfunnel.io.mapping import ImportMapping
@@ -259,7 +260,7 @@ def from_pandas(
     Missing values (``None``, ``NaN``, ``NA``, ``NaT``) are empty cells. A
     won or lost row with ``closed_on`` and no history is a snapshot deal:
     open from ``created``, closed on ``closed_on``
-    (:func:`~salesfunnel.funnel.opportunity.default_history`).
+    (:func:`~salesfunnel.funnel.records.default_history`).
 
     Args:
         df: A ``pandas.DataFrame``.

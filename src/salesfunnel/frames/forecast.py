@@ -8,7 +8,7 @@ the other engines narwhals speaks, and the work happens inside the engine.
 
 A frame holds each opportunity as it is *now*: it has no history. Each row
 is taken as the snapshot deal it describes, as the core takes a deal read
-without a history (:func:`~salesfunnel.funnel.opportunity.default_history`): a won or
+without a history (:func:`~salesfunnel.funnel.records.default_history`): a won or
 lost row with a ``closed_on`` after the cutoff was open then. So the result
 equals the core forecast of the opportunities the frame holds, and that of
 the full histories whenever nothing else about them changed after the
@@ -77,7 +77,8 @@ from salesfunnel.frames._common import (
 from salesfunnel.frames._lines import Expansion, expand
 from salesfunnel.frames._normalise import normalise
 from salesfunnel.frames._scan import rate_dates, reporting_currency, scan
-from salesfunnel.funnel.stages import DEFAULT_FUNNEL, Funnel
+from salesfunnel.funnel.course import DEFAULT_FUNNEL
+from salesfunnel.funnel.stages import Funnel
 from salesfunnel.fx import ExchangeRates
 
 __all__ = ["forecast_frame"]
@@ -132,7 +133,7 @@ def forecast_frame(
     ISO text (converted first; aware date-times need ``tz``).
 
     A won or lost row with a ``closed_on`` after the cutoff was still open
-    then, in :data:`~salesfunnel.funnel.opportunity.UNRECORDED_STAGE` (a frame has no
+    then, in :data:`~salesfunnel.funnel.records.UNRECORDED_STAGE` (a frame has no
     history), exactly as the core treats such a deal.
 
     Args:

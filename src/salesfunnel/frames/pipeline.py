@@ -49,7 +49,8 @@ from salesfunnel.frames._common import (
 from salesfunnel.frames._lines import Expansion, expand
 from salesfunnel.frames._normalise import normalise
 from salesfunnel.frames._scan import rate_dates, reporting_currency, scan
-from salesfunnel.funnel.stages import DEFAULT_FUNNEL, Funnel
+from salesfunnel.funnel.course import DEFAULT_FUNNEL
+from salesfunnel.funnel.stages import Funnel
 from salesfunnel.fx import ExchangeRates
 
 __all__ = ["weighted_value_frame"]
@@ -113,7 +114,7 @@ def weighted_value_frame(
         as_of: Take each row as it stood on this date, as
             :func:`~salesfunnel.pipeline.weighted.weighted_value` does: rows created
             later are left out, and a won or lost row closed later was open
-            then (in :data:`~salesfunnel.funnel.opportunity.UNRECORDED_STAGE`).
+            then (in :data:`~salesfunnel.funnel.records.UNRECORDED_STAGE`).
         allow_float: Read float money through each float's shortest repr;
             ``False`` refuses float columns.
         probability_scale: ``"fraction"`` (``0.6``) or ``"percent"`` (``60``).

@@ -10,6 +10,8 @@ May import the ground floor (errors, i18n, money, fx, calendar, tables) and
 :mod:`salesfunnel.qualification`; nothing above it.
 """
 
+from salesfunnel.calendar import check_date
+from salesfunnel.funnel.course import DEFAULT_FUNNEL, ROLES
 from salesfunnel.funnel.gates import (
     CLOSED_RULE,
     DEFAULT_RULES,
@@ -32,19 +34,16 @@ from salesfunnel.funnel.machine import (
     advance,
     check,
     lose,
-    override,
     plan_advance,
     plan_exit,
     plan_reopen,
     reopen,
-    reprice,
-    reschedule,
 )
-from salesfunnel.funnel.opportunity import (
+from salesfunnel.funnel.opportunity import Opportunity
+from salesfunnel.funnel.records import (
     UNRECORDED_STAGE,
     ChangeKind,
     LineItem,
-    Opportunity,
     Override,
     Reprice,
     Reschedule,
@@ -53,16 +52,10 @@ from salesfunnel.funnel.opportunity import (
     StageChange,
     StageKey,
     StageKind,
-    check_date,
     default_history,
 )
-from salesfunnel.funnel.stages import (
-    DEFAULT_FUNNEL,
-    ROLES,
-    Funnel,
-    Role,
-    Stage,
-)
+from salesfunnel.funnel.revisions import UNCHANGED, override, reprice, reschedule
+from salesfunnel.funnel.stages import Funnel, Role, Stage
 
 __all__ = [
     "CLOSED_RULE",
@@ -74,6 +67,7 @@ __all__ = [
     "PROJECT_RULE",
     "RECOGNITION_RULE",
     "ROLES",
+    "UNCHANGED",
     "UNRECORDED_STAGE",
     "WALL_RULE",
     "ChangeKind",

@@ -40,20 +40,21 @@ from typing import TYPE_CHECKING
 import attrs
 
 from salesfunnel.calendar import check_date
-from salesfunnel.funnel.opportunity import (
+from salesfunnel.funnel.course import DEFAULT_FUNNEL
+from salesfunnel.funnel.opportunity import Opportunity
+from salesfunnel.funnel.records import (
     UNRECORDED_STAGE,
     ChangeKind,
-    Opportunity,
     Reprice,
     Reschedule,
     StageKind,
 )
-from salesfunnel.funnel.stages import DEFAULT_FUNNEL, Funnel
+from salesfunnel.funnel.stages import Funnel
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
-    from salesfunnel.funnel.opportunity import StageKey
+    from salesfunnel.funnel.records import StageKey
 
 __all__ = ["StageTime", "as_of", "at_cutoff", "reached_stages", "snapshot", "time_in_stage"]
 
@@ -89,8 +90,8 @@ def snapshot(
     reopened, was lost on the date of that change). Facts are not dated and
     are kept as they are now.
 
-    A deal given without a history (:func:`~salesfunnel.funnel.opportunity.default_history`)
-    is open in :data:`~salesfunnel.funnel.opportunity.UNRECORDED_STAGE` from ``created``
+    A deal given without a history (:func:`~salesfunnel.funnel.records.default_history`)
+    is open in :data:`~salesfunnel.funnel.records.UNRECORDED_STAGE` from ``created``
     until its ``closed_on``.
 
     Args:
@@ -239,7 +240,7 @@ def time_in_stage(opportunity: Opportunity, *, as_of: date) -> Mapping[str, Stag
     (so the result is empty before the opportunity existed). Changes after
     ``as_of`` are ignored, so past figures can be reproduced. A deal read
     without a history spends its open time in
-    :data:`~salesfunnel.funnel.opportunity.UNRECORDED_STAGE`.
+    :data:`~salesfunnel.funnel.records.UNRECORDED_STAGE`.
 
     >>> from salesfunnel import Opportunity
     >>> won = Opportunity(

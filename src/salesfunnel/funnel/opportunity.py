@@ -33,257 +33,33 @@ attr.exceptions.FrozenInstanceError: can't set attribute
 
 from __future__ import annotations
 
-import enum
 import itertools
 from collections.abc import Iterable, Mapping
 from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING, TypeAlias, Union
+from typing import TYPE_CHECKING
 
 import attrs
 
 from salesfunnel.calendar import check_date
 from salesfunnel.errors import InvalidOpportunityError
+from salesfunnel.funnel.records import (
+    LineItem,
+    Override,
+    Reprice,
+    Reschedule,
+    Revision,
+    StageChange,
+    StageKey,
+    default_history,
+)
 from salesfunnel.money import Currency, currency_code, to_amount, to_probability
 from salesfunnel.qualification import Facts, FactValue
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-__all__ = [
-    "UNRECORDED_STAGE",
-    "ChangeKind",
-    "LineItem",
-    "Opportunity",
-    "Override",
-    "Reprice",
-    "Reschedule",
-    "Revision",
-    "SkipPolicy",
-    "StageChange",
-    "StageKey",
-    "StageKind",
-    "check_date",
-    "default_history",
-]
-
-#: A stage key such as ``"recognition"``; a plain string checked against a
-#: funnel when it matters.
-StageKey: TypeAlias = str
-
-#: The stage a won or lost deal was open in before it closed, when no history
-#: recorded it (a snapshot export with ``created`` and ``closed_on`` only).
-#: Every funnel answers for it (``funnel[UNRECORDED_STAGE]``): an open stage
-#: that counts as the funnel's first stage with a probability above zero
-#: (:attr:`Funnel.unrecorded_as <salesfunnel.Funnel.unrecorded_as>`: its
-#: probability and ladder position), in no column of the report form. No
-#: funnel may use the key itself.
-UNRECORDED_STAGE: StageKey = "(open)"
-
-
-def _on(value: object) -> date:
-    return check_date(value, field="on")
-
-
-def _old(value: object) -> date:
-    return check_date(value, field="old")
-
-
-def _new(value: object) -> date:
-    return check_date(value, field="new")
-
-
-def _keys(value: Iterable[str]) -> tuple[str, ...]:
-    return tuple(value)
-
-
-def _items(value: Iterable[LineItem]) -> tuple[LineItem, ...]:
-    return tuple(value)
-
-
-class StageKind(enum.Enum):
-    """Where a stage leaves an opportunity: still open, won, or lost."""
-
-    #: A stage on the ladder; the opportunity is still being worked.
-    OPEN = "open"
-    #: The won stage at the top of the ladder (terminal).
-    WON = "won"
-    #: The lost outcome beside the ladder (丢单); can be reopened.
-    LOST = "lost"
-
-
-class SkipPolicy(enum.Enum):
-    """When a forward move past one or more stages is allowed."""
-
-    #: Skipping is allowed when the skipped stages' gates pass too; otherwise it
-    #: needs ``allow_skip=True``, which is recorded in the history.
-    GATED = "gated"
-    #: Skipping always needs ``allow_skip=True`` (for ladders where every stage
-    #: must be lived through, such as the key-account lifecycle).
-    KEYWORD = "keyword"
-
-
-class ChangeKind(enum.Enum):
-    """What kind of move a :class:`StageChange` records."""
-
-    #: The record was created in its first stage.
-    CREATE = "create"
-    #: Moved to the next stage.
-    ADVANCE = "advance"
-    #: Moved forward past one or more stages (listed in ``skipped``).
-    SKIP = "skip"
-    #: Moved back to an earlier stage (a reason is required).
-    REGRESS = "regress"
-    #: Lost (丢单): moved to the funnel's lost outcome.
-    LOSE = "lose"
-    #: A lost record brought back to an open stage.
-    REOPEN = "reopen"
-    #: Left the ladder for a terminal outcome other than "lost" (for example a
-    #: key-account relationship that uncouples).
-    EXIT = "exit"
-    #: Won or lost from a stage that no history recorded
-    #: (:data:`UNRECORDED_STAGE`): the closing entry of a snapshot deal. The
-    #: funnel says whether the stage entered is won or lost.
-    CLOSE = "close"
-
-
-@attrs.frozen
-class StageChange:
-    """One entry of a stage history: from which stage to which, when and why.
-
-    The first entry of a history has ``from_stage=None`` and kind
-    :attr:`ChangeKind.CREATE`; every later entry's ``from_stage`` is the
-    previous entry's ``to_stage``, and dates never go backwards.
-
-    Attributes:
-        from_stage: The stage left (``None`` for creation).
-        to_stage: The stage entered.
-        on: The date of the move.
-        reason: Why (required for moving back, losing and reopening).
-        kind: What kind of move it was.
-        skipped: The stages passed over by a skip, in ladder order.
-        forced: ``True`` when a skipped stage's gate was waived by keyword.
-    """
-
-    from_stage: StageKey | None
-    to_stage: StageKey
-    on: date = attrs.field(converter=_on)
-    reason: str | None = None
-    kind: ChangeKind = ChangeKind.ADVANCE
-    skipped: tuple[StageKey, ...] = attrs.field(default=(), converter=_keys)
-    forced: bool = False
-
-
-@attrs.frozen
-class LineItem:
-    """One product line of an opportunity (提供的产品).
-
-    Attributes:
-        product: The product or product category; ``""`` when not specified.
-        amount: Its amount, in the opportunity's currency.
-    """
-
-    product: str
-    amount: Decimal = attrs.field(converter=to_amount)
-
-
-@attrs.frozen
-class Reschedule:
-    """A change of expected close date, recorded in :attr:`Opportunity.revisions`."""
-
-    on: date = attrs.field(converter=_on)
-    old: date = attrs.field(converter=_old)
-    new: date = attrs.field(converter=_new)
-    reason: str | None = None
-
-
-@attrs.frozen
-class Reprice:
-    """A change of amount (and line items), recorded in :attr:`Opportunity.revisions`."""
-
-    on: date = attrs.field(converter=_on)
-    old: tuple[LineItem, ...] = attrs.field(converter=_items)
-    new: tuple[LineItem, ...] = attrs.field(converter=_items)
-    reason: str | None = None
-
-    @property
-    def old_amount(self) -> Decimal:
-        """The amount before the change."""
-        return sum((li.amount for li in self.old), Decimal(0))
-
-    @property
-    def new_amount(self) -> Decimal:
-        """The amount after the change."""
-        return sum((li.amount for li in self.new), Decimal(0))
-
-
-def _optional_probability(value: object) -> Decimal | None:
-    return None if value is None else to_probability(value)
-
-
-def _optional_text(value: object) -> str | None:
-    if value is None or isinstance(value, str):
-        return value
-    raise InvalidOpportunityError(
-        f"a category override is a category value such as 'commit' or None, got {value!r}",
-        opportunity_id=None,
-        field="category_override",
-    )
-
-
-@attrs.frozen
-class Override:
-    """A manual change of probability or forecast category, recorded in :attr:`Opportunity.revisions`.
-
-    Each side may be ``None`` (no override: the stage's probability, the
-    policy's category). A forecast for a date before ``on`` uses the old
-    values, so it is rebuilt exactly as it was on that date.
-
-    Attributes:
-        on: The date of the change.
-        old_probability: The probability override before the change.
-        new_probability: The probability override after it.
-        old_category: The category override before the change.
-        new_category: The category override after it.
-        reason: Why.
-    """
-
-    on: date = attrs.field(converter=_on)
-    old_probability: Decimal | None = attrs.field(converter=_optional_probability)
-    new_probability: Decimal | None = attrs.field(converter=_optional_probability)
-    old_category: str | None = attrs.field(converter=_optional_text)
-    new_category: str | None = attrs.field(converter=_optional_text)
-    reason: str | None = None
-
-
-#: A dated change of an opportunity's close date, amount or manual overrides.
-Revision: TypeAlias = Union[Reschedule, Reprice, Override]  # noqa: UP007
-
-
-def default_history(
-    stage: StageKey, created: date, closed_on: date | None, lost_reason: str | None = None
-) -> tuple[StageChange, ...]:
-    """Return the history of an opportunity given without one.
-
-    An open deal was created in its stage. A deal with ``closed_on`` (won or
-    lost: the funnel says which) was open from ``created`` in a stage nobody
-    recorded (:data:`UNRECORDED_STAGE`) and closed on ``closed_on``, so its
-    sales cycle is ``closed_on - created`` and on any earlier date it counts
-    as open.
-
-    >>> from datetime import date
-    >>> [
-    ...     (c.to_stage, c.on.isoformat(), c.kind.value)
-    ...     for c in default_history("won", date(2026, 1, 5), date(2026, 3, 2))
-    ... ]
-    [('(open)', '2026-01-05', 'create'), ('won', '2026-03-02', 'close')]
-    """
-    if closed_on is None or stage == UNRECORDED_STAGE:
-        return (StageChange(None, stage, created, kind=ChangeKind.CREATE),)
-    return (
-        StageChange(None, UNRECORDED_STAGE, created, kind=ChangeKind.CREATE),
-        StageChange(UNRECORDED_STAGE, stage, closed_on, lost_reason, ChangeKind.CLOSE),
-    )
+__all__ = ["Opportunity", "with_stage_change"]
 
 
 def _lines(

@@ -49,18 +49,17 @@ import attrs
 
 from salesfunnel.errors import FunnelDefinitionError, UnknownStageError
 from salesfunnel.funnel import machine
-from salesfunnel.funnel.gates import DEFAULT_RULES
-from salesfunnel.funnel.opportunity import UNRECORDED_STAGE, SkipPolicy, StageKind
+from salesfunnel.funnel._graph import check_graph, definition_error
+from salesfunnel.funnel.records import UNRECORDED_STAGE, SkipPolicy, StageKind
 from salesfunnel.i18n import Lang, Text
 from salesfunnel.money import to_probability
 from salesfunnel.qualification import Criterion, FactValue, Rule, Verdict, evaluate
 
 if TYPE_CHECKING:
-    from salesfunnel.funnel.opportunity import Opportunity, StageKey
+    from salesfunnel.funnel.opportunity import Opportunity
+    from salesfunnel.funnel.records import StageKey
 
 __all__ = [
-    "DEFAULT_FUNNEL",
-    "ROLES",
     "Funnel",
     "Role",
     "SkipPolicy",
@@ -79,27 +78,6 @@ class Role:
     def label(self, lang: Lang = "en") -> str:
         """Return the role's name in ``lang``."""
         return self.text(lang)
-
-
-def _role(key: str, en: str, zh: str) -> Role:
-    return Role(key, Text(en, zh))
-
-
-#: The owner roles the course names, by key.
-ROLES: Mapping[str, Role] = MappingProxyType(
-    {
-        r.key: r
-        for r in (
-            _role("marketing", "Marketing", "市场部"),
-            _role("account_manager", "Account manager", "客户经理"),
-            _role("project_team", "Project team", "项目小组"),
-            _role("project_manager", "Project manager", "项目经理"),
-            _role("sales_supervisor", "Sales supervisor", "销售主管"),
-            _role("senior_management", "Senior management", "高层"),
-            _role("finance_supervisor", "Finance supervisor", "财务主管"),
-        )
-    }
-)
 
 
 def _stage_probability(value: object) -> Decimal:
@@ -225,7 +203,7 @@ class Funnel:
 
     def __attrs_post_init__(self) -> None:
         """Check the graph (see the module docstring)."""
-        index = dict(_validate(self))
+        index = dict(check_graph(self, Stage))
         by_key = {s.key: s for s in self.stages}
         by_key[self.lost.key] = self.lost
         floor = next(
@@ -281,7 +259,9 @@ class Funnel:
         given = [str(n) for n in names]
         dupes = sorted({n for n in given if given.count(n) > 1})
         if dupes:
-            raise _fail(f"duplicate stage name(s) {', '.join(dupes)}", "unique-keys", dupes)
+            raise definition_error(
+                f"duplicate stage name(s) {', '.join(dupes)}", "unique-keys", dupes
+            )
         probs = dict(probabilities or {})
         open_names = [n for n in given if n not in {won, lost}]
         step = Decimal(1) / Decimal(len(open_names) + 1)
@@ -341,7 +321,7 @@ class Funnel:
     def keys(self) -> tuple[str, ...]:
         """Return every stage key: the ladder in order, then the lost outcome.
 
-        :data:`~salesfunnel.funnel.opportunity.UNRECORDED_STAGE` is not listed, although
+        :data:`~salesfunnel.funnel.records.UNRECORDED_STAGE` is not listed, although
         the funnel answers for it.
         """
         return (*(s.key for s in self.stages), self.lost.key)
@@ -365,7 +345,7 @@ class Funnel:
     def unrecorded(self) -> Stage:
         """The open stage of a deal whose history did not record it.
 
-        See :data:`~salesfunnel.funnel.opportunity.UNRECORDED_STAGE`: an open stage with
+        See :data:`~salesfunnel.funnel.records.UNRECORDED_STAGE`: an open stage with
         the probability and ladder position of :attr:`unrecorded_as`.
 
         >>> from salesfunnel import DEFAULT_FUNNEL
@@ -376,7 +356,7 @@ class Funnel:
 
     @property
     def unrecorded_as(self) -> str:
-        """The stage a deal in :data:`~salesfunnel.funnel.opportunity.UNRECORDED_STAGE` counts as.
+        """The stage a deal in :data:`~salesfunnel.funnel.records.UNRECORDED_STAGE` counts as.
 
         The lowest open stage with a probability above zero (the first stage
         where a deal counts as an opportunity), or the entry stage when every
@@ -551,225 +531,3 @@ class Funnel:
             "<th>key</th><th>stage</th><th>阶段</th><th>probability</th><th>owners</th>"
             f"</tr></thead><tbody>{rows}</tbody></table>"
         )
-
-
-def _fail(message: str, rule: str, stages: Iterable[str] = ()) -> FunnelDefinitionError:
-    return FunnelDefinitionError(f"invalid funnel: {message}", rule=rule, stages=stages)
-
-
-def _validate(funnel: Funnel) -> Mapping[str, int]:
-    stages = funnel.stages
-    if not stages:
-        raise _fail("it has no stages; give at least an entry stage", "one-entry")
-    if not isinstance(funnel.lost, Stage):
-        raise _fail(f"lost={funnel.lost!r} is not a Stage", "won-stage")
-    keys = [s.key for s in stages] + [funnel.lost.key]
-    if UNRECORDED_STAGE in keys:
-        raise _fail(
-            f"the stage key {UNRECORDED_STAGE!r} is reserved for deals whose stage was "
-            "not recorded; rename the stage",
-            "unique-keys",
-            [UNRECORDED_STAGE],
-        )
-    dupes = sorted({k for k in keys if keys.count(k) > 1})
-    if dupes:
-        raise _fail(
-            f"duplicate stage key(s) {', '.join(dupes)}; keys must be unique",
-            "unique-keys",
-            dupes,
-        )
-    index = {s.key: i for i, s in enumerate(stages)}
-    if funnel.lost.kind is not StageKind.LOST:
-        raise _fail(
-            f"the lost outcome {funnel.lost.key!r} must have kind LOST",
-            "won-stage",
-            [funnel.lost.key],
-        )
-    won = [s.key for s in stages if s.kind is StageKind.WON]
-    lost_on_ladder = [s.key for s in stages if s.kind is StageKind.LOST]
-    if lost_on_ladder:
-        raise _fail(
-            f"{', '.join(lost_on_ladder)} on the ladder is of kind LOST; pass it as lost=",
-            "won-stage",
-            lost_on_ladder,
-        )
-    if len(won) > 1 or (won and stages[-1].kind is not StageKind.WON):
-        raise _fail(
-            f"won stage(s) {', '.join(won)}: a funnel has at most one, last on the ladder",
-            "won-stage",
-            won,
-        )
-    if funnel.entry not in index or stages[index[funnel.entry]].kind is not StageKind.OPEN:
-        raise _fail(
-            f"entry {funnel.entry!r} must be exactly one open stage of the ladder",
-            "one-entry",
-            [funnel.entry],
-        )
-    for a, b in sorted(funnel.edges):
-        if a not in index or b not in index:
-            raise _fail(f"edge {a!r} -> {b!r} names an unknown stage", "edges", [a, b])
-        if index[a] >= index[b]:
-            raise _fail(
-                f"edge {a!r} -> {b!r} does not go up the ladder; moving back is "
-                "a separate, reasoned move, not an edge",
-                "edges",
-                [a, b],
-            )
-        if stages[index[a]].kind is not StageKind.OPEN:
-            raise _fail(f"edge {a!r} -> {b!r} leaves a terminal stage", "terminal", [a])
-    reach = {funnel.entry}
-    for s in stages:  # edges go up the ladder, so one pass in order suffices
-        if s.key in reach:
-            reach |= {b for a, b in funnel.edges if a == s.key}
-    unreachable = [s.key for s in stages if s.key not in reach]
-    if unreachable:
-        raise _fail(
-            f"stage(s) {', '.join(unreachable)} cannot be reached from the entry "
-            f"{funnel.entry!r}; add an edge into them or remove them",
-            "reachable",
-            unreachable,
-        )
-    top = stages[-1].key
-    can_finish = {top}
-    for s in reversed(stages):
-        if any((s.key, t) in funnel.edges for t in can_finish):
-            can_finish.add(s.key)
-    dead = [s.key for s in stages if s.key not in can_finish and s.key != top]
-    if dead:
-        raise _fail(
-            f"stage(s) {', '.join(dead)} cannot reach {top!r}; a deal there could only be lost",
-            "no-dead-end",
-            dead,
-        )
-    for s in stages:
-        if s.kind is StageKind.WON and s.probability != 1:
-            raise _fail(
-                f"won stage {s.key!r} has probability {s.probability}; it must be 1",
-                "probability-range",
-                [s.key],
-            )
-    if funnel.lost.probability != 0:
-        raise _fail(
-            f"lost outcome {funnel.lost.key!r} has probability {funnel.lost.probability}; it must be 0",
-            "probability-range",
-            [funnel.lost.key],
-        )
-    for lower, upper in itertools.pairwise(stages):
-        if upper.probability < lower.probability:
-            raise _fail(
-                f"probability falls from {lower.key!r} ({lower.probability}) to "
-                f"{upper.key!r} ({upper.probability}); it must not decrease up the ladder",
-                "probability-order",
-                [lower.key, upper.key],
-            )
-    return MappingProxyType(index)
-
-
-def _t(en: str, zh: str) -> Text:
-    return Text(en, zh)
-
-
-_R = ROLES
-
-#: The source course's seven-stage B2B sales funnel (销售漏斗), with its entry
-#: gates (:mod:`salesfunnel.funnel.gates`), owners, and default probabilities.
-DEFAULT_FUNNEL = Funnel(
-    stages=(
-        Stage(
-            "target_segment",
-            _t("Define target customer group", "定位目标客户群"),
-            "0",
-            owners=(_R["marketing"], _R["account_manager"]),
-            definition=_t(
-                "The group of customers or market our products and services can fit or satisfy.",
-                "我们的产品和服务能够适合或满足的特定客户群或市场。",
-            ),
-        ),
-        Stage(
-            "potential",
-            _t("Discover a potential opportunity", "发掘客户潜在的商机"),
-            "0.1",
-            owners=(_R["account_manager"],),
-            rule=DEFAULT_RULES["potential"],
-            definition=_t(
-                "A possible opportunity a salesperson found in the target group after a first evaluation.",
-                "销售人员在目标客户群中经过初步评估发现的可能的销售机会。",
-            ),
-        ),
-        Stage(
-            "intent",
-            _t("Confirm customer intent", "确认客户意向"),
-            "0.2",
-            owners=(_R["account_manager"],),
-            rule=DEFAULT_RULES["intent"],
-            definition=_t(
-                "A customer project that fits our products and has a real need.",
-                "经销售人员评估，符合我们的产品并有真实需求的客户项目。",
-            ),
-        ),
-        Stage(
-            "project",
-            _t("Guide the customer to establish a project", "引导客户立项"),
-            "0.4",
-            owners=(_R["project_team"],),
-            rule=DEFAULT_RULES["project"],
-            definition=_t(
-                "The opportunity met our project standard and a project team follows it.",
-                "商机经评估达到我们的立项标准，并成立项目小组跟进。",
-            ),
-        ),
-        Stage(
-            "recognition",
-            _t("Win customer recognition", "赢得客户认可"),
-            "0.6",
-            owners=(_R["project_team"],),
-            rule=DEFAULT_RULES["recognition"],
-            definition=_t(
-                "After the project team's follow-up the customer recognises us.",
-                "经过项目小组的全面跟进，客户认可我们。",
-            ),
-        ),
-        Stage(
-            "negotiation",
-            _t("Commercial negotiation", "进行商务谈判"),
-            "0.8",
-            owners=(
-                _R["project_manager"],
-                _R["sales_supervisor"],
-                _R["senior_management"],
-            ),
-            rule=DEFAULT_RULES["negotiation"],
-            definition=_t(
-                "The customer accepted us and confirmed us as sole or shortlisted vendor.",
-                "客户初步接受我们的产品和服务，确定我们为唯一或入围供应商。",
-            ),
-        ),
-        Stage(
-            "closed",
-            _t("Close the sale", "完成销售成交"),
-            "1",
-            kind=StageKind.WON,
-            owners=(
-                _R["project_manager"],
-                _R["sales_supervisor"],
-                _R["finance_supervisor"],
-            ),
-            rule=DEFAULT_RULES["closed"],
-            definition=_t(
-                "Contract signed, paid per contract, ordered and shipped.",
-                "客户签订合同并按合同付款，产品已订货并发货。",
-            ),
-        ),
-    ),
-    lost=Stage(
-        "lost",
-        _t("Lost order", "丢单"),
-        "0",
-        kind=StageKind.LOST,
-        definition=_t(
-            "The customer chose someone else or dropped the project.",
-            "客户选择了其他供应商或放弃了项目。",
-        ),
-    ),
-    name="default",
-)

@@ -14,16 +14,12 @@ import os
 from collections.abc import Collection
 from typing import Literal, overload
 
+from salesfunnel.funnel.course import DEFAULT_FUNNEL
 from salesfunnel.funnel.opportunity import Opportunity
-from salesfunnel.funnel.stages import DEFAULT_FUNNEL, Funnel
+from salesfunnel.funnel.stages import Funnel
 from salesfunnel.io._columns import Source, source_name
-from salesfunnel.io.csv_format import (
-    COLUMNS,
-    EVENT_COLUMNS,
-    HistoryWouldBeLostError,
-    read_csv,
-    write_csv,
-)
+from salesfunnel.io.csv_format import COLUMNS, EVENT_COLUMNS, read_csv
+from salesfunnel.io.csv_writer import HistoryWouldBeLostError, write_csv
 from salesfunnel.io.history_import import HistoryRow, read_history
 from salesfunnel.io.json_format import (
     DEFAULT_SCHEMAS,

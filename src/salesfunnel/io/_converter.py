@@ -30,9 +30,9 @@ from cattrs.errors import (
 from cattrs.gen import make_dict_structure_fn
 
 from salesfunnel.errors import FunnelError
-from salesfunnel.funnel.opportunity import (
+from salesfunnel.funnel.opportunity import Opportunity
+from salesfunnel.funnel.records import (
     LineItem,
-    Opportunity,
     Override,
     Reprice,
     Reschedule,

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, cast
 
 import attrs
 
-from salesfunnel.funnel.opportunity import (
+from salesfunnel.funnel.records import (
     ChangeKind,
     LineItem,
     Override,
@@ -34,7 +34,8 @@ from salesfunnel.io._table import Row, parse_table
 from salesfunnel.io.problems import Problem
 
 if TYPE_CHECKING:
-    from salesfunnel.funnel.opportunity import Opportunity, Revision
+    from salesfunnel.funnel.opportunity import Opportunity
+    from salesfunnel.funnel.records import Revision
     from salesfunnel.funnel.stages import Funnel
 
 __all__ = ["EVENT_KINDS", "Events", "event_rows", "read_events"]

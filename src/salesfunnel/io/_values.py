@@ -15,7 +15,7 @@ from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING
 
 from salesfunnel.errors import FunnelError
-from salesfunnel.funnel.opportunity import LineItem
+from salesfunnel.funnel.records import LineItem
 from salesfunnel.money import currency_code, to_amount, to_probability
 
 if TYPE_CHECKING:

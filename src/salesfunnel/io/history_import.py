@@ -11,8 +11,8 @@ against the funnel:
 - a move to the lost outcome is ``lose``; a move out of it ``reopen``; a move
   one stage up ``advance``, several up ``skip`` (the stages passed over are
   listed), down ``regress``;
-- a change of amount is a :class:`~salesfunnel.funnel.opportunity.Reprice`, of the close
-  date a :class:`~salesfunnel.funnel.opportunity.Reschedule`;
+- a change of amount is a :class:`~salesfunnel.funnel.records.Reprice`, of the close
+  date a :class:`~salesfunnel.funnel.records.Reschedule`;
 - a row in the stage the deal is already in only carries such changes.
 
 What cannot be inferred is reported, never guessed: a row for a deal the
@@ -33,16 +33,17 @@ from typing import TYPE_CHECKING, Literal, overload
 import attrs
 
 from salesfunnel.errors import FunnelError
-from salesfunnel.funnel.opportunity import (
+from salesfunnel.funnel.course import DEFAULT_FUNNEL
+from salesfunnel.funnel.opportunity import Opportunity
+from salesfunnel.funnel.records import (
     ChangeKind,
     LineItem,
-    Opportunity,
     Reprice,
     Reschedule,
     Revision,
     StageChange,
 )
-from salesfunnel.funnel.stages import DEFAULT_FUNNEL, StageKind
+from salesfunnel.funnel.stages import StageKind
 from salesfunnel.io.problems import Problem, ReadResult
 
 if TYPE_CHECKING:

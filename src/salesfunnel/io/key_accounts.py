@@ -57,7 +57,7 @@ from typing import TYPE_CHECKING, Literal, TypeVar, overload
 import attrs
 
 from salesfunnel.errors import FunnelError
-from salesfunnel.funnel.opportunity import ChangeKind, StageChange
+from salesfunnel.funnel.records import ChangeKind, StageChange
 from salesfunnel.io._columns import Source, normalise, read_text
 from salesfunnel.io.problems import DataFileError, Problem, ReadResult
 from salesfunnel.key_accounts.account import ActivityRecord, InvalidKeyAccountError, KeyAccount

@@ -49,7 +49,8 @@ from typing import Any, Literal
 import attrs
 from cattrs.errors import StructureHandlerNotFoundError
 
-from salesfunnel.analytics.calibration import Backtest, Calibration, LearnedProbabilities
+from salesfunnel.analytics.backtest import Backtest
+from salesfunnel.analytics.calibration import Calibration, LearnedProbabilities
 from salesfunnel.analytics.conversion import (
     AdditionalBusiness,
     ConversionTable,

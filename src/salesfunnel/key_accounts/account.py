@@ -38,7 +38,7 @@ import attrs
 from salesfunnel.calendar import check_date
 from salesfunnel.errors import FunnelDefinitionError, FunnelError, TransitionError
 from salesfunnel.funnel.machine import plan_advance, plan_exit, plan_reopen
-from salesfunnel.funnel.opportunity import ChangeKind, StageChange
+from salesfunnel.funnel.records import ChangeKind, StageChange
 from salesfunnel.funnel.stages import Funnel
 from salesfunnel.key_accounts.lifecycle import KAM_FUNNEL, KamStage
 from salesfunnel.qualification import Facts, FactValue

@@ -38,7 +38,7 @@ from types import MappingProxyType
 import attrs
 
 from salesfunnel.errors import FunnelDefinitionError, UnknownStageError
-from salesfunnel.funnel.opportunity import SkipPolicy, StageKind
+from salesfunnel.funnel.records import SkipPolicy, StageKind
 from salesfunnel.funnel.stages import Funnel, Role, Stage
 from salesfunnel.i18n import Lang, Text, check_lang
 from salesfunnel.qualification import Rule

@@ -50,9 +50,11 @@ import attrs
 
 from salesfunnel.calendar import check_date
 from salesfunnel.errors import CurrencyError
+from salesfunnel.funnel.course import DEFAULT_FUNNEL
 from salesfunnel.funnel.history import snapshot
-from salesfunnel.funnel.opportunity import Opportunity, StageKind
-from salesfunnel.funnel.stages import DEFAULT_FUNNEL, Funnel
+from salesfunnel.funnel.opportunity import Opportunity
+from salesfunnel.funnel.records import StageKind
+from salesfunnel.funnel.stages import Funnel
 from salesfunnel.i18n import Lang, check_lang
 from salesfunnel.money import currency_code, to_amount, to_probability
 from salesfunnel.pipeline._convolution import exact_context

@@ -17,8 +17,9 @@ import attrs
 from salesfunnel.analytics.conversion import reached_stages, snapshots
 from salesfunnel.calendar import check_date
 from salesfunnel.errors import CurrencyError
-from salesfunnel.funnel.opportunity import StageKind
-from salesfunnel.funnel.stages import DEFAULT_FUNNEL, Funnel
+from salesfunnel.funnel.course import DEFAULT_FUNNEL
+from salesfunnel.funnel.records import StageKind
+from salesfunnel.funnel.stages import Funnel
 from salesfunnel.i18n import Lang, Text
 from salesfunnel.plot._base import (
     BLUES,
