@@ -20,14 +20,12 @@ from salesfunnel.forecasting.categories import (
     DEFAULT_CATEGORY_POLICY,
     CategoryPolicy,
     CategoryRule,
-    CloseWindow,
-    ForecastCategory,
-    InvalidCategoryError,
     PolicyStageError,
     default_policy,
     forecast_category,
     manual_category,
 )
+from salesfunnel.forecasting.kinds import CloseWindow, ForecastCategory, InvalidCategoryError
 from salesfunnel.forecasting.pipelines import (
     PIPELINE_FACTS,
     UnknownPipelineError,

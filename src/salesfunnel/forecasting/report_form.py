@@ -41,7 +41,7 @@ from typing import TYPE_CHECKING, Literal
 
 from salesfunnel.calendar import check_date
 from salesfunnel.forecasting.buckets import TimeBucket
-from salesfunnel.forecasting.categories import ForecastCategory
+from salesfunnel.forecasting.kinds import ForecastCategory
 from salesfunnel.forecasting.rollup import Forecast, ForecastOptionError, ForecastRow
 from salesfunnel.forecasting.waterfall import Slippage, Waterfall
 from salesfunnel.funnel.course import DEFAULT_FUNNEL

@@ -2,7 +2,7 @@
 
 Two views of the same opportunities at a reporting cutoff, as in the source's
 forecast sheets (销售预测): by *time* (:class:`~salesfunnel.forecasting.buckets.TimeBucket`)
-and by *forecast category* (:class:`~salesfunnel.forecasting.categories.ForecastCategory`).
+and by *forecast category* (:class:`~salesfunnel.forecasting.kinds.ForecastCategory`).
 :func:`forecast` rolls a pipeline up per owner, per product, per both or in
 total, with counts, amounts and probability-weighted amounts, converted into
 one reporting currency with dated exchange rates. Sums are exact ``Decimal``
@@ -46,9 +46,8 @@ Decimal('100000')
 
 from __future__ import annotations
 
-from bisect import bisect_left
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import date, timedelta
+from datetime import date
 from decimal import ROUND_HALF_EVEN, Decimal
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Literal
@@ -64,20 +63,21 @@ from salesfunnel.calendar import (
     check_date,
 )
 from salesfunnel.errors import CurrencyError, OptionError, UnknownStageError
-from salesfunnel.forecasting.buckets import TimeBucket, month_edges
-from salesfunnel.forecasting.categories import (
-    CategoryPolicy,
-    CloseWindow,
-    ForecastCategory,
-    default_policy,
-    manual_category,
+from salesfunnel.forecasting._cells import (
+    CELLS,
+    NO_MONEY,
+    Accumulator,
+    Chooser,
+    Placer,
 )
-from salesfunnel.forecasting.pipelines import funnel_of, pipeline_of
+from salesfunnel.forecasting.buckets import TimeBucket
+from salesfunnel.forecasting.categories import CategoryPolicy, default_policy
+from salesfunnel.forecasting.kinds import ForecastCategory
 from salesfunnel.funnel.course import DEFAULT_FUNNEL
 from salesfunnel.funnel.history import at_cutoff
 from salesfunnel.funnel.opportunity import Opportunity
-from salesfunnel.funnel.records import UNRECORDED_STAGE, StageKind
-from salesfunnel.funnel.stages import Funnel, Stage
+from salesfunnel.funnel.records import StageKind
+from salesfunnel.funnel.stages import Funnel
 from salesfunnel.fx import CENTS, ExchangeRates
 from salesfunnel.i18n import Lang, Text, check_lang
 from salesfunnel.money import Currency, currency_code, money_context
@@ -130,12 +130,6 @@ class Figures:
 
 
 _ZERO = Figures()
-_NO_MONEY = Decimal(0)
-#: Every (bucket, category) cell in order; a cell's number is its index here.
-_CELLS = tuple((b, c) for b in TimeBucket for c in ForecastCategory)
-_PER_BUCKET = len(ForecastCategory)
-_CATEGORY_RANK = {c: i for i, c in enumerate(ForecastCategory)}
-_BUCKET_RANK = {b: i for i, b in enumerate(TimeBucket)}
 
 
 @attrs.frozen
@@ -158,12 +152,12 @@ class ForecastRow:
     total: Figures
 
 
-def _row(group: tuple[str, ...], acc: _Acc | None) -> ForecastRow:
+def _row(group: tuple[str, ...], acc: Accumulator | None) -> ForecastRow:
     figures = {}
     if acc is not None:
         for i, count in enumerate(acc.counts):
             if count:
-                figures[_CELLS[i]] = Figures(count, acc.amounts[i], acc.weighted[i])
+                figures[CELLS[i]] = Figures(count, acc.amounts[i], acc.weighted[i])
     buckets = dict.fromkeys(TimeBucket, _ZERO)
     categories = dict.fromkeys(ForecastCategory, _ZERO)
     total = _ZERO
@@ -496,14 +490,14 @@ def _forecast(
     quarter = calendar.quarter_of(cutoff)
     counted: Period = quarter if period is None else calendar.period(period)
     placers = {
-        name: _Placer(cutoff, quarter, counted, f, rules) for name, (f, rules) in pipelines.items()
+        name: Placer(cutoff, quarter, counted, f, rules) for name, (f, rules) in pipelines.items()
     }
-    choose = _Chooser(placers)
+    choose = Chooser(placers)
     by_owner = "owner" in keys
     by_product = "product" in keys
     owner_first = keys[:1] == ("owner",)
-    totals = _Acc()
-    groups: dict[tuple[str, ...], _Acc] = {}
+    totals = Accumulator()
+    groups: dict[tuple[str, ...], Accumulator] = {}
     later: list[str] = []
     factors: dict[tuple[str, date], Decimal] = {}
     for opp in deals:
@@ -524,14 +518,14 @@ def _forecast(
         else:
             on = then.closed_on if stage.kind is not StageKind.OPEN else cutoff
             lines = converted_lines(then, target, fx, on or cutoff, factors)
-            amount = sum((a for _, a in lines), _NO_MONEY)
+            amount = sum((a for _, a in lines), NO_MONEY)
         weighted = amount * prob
         totals.add(cell, amount, weighted)
         if not by_product:
             if by_owner:
                 acc = groups.get((then.owner,))
                 if acc is None:
-                    acc = groups[then.owner,] = _Acc()
+                    acc = groups[then.owner,] = Accumulator()
                 acc.add(cell, amount, weighted)
             continue
         owner = then.owner if by_owner else None
@@ -551,7 +545,7 @@ def _forecast(
 
 
 def _add_lines(
-    groups: dict[tuple[str, ...], _Acc],
+    groups: dict[tuple[str, ...], Accumulator],
     lines: list[tuple[str, Decimal]],
     owner: str | None,
     owner_first: bool,  # noqa: FBT001
@@ -564,102 +558,15 @@ def _add_lines(
     else:
         per_product = {}
         for product, value in lines:
-            per_product[product] = per_product.get(product, _NO_MONEY) + value
+            per_product[product] = per_product.get(product, NO_MONEY) + value
     for product, value in per_product.items():
         group: tuple[str, ...] = (product,)
         if owner is not None:
             group = (owner, product) if owner_first else (product, owner)
         acc = groups.get(group)
         if acc is None:
-            acc = groups[group] = _Acc()
+            acc = groups[group] = Accumulator()
         acc.add(cell, value, value * prob)
-
-
-_OPEN_BUCKET_RANK = tuple(
-    _BUCKET_RANK[b]
-    for b in (
-        TimeBucket.OVERDUE,
-        TimeBucket.WITHIN_3_MONTHS,
-        TimeBucket.MONTHS_3_TO_6,
-        TimeBucket.MONTHS_6_TO_9,
-        TimeBucket.MONTHS_9_TO_12,
-        TimeBucket.BEYOND_12_MONTHS,
-    )
-)
-_WINDOW_BY_RANK = (
-    CloseWindow.EARLIER,
-    CloseWindow.THIS_QUARTER,
-    CloseWindow.NEXT_QUARTER,
-    CloseWindow.LATER,
-)
-_WON_CELL = _BUCKET_RANK[TimeBucket.CLOSED] * _PER_BUCKET + _CATEGORY_RANK[ForecastCategory.BOOKED]
-_LOST_CELL = _BUCKET_RANK[TimeBucket.LOST] * _PER_BUCKET + _CATEGORY_RANK[ForecastCategory.OMITTED]
-
-
-class _Chooser:
-    """Picks the placer of a deal's funnel (:func:`funnel_of`); one funnel needs no lookup."""
-
-    def __init__(self, placers: dict[str | None, _Placer]) -> None:
-        self.placers = placers
-        self.default = placers[None]
-        self.named = {name: p.funnel for name, p in placers.items() if name is not None}
-
-    def __call__(self, opp: Opportunity) -> _Placer:
-        if not self.named:
-            return self.default
-        its = funnel_of(opp, funnel=self.default.funnel, funnels=self.named)
-        return self.default if its is self.default.funnel else self.placers[pipeline_of(opp)]
-
-
-class _Placer:
-    """Places deals of one funnel as they stood at one cutoff: cell number and probability.
-
-    Works with ranks (ints) rather than enum members in the hot loop: hashing
-    an enum member runs Python code, hashing an int does not. A won or lost
-    deal that closed outside the counted period gets cell ``-1`` (left out).
-    """
-
-    def __init__(
-        self,
-        cutoff: date,
-        quarter: FiscalQuarter,
-        period: Period,
-        funnel: Funnel,
-        policy: CategoryPolicy,
-    ) -> None:
-        # bisect_left over these upper bounds gives the bucket / window rank of
-        # a close date: bounds are inclusive, as the intervals are (a, b].
-        self.bucket_bounds = [cutoff, *month_edges(cutoff)]
-        self.window_bounds = [quarter.start - timedelta(days=1), quarter.end, quarter.next().end]
-        self.first, self.last = period.start, min(period.end, cutoff)
-        self.funnel = funnel
-        self.policy = policy
-        # keys() leaves out the unrecorded stage, which every funnel answers for.
-        self.stages: dict[str, Stage] = {key: funnel[key] for key in funnel.keys()}  # noqa: SIM118
-        self.stages[UNRECORDED_STAGE] = funnel.unrecorded
-        self.by_stage: dict[str, tuple[int, ...]] = {}
-
-    def __call__(self, then: Opportunity, stage: Stage) -> tuple[int, Decimal]:
-        if stage.kind is not StageKind.OPEN:
-            closed = then.closed_on if then.closed_on is not None else then.history[-1].on
-            if not self.first <= closed <= self.last:
-                return -1, _NO_MONEY
-            if stage.kind is StageKind.WON:
-                return _WON_CELL, Decimal(1)
-            return _LOST_CELL, Decimal(0)
-        prob = then.probability if then.probability is not None else stage.probability
-        close = then.expected_close
-        row = _OPEN_BUCKET_RANK[bisect_left(self.bucket_bounds, close)] * _PER_BUCKET
-        window = bisect_left(self.window_bounds, close)
-        if then.category_override is not None:
-            category = manual_category(then, _WINDOW_BY_RANK[window])
-            return row + _CATEGORY_RANK[category], prob
-        ranks = self.by_stage.get(then.stage)
-        if ranks is None:
-            ranks = self.by_stage[then.stage] = tuple(
-                _CATEGORY_RANK[self.policy.category(then.stage, w)] for w in _WINDOW_BY_RANK
-            )
-        return row + ranks[window], prob
 
 
 def converted_lines(
@@ -688,19 +595,3 @@ def converted_lines(
             (li.product, (li.amount * factor).quantize(CENTS, rounding=ROUND_HALF_EVEN))
             for li in opp.line_items
         ]
-
-
-class _Acc:
-    """Running counts, amounts and weighted amounts per cell number (mutable, private)."""
-
-    __slots__ = ("amounts", "counts", "weighted")
-
-    def __init__(self) -> None:
-        self.counts = [0] * len(_CELLS)
-        self.amounts = [_NO_MONEY] * len(_CELLS)
-        self.weighted = [_NO_MONEY] * len(_CELLS)
-
-    def add(self, cell: int, amount: Decimal, weighted: Decimal) -> None:
-        self.counts[cell] += 1
-        self.amounts[cell] += amount
-        self.weighted[cell] += weighted

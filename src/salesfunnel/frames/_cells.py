@@ -35,7 +35,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import attrs
 
 from salesfunnel.frames._common import is_missing
-from salesfunnel.io.mapping import BadCell, InvalidMappingError, to_date, to_probability_text
+from salesfunnel.io.cells import BadCell, to_date, to_probability_text
+from salesfunnel.io.mapping import InvalidMappingError
 from salesfunnel.money import to_probability
 
 __all__ = [

@@ -49,13 +49,8 @@ from salesfunnel.calendar import (
     check_date,
 )
 from salesfunnel.forecasting.buckets import TimeBucket, month_edges
-from salesfunnel.forecasting.categories import (
-    CategoryPolicy,
-    CloseWindow,
-    ForecastCategory,
-    InvalidCategoryError,
-    default_policy,
-)
+from salesfunnel.forecasting.categories import CategoryPolicy, default_policy
+from salesfunnel.forecasting.kinds import CloseWindow, ForecastCategory, InvalidCategoryError
 from salesfunnel.forecasting.rollup import check_by
 from salesfunnel.frames._aggregate import aggregate
 from salesfunnel.frames._cells import CellOptions, Scale, zone

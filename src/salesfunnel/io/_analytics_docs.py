@@ -17,7 +17,7 @@ from salesfunnel.analytics.conversion import (
 )
 from salesfunnel.analytics.deal_health import DealHeat, StaleDeal
 from salesfunnel.calendar import FiscalQuarter, FiscalYear, Period
-from salesfunnel.forecasting.categories import CloseWindow
+from salesfunnel.forecasting.kinds import CloseWindow
 from salesfunnel.funnel.history import StageTime
 from salesfunnel.io import _values as v
 from salesfunnel.io._converter import json_kind

@@ -10,6 +10,7 @@ from salesfunnel.io import _values as v
 from salesfunnel.io._columns import REQUIRED, Source, normalise, read_text, stage_mark_headers
 from salesfunnel.io._events import Events, read_events
 from salesfunnel.io._table import Row, parse_table, raw_records
+from salesfunnel.io.cells import BadCell, to_date
 from salesfunnel.io.csv_format import (
     COLUMN_ALIASES,
     RowReader,
@@ -17,14 +18,7 @@ from salesfunnel.io.csv_format import (
     flag_duplicate_ids,
 )
 from salesfunnel.io.history_import import HistoryRow, apply_history, resolve_stage
-from salesfunnel.io.mapping import (
-    HISTORY_FIELDS,
-    BadCell,
-    ImportMapping,
-    stage_fix,
-    to_date,
-    unmapped_stages,
-)
+from salesfunnel.io.mapping import HISTORY_FIELDS, ImportMapping, stage_fix, unmapped_stages
 from salesfunnel.io.presets import Preset
 from salesfunnel.io.presets import preset as find_preset
 from salesfunnel.io.problems import Problem, ReadResult

@@ -71,7 +71,8 @@ from salesfunnel.customers.key_customers import (
 from salesfunnel.customers.scoring import Scorecard, ScoredAccount
 from salesfunnel.errors import FunnelError
 from salesfunnel.forecasting.buckets import TimeBucket
-from salesfunnel.forecasting.categories import CategoryPolicy, ForecastCategory
+from salesfunnel.forecasting.categories import CategoryPolicy
+from salesfunnel.forecasting.kinds import ForecastCategory
 from salesfunnel.forecasting.quotas import Quota, QuotaResult
 from salesfunnel.forecasting.rollup import Figures, Forecast, ForecastRow
 from salesfunnel.forecasting.submissions import ForecastSubmission, SubmissionReview

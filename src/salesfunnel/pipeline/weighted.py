@@ -61,15 +61,13 @@ from salesfunnel.pipeline._convolution import exact_context
 from salesfunnel.pipeline.distribution import (
     DEFAULT_BUDGET,
     DEFAULT_TOLERANCE,
-    LABELS,
     InvalidParameterError,
     Method,
     OutcomeDistribution,
     distribution_of,
     percent_level,
-    quantile_rows,
-    titled,
 )
+from salesfunnel.pipeline.labels import LABELS, quantile_rows, titled
 from salesfunnel.tables import Cell, Table, Tabular
 
 __all__ = [

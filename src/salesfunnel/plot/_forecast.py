@@ -9,7 +9,7 @@ import textwrap
 from typing import TYPE_CHECKING, Literal
 
 from salesfunnel.forecasting.buckets import TimeBucket
-from salesfunnel.forecasting.categories import ForecastCategory
+from salesfunnel.forecasting.kinds import ForecastCategory
 from salesfunnel.i18n import Lang, Text
 from salesfunnel.plot._base import (
     GREEN,

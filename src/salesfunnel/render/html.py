@@ -26,8 +26,8 @@ from typing import TYPE_CHECKING, Any, Literal
 import attrs
 
 from salesfunnel.i18n import Lang, Text, check_lang
-from salesfunnel.pipeline.distribution import LABELS, titled
 from salesfunnel.pipeline.histogram import histogram
+from salesfunnel.pipeline.labels import LABELS, titled
 from salesfunnel.tables import GREY, Align, Table, table_html, to_html, wrap
 
 if TYPE_CHECKING:
