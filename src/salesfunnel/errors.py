@@ -65,6 +65,7 @@ and exported from the package like the ones above:
     ├── DataFileError(ValueError)                io: a bad file; ``.problems`` lists every one
     │   ├── FileEncodingError                    io: a file that is not UTF-8
     │   └── SchemaVersionError                   io: a JSON document of a newer schema
+    ├── UnwritableValueError(TypeError)          io: a value no JSON document can hold
     ├── PlotDependencyError(ImportError)         plot: matplotlib is not installed
     ├── FrameTypeError(TypeError)                frames: not a DataFrame of a known engine
     ├── MissingColumnError(KeyError)             frames: a column the function needs

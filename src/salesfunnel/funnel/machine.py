@@ -31,7 +31,7 @@ history (opportunities here, key accounts in :mod:`salesfunnel.key_accounts`).
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from salesfunnel.calendar import check_date
 from salesfunnel.errors import (
@@ -56,7 +56,33 @@ if TYPE_CHECKING:
     from salesfunnel.funnel.records import StageKey
     from salesfunnel.funnel.stages import Funnel
 
+
+class Staged(Protocol):
+    """What the stage machine moves: a record with an id, a stage and a dated history.
+
+    :class:`~salesfunnel.funnel.opportunity.Opportunity` and
+    :class:`~salesfunnel.key_accounts.account.KeyAccount` are both.
+    """
+
+    @property
+    def id(self) -> str:
+        """The record's id, for messages."""
+
+    @property
+    def stage_key(self) -> StageKey:
+        """The key of its current stage."""
+
+    @property
+    def history(self) -> tuple[StageChange, ...]:
+        """Its stage history, oldest first."""
+
+    @property
+    def created(self) -> date:
+        """The day it came into being (the first history entry is not before it)."""
+
+
 __all__ = [
+    "Staged",
     "advance",
     "check",
     "lose",
@@ -109,11 +135,8 @@ def _need_reason(
 
 def plan_advance(
     funnel: Funnel,
+    record: Staged,
     *,
-    subject: str,
-    stage: StageKey,
-    history: tuple[StageChange, ...],
-    created: date,
     facts: Facts,
     to_stage: StageKey,
     on: date,
@@ -124,10 +147,8 @@ def plan_advance(
 
     Args:
         funnel: The funnel the record is in.
-        subject: The record's id, for messages.
-        stage: Its current stage.
-        history: Its history so far.
-        created: Its creation date.
+        record: The record to move: an opportunity, a key account, anything
+            :class:`Staged`.
         facts: The facts to evaluate gates on (already merged).
         to_stage: The stage to move to.
         on: The date of the move.
@@ -143,6 +164,7 @@ def plan_advance(
         ChronologyError: When ``on`` is before the last change.
         TransitionError: For any other refused move.
     """
+    subject, stage, history, created = record.id, record.stage_key, record.history, record.created
     current = funnel[stage]
     target = funnel[to_stage]
     if current.kind is StageKind.WON:
@@ -229,11 +251,8 @@ def _keys(criteria: Iterable[object]) -> str:
 
 def plan_exit(
     funnel: Funnel,
+    record: Staged,
     *,
-    subject: str,
-    stage: StageKey,
-    history: tuple[StageChange, ...],
-    created: date,
     on: date,
     reason: str | None,
     kind: ChangeKind = ChangeKind.LOSE,
@@ -248,6 +267,7 @@ def plan_exit(
         TransitionError: If the record is not open or no reason is given.
         ChronologyError: When ``on`` is before the last change.
     """
+    subject, stage, history, created = record.id, record.stage_key, record.history, record.created
     lost = funnel.lost.key
     if funnel[stage].kind is not StageKind.OPEN:
         raise _err(
@@ -263,11 +283,8 @@ def plan_exit(
 
 def plan_reopen(
     funnel: Funnel,
+    record: Staged,
     *,
-    subject: str,
-    stage: StageKey,
-    history: tuple[StageChange, ...],
-    created: date,
     on: date,
     reason: str | None,
     to_stage: StageKey | None = None,
@@ -284,6 +301,7 @@ def plan_reopen(
             ``to_stage`` is above the stage it was lost from.
         ChronologyError: When ``on`` is before the last change.
     """
+    subject, stage, history, created = record.id, record.stage_key, record.history, record.created
     if funnel[stage].kind is not StageKind.LOST:
         raise _err(
             f"is {funnel[stage].kind.value} ({stage!r}); only a record in "
@@ -391,10 +409,7 @@ def advance(
     merged = opportunity.facts.merge(facts)
     change = plan_advance(
         funnel,
-        subject=opportunity.id,
-        stage=opportunity.stage,
-        history=opportunity.history,
-        created=opportunity.created,
+        opportunity,
         facts=merged,
         to_stage=to_stage,
         on=on,
@@ -425,10 +440,7 @@ def lose(funnel: Funnel, opportunity: Opportunity, *, on: date, reason: str) -> 
     funnel.check(opportunity)
     change = plan_exit(
         funnel,
-        subject=opportunity.id,
-        stage=opportunity.stage,
-        history=opportunity.history,
-        created=opportunity.created,
+        opportunity,
         on=on,
         reason=reason,
     )
@@ -456,10 +468,7 @@ def reopen(
     funnel.check(opportunity)
     change = plan_reopen(
         funnel,
-        subject=opportunity.id,
-        stage=opportunity.stage,
-        history=opportunity.history,
-        created=opportunity.created,
+        opportunity,
         on=on,
         reason=reason,
         to_stage=to_stage,

@@ -283,6 +283,11 @@ class Opportunity:
         return max(dates)
 
     @property
+    def stage_key(self) -> StageKey:
+        """The current stage's key (the stage machine's view of :attr:`stage`)."""
+        return self.stage
+
+    @property
     def history_is_default(self) -> bool:
         """Tell whether the history is the one built when none was given.
 

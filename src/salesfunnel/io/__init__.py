@@ -50,6 +50,7 @@ from salesfunnel.io.problems import (
     Problem,
     ReadResult,
     UnsupportedFileError,
+    UnwritableValueError,
 )
 from salesfunnel.io.rule_registry import DEFAULT_REGISTRY, RuleRegistry, UnknownRuleError
 
@@ -80,6 +81,7 @@ __all__ = [
     "UnmappedStage",
     "UnmappedStageError",
     "UnsupportedFileError",
+    "UnwritableValueError",
     "check_stages",
     "dumps",
     "from_dict",

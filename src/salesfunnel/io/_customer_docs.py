@@ -26,6 +26,7 @@ from salesfunnel.errors import FunnelError
 from salesfunnel.io import _values as v
 from salesfunnel.io._converter import json_kind
 from salesfunnel.io._result_hooks import FIX, Hook, bad, checked, fields, format_decimal
+from salesfunnel.io.problems import UnwritableValueError
 from salesfunnel.qualification import Outcome, Verdict
 
 __all__ = ["register_customers"]
@@ -51,7 +52,7 @@ def _key_out(key: object) -> _Key:
         f"a customer key of type {type(key).__name__} ({key!r}) cannot be written as JSON; "
         "use str (or int) customer keys"
     )
-    raise TypeError(msg)
+    raise UnwritableValueError(msg)
 
 
 def _key_in(value: object, _t: object) -> _Key:
@@ -68,7 +69,7 @@ def _figure_out(value: object) -> object:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return value
     msg = f"a worksheet figure of type {type(value).__name__} ({value!r}) cannot be written"
-    raise TypeError(msg)
+    raise UnwritableValueError(msg)
 
 
 _FIGURE_FIX = (

@@ -29,6 +29,7 @@ from salesfunnel.i18n import Text
 from salesfunnel.io import _values as v
 from salesfunnel.io._converter import json_kind
 from salesfunnel.io._result_hooks import bad, build, fields, format_decimal
+from salesfunnel.io.problems import UnwritableValueError
 from salesfunnel.pipeline._convolution import Table as _MassTable
 from salesfunnel.pipeline.distribution import ErrorBound, Method, OutcomeDistribution
 from salesfunnel.pipeline.weighted import Simulation
@@ -164,7 +165,7 @@ def _abc_key_out(key: object) -> _Key:
         f"an ABC result with a customer key of type {type(key).__name__} ({key!r}) cannot be "
         "written as JSON; use str (or int) customer keys"
     )
-    raise TypeError(msg)
+    raise UnwritableValueError(msg)
 
 
 def _abc_value_out(value: _Value) -> object:

@@ -53,7 +53,7 @@ from salesfunnel.funnel.stages import Funnel
 from salesfunnel.io._columns import Source, read_text
 from salesfunnel.io._converter import Codec, problems_of
 from salesfunnel.io._schema import DocumentSchema
-from salesfunnel.io.problems import DataFileError, Problem, ReadResult
+from salesfunnel.io.problems import DataFileError, Problem, ReadResult, UnwritableValueError
 from salesfunnel.io.results import RESULT_SCHEMAS
 from salesfunnel.io.rule_registry import DEFAULT_REGISTRY, RuleRegistry
 from salesfunnel.qualification import Verdict
@@ -129,7 +129,7 @@ def _schema_for(obj: object, schemas: Sequence[DocumentSchema]) -> tuple[Documen
                 return schema, obj
     names = ", ".join(s.name for s in schemas)
     msg = f"no document schema for {type(obj).__name__}; the known schemas are {names}"
-    raise TypeError(msg)
+    raise UnwritableValueError(msg)
 
 
 def to_dict(

@@ -34,6 +34,7 @@ __all__ = [
     "Problem",
     "ReadResult",
     "UnsupportedFileError",
+    "UnwritableValueError",
 ]
 
 T = TypeVar("T")
@@ -180,6 +181,14 @@ class FileEncodingError(DataFileError):
     def __init__(self, file: str, problem: Problem, *, encoding: str | None) -> None:
         super().__init__(file, [problem])
         self.encoding = encoding
+
+
+class UnwritableValueError(FunnelError, TypeError):
+    """A value that no JSON document can hold: an object of an unknown kind, a key of the wrong type.
+
+    Subclasses :class:`TypeError`: the value is of a type the documents do not
+    write.
+    """
 
 
 class UnsupportedFileError(FunnelError, ValueError):

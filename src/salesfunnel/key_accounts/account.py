@@ -248,6 +248,16 @@ class KeyAccount:
     # -- reading -------------------------------------------------------------
 
     @property
+    def stage_key(self) -> str:
+        """The current lifecycle stage's key (the stage machine's view of :attr:`stage`)."""
+        return self.stage.value
+
+    @property
+    def created(self) -> date:
+        """The day the relationship started (:attr:`since`)."""
+        return self.since
+
+    @property
     def entered(self) -> date:
         """The date the account entered its current stage."""
         return self.history[-1].on
@@ -367,10 +377,7 @@ class KeyAccount:
         merged = self.signals.merge(signals)
         change = plan_advance(
             funnel,
-            subject=self.id,
-            stage=self.stage.value,
-            history=self.history,
-            created=self.since,
+            self,
             facts=merged,
             to_stage=target.value,
             on=on,
@@ -408,10 +415,7 @@ class KeyAccount:
             )
         change = plan_advance(
             funnel,
-            subject=self.id,
-            stage=self.stage.value,
-            history=self.history,
-            created=self.since,
+            self,
             facts=self.signals,
             to_stage=target.value,
             on=on,
@@ -429,10 +433,7 @@ class KeyAccount:
         funnel = _check_funnel(funnel)
         change = plan_exit(
             funnel,
-            subject=self.id,
-            stage=self.stage.value,
-            history=self.history,
-            created=self.since,
+            self,
             on=on,
             reason=reason,
             kind=ChangeKind.EXIT,
@@ -457,10 +458,7 @@ class KeyAccount:
         funnel = _check_funnel(funnel)
         change = plan_reopen(
             funnel,
-            subject=self.id,
-            stage=self.stage.value,
-            history=self.history,
-            created=self.since,
+            self,
             on=on,
             reason=reason,
             to_stage=None if to is None else KamStage.parse(to).value,
