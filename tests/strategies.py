@@ -508,7 +508,8 @@ from salesfunnel import (  # noqa: E402
     simulate,
     waterfall,
 )
-from salesfunnel.analytics.calibration import backtest, calibration  # noqa: E402
+from salesfunnel.analytics import backtest  # noqa: E402
+from salesfunnel.analytics.calibration import calibration  # noqa: E402
 from salesfunnel.analytics.conversion import conversion, funnel_summary  # noqa: E402
 from salesfunnel.forecasting import slippage  # noqa: E402
 from salesfunnel.fx import Rate  # noqa: E402

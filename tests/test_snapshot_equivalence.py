@@ -20,7 +20,6 @@ from salesfunnel import (
     UNRECORDED_STAGE,
     ChangeKind,
     ForecastCategory,
-    Funnel,
     Opportunity,
     StageKind,
     as_of,
@@ -33,10 +32,9 @@ from salesfunnel import (
     win_rate,
 )
 from salesfunnel.funnel import time_in_stage
+from tests import factories
 
-FUNNEL = Funnel.from_stage_names(
-    ["Prospecting", "Qualified", "Proposal", "Won", "Lost"], won="Won", lost="Lost"
-)
+FUNNEL = factories.funnel_of_names("Prospecting", "Qualified", "Proposal", "Won", "Lost")
 START = date(2025, 1, 1)
 
 #: One move: what to do, and how many days after the previous change.
@@ -48,7 +46,7 @@ moves = st.lists(
 
 def _machine_deal(i: int, created_offset: int, close_offset: int, steps, amount) -> Opportunity:
     created = START + timedelta(days=created_offset)
-    deal = Opportunity(
+    deal = factories.deal(
         id=f"D{i}",
         name=f"deal {i}",
         account=f"acct {i % 3}",
@@ -268,7 +266,7 @@ class TestSnapshotDeals:
 
 
 def _export(i: int, stage: str, created: date, closed: date | None, amount: str = "100"):
-    return Opportunity(
+    return factories.deal(
         id=f"E{i}",
         name="x",
         account=f"a{i}",
