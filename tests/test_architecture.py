@@ -216,6 +216,18 @@ class TestImports:
                         found.append(f"{name}: from {node.module} import {alias.name}")
         assert found == []
 
+    def test_no_import_cycle(self):
+        """No module imports, directly or through others, a module that imports it back."""
+        grimp = pytest.importorskip("grimp")
+        graph = grimp.build_graph("salesfunnel", exclude_type_checking_imports=True)
+        cycles = [
+            f"{module} -> {imported}"
+            for module in sorted(graph.modules)
+            for imported in graph.find_modules_directly_imported_by(module)
+            if graph.chain_exists(imported=module, importer=imported)
+        ]
+        assert cycles == []
+
     def test_no_module_is_too_long(self):
         """No module passes about 600 lines (a few lines of slack), apart from any listed to split."""
         long = {

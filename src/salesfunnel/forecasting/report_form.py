@@ -40,10 +40,9 @@ from decimal import ROUND_HALF_EVEN, Decimal
 from typing import TYPE_CHECKING, Literal
 
 from salesfunnel.calendar import check_date
+from salesfunnel.errors import OptionError
 from salesfunnel.forecasting.buckets import TimeBucket
 from salesfunnel.forecasting.kinds import ForecastCategory
-from salesfunnel.forecasting.rollup import Forecast, ForecastOptionError, ForecastRow
-from salesfunnel.forecasting.waterfall import Slippage, Waterfall
 from salesfunnel.funnel.course import DEFAULT_FUNNEL
 from salesfunnel.funnel.history import at_cutoff
 from salesfunnel.funnel.opportunity import Opportunity
@@ -56,6 +55,8 @@ from salesfunnel.tables import Cell, Table
 
 if TYPE_CHECKING:
     from salesfunnel.forecasting.quotas import QuotaResult
+    from salesfunnel.forecasting.rollup import Forecast, ForecastRow
+    from salesfunnel.forecasting.waterfall import Slippage, Waterfall
 
 __all__ = [
     "MARK",
@@ -207,15 +208,13 @@ def forecast_sheet(
         lang: ``"en"`` or ``"zh"``.
 
     Raises:
-        ForecastOptionError: For an unknown ``view`` or ``measure``.
+        OptionError: For an unknown ``view`` or ``measure``.
     """
     lang = check_lang(lang)
     if view not in {"time", "category"}:
-        raise ForecastOptionError(
-            f"view: {view!r}; use 'time' or 'category'", option="view", value=view
-        )
+        raise OptionError(f"view: {view!r}; use 'time' or 'category'", option="view", value=view)
     if measure not in _MEASURE_TEXT:
-        raise ForecastOptionError(
+        raise OptionError(
             f"measure: {measure!r}; use 'amount', 'weighted' or 'count'",
             option="measure",
             value=measure,

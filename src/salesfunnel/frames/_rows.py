@@ -35,7 +35,6 @@ from salesfunnel.funnel.stages import Funnel
 from salesfunnel.io import _values as v
 from salesfunnel.io._columns import COLUMNS, REQUIRED, normalise, stage_mark_headers
 from salesfunnel.io._table import Row, header_fields, stage_mark
-from salesfunnel.io.csv_format import RowReader, build_opportunity, flag_duplicate_ids
 from salesfunnel.io.mapping import (
     DATE_FIELDS,
     STATUS_FIELDS,
@@ -44,6 +43,7 @@ from salesfunnel.io.mapping import (
     unmapped_stages,
 )
 from salesfunnel.io.problems import Problem, ReadResult
+from salesfunnel.io.rows import RowReader, build_opportunity, flag_duplicate_ids
 
 __all__ = ["read_rows"]
 

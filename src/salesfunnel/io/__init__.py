@@ -20,7 +20,8 @@ from salesfunnel.funnel.stages import Funnel
 from salesfunnel.io._columns import Source, source_name
 from salesfunnel.io.csv_format import COLUMNS, EVENT_COLUMNS, read_csv
 from salesfunnel.io.csv_writer import HistoryWouldBeLostError, write_csv
-from salesfunnel.io.history_import import HistoryRow, read_history
+from salesfunnel.io.history_import import HistoryRow
+from salesfunnel.io.history_reader import read_history
 from salesfunnel.io.json_format import (
     DEFAULT_SCHEMAS,
     DocumentSchema,

@@ -11,17 +11,17 @@ from salesfunnel.io._columns import REQUIRED, Source, normalise, read_text, stag
 from salesfunnel.io._events import Events, read_events
 from salesfunnel.io._table import Row, parse_table, raw_records
 from salesfunnel.io.cells import BadCell, to_date
-from salesfunnel.io.csv_format import (
-    COLUMN_ALIASES,
-    RowReader,
-    build_opportunity,
-    flag_duplicate_ids,
-)
 from salesfunnel.io.history_import import HistoryRow, apply_history, resolve_stage
 from salesfunnel.io.mapping import HISTORY_FIELDS, ImportMapping, stage_fix, unmapped_stages
 from salesfunnel.io.presets import Preset
 from salesfunnel.io.presets import preset as find_preset
 from salesfunnel.io.problems import Problem, ReadResult
+from salesfunnel.io.rows import (
+    COLUMN_ALIASES,
+    RowReader,
+    build_opportunity,
+    flag_duplicate_ids,
+)
 
 if TYPE_CHECKING:
     from salesfunnel.funnel.opportunity import Opportunity

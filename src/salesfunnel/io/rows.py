@@ -1,0 +1,207 @@
+"""One row of an opportunities table into an :class:`~salesfunnel.funnel.opportunity.Opportunity`, every problem collected.
+
+The CSV reader, the import-mapping reader and the DataFrame readers
+(:mod:`salesfunnel.frames`) all build records through :class:`RowReader` and
+:func:`build_opportunity`, so a bad cell gets the same problem, with the same
+fix, whatever the file or frame it came from.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Mapping, Sequence
+
+from salesfunnel.errors import FunnelError
+from salesfunnel.funnel.opportunity import Opportunity
+from salesfunnel.funnel.stages import Funnel
+from salesfunnel.io import _values as v
+from salesfunnel.io._columns import COLUMNS, HEADERS_EN, HEADERS_ZH, header_aliases
+from salesfunnel.io._events import Events
+from salesfunnel.io._table import Row
+from salesfunnel.io.problems import Problem
+
+__all__ = ["COLUMN_ALIASES", "RowReader", "build_opportunity", "flag_duplicate_ids"]
+
+
+COLUMN_ALIASES = header_aliases(COLUMNS, HEADERS_ZH, HEADERS_EN)
+
+
+# Constructor errors name a field; report them against this column.
+_FIELD_COLUMN = {"line_items": "products"}
+
+
+class RowReader:
+    """Reads one row's cells into constructor arguments, collecting problems.
+
+    ``quiet`` names the columns whose problems were already reported (by an
+    import mapping converting the row), so they are not reported twice.
+    """
+
+    def __init__(
+        self, name: str, row: Row, headers: Mapping[str, str], quiet: Collection[str] = ()
+    ) -> None:
+        self.name = name
+        self.row = row
+        self.headers = headers
+        self.quiet = quiet
+        self.problems: list[Problem] = []
+        self.opp_id = row.cells.get("id", "") or None
+
+    def bad(self, column: str | None, why: str, fix: str = "") -> None:
+        """Record a problem of ``column`` (unless the mapping already reported it)."""
+        if column is not None and column in self.quiet:
+            return
+        head = self.headers.get(column, column) if column is not None else None
+        value = self.row.cells.get(column) if column is not None else None
+        self.problems.append(Problem(self.name, self.row.line, head, value, why, fix, self.opp_id))
+
+    def text(self, column: str) -> str:
+        """Return a required text cell, recording a problem when it is empty."""
+        value = self.row.cells.get(column, "")
+        if not value.strip():
+            self.bad(column, "is empty", _fill_fix(column))
+        return value
+
+    def parse(
+        self, column: str, parser: Callable[[str], object], *, required: bool = False
+    ) -> object:
+        """Parse a cell with ``parser``, recording its problem; ``None`` for an empty optional cell."""
+        value = self.row.cells.get(column)
+        if required and value is not None and not value.strip():
+            self.bad(column, "is empty", _fill_fix(column))
+            return None
+        if value is None or (not required and not value.strip()):
+            return None
+        try:
+            return parser(value)
+        except v.BadValue as err:
+            self.bad(column, err.why, err.fix)
+            return None
+
+
+def _line_items(reader: RowReader) -> tuple[object, object]:
+    """Return ``(amount, line_items)`` from the amount and products cells."""
+    cells = reader.row.cells
+    no_products = not cells.get("products", "").strip()
+    if no_products and "amount" not in cells:
+        reader.bad("products", "is empty", "give NAME=AMOUNT entries, or add an amount column")
+    amount = reader.parse("amount", v.parse_amount, required=no_products)
+    pairs = reader.parse("products", lambda t: v.parse_products(t, bare_ok=True))
+    if not isinstance(pairs, tuple):
+        return amount, None
+    if pairs[0][1] is None:  # one product named without an amount: the amount column's
+        if amount is None and not reader.problems:
+            reader.bad(
+                "products",
+                "names a product without an amount, and the amount column is empty",
+                "write NAME=AMOUNT, or fill the amount column",
+            )
+        return amount, None if amount is None else v.make_lines(pairs, amount)  # type: ignore[arg-type]
+    return amount, v.make_lines(pairs, None)
+
+
+def _fill_fix(column: str) -> str:
+    article = "an" if column[:1] in "aeiou" else "a"
+    return (
+        f"every opportunity needs {article} {column}: fill it in, or give a default "
+        f"with defaults={{{column!r}: '...'}} (--default {column}=...)"
+    )
+
+
+def build_opportunity(
+    reader: RowReader, funnel: Funnel, events: Events | None
+) -> Opportunity | None:
+    """Build the opportunity of one row, or record why it cannot be built."""
+    cells = reader.row.cells
+    opp_id = reader.text("id")
+    name, account, owner = (reader.text(c) for c in ("name", "account", "owner"))
+    stage = reader.row.mark or reader.parse(
+        "stage", lambda t: v.parse_stage(t, funnel), required=True
+    )
+    created = reader.parse("created", v.parse_date, required=True)
+    expected = reader.parse("expected_close", v.parse_date, required=True)
+    if "expected_close" not in cells:  # a mapped export may give only closed deals' dates
+        reader.bad("expected_close", "is missing", _fill_fix("expected_close"))
+    amount, lines = _line_items(reader)
+    currency = reader.parse("currency", v.parse_currency, required=True)
+    probability = reader.parse("probability", v.parse_probability)
+    facts = reader.parse("facts", v.parse_facts)
+    closed_on = reader.parse("closed_on", v.parse_date)
+    if reader.problems:
+        return None
+    history = revisions = None
+    if events is not None and opp_id not in events.bad_ids:
+        history = events.history.get(opp_id)
+        revisions = events.revisions.get(opp_id)
+    try:
+        opportunity = Opportunity(
+            id=opp_id,
+            name=name,
+            account=account,
+            owner=owner,
+            stage=stage,  # type: ignore[arg-type]
+            created=created,  # type: ignore[arg-type]
+            expected_close=expected,  # type: ignore[arg-type]
+            amount=amount if lines is None else None,  # type: ignore[arg-type]
+            currency=currency,  # type: ignore[arg-type]
+            line_items=lines,  # type: ignore[arg-type]
+            probability=probability,  # type: ignore[arg-type]
+            facts=facts,  # type: ignore[arg-type]
+            history=history,
+            revisions=revisions or (),
+            closed_on=closed_on,  # type: ignore[arg-type]
+            lost_reason=cells.get("lost_reason") or None,
+            notes=cells.get("notes", ""),
+            category_override=cells.get("category_override") or None,
+        )
+        if amount is not None and lines is not None and amount != opportunity.amount:
+            reader.bad(
+                "amount",
+                f"is not the sum of the products' amounts ({opportunity.amount})",
+                "correct the amount or the products, or leave the amount empty",
+            )
+            return None
+        return funnel.check(opportunity)
+    except FunnelError as err:
+        field = getattr(err, "field", None)
+        column = _FIELD_COLUMN.get(field, field) if isinstance(field, str) else None
+        reader.bad(column if column in cells else None, str(err))
+        return None
+
+
+def flag_duplicate_ids(
+    name: str, built: Sequence[tuple[Row, Opportunity | None, list[Problem]]], id_column: str
+) -> dict[str, list[int]]:
+    """Add a "duplicated id" problem to each row whose id is on another row too.
+
+    Shared by every reader of rows (CSV files, DataFrames), so that a duplicate
+    is reported the same way wherever the rows come from.
+
+    Args:
+        name: The source's name, for the problems.
+        built: Each row with the opportunity built from it (or ``None``) and
+            its list of problems, which this extends.
+        id_column: The id column's name as written in the source.
+
+    Returns:
+        Each id and the rows it is on.
+    """
+    seen: dict[str, list[int]] = {}
+    for row, _, _ in built:
+        seen.setdefault(row.cells.get("id", ""), []).append(row.line)
+    for row, _, row_problems in built:
+        opp_id = row.cells.get("id", "")
+        lines = seen.get(opp_id, [])
+        if opp_id and len(lines) > 1:
+            others = ", ".join(str(n) for n in lines if n != row.line)
+            row_problems.append(
+                Problem(
+                    name,
+                    row.line,
+                    id_column,
+                    opp_id,
+                    f"duplicated id: also on row {others}",
+                    "give every opportunity its own id",
+                    opp_id,
+                )
+            )
+    return seen
