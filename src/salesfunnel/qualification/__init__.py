@@ -44,7 +44,7 @@ from salesfunnel.qualification.rules import (
     RuleBase,
     Threshold,
 )
-from salesfunnel.qualification.verdicts import Finding, Verdict, evaluate
+from salesfunnel.qualification.verdicts import Finding, Verdict, evaluate, kleene
 
 __all__ = [
     "AllOf",
@@ -62,4 +62,5 @@ __all__ = [
     "Threshold",
     "Verdict",
     "evaluate",
+    "kleene",
 ]

@@ -20,7 +20,7 @@ from salesfunnel.qualification.rules import (
     check_rules,
 )
 
-__all__ = ["Finding", "Verdict", "evaluate"]
+__all__ = ["Finding", "Verdict", "evaluate", "kleene"]
 
 
 @attrs.frozen
@@ -154,14 +154,29 @@ def _find(rule: Rule, facts: Facts) -> Finding:
 
 
 def _combine(rule: AllOf | AnyOf | AtLeast, results: list[bool | None]) -> bool | None:
-    """Kleene logic for the combinators."""
-    trues = results.count(True)
-    unknown = results.count(None)
-    if isinstance(rule, AllOf):
-        return False if False in results else (None if unknown else True)
-    if isinstance(rule, AnyOf):
+    """Kleene logic for the combinators, on their parts' results."""
+    return kleene(rule, results.count(True), results.count(False), results.count(None))
+
+
+def kleene(rule: AllOf | AnyOf | AtLeast, trues: int, falses: int, unknown: int) -> bool | None:
+    """The one rule of three-valued logic: a combinator's result from its parts' counts.
+
+    All of: false if any part is false, else unknown if any is, else true.
+    Any of: true if any part is true, else unknown if any is, else false.
+    At least *n*: true with *n* true parts, false when even the unknown ones
+    could not make *n*, else unknown.
+
+    >>> from salesfunnel.qualification import AllOf, Criterion
+    >>> a = Criterion.fact("a", "A")
+    >>> kleene(AllOf([a, a]), trues=1, falses=0, unknown=1) is None
+    True
+    """
+    if type(rule) is AllOf:
+        return False if falses else (None if unknown else True)
+    if type(rule) is AnyOf:
         return True if trues else (None if unknown else False)
-    return True if trues >= rule.n else (False if trues + unknown < rule.n else None)
+    need = rule.n  # type: ignore[union-attr]
+    return True if trues >= need else (False if trues + unknown < need else None)
 
 
 #: Where evaluation sorts criteria: (met, failed, missing), keyed by identity.
@@ -169,9 +184,9 @@ _Sink: TypeAlias = tuple[dict[int, "Criterion"], dict[int, "Criterion"], dict[in
 
 
 def _eval_criterion(rule: Criterion, facts: Facts, positive: bool, sink: _Sink) -> bool | None:  # noqa: FBT001
-    key = rule._plain  # noqa: SLF001  (same module)
+    key = rule._plain  # noqa: SLF001  (the rules' evaluation index: a speed path, see bench_transitions)
     if key is not None:  # the common yes/no fact, inlined on this hot path
-        value = facts._map.get(key)  # noqa: SLF001
+        value = facts._map.get(key)  # noqa: SLF001  (the facts' index, on the hot path)
         if value is None:
             sink[2].setdefault(id(rule), rule)
             return None
@@ -203,7 +218,7 @@ def _eval_group(
     positive: bool,  # noqa: FBT001
     sink: _Sink,
 ) -> bool | None:
-    plain = rule._plain  # noqa: SLF001  (same module)
+    plain = rule._plain  # noqa: SLF001  (the rules' evaluation index: a speed path, see bench_transitions)
     if plain is None:
         return _combine(rule, [_EVAL[type(r)](r, facts, positive, sink) for r in rule.rules])
     # Every part is a plain yes/no fact: classify them in one loop, with no
@@ -225,12 +240,7 @@ def _eval_group(
             missing[cid] = criterion
         else:
             criterion.test(facts)  # raises InvalidFactError with the message
-    if type(rule) is AllOf:
-        return False if falses else (None if unknown else True)
-    if type(rule) is AnyOf:
-        return True if trues else (None if unknown else False)
-    need = rule.n  # type: ignore[union-attr]
-    return True if trues >= need else (False if trues + unknown < need else None)
+    return kleene(rule, trues, falses, unknown)
 
 
 _EVAL: dict[type, Callable[..., bool | None]] = {
