@@ -13,6 +13,7 @@ import enum
 import functools
 import json
 import types
+import typing
 from collections.abc import Callable, Sequence
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -32,22 +33,21 @@ from cattrs.gen import make_dict_structure_fn
 from salesfunnel.errors import FunnelError
 from salesfunnel.funnel.opportunity import Opportunity
 from salesfunnel.funnel.records import (
-    LineItem,
     Override,
     Reprice,
     Reschedule,
     Revision,
-    StageChange,
 )
 from salesfunnel.io import _values as v
 from salesfunnel.io.problems import Problem
+from salesfunnel.money import Currency
 from salesfunnel.qualification import Facts, Rule
 
 if TYPE_CHECKING:
     from salesfunnel.io.json_format import DocumentSchema
     from salesfunnel.io.rule_registry import RuleRegistry
 
-__all__ = ["Codec", "attrs_hook", "problems_of"]
+__all__ = ["Codec", "attrs_hook", "error_at", "located", "problems_of"]
 
 _RULE_TYPES = frozenset(get_args(Rule))
 _EDGES = frozenset[tuple[str, str]]
@@ -149,26 +149,14 @@ def note_attr(err: Exception, name: str, t: object) -> Exception:
     return add_note(err, AttributeValidationNote(f"Structuring @ attribute {name}", name, t))
 
 
-_OPPORTUNITY_FIELDS: dict[str, Any] = {
-    "id": str,
-    "name": str,
-    "account": str,
-    "owner": str,
-    "stage": str,
-    "created": date,
-    "expected_close": date,
-    "amount": Decimal,
-    "currency": str,
-    "line_items": tuple[LineItem, ...],
-    "probability": Decimal | None,
-    "facts": Facts,
-    "history": tuple[StageChange, ...],
-    "revisions": tuple[Revision, ...],
-    "closed_on": date | None,
-    "lost_reason": str | None,
-    "notes": str,
-    "category_override": str | None,
-}
+def _opportunity_fields() -> dict[str, Any]:
+    """Each field of :class:`Opportunity` and its type, from the class itself (one list)."""
+    hints = typing.get_type_hints(Opportunity)
+    plain = {Currency: str}  # the codec reads a currency as text; Opportunity checks the code
+    return {f.name: plain.get(hints[f.name], hints[f.name]) for f in attrs.fields(Opportunity)}
+
+
+_OPPORTUNITY_FIELDS: dict[str, Any] = _opportunity_fields()
 _OPPORTUNITY_REQUIRED = (
     "id",
     "name",
@@ -181,6 +169,47 @@ _OPPORTUNITY_REQUIRED = (
 )
 
 
+def _noted(path: tuple[str | int, ...], err: Exception) -> Exception:
+    """``err`` with the notes (and list and object wrappers) that put it at ``path``."""
+    for i in range(len(path) - 1, 0, -1):
+        step = path[i]
+        if isinstance(step, int):
+            err = IterableValidationError(
+                "While structuring a list",
+                [add_note(err, IterableValidationNote(f"Structuring @ index {step}", step, Any))],
+                list,
+            )
+        else:
+            err = ClassValidationError("While structuring", [note_attr(err, step, Any)], dict)
+    return note_attr(err, str(path[0]), Any) if path else err
+
+
+def error_at(cls: type, path: tuple[str | int, ...], err: Exception) -> ClassValidationError:
+    """Return ``err`` as the error of an object of ``cls``, at ``path`` inside it.
+
+    ``path`` names keys (strings) and list positions (ints) from the object
+    down to the value, starting with a key (empty: the object itself); the
+    error carries the notes that give the problem its JSON path.
+    """
+    return ClassValidationError(f"While structuring {cls.__name__}", [_noted(path, err)], cls)
+
+
+def _unplaced(err: Exception) -> bool:
+    """Whether ``err`` is a domain error naming its field, not yet put at its JSON path."""
+    return isinstance(err, FunnelError) and bool(err.path) and not getattr(err, "__notes__", None)
+
+
+def located(cls: type, err: Exception, at: tuple[str | int, ...] = ()) -> ClassValidationError:
+    """Return an error a constructor of ``cls`` raised as a problem at its JSON path.
+
+    A domain error that names its field (:meth:`FunnelError.at
+    <salesfunnel.errors.FunnelError.at>`) is reported at that field, below
+    ``at`` (where the object sits inside the one being read); any other at ``at``.
+    """
+    path = err.path if isinstance(err, FunnelError) else ()
+    return error_at(cls, (*at, *path), err)
+
+
 def check_object(value: object, cls: type) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise v.BadValue(f"is {json_kind(value)}, not a {cls.__name__} object", _FIX)
@@ -191,7 +220,8 @@ def attrs_hook(conv: cattrs.Converter, cls: type) -> Callable[[object, type], ob
     """The strict structure hook of a plain attrs class: every key known, every problem kept.
 
     Unknown keys, missing keys and bad values are collected; an error the
-    class itself raises (a failed check) becomes a problem of the object.
+    class itself raises (a failed check) becomes a problem of the field it
+    names, or of the object.
     """
     inner: Callable[[Any, Any], object] = make_dict_structure_fn(
         cls, conv, _cattrs_forbid_extra_keys=True
@@ -201,10 +231,14 @@ def attrs_hook(conv: cattrs.Converter, cls: type) -> Callable[[object, type], ob
         obj = check_object(value, cls)
         try:
             return inner(obj, t)
-        except ClassValidationError:
-            raise
+        except ClassValidationError as err:
+            # cattrs wraps what the constructor raised: put a domain error at its field.
+            if not any(_unplaced(e) for e in err.exceptions):
+                raise
+            placed = [_noted(e.path, e) if _unplaced(e) else e for e in err.exceptions]  # type: ignore[attr-defined]
+            raise ClassValidationError(err.message, placed, cls) from None
         except (FunnelError, ValueError, TypeError) as err:
-            raise ClassValidationError(f"While structuring {cls.__name__}", [err], cls) from None
+            raise located(cls, err) from None
 
     return hook
 
@@ -348,6 +382,8 @@ class Codec:
 
 def _why(err: BaseException) -> tuple[str, str]:
     if isinstance(err, v.BadValue):
+        return err.why, err.fix
+    if isinstance(err, FunnelError) and err.why:
         return err.why, err.fix
     if isinstance(err, ForbiddenExtraKeysError):
         keys = ", ".join(sorted(err.extra_fields))
