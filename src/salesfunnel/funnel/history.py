@@ -40,6 +40,7 @@ from typing import TYPE_CHECKING
 import attrs
 
 from salesfunnel.calendar import check_date
+from salesfunnel.errors import InvalidResultError
 from salesfunnel.funnel.course import DEFAULT_FUNNEL
 from salesfunnel.funnel.opportunity import Opportunity
 from salesfunnel.funnel.records import (
@@ -230,6 +231,17 @@ class StageTime:
     latest: int
     total: int
     visits: int
+
+    def __attrs_post_init__(self) -> None:
+        """Refuse a stay count below 1 and a latest stay longer than the total.
+
+        Raises:
+            InvalidResultError: Naming the field at fault.
+        """
+        if self.visits < 1:
+            raise InvalidResultError("StageTime", "visits", "is not a number of stays (1 or more)")
+        if not 0 <= self.latest <= self.total:
+            raise InvalidResultError("StageTime", "latest", "is not between 0 and the total")
 
 
 def time_in_stage(opportunity: Opportunity, *, as_of: date) -> Mapping[str, StageTime]:

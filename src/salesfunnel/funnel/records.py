@@ -20,6 +20,7 @@ import attrs
 from salesfunnel.calendar import check_date
 from salesfunnel.errors import InvalidOpportunityError
 from salesfunnel.money import to_amount, to_probability
+from salesfunnel.options import enum_option
 
 __all__ = [
     "UNRECORDED_STAGE",
@@ -118,6 +119,13 @@ class ChangeKind(enum.Enum):
     CLOSE = "close"
 
 
+_AS_CHANGE_KIND = enum_option(ChangeKind, field="kind")
+
+
+def _change_kind(value: object) -> ChangeKind:
+    return value if type(value) is ChangeKind else _AS_CHANGE_KIND(value)
+
+
 @attrs.frozen
 class StageChange:
     """One entry of a stage history: from which stage to which, when and why.
@@ -140,7 +148,7 @@ class StageChange:
     to_stage: StageKey
     on: date = attrs.field(converter=_on)
     reason: str | None = None
-    kind: ChangeKind = ChangeKind.ADVANCE
+    kind: ChangeKind = attrs.field(default=ChangeKind.ADVANCE, converter=_change_kind)
     skipped: tuple[StageKey, ...] = attrs.field(default=(), converter=_keys)
     forced: bool = False
 

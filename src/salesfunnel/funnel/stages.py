@@ -53,6 +53,7 @@ from salesfunnel.funnel._graph import check_graph, definition_error
 from salesfunnel.funnel.records import UNRECORDED_STAGE, SkipPolicy, StageKind
 from salesfunnel.i18n import Lang, Text
 from salesfunnel.money import to_probability
+from salesfunnel.options import enum_option
 from salesfunnel.qualification import Criterion, FactValue, Rule, Verdict, evaluate
 
 if TYPE_CHECKING:
@@ -78,6 +79,18 @@ class Role:
     def label(self, lang: Lang = "en") -> str:
         """Return the role's name in ``lang``."""
         return self.text(lang)
+
+
+_AS_STAGE_KIND = enum_option(StageKind, field="kind")
+_AS_SKIP_POLICY = enum_option(SkipPolicy, field="skip_policy")
+
+
+def _stage_kind(value: object) -> StageKind:
+    return _AS_STAGE_KIND(value)
+
+
+def _skip_policy(value: object) -> SkipPolicy:
+    return _AS_SKIP_POLICY(value)
 
 
 def _stage_probability(value: object) -> Decimal:
@@ -122,7 +135,7 @@ class Stage:
     key: str = attrs.field()
     text: Text
     probability: Decimal = attrs.field(converter=_stage_probability)
-    kind: StageKind = StageKind.OPEN
+    kind: StageKind = attrs.field(default=StageKind.OPEN, converter=_stage_kind)
     owners: tuple[Role, ...] = attrs.field(default=(), converter=_roles)
     rule: Rule | None = None
     definition: Text | None = None
@@ -188,7 +201,7 @@ class Funnel:
     name: str = "default"
     entry: str = attrs.field()
     edges: frozenset[tuple[str, str]] = attrs.field(converter=_edge_set)
-    skip_policy: SkipPolicy = SkipPolicy.GATED
+    skip_policy: SkipPolicy = attrs.field(default=SkipPolicy.GATED, converter=_skip_policy)
     _index: Mapping[str, int] = attrs.field(init=False, eq=False, repr=False)
     _by_key: Mapping[str, Stage] = attrs.field(init=False, eq=False, repr=False)
     _unrecorded_as: str = attrs.field(init=False, eq=False, repr=False)
