@@ -2,7 +2,7 @@
 
 Both sides start from the same input, a ``dict`` of customer → revenue, and
 produce an A/B/C class per customer at the thresholds (0.8, 0.95), measured
-in the same run (best of several repeats):
+in the same run (median of several interleaved repeats, see ``_harness.py``):
 
 * salesfunnel: ``abc_classify(revenue)`` on ``Decimal`` revenue (exact:
   shares add up to exactly 1, ranking by revenue then customer key), and on
@@ -14,8 +14,8 @@ in the same run (best of several repeats):
 * pandas on the ``Decimal`` values themselves (an object Series), which is
   what exact money costs there.
 
-Ratios are pandas time ÷ salesfunnel time: above 1 means salesfunnel is
-faster. Run::
+Ratios are salesfunnel time ÷ pandas time, printed as "N x slower" or
+"N x faster". Run::
 
     python benchmarks/bench_abc.py [--quick]
 
@@ -24,15 +24,13 @@ faster. Run::
 
 from __future__ import annotations
 
-import argparse
-import gc
 import random
-import time
 from decimal import Decimal
 
 import numpy as np
 import pandas as pd
 
+from _harness import Harness, Side
 from salesfunnel.customers.abc_classes import abc_classify
 
 
@@ -51,23 +49,10 @@ def pandas_cut(series: pd.Series) -> pd.Series:
     return pd.cut(share, [-np.inf, 0.8, 0.95, np.inf], labels=["A", "B", "C"])
 
 
-def best(fn: object, repeats: int) -> float:
-    """The best wall time of ``repeats`` runs of ``fn()``."""
-    times = []
-    for _ in range(repeats):
-        gc.collect()
-        start = time.perf_counter()
-        fn()  # type: ignore[operator]
-        times.append(time.perf_counter() - start)
-    return min(times)
-
-
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="100 000 customers, fewer repeats")
-    args = parser.parse_args()
-    n = 100_000 if args.quick else 1_000_000
-    repeats = 3 if args.quick else 5
+    bench = Harness(__doc__, quick_help="100 000 customers, fewer repeats")
+    n = 100_000 if bench.quick else 1_000_000
+    repeats = 3 if bench.quick else 5
     data = revenue(n)
     cents = {k: int(v * 100) for k, v in data.items()}
     floats = pd.Series({k: float(v) for k, v in data.items()})
@@ -84,24 +69,25 @@ def main() -> None:
         print(f"  the {len(differ)} others are {why} (pandas keeps input order, we order by key)")
     print(f"  {ours.summary()}")
 
-    t_dec = best(lambda: abc_classify(data), repeats)
-    t_int = best(lambda: abc_classify(cents), repeats)
-    t_pd_full = best(lambda: pandas_cut(pd.Series(data).astype(float)), repeats)
-    t_pd_core = best(lambda: pandas_cut(floats), repeats)
-    t_pd_obj = best(lambda: pandas_cut(pd.Series(data)), 1 if args.quick else 2)
-
-    print(f"best of {repeats} (seconds; ratio = pandas / salesfunnel, > 1: salesfunnel faster)")
-    print(f"  salesfunnel, Decimal revenue           {t_dec:8.3f}")
-    print(f"  salesfunnel, int cents                 {t_int:8.3f}")
-    print(
-        f"  pandas from dict of Decimal (as float) {t_pd_full:8.3f}   ratio {t_pd_full / t_dec:5.2f}"
+    bench.compare(
+        f"ABC by revenue, {n:,} customers",
+        Side("salesfunnel, Decimal revenue", lambda: abc_classify(data)),
+        [
+            Side(
+                "pandas from dict of Decimal (as float)",
+                lambda: pandas_cut(pd.Series(data).astype(float)),
+            ),
+            Side("pandas core on a float64 Series", lambda: pandas_cut(floats)),
+            Side(
+                "pandas on Decimal objects (exact)",
+                lambda: pandas_cut(pd.Series(data)),
+                repeats=1 if bench.quick else 2,
+            ),
+        ],
+        others=[Side("salesfunnel, int cents", lambda: abc_classify(cents))],
+        repeats=repeats,
     )
-    print(
-        f"  pandas core on a float64 Series        {t_pd_core:8.3f}   ratio {t_pd_core / t_dec:5.2f}"
-    )
-    print(
-        f"  pandas on Decimal objects (exact)      {t_pd_obj:8.3f}   ratio {t_pd_obj / t_dec:5.2f}"
-    )
+    bench.finish()
 
 
 if __name__ == "__main__":

@@ -7,9 +7,10 @@ CNY (open deals at the cutoff's rate, closed ones at their close date's).
 The pandas side is written the way an analyst would: one row per line item,
 float amounts, ``merge_asof`` for dated rates, ``np.select`` for buckets and
 categories, then ``groupby``. Its DataFrame is built from the opportunities
-outside the timed part (an analyst would load it from a CRM export); that
-build is timed and reported separately. The totals of both sides are
-checked against each other.
+outside the timed part (an analyst would load it from a CRM export); a
+second baseline times that build plus the groupby. Every cell of both sides
+is checked against the other. The ratios are ours ÷ pandas of the median
+times, measured interleaved in the same run (``_harness.py``).
 
 Generating opportunities is slow (about 90 s for 1 000 000) and is not timed.
 
@@ -18,8 +19,6 @@ Usage: python benchmarks/bench_forecast.py [--quick]   (--quick: 100 000 only)
 
 from __future__ import annotations
 
-import argparse
-import gc
 import time
 from datetime import date
 from decimal import Decimal
@@ -27,24 +26,14 @@ from decimal import Decimal
 import numpy as np
 import pandas as pd
 
-from salesfunnel import DEFAULT_FUNNEL
-from salesfunnel.cli.forecast import DEMO_RATES
+from _harness import Harness, Side
+from salesfunnel.cli.common import DEMO_RATES
 from salesfunnel.datasets import SAMPLE_AS_OF, generate
 from salesfunnel.forecasting.rollup import forecast
+from salesfunnel.funnel import DEFAULT_FUNNEL
 
 CUTOFF = SAMPLE_AS_OF
 STAGE_PROB = {s.key: float(s.probability) for s in [*DEFAULT_FUNNEL, DEFAULT_FUNNEL.lost]}
-
-
-def best_of(repeats, fn):
-    """Return (best seconds, last result) over ``repeats`` runs."""
-    best, result = float("inf"), None
-    for _ in range(repeats):
-        gc.collect()
-        start = time.perf_counter()
-        result = fn()
-        best = min(best, time.perf_counter() - start)
-    return best, result
 
 
 def ours(opps):
@@ -180,36 +169,41 @@ def check(result, by_time, by_category):
     return True
 
 
-def run(n, repeats):
+def run(bench, n, repeats):
     print(f"\n== {n:,} opportunities ==")
     start = time.perf_counter()
     opps = generate(n, seed=2026)
     print(f"generated in {time.perf_counter() - start:.1f} s (not timed)")
-    t_ours, result = best_of(repeats, lambda: ours(opps))
-    t_build, df = best_of(1, lambda: to_frame(opps))
+    df = to_frame(opps)
     rates = rate_table()
-    t_pandas, (by_time, by_category) = best_of(repeats, lambda: analyst(df, rates))
-    per = t_ours / n * 1e6
-    print(f"salesfunnel.forecast            {t_ours:8.3f} s   {per:6.2f} us/opportunity")
-    print(
-        f"pandas groupby (compute only)   {t_pandas:8.3f} s   {t_pandas / n * 1e6:6.2f} us/opportunity"
-    )
-    print(f"pandas DataFrame build          {t_build:8.3f} s   (objects -> frame, once)")
-    print(f"ratio ours / pandas compute      {t_ours / t_pandas:6.2f}x")
-    print(f"ratio ours / pandas build+compute {t_ours / (t_build + t_pandas):6.2f}x")
+    by_time, by_category = analyst(df, rates)
+    result = ours(opps)
     print(f"every cell agrees: {check(result, by_time, by_category)}   rows: {len(result.rows)}")
     assert result.total.total.amount > Decimal(0)
+    bench.compare(
+        f"forecast by owner x product, {n:,} opportunities",
+        Side("salesfunnel.forecast", lambda: ours(opps)),
+        [
+            Side("pandas groupby (compute only)", lambda: analyst(df, rates)),
+            Side(
+                "pandas frame build + groupby",
+                lambda: analyst(to_frame(opps), rates),
+                goal=2.0,
+            ),
+        ],
+        repeats=repeats,
+        per=(n, "opportunity"),
+    )
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="100 000 opportunities only")
-    args = parser.parse_args()
-    print(f"forecast by owner x product at {CUTOFF}, in CNY; best of several runs")
+    bench = Harness(__doc__, quick_help="100 000 opportunities only")
+    print(f"forecast by owner x product at {CUTOFF}, in CNY")
     print(f"pandas {pd.__version__}, numpy {np.__version__}, cutoff {date.isoformat(CUTOFF)}")
-    run(100_000, repeats=3)
-    if not args.quick:
-        run(1_000_000, repeats=2)
+    run(bench, 100_000, repeats=3)
+    if not bench.quick:
+        run(bench, 1_000_000, repeats=2)
+    bench.finish()
 
 
 if __name__ == "__main__":

@@ -11,7 +11,8 @@ dates as ``date32[pyarrow]``) in the same process:
   probabilities and ``groupby(...).agg``. Each result is checked against
   ours before timing, so the two compute the same thing.
 
-The ratio is ours / pandas (1.0: as fast; the target is at most 1.5). The
+The ratio is ours / pandas of the median times, the runs interleaved in the
+same process (``_harness.py``; 1.0: as fast; the goal is at most 1.5). The
 forecast by product (line items split from the ``products`` text in Python)
 and the polars timings of our functions are printed for information.
 
@@ -30,8 +31,6 @@ Usage: python benchmarks/bench_frames.py [--quick]   (--quick: 100 000 rows)
 
 from __future__ import annotations
 
-import argparse
-import gc
 import time
 from datetime import date
 from decimal import Decimal
@@ -41,28 +40,18 @@ import pandas as pd
 import polars as pl
 import pyarrow as pa
 
-from salesfunnel import DEFAULT_FUNNEL
+from _harness import Harness, Side
 from salesfunnel.calendar import GREGORIAN
 from salesfunnel.datasets import OWNERS, PRODUCTS
 from salesfunnel.forecasting.buckets import month_edges
 from salesfunnel.frames import abc_frame, forecast_frame, weighted_value_frame
+from salesfunnel.funnel import DEFAULT_FUNNEL
 
 CUTOFF = date(2026, 9, 30)
 STAGES = [*DEFAULT_FUNNEL.keys()]
 STAGE_WEIGHTS = [0.04, 0.18, 0.14, 0.12, 0.10, 0.08, 0.16, 0.18]
 STAGE_PROB = {s.key: s.probability for s in DEFAULT_FUNNEL}
 OVERRIDES = [Decimal("0.15"), Decimal("0.35"), Decimal("0.55"), Decimal("0.75")]
-
-
-def best_of(repeats, fn):
-    """Return (best seconds, last result) over ``repeats`` runs."""
-    best, result = float("inf"), None
-    for _ in range(repeats):
-        gc.collect()
-        start = time.perf_counter()
-        result = fn()
-        best = min(best, time.perf_counter() - start)
-    return best, result
 
 
 def arrays(n, seed=2026):
@@ -145,7 +134,11 @@ def pandas_probability(df):
 
 
 def pandas_forecast(df):
-    df = df[df["created"] <= CUTOFF]
+    # won and lost deals count when closed in the cutoff's quarter (up to the cutoff)
+    q = GREGORIAN.quarter_of(CUTOFF)
+    closed = df["stage"].isin(["closed", "lost"])
+    in_quarter = (df["closed_on"] >= q.start) & (df["closed_on"] <= CUTOFF)
+    df = df[(df["created"] <= CUTOFF) & (~closed | in_quarter)]
     stage, close = df["stage"], df["expected_close"]
     won, lost = stage == "closed", stage == "lost"
     e3, e6, e9, e12 = (pd.Timestamp(e).date() for e in month_edges(CUTOFF))
@@ -154,7 +147,6 @@ def pandas_forecast(df):
         ["closed", "lost", "overdue", "0-3m", "3-6m", "6-9m", "9-12m"],
         "12m+",
     )
-    q = GREGORIAN.quarter_of(CUTOFF)
     this_q = (close >= q.start) & (close <= q.end)
     next_q = (close > q.end) & (close <= q.next().end)
     late = stage.isin(["intent", "project", "recognition", "negotiation"])
@@ -227,10 +219,8 @@ def check_abc(ours_df, theirs):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="100 000 rows instead of 1 000 000")
-    args = parser.parse_args()
-    n = 100_000 if args.quick else 1_000_000
+    bench = Harness(__doc__, quick_help="100 000 rows instead of 1 000 000")
+    n = 100_000 if bench.quick else 1_000_000
     repeats = 5
 
     start = time.perf_counter()
@@ -262,35 +252,34 @@ def main():
             check_abc,
         ),
     ]
-    print(
-        f"\n{'pandas frame, ' + format(n, ',') + ' rows':<34}{'ours':>9}{'pandas':>9}{'ratio':>8}"
-    )
     for label, ours, theirs, check in cases:
         check(ours(), theirs())
-        # Interleave the runs (ours, theirs, ours, ...) so that a change in the
-        # shared machine's load does not favour one side.
-        t_ours = t_theirs = float("inf")
-        for _ in range(repeats):
-            t_ours = min(t_ours, best_of(1, ours)[0])
-            t_theirs = min(t_theirs, best_of(1, theirs)[0])
-        print(f"{label:<34}{t_ours:>8.2f}s{t_theirs:>8.2f}s{t_ours / t_theirs:>7.2f}x")
+        bench.compare(
+            f"{label}, pandas frame of {n:,} rows",
+            Side("ours", ours),
+            [Side("pandas", theirs, goal=1.5)],
+            repeats=repeats,
+        )
 
     print("\nfor information (no baseline):")
-    extra = [
-        (
-            "pandas: forecast by owner, product",
-            lambda: forecast_frame(pdf, cutoff=CUTOFF, by="owner,product"),
-        ),
-        ("polars: forecast by owner", lambda: forecast_frame(plf, cutoff=CUTOFF, by="owner")),
-        ("polars: weighted value", lambda: weighted_value_frame(plf)),
-        (
-            "polars: ABC of accounts (won)",
-            lambda: abc_frame(plf.filter(pl.col("stage") == "closed"), key="account"),
-        ),
-    ]
-    for label, fn in extra:
-        seconds, _ = best_of(1 if "product" in label else repeats, fn)
-        print(f"{label:<40}{seconds:>8.2f}s")
+    bench.compare(
+        "pandas: forecast by owner, product",
+        Side("ours", lambda: forecast_frame(pdf, cutoff=CUTOFF, by="owner,product")),
+        repeats=1,
+    )
+    bench.compare(
+        "polars frame",
+        Side("forecast by owner", lambda: forecast_frame(plf, cutoff=CUTOFF, by="owner")),
+        others=[
+            Side("weighted value", lambda: weighted_value_frame(plf)),
+            Side(
+                "ABC of accounts (won)",
+                lambda: abc_frame(plf.filter(pl.col("stage") == "closed"), key="account"),
+            ),
+        ],
+        repeats=repeats,
+    )
+    bench.finish()
 
 
 def _check_equal(a, b):

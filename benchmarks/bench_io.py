@@ -6,7 +6,9 @@ the ``Opportunity`` constructor). The baselines do only the syntax on the same
 files in the same process: ``csv.DictReader`` / ``csv.DictWriter`` of the rows
 as strings, ``json.loads`` / ``json.dumps`` of the same document, and, when
 pandas is installed, ``pandas.read_csv`` with every column as text. The ratio
-is the price of strict, exact, checked records over parsing alone.
+(ours ÷ baseline of the median times, interleaved in the same run, see
+``_harness.py``) is the price of strict, exact, checked records over parsing
+alone.
 
 Generating the opportunities is not timed.
 
@@ -15,26 +17,13 @@ Usage: python benchmarks/bench_io.py [--quick]   (--quick: 10 000 instead of 100
 
 from __future__ import annotations
 
-import argparse
 import csv
-import gc
 import io
 import json
-import time
 
+from _harness import Harness, Side
 from salesfunnel.datasets import generate
 from salesfunnel.io import dumps, loads, read_csv, write_csv
-
-
-def best_of(repeats, fn):
-    """Return (best seconds, last result) over ``repeats`` runs."""
-    best, result = float("inf"), None
-    for _ in range(repeats):
-        gc.collect()
-        start = time.perf_counter()
-        result = fn()
-        best = min(best, time.perf_counter() - start)
-    return best, result
 
 
 def dict_rows(text):
@@ -50,10 +39,8 @@ def write_rows(rows):
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="10 000 opportunities")
-    args = parser.parse_args()
-    n = 10_000 if args.quick else 100_000
+    bench = Harness(__doc__, quick_help="10 000 opportunities")
+    n = 10_000 if bench.quick else 100_000
     repeats = 3
     deals = generate(n, seed=11)
     main_csv, events_csv = io.StringIO(), io.StringIO()
@@ -61,7 +48,7 @@ def main() -> None:
     text, events = main_csv.getvalue(), events_csv.getvalue()
     doc = dumps(deals, indent=None)
     n_events = events.count("\n") - 1
-    print(f"{n} opportunities, {n_events} events, machine: 2 shared cores\n")
+    print(f"{n} opportunities, {n_events} events, machine: 2 shared cores")
 
     def ours_read():
         return read_csv(io.StringIO(text), events=io.StringIO(events))
@@ -79,60 +66,50 @@ def main() -> None:
     def base_write():
         return write_rows(rows), write_rows(ev_rows)
 
-    results = [
-        (
-            "CSV read (+events)",
-            best_of(repeats, ours_read),
-            best_of(repeats, base_read),
-            "csv.DictReader",
-        ),
-        (
-            "CSV write (+events)",
-            best_of(repeats, ours_write),
-            best_of(repeats, base_write),
-            "csv.DictWriter",
-        ),
-        (
-            "JSON loads",
-            best_of(repeats, lambda: loads(doc)),
-            best_of(repeats, lambda: json.loads(doc)),
-            "json.loads",
-        ),
-    ]
-    plain = json.loads(doc)
-    results.append(
-        (
-            "JSON dumps",
-            best_of(repeats, lambda: dumps(deals, indent=None)),
-            best_of(repeats, lambda: json.dumps(plain, ensure_ascii=False)),
-            "json.dumps",
-        )
-    )
-    assert results[0][1][1] == deals, "CSV round trip differs"
-    assert results[2][1][1] == deals, "JSON round trip differs"
+    read_baselines = [Side("csv.DictReader", base_read)]
     try:
         import pandas as pd  # noqa: PLC0415
     except ImportError:  # pragma: no cover - optional
         pd = None
     if pd is not None:
-        results.append(
-            (
-                "CSV read (+events)",
-                results[0][1],
-                best_of(
-                    repeats,
-                    lambda: (
-                        pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False),
-                        pd.read_csv(io.StringIO(events), dtype=str, keep_default_na=False),
-                    ),
-                ),
+        read_baselines.append(
+            Side(
                 "pandas.read_csv(dtype=str)",
+                lambda: (
+                    pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False),
+                    pd.read_csv(io.StringIO(events), dtype=str, keep_default_na=False),
+                ),
             )
         )
-    print(f"{'task':22} {'ours s':>8} {'baseline s':>11}  {'ratio':>6}  baseline")
-    for task, (ours_s, _), (base_s, _), name in results:
-        print(f"{task:22} {ours_s:8.3f} {base_s:11.3f}  {ours_s / base_s:6.1f}x  {name}")
-    print(f"\nper opportunity, CSV read: {results[0][1][0] / n * 1e6:.0f} µs")
+    per = (n, "opportunity")
+    read = bench.compare(
+        "CSV read (+events)", Side("read_csv", ours_read), read_baselines, repeats=repeats, per=per
+    )
+    assert read.results["read_csv"] == deals, "CSV round trip differs"
+    bench.compare(
+        "CSV write (+events)",
+        Side("write_csv", ours_write),
+        [Side("csv.DictWriter", base_write)],
+        repeats=repeats,
+        per=per,
+    )
+    loaded = bench.compare(
+        "JSON loads",
+        Side("loads", lambda: loads(doc)),
+        [Side("json.loads", lambda: json.loads(doc))],
+        repeats=repeats,
+        per=per,
+    )
+    assert loaded.results["loads"] == deals, "JSON round trip differs"
+    plain = json.loads(doc)
+    bench.compare(
+        "JSON dumps",
+        Side("dumps", lambda: dumps(deals, indent=None)),
+        [Side("json.dumps", lambda: json.dumps(plain, ensure_ascii=False))],
+        repeats=repeats,
+        per=per,
+    )
+    bench.finish()
 
 
 if __name__ == "__main__":

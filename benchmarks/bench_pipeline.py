@@ -3,17 +3,21 @@
 For 100, 1 000 and 100 000 open deals this measures, in one process:
 
 * ours: ``salesfunnel.pipeline.distribution.distribution_of`` with its automatic
-  method, then three percentiles (best of several runs);
+  method, then three percentiles;
 * the baseline: a Monte Carlo of 100 000 trials written the way an analyst
   would in numpy (a matrix of uniform draws compared with the probabilities,
   times the amounts, then ``np.percentile``), in blocks of at most 50 million
-  draws so that 100 000 deals fit in memory;
+  draws so that 100 000 deals fit in memory, with a new seed each run;
 
 and compares both with a reference: the exact distribution on the amounts'
 common unit (every 100), computed independently with numpy and scipy's FFT
 convolution (groups of deals by shift-and-add, then a product tree that trims
 tails below 1e-20 of mass). Errors are shown in money and in standard
 deviations of the total.
+
+Both are timed interleaved in the same run (``_harness.py``); the ratio is
+ours ÷ Monte Carlo of the median times (the goal: at least 10x faster). The
+Monte Carlo's error is the worst over its runs' seeds.
 
 The deals are the sample generator's open deals in CNY (stage probabilities
 and per-deal overrides); the 100 000-deal set resamples them with a seed.
@@ -24,7 +28,7 @@ Usage: python benchmarks/bench_pipeline.py [--quick]
 
 from __future__ import annotations
 
-import argparse
+import itertools
 import math
 import random
 import sys
@@ -34,8 +38,9 @@ from decimal import Decimal
 import numpy as np
 from scipy.signal import fftconvolve
 
-from salesfunnel import DEFAULT_FUNNEL, StageKind
+from _harness import Harness, Side
 from salesfunnel.datasets import generate
+from salesfunnel.funnel import DEFAULT_FUNNEL, StageKind
 from salesfunnel.pipeline.distribution import distribution_of
 
 LEVELS = (10, 50, 90)
@@ -59,15 +64,6 @@ def deals_for(n: int, base: list[tuple[Decimal, Decimal]]) -> list[tuple[Decimal
         return base[:n]
     rng = random.Random(n)
     return [rng.choice(base) for _ in range(n)]
-
-
-def best_of(repeats: int, func):
-    times, result = [], None
-    for _ in range(repeats):
-        start = time.perf_counter()
-        result = func()
-        times.append(time.perf_counter() - start)
-    return min(times), result
 
 
 def ours(pairs):
@@ -130,45 +126,50 @@ def reference(pairs, unit: int = 100) -> tuple[list[float], float]:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="100 and 1 000 deals, two runs")
-    args = parser.parse_args()
-    sizes = (100, 1000) if args.quick else (100, 1000, 100_000)
+    bench = Harness(__doc__, quick_help="100 and 1 000 deals, two runs")
+    sizes = (100, 1000) if bench.quick else (100, 1000, 100_000)
     base = pool()
     print(f"python {sys.version.split()[0]}, numpy {np.__version__}; {TRIALS} Monte Carlo trials")
-    print(
-        f"{'deals':>7} {'method':>8} {'ours s':>8} {'MC s':>8} {'speed-up':>9}  "
-        f"{'|error| / sd, ours (P10 P50 P90)':>34}  {'|error| / sd, MC':>24}  bound/sd"
-    )
     for n in sizes:
         pairs = deals_for(n, base)
-        repeats = 1 if n > 10_000 else (2 if args.quick else 5)
-        t_ours, (dist, mine) = best_of(repeats, lambda pairs=pairs: ours(pairs))
+        repeats = 1 if n > 10_000 else (2 if bench.quick else 5)
         amounts = np.array([float(a) for a, _p in pairs])
         probs = np.array([float(p) for _a, p in pairs])
-        mc_times, mc_runs = [], []
-        for seed in range(1 if n > 10_000 else repeats):
-            start = time.perf_counter()
-            mc_runs.append(monte_carlo(amounts, probs, seed))
-            mc_times.append(time.perf_counter() - start)
+        seeds, mc_runs = itertools.count(), []
+        timed = bench.compare(
+            f"P10/P50/P90 of {n:,} open deals",
+            Side("distribution_of", lambda pairs=pairs: ours(pairs)),
+            [
+                Side(
+                    f"numpy Monte Carlo, {TRIALS:,} trials",
+                    lambda amounts=amounts, probs=probs, seeds=seeds, runs=mc_runs: runs.append(
+                        monte_carlo(amounts, probs, next(seeds))
+                    ),
+                    goal=0.1,
+                )
+            ],
+            repeats=repeats,
+            warmups=0 if n > 10_000 else 1,
+        )
+        dist, mine = timed.results["distribution_of"]
         exact, t_ref = reference(pairs)
         sd = dist.stdev
         err_ours = [abs(float(m) - e) / sd for m, e in zip(mine, exact, strict=True)]
         err_mc = [max(abs(run[i] - exact[i]) for run in mc_runs) / sd for i in range(len(LEVELS))]
         bound = float(dist.error.amount) / sd
         print(
-            f"{n:>7} {dist.method.value:>8} {t_ours:>8.3f} {min(mc_times):>8.3f} "
-            f"{min(mc_times) / t_ours:>8.1f}x  "
-            f"{' '.join(f'{e:.5f}' for e in err_ours):>34}  "
-            f"{' '.join(f'{e:.4f}' for e in err_mc):>24}  "
-            f"{bound:.4f} + p {dist.error.probability:.1e}"
+            f"  method {dist.method.value}; |error| / sd (P10 P50 P90): ours "
+            f"{' '.join(f'{e:.5f}' for e in err_ours)}, Monte Carlo "
+            f"{' '.join(f'{e:.4f}' for e in err_mc)}; "
+            f"bound/sd {bound:.4f} + p {dist.error.probability:.1e}"
         )
         print(
-            f"{'':>7} exact P10/P50/P90 {[int(e) for e in exact]} (reference {t_ref:.1f} s); "
+            f"  exact P10/P50/P90 {[int(e) for e in exact]} (reference {t_ref:.1f} s); "
             f"ours {[int(m) for m in mine]}; sd {sd:,.0f}"
         )
         if not math.isfinite(sd):  # pragma: no cover - sanity
             return 1
+    bench.finish()
     return 0
 
 

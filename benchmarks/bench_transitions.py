@@ -12,8 +12,10 @@ deals in three implementations, measured in the same run:
   no verdict, no history).
 * transitions: a ``Machine`` with the same guards (``conditions=``).
 
-Per-transition times and the ratios (baseline ÷ salesfunnel; above 1 means
-salesfunnel is faster) are printed. Run::
+Each side's records or machines are built before its timer. The runs are
+interleaved in the same process (``_harness.py``); per-transition median
+times and the ratios (salesfunnel ÷ baseline, printed as "N x faster" or
+"N x slower") are printed. Run::
 
     python benchmarks/bench_transitions.py [--quick]
 
@@ -22,16 +24,15 @@ Needs the ``bench`` extra (``pip install -e ".[bench]"``).
 
 from __future__ import annotations
 
-import argparse
 import itertools
-import time
 from datetime import date, timedelta
 
 from statemachine import State, StateMachine
 from transitions import Machine
 
-from salesfunnel import DEFAULT_FUNNEL, Opportunity
+from _harness import Harness, Side
 from salesfunnel.datasets import _gate_facts
+from salesfunnel.funnel import DEFAULT_FUNNEL, Opportunity
 
 KEYS = [s.key for s in DEFAULT_FUNNEL]
 
@@ -107,8 +108,11 @@ class TrDeal:
         return guard(self.facts, event.transition.dest)  # type: ignore[attr-defined]
 
 
-def run_salesfunnel(n: int) -> float:
-    deals = [
+DAYS = [date(2026, 1, 1) + timedelta(days=i) for i in range(1, len(KEYS))]
+
+
+def salesfunnel_deals(n: int) -> list[Opportunity]:
+    return [
         Opportunity(
             id=f"D{i}",
             name="n",
@@ -123,28 +127,24 @@ def run_salesfunnel(n: int) -> float:
         )
         for i in range(n)
     ]
-    days = [date(2026, 1, 1) + timedelta(days=i) for i in range(1, len(KEYS))]
-    start = time.perf_counter()
+
+
+def run_salesfunnel(deals: list[Opportunity]) -> None:
     for deal in deals:
         d = deal
-        for key, day in zip(KEYS[1:], days, strict=True):
+        for key, day in zip(KEYS[1:], DAYS, strict=True):
             d = DEFAULT_FUNNEL.advance(d, key, on=day)
         assert d.stage == "closed"
-    return time.perf_counter() - start
 
 
-def run_psm(n: int) -> float:
-    machines = [PsmFunnel(dict(FACTS)) for _ in range(n)]
-    start = time.perf_counter()
+def run_psm(machines: list[PsmFunnel]) -> None:
     for m in machines:
         for _ in KEYS[1:]:
             m.send("advance")
-    elapsed = time.perf_counter() - start
     assert machines[0].closed.is_active
-    return elapsed
 
 
-def run_transitions(n: int) -> float:
+def transitions_models(n: int) -> tuple[list[TrDeal], Machine]:
     models = [TrDeal(dict(FACTS)) for _ in range(n)]
     machine = Machine(
         model=models,
@@ -157,46 +157,45 @@ def run_transitions(n: int) -> float:
             for a, b in itertools.pairwise(KEYS)
         ],
     )
-    start = time.perf_counter()
+    return models, machine
+
+
+def run_transitions(built: tuple[list[TrDeal], Machine]) -> None:
+    models, _machine = built
     for model in models:
         for _ in KEYS[1:]:
-            model.advance()
-    elapsed = time.perf_counter() - start
-    assert models[0].state == "closed"
-    del machine
-    return elapsed
-
-
-def interleaved(runs: dict[str, object], n: int, repeats: int) -> dict[str, float]:
-    """Best time of each implementation, with the runs interleaved.
-
-    Running A, B, C, A, B, C… instead of A×k, B×k, C×k keeps a change in the
-    machine's load from favouring whichever implementation ran during the
-    quiet spell.
-    """
-    times: dict[str, list[float]] = {name: [] for name in runs}
-    for _ in range(repeats):
-        for name, fn in runs.items():
-            times[name].append(fn(n))  # type: ignore[operator]
-    return {name: min(ts) for name, ts in times.items()}
+            model.advance()  # type: ignore[attr-defined]
+    assert models[0].state == "closed"  # type: ignore[attr-defined]
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="fewer deals and repeats")
-    args = parser.parse_args()
-    n, repeats = (300, 5) if args.quick else (2000, 9)
-    per = n * (len(KEYS) - 1)
-    best = interleaved({"ours": run_salesfunnel, "psm": run_psm, "tr": run_transitions}, n, repeats)
-    ours, psm, tr = (best[k] / per for k in ("ours", "psm", "tr"))
-    print(f"{n} deals x {len(KEYS) - 1} gated transitions, best of {repeats}")
-    print(f"  salesfunnel (full verdict + history): {ours * 1e6:8.2f} µs/transition")
-    print(
-        f"  python-statemachine (boolean guard):  {psm * 1e6:8.2f} µs/transition  ratio {psm / ours:5.2f}x"
+    bench = Harness(__doc__, quick_help="fewer deals and repeats")
+    n, repeats = (300, 5) if bench.quick else (2000, 9)
+    bench.compare(
+        f"{n} deals x {len(KEYS) - 1} gated transitions",
+        Side(
+            "salesfunnel (full verdict + history)",
+            run_salesfunnel,
+            setup=lambda: salesfunnel_deals(n),
+        ),
+        [
+            Side(
+                "python-statemachine (boolean guard)",
+                run_psm,
+                setup=lambda: [PsmFunnel(dict(FACTS)) for _ in range(n)],
+                goal=0.2,
+            ),
+            Side(
+                "transitions (boolean guard)",
+                run_transitions,
+                setup=lambda: transitions_models(n),
+                goal=0.5,
+            ),
+        ],
+        repeats=repeats,
+        per=(n * (len(KEYS) - 1), "transition"),
     )
-    print(
-        f"  transitions (boolean guard):          {tr * 1e6:8.2f} µs/transition  ratio {tr / ours:5.2f}x"
-    )
+    bench.finish()
 
 
 if __name__ == "__main__":
