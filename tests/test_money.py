@@ -22,7 +22,37 @@ class TestToAmount:
         """Decimals, ints and numeric strings become exact Decimals."""
         assert to_amount(Decimal("1.10")) == Decimal("1.10")
         assert to_amount(5) == Decimal(5)
-        assert to_amount(" 1_200.50 ") == Decimal("1200.50")
+        assert to_amount(" 1200.50 ") == Decimal("1200.50")
+
+    @pytest.mark.parametrize("text", ["1_000", "١٢٣", "１００", "1,000", "1e3", "12 USD", "0x10"])
+    def test_refuses_text_that_is_not_plain_ascii_notation(self, text):
+        """Numbers in text are ASCII digits with a sign and a point: no separators, scripts or exponent."""
+        with pytest.raises(InvalidAmountError, match="plain number"):
+            to_amount(text)
+
+    @pytest.mark.parametrize(
+        "value",
+        [
+            Decimal("1e18"),
+            Decimal("1e999999"),
+            10**18,
+            pytest.param(10**5000, id="5000-digit int"),
+            "1" * 19,
+            Decimal("1e-11"),
+            "0.00000000001",
+        ],
+    )
+    def test_refuses_amounts_out_of_bounds(self, value):
+        """Over 18 integer digits or 10 decimal places is refused at once, whatever the size."""
+        with pytest.raises(InvalidAmountError, match=r"integer digits|decimal places"):
+            to_amount(value)
+        with pytest.raises(InvalidAmountError):
+            to_amount(3e226, allow_float=True)
+
+    def test_probabilities_are_kept_bounded(self):
+        """A probability finer than 20 places is rounded, never refused for it."""
+        assert to_probability(2.225073858507203e-309) == 0
+        assert to_probability("0.123456789012345") == Decimal("0.123456789012345")
 
     def test_refuses_float_by_default(self):
         """A float is refused with a message that shows the exact alternative."""
@@ -44,7 +74,7 @@ class TestToAmount:
     @pytest.mark.parametrize("bad", [Decimal("NaN"), Decimal("Infinity"), "nan", "-inf"])
     def test_refuses_non_finite_decimals(self, bad):
         """NaN and infinite Decimals (or strings) are refused."""
-        with pytest.raises(InvalidAmountError, match="finite"):
+        with pytest.raises(InvalidAmountError, match=r"finite|plain number"):
             to_amount(bad)
 
     def test_refuses_negative(self):
@@ -69,9 +99,13 @@ class TestToAmount:
         with pytest.raises(InvalidAmountError, match=r"1200\.50"):
             to_amount("12 USD")
 
-    @given(st.decimals(min_value=0, allow_nan=False, allow_infinity=False))
+    @given(
+        st.decimals(
+            min_value=0, max_value=Decimal(10**18) - 1, allow_nan=False, allow_infinity=False
+        ).filter(lambda d: d == d.quantize(Decimal("1e-10")))
+    )
     def test_round_trips_any_non_negative_decimal(self, value):
-        """Every finite non-negative Decimal converts to itself."""
+        """Every non-negative Decimal within the bounds converts to itself."""
         assert to_amount(value) == value
 
 

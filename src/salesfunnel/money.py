@@ -30,6 +30,7 @@ Decimal('0.1')
 from __future__ import annotations
 
 import math
+import re
 from decimal import (
     ROUND_HALF_EVEN,
     Context,
@@ -53,6 +54,9 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ISO_4217",
+    "MAX_INTEGER_DIGITS",
+    "MAX_PLACES",
+    "PROBABILITY_PLACES",
     "Currency",
     "currency_code",
     "money_context",
@@ -254,12 +258,25 @@ ISO_4217: frozenset[str] = frozenset(
 )
 
 
-#: The arithmetic context of every money path: Python's default context
-#: (28 significant digits, half-even rounding, errors on invalid operations,
-#: division by zero and overflow), fixed here so that a caller's own context
-#: never changes a figure.
+#: The most integer digits an amount may have (below a quintillion): every
+#: reader and constructor refuses a larger one, so no sum can overflow or hang.
+MAX_INTEGER_DIGITS = 18
+
+#: The most decimal places an amount may have.
+MAX_PLACES = 10
+
+#: The decimal places a probability is kept to (finer ones are rounded): a
+#: float's shortest form has at most 17 significant digits.
+PROBABILITY_PLACES = 20
+_PROBABILITY_STEP = Decimal(1).scaleb(-PROBABILITY_PLACES)
+
+#: The arithmetic context of every money path: 60 significant digits (exact
+#: for sums of amounts within the bounds above, and their products with
+#: probabilities), half-even rounding, errors on invalid operations, division
+#: by zero and overflow; fixed here so that a caller's own context never
+#: changes a figure.
 _MONEY = Context(
-    prec=28,
+    prec=60,
     rounding=ROUND_HALF_EVEN,
     Emin=-999_999,
     Emax=999_999,
@@ -328,7 +345,9 @@ def currency_code(value: object, *, field: str = "currency") -> Currency:
     return Currency(code)
 
 
-def _to_decimal(value: object, *, field: str, allow_float: bool, what: str) -> Decimal:
+def _to_decimal(
+    value: object, *, field: str, allow_float: bool, what: str, places: int | None = MAX_PLACES
+) -> Decimal:
     """Convert ``value`` to a finite Decimal, or raise the error for ``what``."""
     if isinstance(value, bool):
         raise AmountTypeError(
@@ -351,20 +370,23 @@ def _to_decimal(value: object, *, field: str, allow_float: bool, what: str) -> D
                 field=field,
                 value=value,
             )
-        return Decimal(repr(value))
-    if isinstance(value, Decimal):
+        result = Decimal(repr(value))
+    elif isinstance(value, Decimal):
         result = value
     elif isinstance(value, int):
+        if abs(value) >= _INT_LIMIT:  # compared, never turned into text: any size is safe
+            raise _too_large(field, value)
         result = Decimal(value)
     elif isinstance(value, str):
-        try:
-            result = Decimal(value.strip().replace("_", ""))
-        except InvalidOperation:
+        text = value.strip()
+        if len(text) > _MAX_TEXT or not _PLAIN_NUMBER.fullmatch(text):
             raise InvalidAmountError(
-                f"{field}: {value!r} is not a number; write it like '1200.50'",
+                f"{field}: {_shown(value)} is not a plain number; write it with ASCII digits "
+                "and a decimal point, no separators or exponent, like '1200.50'",
                 field=field,
                 value=value,
-            ) from None
+            )
+        result = Decimal(text)
     else:
         raise AmountTypeError(
             f"{field}: {what} must be a Decimal, int or numeric string, got {type(value).__name__}",
@@ -373,11 +395,54 @@ def _to_decimal(value: object, *, field: str, allow_float: bool, what: str) -> D
         )
     if not result.is_finite():
         raise InvalidAmountError(
-            f"{field}: {what} must be finite, got {value!r}",
+            f"{field}: {what} must be finite, got {_shown(value)}",
+            field=field,
+            value=value,
+        )
+    if result and result.adjusted() >= MAX_INTEGER_DIGITS:
+        raise _too_large(field, value)
+    exponent = result.as_tuple().exponent
+    if (
+        places is not None
+        and isinstance(exponent, int)
+        and -exponent > places
+        and result != result.quantize(Decimal(1).scaleb(-places), context=_MONEY)
+    ):
+        raise InvalidAmountError(
+            f"{field}: {_shown(value)} has more than {places} decimal places; "
+            f"round it to {places} places or fewer",
             field=field,
             value=value,
         )
     return result
+
+
+#: The plain notation of a number in text: ASCII digits, an optional sign and
+#: decimal point; no separators, other scripts, full-width forms or exponent.
+_PLAIN_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)", re.ASCII)
+_INT_LIMIT = 10**MAX_INTEGER_DIGITS
+#: Longer text cannot be an amount within the bounds (digits, sign, point).
+_MAX_TEXT = MAX_INTEGER_DIGITS + MAX_PLACES + 60
+
+
+_SHOWN = 40
+
+
+def _shown(value: object) -> str:
+    """A value for a message, cut short when it is long."""
+    if isinstance(value, int) and abs(value) >= _INT_LIMIT:
+        return f"an integer of about {int(value.bit_length() * 0.30103) + 1} digits"
+    text = repr(value)
+    return text if len(text) <= _SHOWN else text[: _SHOWN - 3] + "..."
+
+
+def _too_large(field: str, value: object) -> InvalidAmountError:
+    return InvalidAmountError(
+        f"{field}: {_shown(value)} has more than {MAX_INTEGER_DIGITS} integer digits; "
+        "amounts are below a quintillion",
+        field=field,
+        value=value,
+    )
 
 
 def to_amount(value: object, *, field: str = "amount", allow_float: bool = False) -> Decimal:
@@ -439,7 +504,7 @@ def to_probability(value: object, *, field: str = "probability") -> Decimal:
     salesfunnel.errors.InvalidProbabilityError: probability: '1.2' is outside [0, 1]; give a share such as 0.6 (not a percentage such as 60)
     """
     try:
-        result = _to_decimal(value, field=field, allow_float=True, what="probability")
+        result = _to_decimal(value, field=field, allow_float=True, what="probability", places=None)
     except (AmountTypeError, InvalidAmountError) as err:
         raise InvalidProbabilityError(
             f"{field}: {value!r} is not a probability; give a number in [0, 1]",
@@ -453,4 +518,8 @@ def to_probability(value: object, *, field: str = "probability") -> Decimal:
             field=field,
             value=value,
         )
+    exponent = result.as_tuple().exponent
+    if isinstance(exponent, int) and exponent < -PROBABILITY_PLACES:
+        # finer than any forecast means; kept bounded so that amount x probability stays exact
+        result = result.quantize(_PROBABILITY_STEP, rounding=ROUND_HALF_EVEN, context=_MONEY)
     return result + 0 if result.is_zero() else result
