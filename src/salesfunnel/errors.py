@@ -21,6 +21,7 @@ what to do instead.
     ├── FunnelDefinitionError(FunnelError, ValueError)    a funnel graph that breaks a rule
     ├── UnknownStageError(FunnelError, KeyError)          a stage key the funnel does not have
     ├── OptionError(FunnelError, ValueError)              an option value a function does not accept
+    ├── InvalidResultError(FunnelError, ValueError)       a result whose figures break its invariants
     └── TransitionError(FunnelError, ValueError)          a stage move the machine refuses
         ├── GateNotPassedError                            the target stage's gate did not pass
         └── ChronologyError                               a move dated before the last one
@@ -66,6 +67,7 @@ and exported from the package like the ones above:
     │   ├── FileEncodingError                    io: a file that is not UTF-8
     │   └── SchemaVersionError                   io: a JSON document of a newer schema
     ├── UnwritableValueError(TypeError)          io: a value no JSON document can hold
+    │   └── UnencodableTextError(ValueError)     io: text the file's encoding cannot hold
     ├── PlotDependencyError(ImportError)         plot: matplotlib is not installed
     ├── FrameTypeError(TypeError)                frames: not a DataFrame of a known engine
     ├── MissingColumnError(KeyError)             frames: a column the function needs
@@ -92,6 +94,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
+    from typing_extensions import Self
+
     from salesfunnel.qualification import Verdict
 
 __all__ = [
@@ -106,6 +110,7 @@ __all__ = [
     "InvalidFactError",
     "InvalidOpportunityError",
     "InvalidProbabilityError",
+    "InvalidResultError",
     "InvalidRuleError",
     "TransitionError",
     "UnknownLanguageError",
@@ -113,12 +118,44 @@ __all__ = [
 ]
 
 
+#: What to do about a result whose figures contradict each other.
+RECOMPUTE = "correct it, or compute the result again with salesfunnel"
+
+
+def dotted(path: tuple[str | int, ...]) -> str:
+    """Write a field path the way the JSON documents do: ``rows[0].group``."""
+    out = ""
+    for step in path:
+        out += f"[{step}]" if isinstance(step, int) else f".{step}" if out else step
+    return out
+
+
 class FunnelError(Exception):
     """Root of every error salesfunnel raises.
 
     Catch this to handle anything the library rejects; catch a subclass (or the
     builtin it also derives from) to handle one kind of problem.
+
+    An error raised by a value class's own check names the field at fault
+    (:meth:`at`), so that a reader of documents reports it at its place.
+
+    Attributes:
+        where: The field at fault, then the keys and positions below it
+            (``("rows", 0, "group")``); empty when the error is not about one field.
+        why: What is wrong with that field, as a phrase (``"is negative"``).
+        fix: What to do instead.
     """
+
+    where: tuple[str | int, ...] = ()
+    why: str = ""
+    fix: str = ""
+
+    def at(self, *path: str | int, why: str, fix: str = "") -> Self:
+        """Name the field this error is about; return the error itself."""
+        self.where = path
+        self.why = why
+        self.fix = fix
+        return self
 
 
 class InvalidAmountError(FunnelError, ValueError):
@@ -313,6 +350,28 @@ class OptionError(FunnelError, ValueError):
         super().__init__(message)
         self.option = option
         self.value = value
+
+
+class InvalidResultError(FunnelError, ValueError):
+    """A result whose fields break one of its invariants.
+
+    Figures that do not add up, a share outside [0, 1], a count below zero, a
+    value that does not follow from the others. Raised by the result classes
+    themselves, whoever builds them (the library, a document reader, a user),
+    so each rule lives in its class only. The message names the field and the
+    fix; :attr:`where`, :attr:`why` and :attr:`fix` give them apart.
+
+    Attributes:
+        result: The name of the result's class.
+    """
+
+    def __init__(
+        self, result: str, path: str | tuple[str | int, ...], why: str, fix: str = RECOMPUTE
+    ) -> None:
+        steps = (path,) if isinstance(path, str) else path
+        super().__init__(f"{result}.{dotted(steps)} {why}; {fix}")
+        self.result = result
+        self.at(*steps, why=why, fix=fix)
 
 
 class TransitionError(FunnelError, ValueError):

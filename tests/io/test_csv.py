@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 from hypothesis import given
+from hypothesis import strategies as st
 
 from salesfunnel import DEFAULT_FUNNEL, ChangeKind, FunnelError
 from salesfunnel.datasets import sample_pipeline
@@ -722,3 +723,151 @@ class TestOverrideEvents:
         write_csv([self._deal()], out, drop_history=True)
         result = read_csv(io.StringIO(out.getvalue()), events=io.StringIO(events), lenient=True)
         assert any(why in p.why for p in result.problems)
+
+
+#: Names a spreadsheet would run as a formula (OWASP's first characters), and
+#: texts that already begin with the guard's own ``'``.
+FORMULAS = ["=1+1", "+cmd", "-2+3", "@SUM(A1)", "\tTab first", "\rCR first", "'=quoted", "''-2"]
+
+
+def _formula_deals() -> list:
+    """One deal per formula name, in every free-text field (the id too, every other deal)."""
+    out = []
+    for i, name in enumerate(FORMULAS):
+        base = deal(
+            id=name if i % 2 == 0 else f"D{i}",
+            name=name,
+            account=name,
+            owner=name,
+            notes=name,
+            line_items={name: "100", "Support": "20"},
+        )
+        out.append(DEFAULT_FUNNEL.lose(base, on=date(2026, 2, 1), reason=name))
+    return out
+
+
+def _cells(text: str) -> list[list[str]]:
+    import csv
+
+    return list(csv.reader(io.StringIO(text, newline="")))
+
+
+class TestFormulaGuard:
+    def test_every_text_cell_is_guarded_and_reads_back(self, tmp_path):
+        """An account named =1+1 (and +, -, @, TAB, CR) is written with a leading ' and reads back."""
+        deals = _formula_deals()
+        main, events = tmp_path / "d.csv", tmp_path / "e.csv"
+        write_csv(deals, main, events=events)
+        rows = _cells(main.read_bytes().decode("utf-8"))
+        header = rows[0]
+        for row, name in zip(rows[1:], FORMULAS, strict=True):
+            cells = dict(zip(header, row, strict=True))
+            for column in ("name", "account", "owner", "notes"):
+                assert cells[column] == "'" + name, column
+            assert cells["amount"] == "120"  # numbers and dates as they are
+            assert cells["created"] == "2026-01-05"
+        ev = _cells(events.read_bytes().decode("utf-8"))
+        reasons = [r[ev[0].index("reason")] for r in ev[1:] if r[ev[0].index("kind")] == "lose"]
+        assert reasons == ["'" + n for n in FORMULAS]
+        assert read_csv(main, events=events) == tuple(deals)
+
+    def test_no_raw_cell_starts_a_formula(self):
+        """No cell of either file begins with a formula character (a product's = is escaped)."""
+        main, events = io.StringIO(), io.StringIO()
+        write_csv(_formula_deals(), main, events=events)
+        for text in (main.getvalue(), events.getvalue()):
+            for row in _cells(text):
+                assert not [c for c in row if c[:1] in ("=", "+", "-", "@", "\t", "\r")], row
+
+    def test_cr_is_quoted_and_lines_end_in_crlf(self):
+        """A cell with a CR is quoted; every record ends in \\r\\n."""
+        out = io.StringIO()
+        write_csv([deal(name="a\rb")], out)
+        assert out.getvalue().endswith("\r\n")
+        assert '"a\rb"' in out.getvalue()
+
+    def test_raw_writes_verbatim(self):
+        """raw=True writes the cells as given; the guard is an opt-out, not a new format."""
+        main, events = io.StringIO(), io.StringIO()
+        write_csv(_formula_deals(), main, events=events, raw=True)
+        rows = _cells(main.getvalue())
+        assert [r[rows[0].index("account")] for r in rows[1:]] == FORMULAS
+
+    def test_a_quote_before_other_text_is_kept(self):
+        """Only a ' before a formula character is the guard: "'quoted'" reads as written."""
+        out = io.StringIO()
+        write_csv([deal(name="'quoted'"), deal(id="D2", name="it's")], out)
+        assert [o.name for o in read_csv(io.StringIO(out.getvalue()))] == ["'quoted'", "it's"]
+
+    def test_a_spreadsheet_saved_guard_reads_as_the_text(self):
+        """A hand-written '=x cell (as a spreadsheet user would type it) reads as =x."""
+        (back,) = read_csv(text(HEADER, ROW.replace("Acme", "'=HYPERLINK(x)")))
+        assert back.account == "=HYPERLINK(x)"
+
+    @given(
+        opportunity_sets(),
+        st.lists(
+            st.tuples(
+                st.text(alphabet="'", max_size=2),
+                st.sampled_from(["=", "+", "-", "@", "\t", "\r"]),
+                st.text(alphabet=st.sampled_from([*"ab =+-@'\t\r\n,\"项"]), max_size=8),
+            )
+            .map("".join)
+            .filter(str.strip),
+            min_size=1,
+            max_size=4,
+        ),
+    )
+    def test_round_trip_with_formula_text(self, deals, names):
+        """read_csv(write_csv(deals)) == deals when every text field may start a formula."""
+        deals = tuple(
+            o.evolve(name=names[i % len(names)], account=names[-1], notes=names[0])
+            for i, o in enumerate(deals)
+        )
+        main, events = io.StringIO(), io.StringIO()
+        write_csv(deals, main, events=events)
+        assert (
+            read_csv(io.StringIO(main.getvalue()), events=io.StringIO(events.getvalue())) == deals
+        )
+
+
+class TestAtomicCsv:
+    def test_a_failed_write_leaves_the_old_files(self, tmp_path):
+        """A lone surrogate halfway: a typed error naming the deal, both old files intact, no temp."""
+        from salesfunnel.io._atomic import UnencodableTextError
+
+        main, events = tmp_path / "d.csv", tmp_path / "e.csv"
+        deals = sample_pipeline()[:30]
+        write_csv(deals, main, events=events)
+        before = main.read_bytes(), events.read_bytes()
+        bad = [*deals[:20], deals[20].evolve(account="x\ud800y"), *deals[21:]]
+        with pytest.raises(UnencodableTextError, match=r"account of opportunity") as info:
+            write_csv(bad, main, events=events)
+        assert info.value.text == "\ud800"
+        assert isinstance(info.value, FunnelError)
+        assert (main.read_bytes(), events.read_bytes()) == before
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["d.csv", "e.csv"]
+
+    def test_a_failed_events_file_leaves_the_deals_file(self, tmp_path):
+        """The events file is written before the deals file is replaced: a bad reason keeps both."""
+        from salesfunnel.io._atomic import UnencodableTextError
+
+        main, events = tmp_path / "d.csv", tmp_path / "e.csv"
+        write_csv([deal()], main, events=events)
+        before = main.read_bytes(), events.read_bytes()
+        lost = DEFAULT_FUNNEL.lose(deal(), on=date(2026, 2, 1), reason="\udcff")
+        with pytest.raises(UnencodableTextError, match=r"reason of opportunity 'D1'"):
+            write_csv([lost], main, events=events)
+        assert (main.read_bytes(), events.read_bytes()) == before
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["d.csv", "e.csv"]
+
+    def test_a_stream_is_written_as_it_is(self, tmp_path):
+        """An open file is the caller's: written to directly, and its encoding error is typed too."""
+        from salesfunnel.io._atomic import UnencodableTextError
+
+        path = tmp_path / "d.csv"
+        with path.open("w", encoding="ascii", newline="") as handle:
+            write_csv([deal()], handle)
+            with pytest.raises(UnencodableTextError, match="name of opportunity 'D1'"):
+                write_csv([deal(name="项目")], handle)
+        assert path.read_text(encoding="ascii").startswith("id,name")

@@ -52,6 +52,12 @@ from fractions import Fraction
 
 import attrs
 
+from salesfunnel.analytics._invariants import (
+    check_additional_business,
+    check_cycle_stats,
+    check_stage_durations,
+    check_velocity,
+)
 from salesfunnel.calendar import check_date
 from salesfunnel.errors import InvalidOpportunityError
 from salesfunnel.funnel.course import DEFAULT_FUNNEL
@@ -271,6 +277,8 @@ class CycleStats:
     mean: float | None
     median: float | None
 
+    __attrs_post_init__ = check_cycle_stats
+
 
 def _cycle(days: list[int]) -> CycleStats:
     if not days:
@@ -401,6 +409,8 @@ class StageDurations:
     total_median: float | None
     total_mean: float | None
 
+    __attrs_post_init__ = check_stage_durations
+
 
 def time_in_stages(
     opportunities: Iterable[Opportunity],
@@ -467,6 +477,8 @@ class Velocity:
     per_day: Decimal | None
     currency: str | None
 
+    __attrs_post_init__ = check_velocity
+
 
 def sales_velocity(
     opportunities: Iterable[Opportunity],
@@ -530,6 +542,8 @@ class AdditionalBusiness:
     new: Decimal
     returning_deals: int
     new_deals: int
+
+    __attrs_post_init__ = check_additional_business
 
     @property
     def share(self) -> float | None:

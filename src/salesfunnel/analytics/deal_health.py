@@ -51,7 +51,7 @@ import attrs
 
 from salesfunnel.analytics.conversion import check_history, snapshots
 from salesfunnel.calendar import check_date
-from salesfunnel.errors import InvalidOpportunityError
+from salesfunnel.errors import InvalidOpportunityError, InvalidResultError
 from salesfunnel.funnel.course import DEFAULT_FUNNEL
 from salesfunnel.funnel.history import snapshot
 from salesfunnel.funnel.opportunity import Opportunity
@@ -137,6 +137,23 @@ class StaleDeal:
     since: date
     days: int
     threshold: int
+
+    def __attrs_post_init__(self) -> None:
+        """Refuse a negative threshold, and a deal that is not past it.
+
+        Raises:
+            InvalidResultError: Naming the field at fault.
+        """
+        if self.threshold < 0:
+            raise InvalidResultError(
+                "StaleDeal", "threshold", "is negative", "a threshold is 0 days or more"
+            )
+        if self.days <= self.threshold:
+            raise InvalidResultError(
+                "StaleDeal",
+                "days",
+                f"is not above the threshold of {self.threshold} days, so the deal is not stale",
+            )
 
     @property
     def overdue(self) -> int:
@@ -287,6 +304,22 @@ class DealHeat:
     probability: float
     recency: float
     close: float
+
+    def __attrs_post_init__(self) -> None:
+        """Refuse parts outside [0, 1] and a score outside [0, 100].
+
+        Raises:
+            InvalidResultError: Naming the field at fault.
+        """
+        for name in ("stage", "probability", "recency", "close"):
+            if not 0 <= getattr(self, name) <= 1:
+                raise InvalidResultError(
+                    "DealHeat", name, "is not in [0, 1]", "each part of the heat is a share"
+                )
+        if not 0 <= self.score <= 100:  # noqa: PLR2004  (the heat scale)
+            raise InvalidResultError(
+                "DealHeat", "score", "is not in [0, 100]", "the heat runs from 0 to 100"
+            )
 
     @property
     def band(self) -> Heat:

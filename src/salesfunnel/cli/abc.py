@@ -18,11 +18,10 @@ out.
 from __future__ import annotations
 
 import argparse
-import csv
+import re
 import sys
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import attrs
@@ -41,6 +40,7 @@ from salesfunnel.cli.common import (
     emit_json,
     guard,
     options,
+    read_csv_rows,
     read_deals,
     require_file,
     working,
@@ -59,11 +59,13 @@ from salesfunnel.customers.abc_classes import (
     abc_combined,
     computed_abc,
 )
+from salesfunnel.errors import FunnelError
 from salesfunnel.funnel.course import DEFAULT_FUNNEL
 from salesfunnel.funnel.records import StageKind
 from salesfunnel.funnel.stages import Funnel
 from salesfunnel.fx import CENTS, ExchangeRates
 from salesfunnel.i18n import Text
+from salesfunnel.money import to_amount
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
@@ -145,33 +147,46 @@ def figures(
 def read_profit_column(path: str) -> tuple[dict[str, Decimal], str | None]:
     """Read a CSV file's profit column by deal id (empty cells are left out).
 
+    A profit is a plain number (ASCII digits, an optional sign and decimal
+    point: no separators) within the bounds of amounts.
+
     Returns:
         Deal id to profit, and the column's header (``None`` when there is none).
+
+    Raises:
+        UsageError: For a profit cell that is not such a number.
+        FileEncodingError: For a file that is not UTF-8 text.
     """
     if not path.lower().endswith(".csv"):
         return {}, None
-    with Path(path).open(encoding="utf-8-sig", newline="") as handle:
-        reader = csv.DictReader(handle)
-        fields = reader.fieldnames or []
-        header = next((f for f in fields if f.strip() in PROFIT_COLUMNS), None)
-        id_header = next((f for f in fields if f.strip() in ("id", "编号")), None)
-        if header is None or id_header is None:
-            return {}, header
-        out: dict[str, Decimal] = {}
-        for line, row in enumerate(reader, start=2):
-            text = (row.get(header) or "").strip()
-            if text:
-                out[row[id_header].strip()] = _cell_number(
-                    text, f"{path}, row {line}, column {header}"
-                )
+    fields, rows = read_csv_rows(path)
+    header = next((f for f in fields if f.strip() in PROFIT_COLUMNS), None)
+    id_header = next((f for f in fields if f.strip() in ("id", "编号")), None)
+    if header is None or id_header is None:
+        return {}, header
+    out: dict[str, Decimal] = {}
+    for line, row in enumerate(rows, start=2):
+        text = row[header].strip()
+        if text:
+            out[row[id_header].strip()] = _cell_number(text, f"{path}, row {line}, column {header}")
     return out, header
 
 
+_SIGNED_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)", re.ASCII)
+
+
 def _cell_number(text: str, where: str) -> Decimal:
+    if not _SIGNED_NUMBER.fullmatch(text):
+        msg = (
+            f"{where}: {text[:40]!r} is not a number; write it with ASCII digits and a "
+            "decimal point, without separators, like -1200.50"
+        )
+        raise UsageError(msg)
     try:
-        return Decimal(text.replace(",", ""))
-    except InvalidOperation:
-        raise UsageError(f"{where}: {text!r} is not a number") from None
+        to_amount(text.lstrip("+-"), field=where)  # the bounds of amounts; the sign is ours
+    except FunnelError as err:
+        raise UsageError(str(err)) from None
+    return Decimal(text)
 
 
 def _thresholds(text: str) -> tuple[str, ...]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 import threading
 import time
@@ -27,7 +28,7 @@ from salesfunnel.errors import InvalidOpportunityError, UnknownStageError
 from salesfunnel.funnel.course import DEFAULT_FUNNEL
 from salesfunnel.fx import ExchangeRates
 from salesfunnel.i18n import Lang
-from salesfunnel.render import FORMATS, Format, Table, render
+from salesfunnel.render import FORMATS, Format, Table, render, restore_cell, strip_controls
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
@@ -40,11 +41,13 @@ if TYPE_CHECKING:
     from salesfunnel.io.problems import Problem
 
 __all__ = [
+    "CUTOFF_RANGE",
     "DEMO_CURRENCY",
     "DEMO_RATES",
     "EXIT_DATA",
     "EXIT_OK",
     "EXIT_USAGE",
+    "ISO_DATE",
     "Options",
     "Progress",
     "UsageError",
@@ -54,7 +57,9 @@ __all__ = [
     "emit_json",
     "funnel_problems",
     "guard",
+    "one_line",
     "options",
+    "read_csv_rows",
     "read_deals",
     "require_file",
     "working",
@@ -106,12 +111,27 @@ class Options:
     cutoff: date | None = None
 
 
+#: A date as the command line writes it: ISO ``YYYY-MM-DD`` in ASCII digits.
+ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
+
+#: The cutoffs the command line accepts: the years of the fiscal calendars,
+#: with a year to spare on either side for the periods around a cutoff.
+CUTOFF_RANGE = (date(1900, 1, 1), date(9997, 12, 31))
+
+
 def _iso_date(text: str) -> date:
     try:
-        return date.fromisoformat(text)
+        if not ISO_DATE.fullmatch(text):
+            raise ValueError(text)  # noqa: TRY301  (one message below)
+        value = date.fromisoformat(text)
     except ValueError:
-        msg = f"{text!r} is not a date; write it as YYYY-MM-DD, e.g. 2026-09-30"
+        msg = f"{text[:40]!r} is not a date; write it as YYYY-MM-DD, e.g. 2026-09-30"
         raise argparse.ArgumentTypeError(msg) from None
+    first, last = CUTOFF_RANGE
+    if not first <= value <= last:
+        msg = f"{text!r} is out of range; give a date from {first} to {last}"
+        raise argparse.ArgumentTypeError(msg)
+    return value
 
 
 def add_common(parser: argparse.ArgumentParser, *, cutoff_help: str | None = None) -> None:
@@ -144,16 +164,38 @@ def options(args: argparse.Namespace) -> Options:
 
 
 def emit(tables: Sequence[Table], opts: Options) -> None:
-    """Print ``tables`` in the chosen format, separated by blank lines.
+    r"""Print ``tables`` in the chosen format, separated by blank lines.
 
-    The subcommands print their own JSON document with :func:`emit_json`;
-    here ``json`` gives an array of the tables (title, columns, rows).
+    Every format is made safe by :func:`~salesfunnel.render.render` (the
+    formula guard of CSV cells, HTML escaped in Markdown, no control
+    characters in text); CSV has ``\r\n`` line ends. The subcommands print
+    their own JSON document with :func:`emit_json`; here ``json`` gives an
+    array of the tables (title, columns, rows).
     """
     if opts.fmt == "json":
         parts = ",\n".join(render(t, "json") for t in tables)
         sys.stdout.write(f"[\n{parts}\n]\n")
         return
+    if opts.fmt == "csv":
+        _write_untranslated("\r\n\r\n".join(render(t, "csv") for t in tables) + "\r\n")
+        return
     sys.stdout.write("\n\n".join(render(t, opts.fmt) for t in tables) + "\n")
+
+
+def _write_untranslated(text: str) -> None:
+    r"""Write ``text`` on stdout with its ``\r\n`` line ends as they are.
+
+    A text stdout may translate ``\n`` (into ``\r\n`` on Windows, giving
+    ``\r\r\n``); its byte buffer, where there is one, does not.
+    """
+    out = sys.stdout
+    buffer = getattr(out, "buffer", None)
+    if buffer is None:
+        out.write(text)
+        return
+    out.flush()
+    buffer.write(text.encode(out.encoding or "utf-8", out.errors or "strict"))
+    buffer.flush()
 
 
 def decimal_text(value: Decimal) -> str:
@@ -166,12 +208,17 @@ def emit_json(doc: Mapping[str, object]) -> None:
     sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
 
 
+def one_line(text: str) -> str:
+    """``text`` on one line: each run of white space (line breaks too) becomes one space."""
+    return " ".join(text.split())
+
+
 def guard(command: str, work: Callable[[], int]) -> int:
-    """Run ``work``; a :class:`UsageError` is printed and gives exit status 2."""
+    """Run ``work``; a :class:`UsageError` is printed (one line) and gives exit status 2."""
     try:
         return work()
     except UsageError as err:
-        print(f"salesfunnel {command}: {err}", file=sys.stderr)
+        print(f"salesfunnel {command}: {strip_controls(one_line(str(err)))}", file=sys.stderr)
         return EXIT_USAGE
 
 
@@ -180,6 +227,42 @@ def require_file(path: str | None) -> None:
     if path is not None and not Path(path).is_file():
         what = "is a directory, not a file" if Path(path).is_dir() else "no such file"
         raise UsageError(f"{path}: {what}")
+
+
+def read_csv_rows(path: str) -> tuple[list[str], list[dict[str, str]]]:
+    """Read a small CSV file of the command line (rates, a profit column): its header and rows.
+
+    Decoded as the readers of the library decode (UTF-8, with or without a
+    byte-order mark), so a file in another encoding is a
+    :class:`~salesfunnel.io.FileEncodingError` naming it, not a traceback;
+    the formula guard ``'`` comes off as there
+    (:func:`~salesfunnel.render.restore_cell`). A row shorter than the
+    header has ``""`` in its missing cells.
+
+    Raises:
+        FileEncodingError: For a file that is not UTF-8 text.
+        DataFileError: For malformed CSV quoting, naming the row.
+    """
+    import csv  # noqa: PLC0415
+    import io  # noqa: PLC0415
+
+    from salesfunnel.io import DataFileError, Problem  # noqa: PLC0415
+    from salesfunnel.io._columns import read_text  # noqa: PLC0415
+
+    name, text = read_text(path)
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    try:
+        header = next(reader, [])
+        header = [restore_cell(c) for c in header]
+        rows = [
+            dict(zip(header, [*map(restore_cell, cells), *[""] * len(header)], strict=False))
+            for cells in reader
+        ]
+    except csv.Error as err:
+        why = f"the CSV text is malformed ({err})"
+        fix = 'write a cell with a comma, quote or line break in "double quotes"'
+        raise DataFileError(name, [Problem(name, reader.line_num, None, None, why, fix)]) from None
+    return header, rows
 
 
 def read_deals(

@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import csv
 import sys
 from datetime import date, timedelta
-from decimal import Decimal
-from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from salesfunnel.calendar import GREGORIAN, FiscalCalendar
@@ -16,6 +13,7 @@ from salesfunnel.cli.common import (
     DEMO_RATES,
     EXIT_DATA,
     EXIT_OK,
+    ISO_DATE,
     Options,
     UsageError,
     add_common,
@@ -24,12 +22,14 @@ from salesfunnel.cli.common import (
     emit_json,
     guard,
     options,
+    read_csv_rows,
     read_deals,
     require_file,
     working,
 )
 from salesfunnel.cli.funnel_options import add_funnel_options, funnel_from_args
 from salesfunnel.cli.mapping_options import add_mapping_options, mapping_from_args
+from salesfunnel.errors import FunnelError
 from salesfunnel.forecasting.report_form import forecast_sheet, waterfall_sheet
 from salesfunnel.forecasting.rollup import Forecast, forecast
 from salesfunnel.forecasting.waterfall import Waterfall, waterfall
@@ -108,32 +108,35 @@ def read_rates(path: str, currency: str) -> ExchangeRates:
 
     Each row says how many ``currency`` (the reporting currency) one unit of
     the row's currency is worth from that date on; an optional ``quote``
-    column names another target currency.
+    column names another target currency. Dates are ``YYYY-MM-DD``, rates
+    plain numbers within the bounds of amounts.
 
     Raises:
         InvalidRateError: For a file without those columns or a bad row (the
             message names the row).
+        FileEncodingError: For a file that is not UTF-8 text.
     """
-    with Path(path).open(encoding="utf-8-sig", newline="") as handle:
-        reader = csv.DictReader(handle)
-        missing = {"date", "currency", "rate"} - set(reader.fieldnames or ())
-        if missing:
-            raise InvalidRateError(
-                f"{path}: the rates file needs the columns date, currency, rate "
-                f"(missing: {', '.join(sorted(missing))})",
-                base="",
-                quote=currency,
-                on=date.min,
-            )
-        rates = [_rate_row(path, line, row, currency) for line, row in enumerate(reader, start=2)]
-    return ExchangeRates(rates)
+    fields, rows = read_csv_rows(path)
+    missing = {"date", "currency", "rate"} - set(fields)
+    if missing:
+        raise InvalidRateError(
+            f"{path}: the rates file needs the columns date, currency, rate "
+            f"(missing: {', '.join(sorted(missing))})",
+            base="",
+            quote=currency,
+            on=date.min,
+        )
+    return ExchangeRates([_rate_row(path, line, row, currency) for line, row in enumerate(rows, 2)])
 
 
 def _rate_row(path: str, line: int, row: dict[str, str], currency: str) -> Rate:
+    text = row["date"].strip()
     try:
-        on = date.fromisoformat(row["date"].strip())
-        return Rate(on, row["currency"], row.get("quote") or currency, Decimal(row["rate"]))
-    except (ValueError, ArithmeticError) as err:
+        if not ISO_DATE.fullmatch(text):
+            raise ValueError(f"{text[:40]!r} is not a date")  # noqa: TRY301  (one report below)
+        on = date.fromisoformat(text)
+        return Rate(on, row["currency"], row.get("quote") or currency, row["rate"])
+    except (ValueError, ArithmeticError, FunnelError) as err:
         raise InvalidRateError(
             f"{path}, row {line}: {err}; write date as YYYY-MM-DD and rate as a number",
             base=row.get("currency") or "",

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 import attrs
@@ -38,11 +38,11 @@ from salesfunnel.cli.common import (
 )
 from salesfunnel.cli.funnel_options import add_funnel_options, funnel_from_args
 from salesfunnel.cli.mapping_options import add_mapping_options, mapping_from_args
-from salesfunnel.errors import CurrencyError
+from salesfunnel.errors import CurrencyError, FunnelError
 from salesfunnel.funnel.course import DEFAULT_FUNNEL
 from salesfunnel.funnel.stages import Funnel, StageKind
 from salesfunnel.i18n import Lang, pick
-from salesfunnel.money import currency_code
+from salesfunnel.money import currency_code, to_amount
 from salesfunnel.pipeline.weighted import outcome_distribution
 from salesfunnel.render import Table
 
@@ -321,26 +321,28 @@ def demo_json(opportunities: Sequence[Opportunity], opts: Options) -> dict[str, 
 
 def _rate(text: str) -> tuple[str, Decimal]:
     code, sep, value = text.partition("=")
+    why = ""
     try:
-        rate = Decimal(value.strip()) if sep else Decimal("NaN")
+        rate = to_amount(value, field="rate") if sep else Decimal(0)
         code = currency_code(code)
-    except (InvalidOperation, CurrencyError):
-        rate = Decimal("NaN")
-    if not rate.is_finite() or rate <= 0:
-        msg = f"{text!r} is not a rate; write CODE=VALUE, e.g. USD=7.1 (one USD in the reporting currency)"
+    except FunnelError as err:
+        rate, why = Decimal(0), f" ({err})"
+    if rate <= 0:
+        msg = (
+            f"{text[:40]!r} is not a rate{why}; write CODE=VALUE, e.g. USD=7.1 "
+            "(one USD in the reporting currency)"
+        )
         raise argparse.ArgumentTypeError(msg)
     return code, rate
 
 
 def _amount(text: str) -> Decimal:
+    """A target amount; thousands separators (``30,000,000``) are allowed on the command line."""
     try:
-        value = Decimal(text.replace(",", "").replace("_", ""))
-    except InvalidOperation:
-        value = Decimal(-1)
-    if not value.is_finite() or value < 0:
-        msg = f"{text!r} is not an amount; write it like 50000000"
-        raise argparse.ArgumentTypeError(msg)
-    return value
+        return to_amount(text.replace(",", "").replace("_", ""), field="--target")
+    except FunnelError as err:
+        msg = f"{text[:40]!r} is not an amount ({err}); write it like 50000000"
+        raise argparse.ArgumentTypeError(msg) from None
 
 
 def run(args: argparse.Namespace) -> int:

@@ -3,7 +3,8 @@
 Writes ``deals.csv`` and ``events.csv`` (the sample pipeline with its
 histories, :func:`salesfunnel.datasets.sample_pipeline`), ``deals.json`` (the
 same as one JSON document) and ``rates.csv`` (its exchange rates into CNY,
-columns ``date,currency,rate``), and prints commands to try.
+columns ``date,currency,rate``), and prints commands to try. Each file is
+written atomically (:func:`salesfunnel.io._atomic.atomic_write`).
 """
 
 from __future__ import annotations
@@ -11,10 +12,12 @@ from __future__ import annotations
 import argparse
 import csv
 from pathlib import Path
+from typing import IO
 
 from salesfunnel.cli.common import EXIT_OK, UsageError, guard
 from salesfunnel.datasets import SAMPLE_AS_OF, SAMPLE_RATES, sample_pipeline
 from salesfunnel.io import write_csv, write_json
+from salesfunnel.io._atomic import atomic_write
 
 ORDER = 85
 
@@ -37,12 +40,7 @@ def _run(args: argparse.Namespace) -> int:
     deals = sample_pipeline()
     write_csv(deals, target / "deals.csv", events=target / "events.csv")
     write_json(deals, target / "deals.json")
-    with (target / "rates.csv").open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle, lineterminator="\r\n")
-        writer.writerow(("date", "currency", "rate", "quote"))
-        writer.writerows(
-            (r.on.isoformat(), r.base, format(r.rate, "f"), r.quote) for r in SAMPLE_RATES.rates
-        )
+    atomic_write(target / "rates.csv", _write_rates, encoding="utf-8", newline="")
     deals_csv = target / "deals.csv"
     print(f"wrote {', '.join(FILES)} to {target}; try:")
     print(f"  salesfunnel validate {deals_csv} --events {target / 'events.csv'}")
@@ -51,6 +49,14 @@ def _run(args: argparse.Namespace) -> int:
         f"--cutoff {SAMPLE_AS_OF} --currency CNY --rates {target / 'rates.csv'}"
     )
     return EXIT_OK
+
+
+def _write_rates(handle: IO[str]) -> None:
+    writer = csv.writer(handle, lineterminator="\r\n")
+    writer.writerow(("date", "currency", "rate", "quote"))
+    writer.writerows(
+        (r.on.isoformat(), r.base, format(r.rate, "f"), r.quote) for r in SAMPLE_RATES.rates
+    )
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

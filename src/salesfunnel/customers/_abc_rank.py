@@ -18,11 +18,12 @@ input is exact:
 
 from __future__ import annotations
 
+import functools
 import math
 import numbers
 import operator
 from bisect import bisect_left, bisect_right
-from collections.abc import Hashable, Mapping
+from collections.abc import Hashable, Mapping, Sequence
 from decimal import (
     MAX_EMAX,
     MAX_PREC,
@@ -41,14 +42,18 @@ import attrs
 from salesfunnel.errors import FunnelError
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable, Sequence
+    from collections.abc import Callable, Iterable
 
 __all__ = [
+    "LETTERS",
+    "MAX_PLACES",
     "CustomerValueTypeError",
     "Figure",
     "InvalidCustomerValueError",
     "InvalidThresholdsError",
     "Ranking",
+    "check_places",
+    "check_thresholds",
     "rank",
     "to_fraction",
 ]
@@ -142,6 +147,83 @@ def to_fraction(value: object, *, what: str, thresholds: object) -> Fraction:
             f"{what} must be a finite number such as 0.8, got {value!r}", thresholds=thresholds
         ) from None
     return result
+
+
+#: Class labels, best first.
+LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+#: The most decimal places a share may be given to.
+MAX_PLACES = 30
+
+
+def check_places(places: object) -> int:
+    """Check the decimal places of exact shares: a whole number from 1 to 30.
+
+    Raises:
+        InvalidThresholdsError: Naming the field ``places``.
+    """
+    if isinstance(places, bool) or not isinstance(places, int) or not 1 <= places <= MAX_PLACES:
+        raise InvalidThresholdsError(
+            f"places must be a whole number from 1 to 30, got {places!r}", thresholds=places
+        ).at("places", why="is not a whole number from 1 to 30", fix="give 1 to 30 places")
+    return places
+
+
+def check_thresholds(given: object) -> tuple[Fraction, ...]:
+    """Read ABC thresholds exactly: 1 to 25 increasing shares strictly between 0 and 1.
+
+    Raises:
+        InvalidThresholdsError: Naming the field ``thresholds``.
+    """
+    try:
+        if isinstance(given, tuple) and _hashable(given):
+            return _known_thresholds(given)
+        return _thresholds(given)
+    except InvalidThresholdsError as err:
+        raise err.at("thresholds", why=str(err)) from None
+
+
+def _hashable(value: object) -> bool:
+    try:
+        hash(value)
+    except TypeError:
+        return False
+    return True
+
+
+def _thresholds(given: object) -> tuple[Fraction, ...]:
+    if isinstance(given, (str, bytes)) or not isinstance(given, Sequence):
+        raise InvalidThresholdsError(
+            f"thresholds must be a sequence such as (0.8, 0.95), got {given!r}",
+            thresholds=given,
+        )
+    if not 1 <= len(given) < len(LETTERS):
+        raise InvalidThresholdsError(
+            f"give between 1 and {len(LETTERS) - 1} thresholds, got {len(given)}",
+            thresholds=given,
+        )
+    fractions = tuple(
+        to_fraction(t, what=f"threshold {i + 1}", thresholds=given) for i, t in enumerate(given)
+    )
+    for i, f in enumerate(fractions):
+        if not 0 < f < 1:
+            raise InvalidThresholdsError(
+                f"threshold {i + 1} is {given[i]!r}; thresholds are shares strictly between "
+                "0 and 1, e.g. (0.8, 0.95) (not percentages such as 80)",
+                thresholds=given,
+            )
+        if i and f <= fractions[i - 1]:
+            raise InvalidThresholdsError(
+                f"thresholds must increase: {given[i - 1]!r} is followed by {given[i]!r}; "
+                "give them in order, e.g. (0.8, 0.95)",
+                thresholds=given,
+            )
+    return fractions
+
+
+# Every ABC result checks its thresholds when built, and abc_classify reads
+# them first: the few threshold tuples in use are read once (not a second copy).
+_known_thresholds = functools.lru_cache(maxsize=64)(_thresholds)
 
 
 def _bad_value(keys: Sequence[object], raw: Sequence[Any], criterion: str | None) -> FunnelError:

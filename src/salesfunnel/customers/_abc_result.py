@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import enum
 import functools
+import itertools
 from bisect import bisect_right
 from collections.abc import Callable, Hashable, Iterator, Mapping
 from decimal import Decimal
@@ -16,13 +17,18 @@ from typing import Generic, TypeVar
 import attrs
 
 from salesfunnel.customers._abc_rank import (
+    LETTERS,
     Figure,
     Ranking,
     apportion,
+    check_places,
+    check_thresholds,
     downsample,
     round_ratio,
     to_decimal_units,
 )
+from salesfunnel.customers._invariants import check_combined
+from salesfunnel.errors import InvalidResultError
 from salesfunnel.i18n import Lang, Text, check_lang
 from salesfunnel.tables import Cell, Table, Tabular
 
@@ -41,9 +47,6 @@ __all__ = [
 ]
 
 K = TypeVar("K", bound=Hashable)
-
-#: Class labels, best first.
-LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 
 class Method(enum.Enum):
@@ -223,6 +226,33 @@ class AbcResult(Tabular, Generic[K]):
     places: int
     measure: Text
     _ranking: Ranking[K] = attrs.field(alias="ranking", eq=_figures, hash=False)
+
+    def __attrs_post_init__(self) -> None:
+        """Refuse options, thresholds and cuts that do not fit each other or the customers.
+
+        Raises:
+            InvalidThresholdsError: For ``places`` or fixed thresholds out of range.
+            InvalidResultError: For a missing boundary, or cuts that do not fit.
+        """
+        check_places(self.places)
+        fixed = self.method is Method.FIXED
+        if fixed:
+            check_thresholds(self.thresholds)
+            if self.boundary is None:
+                why = 'is null; fixed ABC has "before" or "inclusive"'
+                raise InvalidResultError("AbcResult", "boundary", why, "give a Boundary")
+        cuts, n = self.cuts, self._ranking.n
+        classes = len(self.thresholds) + 1 if fixed else 3
+        if len(cuts) != classes:
+            why = f"has {len(cuts)} entries; this analysis has {classes} classes"
+            raise InvalidResultError("AbcResult", "cuts", why, "give one count per class")
+        if cuts[0] < 0 or cuts[-1] != n or any(a > b for a, b in itertools.pairwise(cuts)):
+            raise InvalidResultError(
+                "AbcResult",
+                "cuts",
+                f"are not counts of customers rising to the {n} customers",
+                "give, per class, how many top-ranked customers are in it or a better class",
+            )
 
     def __hash__(self) -> int:
         """Hash the options and the customers in rank order (figures may be unhashable mappings)."""
@@ -509,6 +539,8 @@ class CombinedAbc(Tabular, Generic[K]):
 
     criteria: tuple[str, ...]
     results: tuple[AbcResult[K], ...]
+
+    __attrs_post_init__ = check_combined
 
     def result(self, criterion: str) -> AbcResult[K]:
         """Return the analysis by ``criterion``.

@@ -50,11 +50,11 @@ from salesfunnel.customers._abc_rank import (
     InvalidCustomerValueError,
     InvalidThresholdsError,
     Ranking,
+    check_places,
+    check_thresholds,
     rank,
-    to_fraction,
 )
 from salesfunnel.customers._abc_result import (
-    LETTERS,
     AbcResult,
     AbcRow,
     Basis,
@@ -107,47 +107,10 @@ def _measure(measure: Text | str | None) -> Text:
     return measure if isinstance(measure, Text) else Text(measure)
 
 
-#: The most decimal places a share may be given to.
-MAX_PLACES = 30
-
-
-def _places(places: object) -> int:
-    if isinstance(places, bool) or not isinstance(places, int) or not 1 <= places <= MAX_PLACES:
-        raise InvalidThresholdsError(
-            f"places must be a whole number from 1 to 30, got {places!r}", thresholds=places
-        )
-    return places
-
-
 def _thresholds(given: object, basis: Basis) -> tuple[tuple[Decimal, ...], tuple[Fraction, ...]]:
     if given is None:
         given = ("0.8", "0.95") if basis is Basis.VALUE else ("0.2", "0.5")
-    if isinstance(given, (str, bytes)) or not isinstance(given, Sequence):
-        raise InvalidThresholdsError(
-            f"thresholds must be a sequence such as (0.8, 0.95), got {given!r}",
-            thresholds=given,
-        )
-    if not 1 <= len(given) < len(LETTERS):
-        raise InvalidThresholdsError(
-            f"give between 1 and {len(LETTERS) - 1} thresholds, got {len(given)}",
-            thresholds=given,
-        )
-    fractions = tuple(
-        to_fraction(t, what=f"threshold {i + 1}", thresholds=given) for i, t in enumerate(given)
-    )
-    for i, f in enumerate(fractions):
-        if not 0 < f < 1:
-            raise InvalidThresholdsError(
-                f"threshold {i + 1} is {given[i]!r}; thresholds are shares strictly between "
-                "0 and 1, e.g. (0.8, 0.95) (not percentages such as 80)",
-                thresholds=given,
-            )
-        if i and f <= fractions[i - 1]:
-            raise InvalidThresholdsError(
-                f"thresholds must increase: {given[i - 1]!r} is followed by {given[i]!r}; "
-                "give them in order, e.g. (0.8, 0.95)",
-                thresholds=given,
-            )
+    fractions = check_thresholds(given)
     decimals = tuple(Decimal(f.numerator) / Decimal(f.denominator) for f in fractions)
     return decimals, fractions
 
@@ -229,7 +192,7 @@ def abc_classify(
     """
     basis = Basis(basis)
     boundary = Boundary(boundary)
-    places = _places(places)
+    places = check_places(places)
     decimals, fractions = _thresholds(thresholds, basis)
     return _fixed(
         rank(values), decimals, fractions, basis, boundary, keep_ties, _measure(measure), places
@@ -333,7 +296,7 @@ def computed_abc(
     >>> limits.pareto.count, limits.break_even.count, limits.submarginal.count
     (3, 3, 4)
     """
-    return _computed(rank(values), keep_ties, _measure(measure), _places(places))
+    return _computed(rank(values), keep_ties, _measure(measure), check_places(places))
 
 
 def _computed(
@@ -425,7 +388,7 @@ def abc_combined(
     method = Method(method)
     basis = Basis(basis)
     boundary = Boundary(boundary)
-    places = _places(places)
+    places = check_places(places)
     decimals, fractions = _thresholds(thresholds, basis)
     results: list[AbcResult[K]] = []
     for name, figures in criteria.items():

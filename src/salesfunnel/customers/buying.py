@@ -40,7 +40,8 @@ from types import MappingProxyType
 
 import attrs
 
-from salesfunnel.errors import FunnelError
+from salesfunnel.customers._invariants import check_account_evidence, check_screening_report
+from salesfunnel.errors import FunnelError, InvalidResultError
 from salesfunnel.funnel.course import DEFAULT_FUNNEL
 from salesfunnel.funnel.gates import WALL_RULE
 from salesfunnel.funnel.history import reached_stages, snapshot
@@ -313,6 +314,10 @@ class PurchaseKind(enum.Enum):
         return text(lang)
 
 
+#: The platforms of accounts that buy, where a purchase kind is told.
+_BOUGHT = (Platform.PURCHASE_PLATFORM, Platform.KEY_CUSTOMERS)
+
+
 def _facts(value: Mapping[str, FactValue] | None) -> Facts:
     return value if isinstance(value, Facts) else Facts(value or {})
 
@@ -338,6 +343,8 @@ class AccountEvidence:
     in_negotiation: bool = False
     key_account: bool = False
 
+    __attrs_post_init__ = check_account_evidence
+
 
 @attrs.frozen
 class Screening:
@@ -356,6 +363,31 @@ class Screening:
     wall: Verdict
     purchase_kind: PurchaseKind | None
     notes: tuple[Text, ...] = ()
+
+    def __attrs_post_init__(self) -> None:
+        """Refuse a platform the wall's verdict does not allow, and a stray purchase kind.
+
+        Raises:
+            InvalidResultError: Naming the field at fault.
+        """
+        if (self.purchase_kind is not None) != (self.platform in _BOUGHT):
+            raise InvalidResultError(
+                "Screening",
+                "purchase_kind",
+                "is given only for accounts on the purchase and key-customer platforms",
+                "set it to null, or correct the platform",
+            )
+        if self.platform is Platform.SALES_PLATFORM and not self.wall.passed:
+            raise InvalidResultError(
+                "Screening", "platform", "is the sales platform, but the wall did not pass"
+            )
+        if self.platform.level < Platform.SALES_PLATFORM.level and self.wall.passed:
+            raise InvalidResultError(
+                "Screening",
+                "platform",
+                "is below the sales platform, but the wall passed",
+                "an account that passes the wall is on the sales platform or higher",
+            )
 
     def explain(self, lang: Lang = "en") -> str:
         """Say why the account is on its platform."""
@@ -490,6 +522,8 @@ class ScreeningReport(Tabular):
     """
 
     accounts: tuple[Screening, ...]
+
+    __attrs_post_init__ = check_screening_report
 
     def __iter__(self) -> Iterator[Screening]:
         """Yield the screenings."""

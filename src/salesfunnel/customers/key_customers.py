@@ -39,7 +39,7 @@ from salesfunnel.customers._abc_rank import (
     InvalidCustomerValueError,
     InvalidThresholdsError,
 )
-from salesfunnel.errors import InvalidFactError
+from salesfunnel.errors import InvalidFactError, InvalidResultError
 from salesfunnel.i18n import Lang, Text, check_lang
 from salesfunnel.qualification import (
     AllOf,
@@ -407,6 +407,29 @@ class KeyCustomerThresholds:
 
 _MARK = {Outcome.PASSED: "✓", Outcome.FAILED: "✗", Outcome.UNDECIDED: "?"}
 
+_TypeVerdicts = tuple[tuple["KeyCustomerType", Verdict], ...]
+
+
+_Followed = tuple[
+    "KeyCustomerType | None",
+    tuple["KeyCustomerType", ...],
+    tuple["KeyCustomerType", ...],
+    tuple[str, ...],
+]
+_FOLLOWED = ("primary", "matched", "undecided", "missing")
+
+
+def _follow(verdicts: _TypeVerdicts) -> _Followed:
+    """What the verdicts give: the matched and undecided types, the primary one, the missing fields."""
+    matched = tuple(kind for kind, v in verdicts if v.passed)
+    undecided = tuple(kind for kind, v in verdicts if v.outcome is Outcome.UNDECIDED)
+    missing: dict[str, None] = {}
+    for _, v in verdicts:
+        if v.outcome is Outcome.UNDECIDED:
+            for c in v.missing:
+                missing.update(dict.fromkeys(k for k in c.needs if v.facts.get(k) is None))
+    return (matched[0] if matched else None, matched, undecided, tuple(missing))
+
 
 @attrs.frozen
 class KeyCustomerClassification:
@@ -427,6 +450,31 @@ class KeyCustomerClassification:
     undecided: tuple[KeyCustomerType, ...]
     verdicts: tuple[tuple[KeyCustomerType, Verdict], ...]
     missing: tuple[str, ...]
+
+    def __attrs_post_init__(self) -> None:
+        """Refuse a repeated type, and types or fields that do not follow from the verdicts.
+
+        Raises:
+            InvalidResultError: Naming the field at fault.
+        """
+        kinds = [kind for kind, _ in self.verdicts]
+        if len(set(kinds)) != len(kinds):
+            raise InvalidResultError(
+                "KeyCustomerClassification", "verdicts", "repeats a type", "judge each type once"
+            )
+        for name, expected in zip(_FOLLOWED, _follow(self.verdicts), strict=True):
+            if getattr(self, name) != expected:
+                shown = (
+                    [getattr(x, "value", x) for x in expected]
+                    if isinstance(expected, tuple)
+                    else getattr(expected, "value", expected)
+                )
+                raise InvalidResultError(
+                    "KeyCustomerClassification",
+                    name,
+                    f"does not follow from the verdicts, which give {shown!r}",
+                    "correct it, or classify the customer again with salesfunnel",
+                )
 
     @property
     def provisional(self) -> bool:
@@ -500,21 +548,8 @@ def classify_key_customer(
         )
     all_rules = {**(thresholds or KeyCustomerThresholds()).rules(), **(rules or {})}
     verdicts = tuple((kind, evaluate(all_rules[kind], facts)) for kind in priority)
-    matched = tuple(kind for kind, v in verdicts if v.passed)
-    undecided = tuple(kind for kind, v in verdicts if v.outcome is Outcome.UNDECIDED)
-    missing: dict[str, None] = {}
-    for kind, v in verdicts:
-        if kind in undecided:
-            for c in v.missing:
-                missing.update(dict.fromkeys(k for k in c.needs if facts.get(k) is None))
-    return KeyCustomerClassification(
-        name,
-        matched[0] if matched else None,
-        matched,
-        undecided,
-        verdicts,
-        tuple(missing),
-    )
+    primary, matched, undecided, missing = _follow(verdicts)
+    return KeyCustomerClassification(name, primary, matched, undecided, verdicts, missing)
 
 
 def key_customer_types_table(lang: Lang = "en") -> Table:

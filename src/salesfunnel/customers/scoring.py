@@ -47,6 +47,7 @@ from typing import Generic, TypeVar
 
 import attrs
 
+from salesfunnel.customers._invariants import check_customers, check_ranks
 from salesfunnel.customers._worksheet import (
     KEY_ACCOUNT_CRITERIA,
     InvalidScaleError,
@@ -66,7 +67,7 @@ from salesfunnel.customers.key_customers import (
     classify_key_customer,
     key_customer_types_table,
 )
-from salesfunnel.errors import FunnelError
+from salesfunnel.errors import FunnelError, InvalidResultError
 from salesfunnel.i18n import Lang, check_lang
 from salesfunnel.tables import Cell, Table, Tabular
 
@@ -141,6 +142,10 @@ class RankWeighting(enum.Enum):
     #: any order-respecting weights allow, which is the best average of its
     #: first ``k`` normalised values over ``k = 1..n``.
     NG = "ng"
+
+
+#: How a scorecard's weights can have been found (:attr:`Scorecard.weighting`).
+WEIGHTINGS = ("weights", "equal", *(w.value for w in RankWeighting))
 
 
 def rank_order_weights(
@@ -260,6 +265,28 @@ class Contribution:
     weight: float
     contribution: float
 
+    def __attrs_post_init__(self) -> None:
+        """Refuse a figure or weight outside [0, 1], and a contribution that is not their product.
+
+        Raises:
+            InvalidResultError: For the normalised figure or the contribution.
+            InvalidWeightsError: For the weight.
+        """
+        if not 0 <= self.normalised <= 1:
+            raise InvalidResultError("Contribution", "normalised", "is not in [0, 1]")
+        if not 0 <= self.weight <= 1:
+            raise InvalidWeightsError(
+                f"Contribution.weight {self.weight!r} is not in [0, 1]; a weight is a share",
+                weights=self.weight,
+            ).at("weight", why="is not in [0, 1]", fix="a weight is a share")
+        if self.contribution != self.weight * self.normalised:
+            raise InvalidResultError(
+                "Contribution",
+                "contribution",
+                f"is not weight × normalised ({self.weight * self.normalised!r})",
+                "correct it, or write the scorecard again with salesfunnel",
+            )
+
 
 @attrs.frozen
 class ScoredAccount(Generic[K]):
@@ -276,6 +303,25 @@ class ScoredAccount(Generic[K]):
     score: float
     rank: int
     contributions: tuple[Contribution, ...]
+
+    def __attrs_post_init__(self) -> None:
+        """Refuse a score that is not the sum of the contributions, and a rank below 1.
+
+        (The figures are checked against their scales by :func:`score_accounts`
+        and by the document reader, with :func:`read_cell`.)
+
+        Raises:
+            InvalidResultError: For the score or the rank.
+        """
+        if self.score != math.fsum(c.contribution for c in self.contributions):
+            raise InvalidResultError(
+                "ScoredAccount",
+                "score",
+                "is not the sum of the contributions",
+                "correct it, or write the scorecard again with salesfunnel",
+            )
+        if self.rank < 1:
+            raise InvalidResultError("ScoredAccount", "rank", "is not a rank (1 or more)")
 
     def explain(self, lang: Lang = "en") -> str:
         """Say how the score is made up, largest contribution first.
@@ -325,6 +371,32 @@ class Scorecard(Tabular, Generic[K]):
     criteria: tuple[ScoreCriterion, ...]
     weighting: str
     incomplete: tuple[tuple[K, tuple[str, ...]], ...] = ()
+
+    def __attrs_post_init__(self) -> None:
+        """Refuse criteria, weightings, scores, ranks and customers that do not fit together.
+
+        Raises:
+            InvalidResultError: Naming the field (and the account) at fault.
+        """
+        keys = [c.key for c in self.criteria]
+        if len(set(keys)) != len(keys):
+            raise InvalidResultError("Scorecard", "criteria", "repeats a criterion key")
+        if self.weighting not in WEIGHTINGS:
+            names = ", ".join(WEIGHTINGS)
+            raise InvalidResultError(
+                "Scorecard", "weighting", f"is not one of {names}", f"use one of {names}"
+            )
+        for i, a in enumerate(self.accounts):
+            if tuple(c.criterion for c in a.contributions) != self.criteria:
+                named = [c.criterion.key for c in a.contributions]
+                raise InvalidResultError(
+                    "Scorecard",
+                    ("accounts", i, "contributions"),
+                    f"name the criteria {named}, but the scorecard's are {keys}",
+                    "give one contribution per criterion, in the scorecard's order",
+                )
+        check_ranks(self.accounts)
+        check_customers(self.accounts, self.incomplete, keys)
 
     def __iter__(self) -> Iterator[ScoredAccount[K]]:
         """Yield the scored customers, best first."""

@@ -12,8 +12,10 @@ this copy exists.
 from __future__ import annotations
 
 from bisect import bisect_left
+from collections.abc import Mapping
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Protocol
 
 from salesfunnel.calendar import FiscalQuarter, Period
 from salesfunnel.forecasting.buckets import TimeBucket, month_edges
@@ -23,6 +25,7 @@ from salesfunnel.forecasting.pipelines import funnel_of, pipeline_of
 from salesfunnel.funnel.opportunity import Opportunity
 from salesfunnel.funnel.records import UNRECORDED_STAGE, StageKind
 from salesfunnel.funnel.stages import Funnel, Stage
+from salesfunnel.money import money_context
 
 __all__ = [
     "BUCKET_RANK",
@@ -32,7 +35,10 @@ __all__ = [
     "PER_BUCKET",
     "Accumulator",
     "Chooser",
+    "Figured",
     "Placer",
+    "Sum",
+    "cell_sums",
 ]
 
 
@@ -159,3 +165,39 @@ class Accumulator:
         self.counts[cell] += 1
         self.amounts[cell] += amount
         self.weighted[cell] += weighted
+
+
+#: Count, amount and weighted amount, as summed.
+Sum = tuple[int, Decimal, Decimal]
+
+
+class Figured(Protocol):
+    """What a cell holds: a count, an amount and a weighted amount."""
+
+    @property
+    def count(self) -> int: ...
+    @property
+    def amount(self) -> Decimal: ...
+    @property
+    def weighted(self) -> Decimal: ...
+
+
+def cell_sums(
+    cells: Mapping[tuple[TimeBucket, ForecastCategory], Figured],
+) -> tuple[dict[TimeBucket, Sum], dict[ForecastCategory, Sum], Sum]:
+    """The figures of each bucket, of each category and in total: the sums of the cells.
+
+    One rule for the roll-up, which writes them, and for a forecast row, which checks them.
+    """
+    zero: Sum = (0, Decimal(0), Decimal(0))
+    buckets = dict.fromkeys(TimeBucket, zero)
+    categories = dict.fromkeys(ForecastCategory, zero)
+    total = zero
+    with money_context():
+        for (bucket, category), f in cells.items():
+            n, a, w = buckets[bucket]
+            buckets[bucket] = (n + f.count, a + f.amount, w + f.weighted)
+            n, a, w = categories[category]
+            categories[category] = (n + f.count, a + f.amount, w + f.weighted)
+            total = (total[0] + f.count, total[1] + f.amount, total[2] + f.weighted)
+    return buckets, categories, total

@@ -69,7 +69,9 @@ from salesfunnel.forecasting._cells import (
     Accumulator,
     Chooser,
     Placer,
+    cell_sums,
 )
+from salesfunnel.forecasting._invariants import check_forecast, check_grouping, check_row
 from salesfunnel.forecasting.buckets import TimeBucket
 from salesfunnel.forecasting.categories import CategoryPolicy, default_policy
 from salesfunnel.forecasting.kinds import ForecastCategory
@@ -151,6 +153,8 @@ class ForecastRow:
     categories: Mapping[ForecastCategory, Figures] = attrs.field(hash=False)
     total: Figures
 
+    __attrs_post_init__ = check_row
+
 
 def _row(group: tuple[str, ...], acc: Accumulator | None) -> ForecastRow:
     figures = {}
@@ -158,19 +162,13 @@ def _row(group: tuple[str, ...], acc: Accumulator | None) -> ForecastRow:
         for i, count in enumerate(acc.counts):
             if count:
                 figures[CELLS[i]] = Figures(count, acc.amounts[i], acc.weighted[i])
-    buckets = dict.fromkeys(TimeBucket, _ZERO)
-    categories = dict.fromkeys(ForecastCategory, _ZERO)
-    total = _ZERO
-    for (bucket, category), f in figures.items():
-        buckets[bucket] += f
-        categories[category] += f
-        total += f
+    buckets, categories, total = cell_sums(figures)
     return ForecastRow(
         group,
         MappingProxyType(figures),
-        MappingProxyType(buckets),
-        MappingProxyType(categories),
-        total,
+        MappingProxyType({b: Figures(*f) for b, f in buckets.items()}),
+        MappingProxyType({c: Figures(*f) for c, f in categories.items()}),
+        Figures(*total),
     )
 
 
@@ -215,6 +213,8 @@ class Forecast(Tabular):
     total: ForecastRow
     not_yet_created: tuple[str, ...] = ()
     period: Period = attrs.field(default=attrs.Factory(_this_quarter, takes_self=True))
+
+    __attrs_post_init__ = check_forecast
 
     def explain(self, lang: Lang = "en") -> str:
         """Say what the forecast counts: its period, what a total adds, the currency.
@@ -298,8 +298,7 @@ def check_by(by: str | Iterable[str]) -> tuple[GroupKey, ...]:
                 option="by",
                 value=by,
             )
-    if len(set(out)) != len(out):
-        raise ForecastOptionError(f"by: {items} repeats a key", option="by", value=by)
+    check_grouping(out, by)
     return tuple(out)
 
 

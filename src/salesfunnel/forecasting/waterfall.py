@@ -44,7 +44,7 @@ from typing import TYPE_CHECKING
 import attrs
 
 from salesfunnel.calendar import GREGORIAN, FiscalCalendar, FiscalQuarter, FiscalYear, check_date
-from salesfunnel.errors import FunnelError
+from salesfunnel.errors import FunnelError, InvalidResultError
 from salesfunnel.forecasting.rollup import converted_lines, reporting_currency
 from salesfunnel.funnel.course import DEFAULT_FUNNEL
 from salesfunnel.funnel.history import snapshot
@@ -165,6 +165,21 @@ class Waterfall(Tabular):
     opening: Decimal
     closing: Decimal
     changes: tuple[Change, ...]
+
+    def __attrs_post_init__(self) -> None:
+        """Refuse changes that do not lead from the opening value to the closing one.
+
+        Raises:
+            InvalidResultError: Naming ``changes``.
+        """
+        if not self.balanced:
+            raise InvalidResultError(
+                "Waterfall",
+                "changes",
+                f"do not add up: opening {self.opening} plus the changes is not closing "
+                f"{self.closing}",
+                "correct the amounts, or write the waterfall again with salesfunnel",
+            )
 
     def total(self, movement: Movement) -> Decimal:
         """Return the signed sum of one movement."""

@@ -17,6 +17,7 @@ from typing import Literal, overload
 from salesfunnel.funnel.course import DEFAULT_FUNNEL
 from salesfunnel.funnel.opportunity import Opportunity
 from salesfunnel.funnel.stages import Funnel
+from salesfunnel.io._atomic import UnencodableTextError
 from salesfunnel.io._columns import Source, source_name
 from salesfunnel.io.csv_format import COLUMNS, EVENT_COLUMNS, read_csv
 from salesfunnel.io.csv_writer import HistoryWouldBeLostError, write_csv
@@ -76,6 +77,7 @@ __all__ = [
     "RuleRegistry",
     "SchemaVersionError",
     "Source",
+    "UnencodableTextError",
     "UnknownFieldError",
     "UnknownPresetError",
     "UnknownRuleError",

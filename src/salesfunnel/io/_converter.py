@@ -196,7 +196,12 @@ def error_at(cls: type, path: tuple[str | int, ...], err: Exception) -> ClassVal
 
 def _unplaced(err: Exception) -> bool:
     """Whether ``err`` is a domain error naming its field, not yet put at its JSON path."""
-    return isinstance(err, FunnelError) and bool(err.path) and not getattr(err, "__notes__", None)
+    return isinstance(err, FunnelError) and bool(err.where) and not getattr(err, "__notes__", None)
+
+
+def _placed(err: Exception) -> Exception:
+    """``err`` put at the field it names, when it is a domain error not yet placed."""
+    return _noted(err.where, err) if isinstance(err, FunnelError) and _unplaced(err) else err
 
 
 def located(cls: type, err: Exception, at: tuple[str | int, ...] = ()) -> ClassValidationError:
@@ -206,7 +211,7 @@ def located(cls: type, err: Exception, at: tuple[str | int, ...] = ()) -> ClassV
     <salesfunnel.errors.FunnelError.at>`) is reported at that field, below
     ``at`` (where the object sits inside the one being read); any other at ``at``.
     """
-    path = err.path if isinstance(err, FunnelError) else ()
+    path = err.where if isinstance(err, FunnelError) else ()
     return error_at(cls, (*at, *path), err)
 
 
@@ -235,7 +240,7 @@ def attrs_hook(conv: cattrs.Converter, cls: type) -> Callable[[object, type], ob
             # cattrs wraps what the constructor raised: put a domain error at its field.
             if not any(_unplaced(e) for e in err.exceptions):
                 raise
-            placed = [_noted(e.path, e) if _unplaced(e) else e for e in err.exceptions]  # type: ignore[attr-defined]
+            placed = [_placed(e) for e in err.exceptions]
             raise ClassValidationError(err.message, placed, cls) from None
         except (FunnelError, ValueError, TypeError) as err:
             raise located(cls, err) from None

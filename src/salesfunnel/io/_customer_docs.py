@@ -7,8 +7,6 @@ data-formats documentation describes the documents.
 from __future__ import annotations
 
 import functools
-import itertools
-import math
 import types
 from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
@@ -18,16 +16,14 @@ from typing import Any, Union, get_args, get_origin
 import attrs
 
 from salesfunnel.customers._worksheet import read_cell
-from salesfunnel.customers.buying import AccountEvidence, Platform, Screening, ScreeningReport
 from salesfunnel.customers.key_customers import KeyCustomerClassification, KeyCustomerType
-from salesfunnel.customers.scoring import Contribution, RankWeighting, Scorecard, ScoreCriterion
+from salesfunnel.customers.scoring import Contribution, Scorecard, ScoreCriterion
 from salesfunnel.customers.scoring import ScoredAccount as _Scored
-from salesfunnel.errors import FunnelError
 from salesfunnel.io import _values as v
 from salesfunnel.io._converter import json_kind
-from salesfunnel.io._result_hooks import FIX, Hook, bad, checked, fields, format_decimal
+from salesfunnel.io._result_hooks import Hook, bad, build, fields, format_decimal
 from salesfunnel.io.problems import UnwritableValueError
-from salesfunnel.qualification import Outcome, Verdict
+from salesfunnel.qualification import Verdict
 
 __all__ = ["register_customers"]
 
@@ -142,40 +138,13 @@ def _account_out(conv: Any, a: _Scored[Any], *, by_key: bool) -> dict[str, objec
     }
 
 
-def _check_parts(
-    cls: type,
-    path: tuple[str | int, ...],
-    customer: object,
-    parts: tuple[Contribution, ...],
-    score: float,
-    rank: int,
+def _check_figures(
+    cls: type, at: tuple[str | int, ...], customer: object, parts: tuple[Contribution, ...]
 ) -> None:
-    """Check each contribution against its criterion, and the score against the parts."""
+    """Read each figure as its criterion's scale reads a worksheet cell (objects may hold any)."""
     for i, c in enumerate(parts):
-        where = (*path, "contributions", i)
-        try:
-            read_cell(c.criterion, customer, c.value)
-        except FunnelError as err:
-            raise bad(cls, (*where, "value"), str(err)) from None
-        for name in ("normalised", "weight"):
-            if not 0 <= getattr(c, name) <= 1:
-                raise bad(cls, (*where, name), "is not in [0, 1]")
-        if c.contribution != c.weight * c.normalised:
-            raise bad(
-                cls,
-                (*where, "contribution"),
-                f"is not weight × normalised ({c.weight * c.normalised!r})",
-                "correct it, or write the scorecard again with salesfunnel",
-            )
-    if score != math.fsum(c.contribution for c in parts):
-        raise bad(
-            cls,
-            (*path, "score"),
-            "is not the sum of the contributions",
-            "correct it, or write the scorecard again with salesfunnel",
-        )
-    if rank < 1:
-        raise bad(cls, (*path, "rank"), "is not a rank (1 or more)")
+        where = (*at, "contributions", i, "value")
+        build(cls, functools.partial(read_cell, c.criterion, customer, c.value), where)
 
 
 def _scored_in(conv: Any) -> Hook:  # noqa: ANN401
@@ -188,8 +157,9 @@ def _scored_in(conv: Any) -> Hook:  # noqa: ANN401
 
     def hook(value: object, _t: object) -> _Scored[Any]:
         got = fields(conv, value, _Scored, spec)
-        _check_parts(_Scored, (), got["customer"], got["contributions"], got["score"], got["rank"])
-        return _Scored(**got)
+        _check_figures(_Scored, (), got["customer"], got["contributions"])
+        account: _Scored[Any] = build(_Scored, lambda: _Scored(**got))
+        return account
 
     return hook
 
@@ -202,7 +172,12 @@ def _contribution_in(conv: Any) -> Hook:  # noqa: ANN401
         "weight": float,
         "contribution": float,
     }
-    return lambda value, _t: Contribution(**fields(conv, value, Contribution, spec))
+
+    def hook(value: object, _t: object) -> Contribution:
+        got = fields(conv, value, Contribution, spec)
+        return build(Contribution, lambda: Contribution(**got))  # type: ignore[no-any-return]
+
+    return hook
 
 
 def _scorecard_out(conv: Any) -> _Unstructure:  # noqa: ANN401
@@ -220,12 +195,14 @@ def _scorecard_out(conv: Any) -> _Unstructure:  # noqa: ANN401
     return hook
 
 
-_WEIGHTINGS = ("weights", "equal", *(w.value for w in RankWeighting))
-
-
 def _accounts_of(
     criteria: tuple[ScoreCriterion, ...], docs: tuple[_KeyedAccount, ...]
 ) -> tuple[_Scored[Any], ...]:
+    """Build the scored customers, their contributions' criteria named by key.
+
+    The keys are resolved by position against the scorecard's criteria: a
+    contribution names the criterion it belongs to instead of holding it.
+    """
     keys = tuple(c.key for c in criteria)
     out: list[_Scored[Any]] = []
     for i, doc in enumerate(docs):
@@ -238,27 +215,24 @@ def _accounts_of(
                 "give one contribution per criterion, in the scorecard's order",
             )
         parts = tuple(
-            Contribution(crit, c.value, c.normalised, c.weight, c.contribution)
-            for crit, c in zip(criteria, doc.contributions, strict=True)
-        )
-        _check_parts(Scorecard, ("accounts", i), doc.customer, parts, doc.score, doc.rank)
-        out.append(_Scored(doc.customer, doc.score, doc.rank, parts))
-    return tuple(out)
-
-
-def _check_ranks(accounts: tuple[_Scored[Any], ...]) -> None:
-    for i, (before, a) in enumerate(itertools.pairwise(accounts), 1):
-        if a.score > before.score:
-            raise bad(Scorecard, ("accounts", i, "score"), "is higher than the one before")
-    for i, a in enumerate(accounts):
-        expected = accounts[i - 1].rank if i and accounts[i - 1].score == a.score else i + 1
-        if a.rank != expected:
-            raise bad(
+            build(
                 Scorecard,
-                ("accounts", i, "rank"),
-                f"is {a.rank}, but its place and score give rank {expected}",
-                "rank is 1 + the number of customers with a strictly higher score",
+                functools.partial(
+                    Contribution, crit, c.value, c.normalised, c.weight, c.contribution
+                ),
+                ("accounts", i, "contributions", j),
             )
+            for j, (crit, c) in enumerate(zip(criteria, doc.contributions, strict=True))
+        )
+        _check_figures(Scorecard, ("accounts", i), doc.customer, parts)
+        out.append(
+            build(
+                Scorecard,
+                functools.partial(_Scored, doc.customer, doc.score, doc.rank, parts),
+                ("accounts", i),
+            )
+        )
+    return tuple(out)
 
 
 def _scorecard_in(conv: Any) -> Hook:  # noqa: ANN401
@@ -272,31 +246,15 @@ def _scorecard_in(conv: Any) -> Hook:  # noqa: ANN401
     def hook(value: object, _t: object) -> Scorecard[Any]:
         got = fields(conv, value, Scorecard, spec)
         criteria: tuple[ScoreCriterion, ...] = got["criteria"]
-        keys = [c.key for c in criteria]
-        if len(set(keys)) != len(keys):
-            raise bad(Scorecard, ("criteria",), "repeats a criterion key")
-        if got["weighting"] not in _WEIGHTINGS:
-            names = ", ".join(_WEIGHTINGS)
-            raise bad(Scorecard, ("weighting",), f"is not one of {names}", f"use one of {names}")
+        # The criteria and weighting first (the scorecard's own check, on no accounts):
+        # the accounts' contributions are resolved against the criteria.
+        build(Scorecard, lambda: Scorecard((), criteria, got["weighting"]))
         accounts = _accounts_of(criteria, got["accounts"])
-        _check_ranks(accounts)
-        seen: set[object] = set()
-        for i, a in enumerate(accounts):
-            if a.customer in seen:
-                raise bad(Scorecard, ("accounts", i, "customer"), "repeats a customer")
-            seen.add(a.customer)
-        for i, gap in enumerate(got["incomplete"]):
-            if gap.customer in seen:
-                raise bad(Scorecard, ("incomplete", i, "customer"), "repeats a customer")
-            seen.add(gap.customer)
-            if not gap.missing or any(k not in keys for k in gap.missing):
-                raise bad(
-                    Scorecard,
-                    ("incomplete", i, "missing"),
-                    "is empty or names a key that is not a criterion of the scorecard",
-                )
         incomplete = tuple((gap.customer, gap.missing) for gap in got["incomplete"])
-        return Scorecard(accounts, criteria, got["weighting"], incomplete)
+        card: Scorecard[Any] = build(
+            Scorecard, lambda: Scorecard(accounts, criteria, got["weighting"], incomplete)
+        )
+        return card
 
     return hook
 
@@ -314,45 +272,6 @@ def _type_verdict_in(conv: Any) -> Hook:  # noqa: ANN401
         return (got["type"], got["verdict"])
 
     return hook
-
-
-def _missing_of(verdicts: tuple[_TypeVerdict, ...]) -> tuple[str, ...]:
-    """The profile fields the undecided rules need, as :func:`classify_key_customer` finds them."""
-    missing: dict[str, None] = {}
-    for _, verdict in verdicts:
-        if verdict.outcome is Outcome.UNDECIDED:
-            for c in verdict.missing:
-                missing.update(dict.fromkeys(k for k in c.needs if verdict.facts.get(k) is None))
-    return tuple(missing)
-
-
-def _check_classification(result: KeyCustomerClassification) -> None:
-    kinds = [kind for kind, _ in result.verdicts]
-    if len(set(kinds)) != len(kinds):
-        raise bad(KeyCustomerClassification, ("verdicts",), "repeats a type")
-    matched = tuple(kind for kind, verdict in result.verdicts if verdict.passed)
-    undecided = tuple(
-        kind for kind, verdict in result.verdicts if verdict.outcome is Outcome.UNDECIDED
-    )
-    derived: list[tuple[str, object, object]] = [
-        ("matched", result.matched, matched),
-        ("undecided", result.undecided, undecided),
-        ("primary", result.primary, matched[0] if matched else None),
-        ("missing", result.missing, _missing_of(result.verdicts)),
-    ]
-    for name, given, expected in derived:
-        if given != expected:
-            shown = (
-                [getattr(x, "value", x) for x in expected]
-                if isinstance(expected, tuple)
-                else getattr(expected, "value", expected)
-            )
-            raise bad(
-                KeyCustomerClassification,
-                (name,),
-                f"does not follow from the verdicts, which give {shown!r}",
-                "correct it, or classify the customer again with salesfunnel",
-            )
 
 
 # -- customer profiles ------------------------------------------------------------------
@@ -380,51 +299,6 @@ def _profile_number_in(value: object, _t: object) -> float | Decimal | None:
     return value  # an int stays an int, as the profile was given
 
 
-# -- screening ---------------------------------------------------------------------------
-
-_BOUGHT = (Platform.PURCHASE_PLATFORM, Platform.KEY_CUSTOMERS)
-
-
-def _check_screening(s: Screening) -> None:
-    if (s.purchase_kind is not None) != (s.platform in _BOUGHT):
-        raise bad(
-            Screening,
-            ("purchase_kind",),
-            "is given only for accounts on the purchase and key-customer platforms",
-            "set it to null, or correct the platform",
-        )
-    beyond_wall = s.platform is Platform.SALES_PLATFORM
-    if beyond_wall and not s.wall.passed:
-        raise bad(Screening, ("platform",), "is the sales platform, but the wall did not pass")
-    if s.platform.level < Platform.SALES_PLATFORM.level and s.wall.passed:
-        raise bad(
-            Screening,
-            ("platform",),
-            "is below the sales platform, but the wall passed",
-            "an account that passes the wall is on the sales platform or higher",
-        )
-
-
-def _check_report(report: ScreeningReport) -> None:
-    order = [(-s.platform.level, s.account) for s in report.accounts]
-    for i, (before, here) in enumerate(itertools.pairwise(order), 1):
-        if here == before:
-            raise bad(ScreeningReport, ("accounts", i, "account"), "repeats an account")
-        if here < before:
-            raise bad(
-                ScreeningReport,
-                ("accounts", i),
-                "is out of order",
-                "list the accounts by platform (highest first), then by name",
-            )
-
-
-def _check_evidence(e: AccountEvidence) -> None:
-    for name in ("purchases", "open_deals"):
-        if getattr(e, name) < 0:
-            raise bad(AccountEvidence, (name,), "is negative", FIX)
-
-
 # -- registration --------------------------------------------------------------------------
 
 
@@ -444,8 +318,4 @@ def register_customers(conv: Any) -> None:  # noqa: ANN401  (a cattrs converter)
         lambda pair: {"type": pair[0].value, "verdict": conv.unstructure(pair[1], Verdict)},
     )
     conv.register_structure_hook_func(lambda t: t == _TypeVerdict, _type_verdict_in(conv))
-    checked(conv, KeyCustomerClassification, _check_classification)
     conv.register_structure_hook_func(_is_profile_number, _profile_number_in)
-    checked(conv, Screening, _check_screening)
-    checked(conv, ScreeningReport, _check_report)
-    checked(conv, AccountEvidence, _check_evidence)

@@ -7,7 +7,6 @@ data-formats documentation describes the documents.
 from __future__ import annotations
 
 import functools
-import itertools
 from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from typing import Any, get_origin
@@ -21,10 +20,8 @@ from salesfunnel.customers.abc_classes import (
     Boundary,
     CombinedAbc,
     ComputedLimits,
-    abc_classify,
 )
 from salesfunnel.customers.abc_classes import Method as AbcMethod
-from salesfunnel.errors import FunnelError
 from salesfunnel.i18n import Text
 from salesfunnel.io import _values as v
 from salesfunnel.io._converter import json_kind
@@ -75,7 +72,8 @@ def _distribution_out(d: OutcomeDistribution) -> dict[str, object]:
 
 
 def _whole(text: str, path: tuple[str | int, ...], *, positive: bool = False) -> int:
-    if not text.isascii() or not text.isdigit() or (positive and int(text) == 0):
+    """Read a mass written as a string of digits (the distribution checks the masses)."""
+    if not text.isascii() or not text.isdigit():
         raise bad(
             OutcomeDistribution,
             path,
@@ -104,22 +102,13 @@ def _distribution_in(conv: Any) -> Callable[[object, object], OutcomeDistributio
         doc: _MassDoc = got.pop("table")
         denominator = _whole(doc.denominator, ("table", "denominator"), positive=True)
         weights = [_whole(w, ("table", "weights", i)) for i, w in enumerate(doc.weights)]
-        if not weights:
-            raise bad(OutcomeDistribution, ("table", "weights"), "is empty", "give the masses")
-        if doc.points is not None:
-            if len(doc.points) != len(weights):
-                raise bad(
-                    OutcomeDistribution,
-                    ("table", "points"),
-                    f"has {len(doc.points)} points for {len(weights)} weights",
-                    "give one point per weight",
-                )
-            if any(a >= b for a, b in itertools.pairwise(doc.points)):
-                raise bad(OutcomeDistribution, ("table", "points"), "are not ascending")
         table = _MassTable(
             weights, denominator, points=doc.points, offset=doc.offset, step=doc.step
         )
-        return OutcomeDistribution(**got, table=table)
+        result: OutcomeDistribution = build(
+            OutcomeDistribution, lambda: OutcomeDistribution(**got, table=table)
+        )
+        return result
 
     return hook
 
@@ -138,16 +127,8 @@ def _simulation_in(conv: Any) -> Callable[[object, object], Simulation]:  # noqa
 
     def hook(value: object, _t: object) -> Simulation:
         got = fields(conv, value, Simulation, spec)
-        if got["trials"] < 1:
-            raise bad(Simulation, ("trials",), "is not a positive number of trials")
-        if len(got["totals"]) != got["trials"]:
-            raise bad(
-                Simulation,
-                ("totals",),
-                f"has {len(got['totals'])} totals for {got['trials']} trials",
-                "give one total per trial",
-            )
-        return Simulation(**got)
+        result: Simulation = build(Simulation, lambda: Simulation(**got))
+        return result
 
     return hook
 
@@ -221,14 +202,7 @@ class _AbcCustomer:
 
 
 def _customer_in(conv: Any) -> Callable[[object, object], _AbcCustomer]:  # noqa: ANN401
-    def key_in(value: object, _t: object) -> _Key:
-        if isinstance(value, bool) or not isinstance(value, (str, int)):
-            raise v.BadValue(
-                f"is {json_kind(value)}, not a customer key", "use a string or an integer"
-            )
-        return value
-
-    conv.register_structure_hook_func(lambda t: t == _Key, key_in)
+    # Customer keys (str | int) are read by the hook of the customer documents.
     conv.register_structure_hook_func(lambda t: t == _Value, lambda x, _t: _abc_value_in(x))
     spec = {"key": _Key, "value": _Value, "class": str}
 
@@ -237,31 +211,6 @@ def _customer_in(conv: Any) -> Callable[[object, object], _AbcCustomer]:  # noqa
         return _AbcCustomer(got["key"], got["value"], got["class"])
 
     return hook
-
-
-def _check_abc_options(got: dict[str, Any], n: int) -> None:
-    method, cuts = got["method"], got["cuts"]
-    if not 1 <= got["places"] <= 30:  # noqa: PLR2004  (the range abc_classify accepts)
-        raise bad(AbcResult, ("places",), "is not a whole number from 1 to 30")
-    if method is AbcMethod.FIXED:
-        try:
-            abc_classify({}, thresholds=got["thresholds"], basis=got["basis"])
-        except FunnelError as err:
-            raise bad(AbcResult, ("thresholds",), str(err)) from None
-        if got["boundary"] is None:
-            raise bad(AbcResult, ("boundary",), 'is null; fixed ABC has "before" or "inclusive"')
-    expected = len(got["thresholds"]) + 1 if method is AbcMethod.FIXED else 3
-    if len(cuts) != expected:
-        raise bad(
-            AbcResult, ("cuts",), f"has {len(cuts)} entries; this analysis has {expected} classes"
-        )
-    if any(a > b for a, b in itertools.pairwise(cuts)) or cuts[0] < 0 or cuts[-1] != n:
-        raise bad(
-            AbcResult,
-            ("cuts",),
-            f"are not counts of customers rising to the {n} customers",
-            "give, per class, how many top-ranked customers are in it or a better class",
-        )
 
 
 def _abc_in(conv: Any) -> Callable[[object, object], AbcResult[Any]]:  # noqa: ANN401
@@ -286,11 +235,7 @@ def _abc_in(conv: Any) -> Callable[[object, object], AbcResult[Any]]:  # noqa: A
             if c.key in figures:
                 raise bad(AbcResult, ("customers", i, "key"), "repeats a customer")
             figures[c.key] = c.value
-        try:
-            ranking = rank(figures)
-        except FunnelError as err:
-            raise bad(AbcResult, ("customers",), str(err)) from None
-        _check_abc_options(got, len(figures))
+        ranking = build(AbcResult, functools.partial(rank, figures), ("customers",))
         result: AbcResult[Any] = build(AbcResult, lambda: AbcResult(**got, ranking=ranking))
         for i, c in enumerate(customers):
             actual = result.class_of(c.key)
@@ -321,17 +266,8 @@ def _combined_in(conv: Any) -> Callable[[object, object], CombinedAbc[Any]]:  # 
 
     def hook(value: object, _t: object) -> CombinedAbc[Any]:
         got = fields(conv, value, CombinedAbc, spec)
-        criteria, results = got["criteria"], got["results"]
-        if len(set(criteria)) != len(criteria) or not criteria:
-            raise bad(CombinedAbc, ("criteria",), "is empty or repeats a criterion")
-        if len(criteria) != len(results):
-            raise bad(
-                CombinedAbc,
-                ("results",),
-                f"has {len(results)} results for {len(criteria)} criteria",
-                "give one result per criterion, in the same order",
-            )
-        return CombinedAbc(criteria, results)
+        combined: CombinedAbc[Any] = build(CombinedAbc, lambda: CombinedAbc(**got))
+        return combined
 
     return hook
 

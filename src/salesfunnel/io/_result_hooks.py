@@ -13,24 +13,24 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, Literal, Union, get_args, get_origin
 
-from cattrs.errors import (
-    ClassValidationError,
-    ForbiddenExtraKeysError,
-    IterableValidationError,
-    IterableValidationNote,
-)
+from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError
 
 from salesfunnel.calendar import FiscalCalendar, FiscalQuarter, FiscalYear, Period
 from salesfunnel.errors import FunnelError
 from salesfunnel.io import _values as v
-from salesfunnel.io._converter import add_note, attrs_hook, check_object, json_kind, note_attr
+from salesfunnel.io._converter import (
+    check_object,
+    error_at,
+    json_kind,
+    located,
+    note_attr,
+)
 
 __all__ = [
     "FIX",
     "Hook",
     "bad",
     "build",
-    "checked",
     "fields",
     "format_decimal",
     "register_common",
@@ -52,24 +52,13 @@ def format_decimal(value: Decimal) -> str:
 
 
 def bad(cls: type, path: tuple[str | int, ...], why: str, fix: str = FIX) -> ClassValidationError:
-    """Return the error for a problem at ``path`` inside an object of ``cls``.
+    """Return the error for a problem of the document's shape at ``path`` inside ``cls``.
 
-    ``path`` names keys (strings) and list positions (ints) from the object
-    down to the value, starting with a key; the error carries the notes that give the problem its
-    JSON path.
+    Only for what a document can get wrong that no object can (a repeated
+    key of a list read as a mapping, a discriminator): the rules of a result
+    are its class's, which :func:`build` reports.
     """
-    err: Exception = v.BadValue(why, fix)
-    for step in reversed(path[1:]):
-        if isinstance(step, int):
-            err = IterableValidationError(
-                "While structuring a list",
-                [add_note(err, IterableValidationNote(f"Structuring @ index {step}", step, Any))],
-                list,
-            )
-        else:
-            err = ClassValidationError("While structuring", [note_attr(err, step, Any)], dict)
-    err = note_attr(err, str(path[0]), Any)
-    return ClassValidationError(f"While structuring {cls.__name__}", [err], cls)
+    return error_at(cls, path, v.BadValue(why, fix))
 
 
 def fields(
@@ -111,31 +100,15 @@ def fields(
     return out
 
 
-def build(cls: type, make: Callable[[], Any]) -> Any:  # noqa: ANN401  (any result)
-    """Call ``make``; a library error becomes a problem of the object."""
+def build(cls: type, make: Callable[[], Any], at: tuple[str | int, ...] = ()) -> Any:  # noqa: ANN401
+    """Call ``make`` (a constructor); its error becomes a problem at the JSON path it names.
+
+    ``at`` is where the object sits inside the one of ``cls`` being read.
+    """
     try:
         return make()
     except (FunnelError, ValueError, TypeError) as err:
-        raise ClassValidationError(f"While structuring {cls.__name__}", [err], cls) from None
-
-
-def checked(conv: Any, cls: type, check: Callable[[Any], None]) -> None:  # noqa: ANN401
-    """Structure ``cls`` with the strict attrs hook, then run ``check`` on the object.
-
-    ``check`` raises :func:`bad` for a value
-    that does not fit the rest. The attrs hook is made on first use, when
-    every hook it needs is registered.
-    """
-    made: list[Hook] = []
-
-    def hook(value: object, t: object) -> object:
-        if not made:
-            made.append(attrs_hook(conv, cls))
-        obj = made[0](value, t)
-        check(obj)
-        return obj
-
-    conv.register_structure_hook(cls, hook)
+        raise located(cls, err, at) from None
 
 
 def _float(value: object, _t: object) -> float:

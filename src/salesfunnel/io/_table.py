@@ -1,4 +1,9 @@
-"""Reading a CSV text into rows keyed by column, with every header problem reported."""
+"""Reading a CSV text into rows keyed by column, with every header problem reported.
+
+Every cell passes :func:`~salesfunnel.render.restore_cell` here, once: the
+``'`` that the writers put before a cell a spreadsheet would run as a formula
+(``'=1+1``) comes off again, so a written file reads back equal.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +15,7 @@ import attrs
 
 from salesfunnel.io._columns import MARKS, normalise
 from salesfunnel.io.problems import Problem
+from salesfunnel.render import restore_cell
 
 if TYPE_CHECKING:
     from collections.abc import Collection, Mapping
@@ -75,10 +81,10 @@ def _records(name: str, text: str) -> tuple[list[str], list[tuple[int, list[str]
     records: list[tuple[int, list[str]]] = []
     header: list[str] = []
     try:
-        header = next(reader)
+        header = [restore_cell(c) for c in next(reader)]
         last = reader.line_num
         for cells in reader:
-            records.append((last + 1, cells))
+            records.append((last + 1, [restore_cell(c) if c[:1] == "'" else c for c in cells]))
             last = reader.line_num
     except csv.Error as err:
         return (

@@ -1,23 +1,38 @@
-"""Writing opportunities as CSV: the deals file, and the events file that holds their histories."""
+"""Writing opportunities as CSV: the deals file, and the events file that holds their histories.
+
+Text cells that a spreadsheet would run as a formula are guarded with a
+leading ``'`` (:func:`salesfunnel.render.neutralise_cell`, which the reader
+undoes), and a file named by its path is replaced atomically
+(:func:`salesfunnel.io._atomic.atomic_write`).
+"""
 
 from __future__ import annotations
 
 import csv
 import os
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import IO
 
 from salesfunnel.errors import FunnelError
 from salesfunnel.funnel.opportunity import Opportunity
 from salesfunnel.i18n import Lang, check_lang
 from salesfunnel.io import _values as v
+from salesfunnel.io._atomic import atomic_write, unencodable
 from salesfunnel.io._columns import COLUMNS, EVENT_COLUMNS, EVENT_HEADERS_ZH, HEADERS_ZH
 from salesfunnel.io._events import event_rows
+from salesfunnel.render import neutralise_cell
 
 __all__ = ["HistoryWouldBeLostError", "has_plain_history", "write_csv"]
 
 
 _MAX_IDS_SHOWN = 5
+
+#: The columns the library writes as numbers or ISO dates, never as free text:
+#: written as they are (a formula guard would only mangle them). Every other
+#: column holds text a user typed (ids, names, products, reasons, notes...).
+_PLAIN_COLUMNS = frozenset(
+    {"created", "expected_close", "amount", "probability", "closed_on", "on"}
+)
 
 
 class HistoryWouldBeLostError(FunnelError, ValueError):
@@ -82,19 +97,49 @@ def _write(
     rows: Iterable[Mapping[str, str]],
     *,
     bom: bool,
+    raw: bool,
+    then: Callable[[], None] | None = None,
 ) -> None:
+    """Write one CSV file; ``then`` runs once it is written, before a path is replaced.
+
+    So the events file, written by ``then``, is in place before the deals file
+    replaces the old one, and a failure in either leaves the old deals file.
+    """
+    guarded = [not raw and c not in _PLAIN_COLUMNS for c in columns]
+    name = os.fspath(target) if isinstance(target, (str, os.PathLike)) else "<stream>"
+    id_column = columns[0]
+
     def emit(handle: IO[str]) -> None:
         if bom:
             handle.write("\ufeff")
-        writer = csv.writer(handle, lineterminator="\r\n")
+        writer = csv.writer(handle, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
         writer.writerow(headers)
-        writer.writerows([row[c] for c in columns] for row in rows)
+        for row in rows:
+            cells = [row[c] for c in columns]
+            try:
+                writer.writerow(
+                    [neutralise_cell(t) if g else t for t, g in zip(cells, guarded, strict=True)]
+                )
+            except UnicodeEncodeError as err:
+                # a cell that fails alone: only whole cells are written, one row a call
+                column = next(c for c in columns if not _encodes(row[c], err.encoding))
+                where = f" in the {column} of opportunity {row[id_column]!r}"
+                raise unencodable(name, err, where) from None
+        if then is not None:
+            then()
 
     if isinstance(target, (str, os.PathLike)):
-        with open(target, "w", encoding="utf-8", newline="") as handle:  # noqa: PTH123
-            emit(handle)
+        atomic_write(target, emit, encoding="utf-8", newline="")
     else:
         emit(target)
+
+
+def _encodes(text: str, encoding: str) -> bool:
+    try:
+        text.encode(encoding)
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def write_csv(
@@ -105,12 +150,26 @@ def write_csv(
     lang: Lang = "en",
     bom: bool = False,
     drop_history: bool = False,
+    raw: bool = False,
 ) -> None:
-    """Write opportunities to a CSV file, and their histories to an events file.
+    r"""Write opportunities to a CSV file, and their histories to an events file.
 
     Reading the files back with :func:`read_csv` gives equal opportunities.
-    The text is UTF-8; ``bom=True`` starts it with a byte-order mark, which
-    Excel needs to show Chinese text correctly.
+    The text is UTF-8 with ``\r\n`` line ends; ``bom=True`` starts it with a
+    byte-order mark, which Excel needs to show Chinese text correctly.
+
+    Safe to open in a spreadsheet: a text cell (an id, name, account,
+    owner, stage, product, reason, note...) that begins with ``=``, ``+``,
+    ``-``, ``@``, TAB or CR gets a leading ``'``, so it shows as text and runs
+    no formula (OWASP's advice against CSV injection); :func:`read_csv` takes
+    the ``'`` off again. Amounts, probabilities and dates are written as they
+    are. ``raw=True`` writes every cell verbatim.
+
+    A target given by its path is written atomically: to a temporary file in
+    the same folder, then renamed onto the target, so on any failure the
+    previous file is unchanged. The events file is written first and the
+    deals file is replaced after it; a failure in either leaves the deals
+    file as it was. An open file is written to as it is.
 
     Args:
         opportunities: The opportunities, written in order.
@@ -120,12 +179,17 @@ def write_csv(
         bom: Start each file with a UTF-8 byte-order mark.
         drop_history: Write without an events file even though some
             opportunities have a history (only their current state is kept).
+        raw: Write text cells verbatim, without the formula guard (for a
+            program that will never open the file in a spreadsheet).
 
     Raises:
         HistoryWouldBeLostError: If an opportunity has a history beyond its
             creation, or revisions, and neither ``events`` nor
             ``drop_history=True`` is given.
         UnknownLanguageError: For a ``lang`` other than ``"en"`` or ``"zh"``.
+        UnencodableTextError: For text no UTF-8 file can hold (a lone
+            surrogate such as ``"\ud800"``), naming the opportunity and column.
+        OSError: When a file cannot be written.
 
     >>> import io
     >>> from datetime import date
@@ -155,10 +219,17 @@ def write_csv(
         if lost:
             raise HistoryWouldBeLostError(lost)
     headers = COLUMNS if lang == "en" else tuple(HEADERS_ZH[c][0] for c in COLUMNS)
-    _write(target, COLUMNS, headers, (_cells(o) for o in opportunities), bom=bom)
+    then = None
     if events is not None:
+        ev_target = events
         ev_headers = (
             EVENT_COLUMNS if lang == "en" else tuple(EVENT_HEADERS_ZH[c][0] for c in EVENT_COLUMNS)
         )
-        rows = (row for o in opportunities for row in event_rows(o))
-        _write(events, EVENT_COLUMNS, ev_headers, rows, bom=bom)
+        ev_rows = (row for o in opportunities for row in event_rows(o))
+
+        def then() -> None:
+            _write(ev_target, EVENT_COLUMNS, ev_headers, ev_rows, bom=bom, raw=raw)
+
+    _write(
+        target, COLUMNS, headers, (_cells(o) for o in opportunities), bom=bom, raw=raw, then=then
+    )

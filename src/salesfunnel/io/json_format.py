@@ -504,16 +504,30 @@ def write_json(
     *,
     indent: int | None = 2,
 ) -> None:
-    """Write opportunities as a ``salesfunnel/opportunities`` JSON file (UTF-8).
+    r"""Write opportunities as a ``salesfunnel/opportunities`` JSON file (UTF-8).
+
+    A target given by its path is written atomically: to a temporary file in
+    the same folder, then renamed onto the target, so on any failure the
+    previous file is unchanged. An open file is written to as it is.
 
     Args:
         opportunities: The opportunities, with their histories and revisions.
         target: A path, or an open text file.
         indent: Indentation, or ``None`` for one line.
+
+    Raises:
+        UnencodableTextError: For text no UTF-8 file can hold, such as a lone
+            surrogate read from a ``"\ud800"`` escape (the file is unchanged).
+        OSError: When the file cannot be written.
     """
+    from salesfunnel.io._atomic import atomic_write  # noqa: PLC0415  (write_json's own import)
+
     text = dumps(tuple(opportunities), indent=indent) + "\n"
+
+    def emit(handle: IO[str]) -> None:
+        handle.write(text)
+
     if isinstance(target, (str, os.PathLike)):
-        with open(target, "w", encoding="utf-8") as handle:  # noqa: PTH123
-            handle.write(text)
+        atomic_write(target, emit, encoding="utf-8")
     else:
-        target.write(text)
+        emit(target)

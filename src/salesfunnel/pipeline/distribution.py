@@ -179,6 +179,9 @@ def _masses(table: Table) -> tuple[object, ...]:
     return (table.weights, table.denominator, table.points, table.offset, table.step)
 
 
+_NAME = "OutcomeDistribution"
+
+
 @attrs.frozen(repr=False)
 class OutcomeDistribution(Tabular):
     """The distribution of the total won from a set of independent deals.
@@ -217,7 +220,7 @@ class OutcomeDistribution(Tabular):
     resolution: Decimal
     error: ErrorBound
     maximum: Decimal
-    _table: Table = attrs.field(eq=_masses)
+    _table: Table = attrs.field(eq=_masses, validator=lambda _d, _a, t: t.check(_NAME))
 
     def __repr__(self) -> str:
         """Show the method, the mean and the spread."""

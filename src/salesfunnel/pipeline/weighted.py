@@ -49,7 +49,7 @@ from statistics import NormalDist
 import attrs
 
 from salesfunnel.calendar import check_date
-from salesfunnel.errors import CurrencyError
+from salesfunnel.errors import CurrencyError, InvalidResultError
 from salesfunnel.funnel.course import DEFAULT_FUNNEL
 from salesfunnel.funnel.history import snapshot
 from salesfunnel.funnel.opportunity import Opportunity
@@ -243,6 +243,17 @@ def _sorted(totals: tuple[Decimal, ...]) -> tuple[Decimal, ...]:
     return tuple(sorted(totals))
 
 
+def _trials(trials: object) -> int:
+    """Check a number of trials: a whole number, 1 or more."""
+    if isinstance(trials, bool) or not isinstance(trials, int) or trials < 1:
+        raise InvalidParameterError(
+            f"trials: expected a positive number of trials such as 10000, got {trials!r}",
+            parameter="trials",
+            value=trials,
+        ).at("trials", why="is not a positive number of trials", fix="run 1 trial or more")
+    return trials
+
+
 @attrs.frozen(repr=False)
 class Simulation(Tabular):
     """The totals of a seeded Monte Carlo run, with estimates and their confidence intervals.
@@ -267,6 +278,22 @@ class Simulation(Tabular):
     @_ordered.default
     def _order(self) -> tuple[Decimal, ...]:
         return _sorted(self.totals)
+
+    def __attrs_post_init__(self) -> None:
+        """Refuse a number of trials below 1, and a total count that does not match it.
+
+        Raises:
+            InvalidParameterError: For ``trials``.
+            InvalidResultError: For ``totals``.
+        """
+        _trials(self.trials)
+        if len(self.totals) != self.trials:
+            raise InvalidResultError(
+                "Simulation",
+                "totals",
+                f"has {len(self.totals)} totals for {self.trials} trials",
+                "give one total per trial",
+            )
 
     def __repr__(self) -> str:
         """Show the size and the mean."""
@@ -397,12 +424,7 @@ def simulate(
     >>> worse.mean < base.mean
     True
     """
-    if isinstance(trials, bool) or not isinstance(trials, int) or trials < 1:
-        raise InvalidParameterError(
-            f"trials: expected a positive number of trials such as 10000, got {trials!r}",
-            parameter="trials",
-            value=trials,
-        )
+    trials = _trials(trials)
     if isinstance(seed, bool) or not isinstance(seed, int):
         raise InvalidParameterError(
             f"seed: expected an int so that the run can be repeated, got {seed!r}",

@@ -5,6 +5,12 @@ rows of cells) and :func:`render` turns it into one of the :data:`FORMATS`.
 Text output aligns columns by *display* width, so Chinese labels (two columns
 wide on a terminal) line up with English ones; numbers are right-aligned.
 
+Output is safe to open by default (see the Safety page of the docs): a CSV
+text cell that a spreadsheet would run as a formula gets a leading ``'``
+(:func:`neutralise_cell`, undone by :func:`restore_cell`), Markdown escapes
+HTML, and text strips terminal control sequences; ``raw=True`` writes the
+cells as given.
+
 >>> t = Table("Stages", ("stage", "count"), (("潜在商机", 3), ("intent", 12)))
 >>> print(render(t, "text"))
 Stages
@@ -26,16 +32,31 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import unicodedata
 from datetime import date
 from decimal import Decimal
 from html import escape
-from typing import Literal, get_args
+from typing import TYPE_CHECKING, Literal, get_args
 
 from salesfunnel.errors import FunnelError
 from salesfunnel.tables import Cell, Table
 
-__all__ = ["FORMATS", "Cell", "Format", "Table", "display_width", "render"]
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+__all__ = [
+    "FORMATS",
+    "FORMULA_STARTS",
+    "Cell",
+    "Format",
+    "Table",
+    "display_width",
+    "neutralise_cell",
+    "render",
+    "restore_cell",
+    "strip_controls",
+]
 
 #: An output format: aligned ``text``, ``markdown``, ``html``, ``csv`` or ``json``.
 Format = Literal["text", "markdown", "html", "csv", "json"]
@@ -51,6 +72,76 @@ class UnknownFormatError(FunnelError, ValueError):
 def display_width(text: str) -> int:
     """Return how many terminal columns ``text`` takes (wide CJK characters count 2)."""
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+#: The first characters that make a spreadsheet read a cell as a formula
+#: (OWASP's list for CSV injection): ``=``, ``+``, ``-``, ``@``, TAB and CR.
+FORMULA_STARTS = "=+-@\t\r"
+
+# A cell to guard: a formula start, perhaps after ``'`` (so that a text that
+# itself begins with ``'=`` is guarded too, and restoring is exact).
+_GUARD = re.compile("'*[" + re.escape(FORMULA_STARTS) + "]")
+_GUARD_FIRST = frozenset(FORMULA_STARTS + "'")  # a quick test first: most cells pass it
+
+# Terminal escape sequences (CSI, OSC, DCS/SOS/PM/APC strings, two-character
+# escapes, in their 7- and 8-bit forms), then every other C0/C1 control
+# character and DEL, except the line feed.
+_CONTROLS = re.compile(
+    r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]"
+    r"|(?:\x1b[\]PX^_]|[\x9d\x90\x98\x9e\x9f])[^\x07\x1b\x9c\n]*(?:\x07|\x1b\\|\x9c)?"
+    r"|\x1b[ -~]?"
+    r"|[\x00-\x09\x0b-\x1f\x7f-\x9f]"
+)
+
+
+def neutralise_cell(text: str) -> str:
+    """Guard a CSV text cell that a spreadsheet would run as a formula.
+
+    A cell that begins with one of :data:`FORMULA_STARTS` (or with ``'``
+    followed by one) gets a leading ``'``, as OWASP recommends against CSV
+    injection: the spreadsheet shows it as text. :func:`restore_cell` undoes it.
+    Numbers are not text cells: the writers never pass them here.
+
+    >>> neutralise_cell("=1+1"), neutralise_cell("'=1"), neutralise_cell("Acme")
+    ("'=1+1", "''=1", 'Acme')
+    """
+    return "'" + text if text[:1] in _GUARD_FIRST and _GUARD.match(text) else text
+
+
+def restore_cell(text: str) -> str:
+    """Undo :func:`neutralise_cell`: ``restore_cell(neutralise_cell(t)) == t`` for every text.
+
+    >>> restore_cell("'=1+1"), restore_cell("'quoted'")
+    ('=1+1', "'quoted'")
+    """
+    return text[1:] if text[:1] == "'" and _GUARD.match(text, 1) else text
+
+
+def strip_controls(text: str) -> str:
+    r"""Remove terminal escape sequences and control characters (all but the line feed).
+
+    >>> strip_controls("\x1b[31mred\x1b[0m\x1b]8;;https://x\x07link\x1b]8;;\x07\tok")
+    'redlinkok'
+    """
+    return _CONTROLS.sub("", text)
+
+
+def _as_is(text: str) -> str:
+    return text
+
+
+def _pipes(text: str) -> str:
+    return text.replace("|", "\\|")
+
+
+def _html(text: str) -> str:
+    return escape(text, quote=False)
+
+
+def _markdown(text: str) -> str:
+    """Escape a Markdown cell: HTML, the column separator, and line breaks (as ``<br>``)."""
+    escaped = _pipes(_html(text))
+    return escaped.replace("\r\n", "<br>").replace("\n", "<br>").replace("\r", "<br>")
 
 
 def _fmt(cell: Cell) -> str:
@@ -73,14 +164,36 @@ def _json_cell(cell: Cell) -> object:
     return cell
 
 
-def render(table: Table, fmt: Format | Literal["md"] = "text") -> str:
-    """Render ``table`` in ``fmt`` (``"md"`` is ``"markdown"``).
+def render(table: Table, fmt: Format | Literal["md"] = "text", *, raw: bool = False) -> str:
+    r"""Render ``table`` in ``fmt`` (``"md"`` is ``"markdown"``).
 
     JSON is an object ``{"title", "columns", "rows"}`` with money as strings
-    (exact decimals) and dates in ISO 8601; CSV has a header row.
+    (exact decimals) and dates in ISO 8601; CSV has a header row and
+    ``\r\n`` line ends, and quotes a cell with a comma, quote or line break.
+
+    Output is safe by default: a CSV text cell (never a number or a date)
+    that begins with ``=``, ``+``, ``-``, ``@``, TAB or CR gets a leading
+    ``'`` (:func:`neutralise_cell`), so a spreadsheet shows it as text and
+    runs no formula; Markdown escapes HTML (``<`` becomes ``&lt;``) and
+    writes line breaks in cells as ``<br>``; text strips terminal escape
+    sequences and control characters (:func:`strip_controls`). HTML is
+    always escaped.
+
+    Args:
+        table: The table.
+        fmt: One of :data:`FORMATS`, or ``"md"``.
+        raw: Write the cells of CSV, Markdown and text as given, unguarded
+            (for a program that reads the output and knows it is not opened
+            in a spreadsheet, a browser or a terminal).
 
     Raises:
         UnknownFormatError: For a format not in :data:`FORMATS`.
+
+    >>> t = Table("", ("account", "change"), [("=1+1", -5)])
+    >>> render(t, "csv").split("\r\n")
+    ['account,change', "'=1+1,-5"]
+    >>> render(t, "csv", raw=True).split("\r\n")
+    ['account,change', '=1+1,-5']
     """
     if fmt == "md":
         fmt = "markdown"
@@ -90,9 +203,12 @@ def render(table: Table, fmt: Format | Literal["md"] = "text") -> str:
         for i in range(len(table.headers))
     ]
     if fmt == "text":
+        clean: Callable[[str], str] = _as_is if raw else strip_controls
+        texts = [[clean(c) for c in r] for r in texts]
+        headers = [clean(h) for h in table.headers]
         widths = [
             max([display_width(h)] + [display_width(r[i]) for r in texts])
-            for i, h in enumerate(table.headers)
+            for i, h in enumerate(headers)
         ]
 
         def line(cells: list[str]) -> str:
@@ -102,19 +218,21 @@ def render(table: Table, fmt: Format | Literal["md"] = "text") -> str:
                 out.append(pad + c if right[i] else c + pad)
             return "  ".join(out).rstrip()
 
-        lines = [table.title] if table.title else []
-        lines += [line(list(table.headers)), line(["-" * w for w in widths])]
+        lines = [clean(table.title)] if table.title else []
+        lines += [line(headers), line(["-" * w for w in widths])]
         lines += [line(r) for r in texts]
         if table.note:
-            lines.append(table.note)
+            lines.append(clean(table.note))
         return "\n".join(lines)
     if fmt == "markdown":
-        lines = [f"**{table.title}**", ""] if table.title else []
-        lines.append("| " + " | ".join(table.headers) + " |")
+        cell: Callable[[str], str] = _pipes if raw else _markdown
+        block: Callable[[str], str] = _as_is if raw else _html
+        lines = [f"**{block(table.title)}**", ""] if table.title else []
+        lines.append("| " + " | ".join(cell(h) for h in table.headers) + " |")
         lines.append("| " + " | ".join("---:" if r else "---" for r in right) + " |")
-        lines += ["| " + " | ".join(c.replace("|", "\\|") for c in r) + " |" for r in texts]
+        lines += ["| " + " | ".join(cell(c) for c in r) + " |" for r in texts]
         if table.note:
-            lines += ["", table.note]
+            lines += ["", block(table.note)]
         return "\n".join(lines)
     if fmt == "html":
         head = "".join(f"<th>{escape(h)}</th>" for h in table.headers)
@@ -132,10 +250,13 @@ def render(table: Table, fmt: Format | Literal["md"] = "text") -> str:
         return f"<table>{caption}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>{note}"
     if fmt == "csv":
         buf = io.StringIO()
-        writer = csv.writer(buf, lineterminator="\n")
-        writer.writerow(table.headers)
-        writer.writerows(texts)
-        return buf.getvalue().rstrip("\n")
+        writer = csv.writer(buf, lineterminator="\r\n")
+        guard: Callable[[str], str] = _as_is if raw else neutralise_cell
+        writer.writerow([guard(h) for h in table.headers])
+        writer.writerows(
+            [guard(c) if isinstance(c, str) else _fmt(c) for c in row] for row in table.rows
+        )
+        return buf.getvalue().removesuffix("\r\n")
     if fmt == "json":
         return json.dumps(
             {
