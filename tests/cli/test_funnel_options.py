@@ -112,7 +112,7 @@ class TestFunnelFromArgs:
             (["--funnel", "{folder}"], "is a directory, not a file"),
             (["--funnel", "{broken}"], "the JSON text is malformed"),
             (["--funnel", "{huge}"], "at most 1 MB"),
-            (["--funnel", "{two}"], "is not a number; and 1 more"),
+            (["--funnel", "{two}"], "and 1 more"),
         ],
     )
     def test_usage_errors(self, files, capsys, command, extra, message):

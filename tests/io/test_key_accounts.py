@@ -114,7 +114,7 @@ class TestReadKeyAccounts:
             (3, "share_of_wallet"),
             (5, "buying_roles_covered"),
         ]
-        assert found[-1].why == "is not a finite number"
+        assert found[-1].why == "is not a plain number within the bounds"
         assert found[0].opportunity_id == "K1"  # the problem names the account
         assert "at most 4" in found[3].why
         assert "35%" in found[4].fix

@@ -66,7 +66,32 @@ def _new(value: object) -> date:
 
 
 def _keys(value: Iterable[str]) -> tuple[str, ...]:
-    return tuple(value)
+    if isinstance(value, str):
+        raise InvalidOpportunityError(
+            f"skipped is a list of stage keys, not the string {value!r}; "
+            f"write skipped=({value!r},) for one stage",
+            opportunity_id=None,
+            field="skipped",
+        )
+    keys = tuple(value)
+    for key in keys:
+        if not isinstance(key, str):
+            raise InvalidOpportunityError(
+                f"skipped holds stage keys (strings), got {key!r}",
+                opportunity_id=None,
+                field="skipped",
+            )
+    return keys
+
+
+def _product(value: object) -> str:
+    if not isinstance(value, str):
+        raise InvalidOpportunityError(
+            f"a line item's product is a name (a string, '' when not specified), got {value!r}",
+            opportunity_id=None,
+            field="line_items",
+        )
+    return value
 
 
 def _items(value: Iterable[LineItem]) -> tuple[LineItem, ...]:
@@ -162,7 +187,7 @@ class LineItem:
         amount: Its amount, in the opportunity's currency.
     """
 
-    product: str
+    product: str = attrs.field(converter=_product)
     amount: Decimal = attrs.field(converter=to_amount)
 
 

@@ -16,7 +16,7 @@ import types
 import typing
 from collections.abc import Callable, Sequence
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Union, get_args, get_origin
 
 import attrs
@@ -111,10 +111,15 @@ def _decimal(value: object, _t: type) -> Decimal:
         raise v.BadValue(
             f"is {json_kind(value)}, not a number", 'write it as a string such as "120000.50"'
         )
-    try:
-        return Decimal(value.strip())
-    except InvalidOperation:
-        raise v.BadValue("is not a number", 'write it like "120000.50"') from None
+    return v.plain_decimal(value)
+
+
+def _facts_out(facts: Facts) -> dict[str, object]:
+    """Facts as JSON, exact decimals in plain notation (as :func:`~._values.json_fact` reads)."""
+    return {
+        key: {"decimal": v.format_amount(x)} if isinstance(x, Decimal) else v.fact_to_json(x)
+        for key, x in sorted(facts.items())
+    }
 
 
 def _date(value: object, _t: type) -> date:
@@ -263,7 +268,7 @@ class Codec:
         conv.register_unstructure_hook(Decimal, v.format_amount)
         conv.register_structure_hook(date, _date)
         conv.register_unstructure_hook(date, lambda d: d.isoformat())
-        conv.register_unstructure_hook(Facts, v.facts_to_json)
+        conv.register_unstructure_hook(Facts, _facts_out)
         conv.register_structure_hook(Facts, self._facts)
         conv.register_structure_hook_factory(
             lambda t: isinstance(t, type) and issubclass(t, enum.Enum), _enum_hook
@@ -299,7 +304,7 @@ class Codec:
     # -- hooks ------------------------------------------------------------------
 
     def _facts(self, value: object, _t: type) -> Facts:
-        return Facts(v.facts_from_json(value))
+        return Facts(v.json_facts(value))
 
     def _rule_out(self, rule: Rule | None) -> object:
         return None if rule is None else self.registry.rule_to_dict(rule)

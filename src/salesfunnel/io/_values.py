@@ -11,7 +11,7 @@ import json
 import math
 import re
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Context, Decimal, localcontext
 from typing import TYPE_CHECKING
 
 from salesfunnel.errors import FunnelError
@@ -38,6 +38,8 @@ __all__ = [
     "parse_date",
     "parse_facts",
     "parse_list",
+    "parse_number",
+    "parse_percent",
     "parse_probability",
     "parse_products",
     "split_escaped",
@@ -75,7 +77,11 @@ def format_amount(value: Decimal) -> str:
 
 
 def parse_amount(text: str) -> Decimal:
-    """Read a non-negative money amount exactly (never through a float)."""
+    """Read a non-negative money amount exactly (never through a float).
+
+    The rule is :func:`~salesfunnel.money.to_amount`'s, the one copy: ASCII
+    digits and a decimal point, within ``MAX_INTEGER_DIGITS`` and ``MAX_PLACES``.
+    """
     value = text.strip()
     if not value:
         raise BadValue("is empty", "give the amount as a plain number such as 120000.50")
@@ -87,39 +93,99 @@ def parse_amount(text: str) -> Decimal:
     try:
         return to_amount(value)
     except FunnelError as err:
-        if value.startswith("-") and _is_number(value):
+        if value.startswith("-") and _is_amount(value[1:]):
             raise BadValue(
                 "is negative", "amounts are zero or more; record a refund as its own deal"
             ) from None
-        raise BadValue(
-            "is not a number", "write it like 120000.50, without a currency sign"
-        ) from err
+        if "is not a plain number" in str(err):
+            raise BadValue(
+                "is not a number",
+                "write it like 120000.50: ASCII digits and a decimal point, no currency sign, "
+                "separator or exponent",
+            ) from None
+        _, _, bound = str(err).partition(": ")
+        raise BadValue(f"is out of bounds: {bound}", "give a smaller or rounder amount") from None
 
 
-def _is_number(text: str) -> bool:
+def _is_amount(text: str) -> bool:
     try:
-        Decimal(text)
-    except InvalidOperation:
+        to_amount(text)
+    except FunnelError:
         return False
     return True
 
 
+_NUMBER_FIX = "write it like 3 or 0.35: ASCII digits, a sign and a decimal point, no exponent"
+
+
+def parse_number(text: str) -> Decimal:
+    """Read a signed plain number (ASCII digits, sign, decimal point) within the money bounds.
+
+    ``1_000``, ``١٢٣``, ``１００``, ``1e3``, ``NaN`` and ``Infinity`` are refused,
+    by the rule of :func:`~salesfunnel.money.to_amount` applied to the magnitude.
+    """
+    value = text.strip()
+    negative = value.startswith("-")
+    try:
+        magnitude = to_amount(value[1:] if negative else value, field="number")
+    except FunnelError:
+        raise BadValue("is not a plain number within the bounds", _NUMBER_FIX) from None
+    return -magnitude if negative and magnitude else magnitude
+
+
+def _divided(number: Decimal) -> Decimal:
+    with localcontext(
+        Context(prec=_PERCENT_PRECISION)
+    ):  # wide enough to be exact within the bounds
+        return number / 100
+
+
+#: Digits of the context that turns a percentage into a share (exact for the bounded text).
+_PERCENT_PRECISION = 200
+
+
+def parse_percent(text: str) -> Decimal:
+    """Read ``35%`` as ``0.35`` and ``0.35`` as itself, exactly (see :func:`parse_number`)."""
+    value = text.strip()
+    if value.endswith("%"):
+        return _divided(parse_number(value[:-1]))
+    return parse_number(value)
+
+
+def _shifted(number: str) -> str:
+    """A percentage's text as a share's text, the point moved two places left."""
+    sign = number[:1] if number[:1] in "+-" else ""
+    whole, _, fraction = number[len(sign) :].partition(".")
+    whole = whole.rjust(3, "0")
+    return f"{sign}{whole[:-2]}.{whole[-2:]}{fraction}"
+
+
 def parse_probability(text: str) -> Decimal | None:
-    """Read a probability: empty for none, a share (``0.6``) or a percentage (``60%``)."""
+    """Read a probability: empty for none, a share (``0.6``) or a percentage (``60%``).
+
+    The text follows :func:`~salesfunnel.money.to_probability`'s rule (ASCII
+    digits and a decimal point); ``sNaN%``, ``NaN`` and ``1e9999999%`` are refused.
+    """
     value = text.strip()
     if not value:
         return None
     fix = "give a share such as 0.6 or a percentage such as 60%"
     if value.endswith("%"):
         number = value[:-1].strip()
-        if not _is_number(number):
+        if not number.strip("+-."):
             raise BadValue("is not a percentage", fix)
-        value = str(Decimal(number) / 100)
-    elif not _is_number(value):
-        raise BadValue("is not a number", fix)
+        try:
+            to_probability(_shifted(number))  # the plain-text rule, the range and the bounds
+        except FunnelError as err:
+            if err.__cause__ is not None:
+                raise BadValue("is not a percentage", fix) from None
+            raise BadValue("is outside [0, 1] (0 % to 100 %)", fix) from None
+        return to_probability(_divided(Decimal(number)))
     try:
         return to_probability(value)
-    except FunnelError:
+    except FunnelError as err:
+        if err.__cause__ is not None:
+            raise BadValue("is not a number", fix) from None
         raise BadValue("is outside [0, 1] (0 % to 100 %)", fix) from None
 
 
@@ -240,12 +306,10 @@ FACTS_FIX = (
 
 def fact_to_json(value: FactValue) -> object:
     """Encode one fact value for JSON (see the data-formats documentation)."""
-    if value is None or isinstance(value, (bool, int, str)):
-        return value
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value  # a float fact is finite: Facts refuse NaN and infinities
     if isinstance(value, Decimal):
         return {"decimal": str(value)}
-    if isinstance(value, float):
-        return value if math.isfinite(value) else {"float": repr(value)}
     return {"date": value.isoformat()}
 
 
@@ -255,7 +319,9 @@ def facts_to_json(facts: Mapping[str, FactValue]) -> dict[str, object]:
 
 
 def fact_from_json(value: object) -> FactValue:
-    """Decode one fact value (the inverse of :func:`fact_to_json`)."""
+    """Decode one fact value (the inverse of :func:`fact_to_json`); NaN and infinities are refused."""
+    if isinstance(value, float) and not math.isfinite(value):
+        raise BadValue(f"{value!r} is not a finite number", FACTS_FIX)
     if value is None or isinstance(value, (bool, int, float, str)):
         return value
     if isinstance(value, dict) and len(value) == 1:
@@ -263,14 +329,16 @@ def fact_from_json(value: object) -> FactValue:
         if isinstance(text, str):
             if tag == "decimal":
                 try:
-                    return Decimal(text)
-                except InvalidOperation:
-                    raise BadValue(f"{text!r} is not a decimal number", FACTS_FIX) from None
+                    return parse_number(text)
+                except BadValue:
+                    raise BadValue(
+                        f"{text[:40]!r} is not a decimal number (plain ASCII, within the bounds)",
+                        FACTS_FIX,
+                    ) from None
             if tag == "date":
                 return parse_date(text)
-            if tag == "float" and text in {"nan", "inf", "-inf"}:
-                return float(text)
-    raise BadValue(f"{json.dumps(value, ensure_ascii=False)} is not a fact value", FACTS_FIX)
+    shown = json.dumps(value, ensure_ascii=False)
+    raise BadValue(f"{shown[:60]} is not a fact value", FACTS_FIX)
 
 
 def facts_from_json(value: object) -> dict[str, FactValue]:
@@ -292,12 +360,59 @@ def facts_from_json(value: object) -> dict[str, FactValue]:
     return out
 
 
+#: A facts cell longer than this is refused before it is parsed.
+MAX_FACTS_TEXT = 65_536
+#: Facts are flat: a value is a scalar or a one-key tagged object.
+_MAX_FACTS_DEPTH = 2
+#: Integer facts longer than this (in digits) are refused before conversion.
+_MAX_INT_DIGITS = 40
+
+
+def _depth(text: str) -> int:
+    """The deepest nesting of ``[`` and ``{`` in JSON text, strings skipped."""
+    depth = deepest = 0
+    in_string = escaped = False
+    for ch in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif ch == "\\":
+                escaped = True
+            elif ch == '"':
+                in_string = False
+        elif ch == '"':
+            in_string = True
+        elif ch in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif ch in "]}":
+            depth -= 1
+    return deepest
+
+
+def _bounded_int(text: str) -> int:
+    if len(text.lstrip("-")) > _MAX_INT_DIGITS:
+        raise BadValue(f"has an integer of {len(text)} digits", FACTS_FIX)
+    return int(text)
+
+
+def _no_constant(text: str) -> object:
+    raise BadValue(f"has {text}, which is not a finite number", FACTS_FIX)
+
+
 def parse_facts(text: str) -> dict[str, FactValue]:
-    """Read a facts cell: empty for none, else a JSON object (see :func:`fact_to_json`)."""
+    """Read a facts cell: empty for none, else a JSON object (see :func:`fact_to_json`).
+
+    Size, depth and integer length are bounded before the text is parsed.
+    """
     if not text.strip():
         return {}
+    if len(text) > MAX_FACTS_TEXT:
+        raise BadValue(f"is longer than {MAX_FACTS_TEXT} characters", FACTS_FIX)
+    if _depth(text) > _MAX_FACTS_DEPTH:
+        raise BadValue("nests objects or lists; facts are flat", FACTS_FIX)
     try:
-        value = json.loads(text)
+        value = json.loads(text, parse_int=_bounded_int, parse_constant=_no_constant)
     except json.JSONDecodeError as err:
         raise BadValue(f"is not valid JSON ({err.msg} at character {err.pos})", FACTS_FIX) from None
     return facts_from_json(value)
@@ -338,3 +453,70 @@ def parse_currency(text: str) -> str:
         raise BadValue(
             "is not an ISO 4217 currency code", "use three letters such as CNY, USD or EUR"
         ) from None
+
+
+# -- canonical numbers and facts of JSON documents -----------------------------
+
+#: The plain notation of a decimal string in a document: ASCII digits, an
+#: optional sign and decimal point; no separators, other scripts, full-width
+#: forms, exponent, white space, NaN or infinity.
+_PLAIN_DECIMAL = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)", re.ASCII)
+
+#: The most digits a decimal string in a document may hold: the precision of
+#: :func:`~salesfunnel.money.money_context`, so every figure read is exact in it.
+MAX_DECIMAL_DIGITS = 60
+
+PLAIN_FIX = 'write it in plain notation, ASCII digits and a decimal point, like "120000.50"'
+
+
+def plain_decimal(text: str) -> Decimal:
+    """Read a decimal string of a JSON document: plain notation, at most 60 digits."""
+    if not _PLAIN_DECIMAL.fullmatch(text):
+        raise BadValue(
+            "is not a number in plain notation (ASCII digits, an optional sign and "
+            "decimal point; no separators, exponent, NaN or infinity)",
+            PLAIN_FIX,
+        )
+    if sum(ch.isdigit() for ch in text) > MAX_DECIMAL_DIGITS:
+        raise BadValue(f"has more than {MAX_DECIMAL_DIGITS} digits", PLAIN_FIX)
+    return Decimal(text)
+
+
+def json_fact(value: object) -> FactValue:
+    """Decode one fact value of a JSON document, canonical values only.
+
+    As :func:`fact_from_json`, but a ``{"decimal": ...}`` must be in plain
+    notation (see :func:`plain_decimal`) and non-finite floats
+    (``{"float": "nan"}``) are refused.
+    """
+    if isinstance(value, float) and not math.isfinite(value):
+        raise BadValue(f"{value!r} is not a finite number", FACTS_FIX)
+    if isinstance(value, dict) and len(value) == 1:
+        (tag, text), *_ = value.items()
+        if tag == "decimal" and isinstance(text, str):
+            try:
+                return plain_decimal(text)
+            except BadValue as err:
+                raise BadValue(f"{text[:40]!r} {err.why}", FACTS_FIX) from None
+        if tag == "float" and text in {"nan", "inf", "-inf"}:
+            raise BadValue(f"the float {text} is not a finite number", FACTS_FIX)
+    return fact_from_json(value)
+
+
+def json_facts(value: object) -> dict[str, FactValue]:
+    """Decode a facts object of a JSON document (see :func:`json_fact`)."""
+    if not isinstance(value, dict):
+        raise BadValue("is not a JSON object", FACTS_FIX)
+    out: dict[str, FactValue] = {}
+    bad: list[str] = []
+    for key, item in value.items():
+        if not key:
+            bad.append("a fact has an empty key")
+            continue
+        try:
+            out[key] = json_fact(item)
+        except BadValue as err:
+            bad.append(f"fact {key!r}: {err.why}")
+    if bad:
+        raise BadValue("; ".join(bad), FACTS_FIX)
+    return out

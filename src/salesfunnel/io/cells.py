@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, tzinfo
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Literal
+
+from salesfunnel.io._values import BadValue, parse_number
 
 __all__ = ["BadCell", "to_bool", "to_date", "to_probability_text"]
 
@@ -106,12 +108,9 @@ def to_probability_text(text: str, scale: Literal["fraction", "percent"]) -> str
 
 def _number(text: str) -> Decimal:
     try:
-        number = Decimal(text)
-    except InvalidOperation:
+        return parse_number(text)
+    except BadValue:
         raise BadCell("is not a number", _PERCENT_FIX) from None
-    if not number.is_finite() or not text.isascii():
-        raise BadCell("is not a number", _PERCENT_FIX)
-    return number
 
 
 _TRUE = {"true", "1", "yes", "y", "t"}

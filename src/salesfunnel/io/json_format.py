@@ -46,6 +46,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 from typing import IO, Any, Literal, TypeVar, overload
 
 from salesfunnel.funnel.opportunity import Opportunity
@@ -53,6 +54,7 @@ from salesfunnel.funnel.stages import Funnel
 from salesfunnel.io._columns import Source, read_text
 from salesfunnel.io._converter import Codec, problems_of
 from salesfunnel.io._schema import DocumentSchema
+from salesfunnel.io.json_bounds import MAX_DOCUMENT_SIZE, check_tree, one_problem, parse_bounded
 from salesfunnel.io.problems import DataFileError, Problem, ReadResult, UnwritableValueError
 from salesfunnel.io.results import RESULT_SCHEMAS
 from salesfunnel.io.rule_registry import DEFAULT_REGISTRY, RuleRegistry
@@ -310,6 +312,7 @@ def from_dict(
         DataFileError: Listing every problem, with JSON paths.
         SchemaVersionError: For a document of a newer version.
     """
+    check_tree(doc, "<dict>", {})
     return _load(doc, "<dict>", expect, registry, schemas)
 
 
@@ -368,30 +371,6 @@ def dumps(
     )
 
 
-def _parse(text: str, name: str) -> object:
-    if not text.strip():
-        raise DataFileError(
-            name,
-            [Problem(name, why="the document is empty", fix="write a salesfunnel JSON document")],
-        )
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as err:
-        raise DataFileError(
-            name,
-            [
-                Problem(
-                    name,
-                    err.lineno,
-                    None,
-                    None,
-                    f"the JSON text is malformed: {err.msg} (line {err.lineno}, column {err.colno})",
-                    "check the JSON syntax",
-                )
-            ],
-        ) from None
-
-
 @overload
 def loads(
     text: str | bytes,
@@ -441,7 +420,7 @@ def loads(
         from salesfunnel.io._columns import decode  # noqa: PLC0415
 
         text = decode(text, name)
-    return _load(_parse(text, name), name, expect, registry, schemas)
+    return _load(parse_bounded(text, name), name, expect, registry, schemas)
 
 
 @overload
@@ -489,9 +468,18 @@ def read_json(
         SchemaVersionError: For a document of a newer schema version.
         FileEncodingError: For a file that is not text in ``encoding``.
     """
+    if (
+        isinstance(source, (str, os.PathLike))
+        and Path(source).stat().st_size > 4 * MAX_DOCUMENT_SIZE
+    ):
+        raise one_problem(
+            os.fspath(source),
+            f"the file is larger than {4 * MAX_DOCUMENT_SIZE} bytes",
+            "split it into smaller documents",
+        )
     name, text = read_text(source, encoding)
     schemas = DEFAULT_SCHEMAS[:2]
-    schema, value = _from_doc(_parse(text, name), name, registry, schemas, lenient=lenient)
+    schema, value = _from_doc(parse_bounded(text, name), name, registry, schemas, lenient=lenient)
     if not schema.many:
         value = (value,)
         return ReadResult(value, ()) if lenient else value  # type: ignore[arg-type,return-value]

@@ -51,13 +51,14 @@ import functools
 import io
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import TYPE_CHECKING, Literal, TypeVar, overload
 
 import attrs
 
 from salesfunnel.errors import FunnelError
 from salesfunnel.funnel.records import ChangeKind, StageChange
+from salesfunnel.io import _values as v
 from salesfunnel.io._columns import Source, normalise, read_text
 from salesfunnel.io.problems import DataFileError, Problem, ReadResult
 from salesfunnel.key_accounts.account import ActivityRecord, InvalidKeyAccountError, KeyAccount
@@ -118,25 +119,25 @@ class _Bad(Exception):  # noqa: N818  (internal signal, never escapes this modul
 
 
 def _date(text: str) -> date:
-    value = text.strip()
-    if len(value) != 10:  # noqa: PLR2004  (YYYY-MM-DD)
-        raise _Bad("is not a date in YYYY-MM-DD form", _DATE_FIX)
     try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise _Bad("is not a calendar date in YYYY-MM-DD form", _DATE_FIX) from None
+        return v.parse_date(text)
+    except v.BadValue as err:
+        raise _Bad(
+            "is not a calendar date in YYYY-MM-DD form"
+            if "calendar" in err.why
+            else "is not a date in YYYY-MM-DD form",
+            _DATE_FIX,
+        ) from None
 
 
 def _number(text: str) -> Decimal:
-    value = text.strip().replace("_", "")
-    percent = value.endswith("%")
     try:
-        number = Decimal(value.removesuffix("%").strip())
-    except InvalidOperation:
-        raise _Bad("is not a number", "write it like 3 or 0.35 (or 35%)") from None
-    if not number.is_finite():
-        raise _Bad("is not a finite number", "write it like 3 or 0.35 (or 35%)")
-    return number / 100 if percent else number
+        return v.parse_percent(text)
+    except v.BadValue:
+        raise _Bad(
+            "is not a plain number within the bounds",
+            "write it like 3 or 0.35 (or 35%): ASCII digits and a decimal point, no exponent",
+        ) from None
 
 
 def _yes_no(text: str) -> bool:

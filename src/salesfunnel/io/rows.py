@@ -12,6 +12,7 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 
 from salesfunnel.errors import FunnelError
 from salesfunnel.funnel.opportunity import Opportunity
+from salesfunnel.funnel.records import Reprice, Reschedule
 from salesfunnel.funnel.stages import Funnel
 from salesfunnel.io import _values as v
 from salesfunnel.io._columns import COLUMNS, HEADERS_EN, HEADERS_ZH, header_aliases
@@ -153,6 +154,8 @@ def build_opportunity(
             notes=cells.get("notes", ""),
             category_override=cells.get("category_override") or None,
         )
+        if _disagrees(reader, opportunity):
+            return None
         if amount is not None and lines is not None and amount != opportunity.amount:
             reader.bad(
                 "amount",
@@ -166,6 +169,29 @@ def build_opportunity(
         column = _FIELD_COLUMN.get(field, field) if isinstance(field, str) else None
         reader.bad(column if column in cells else None, str(err))
         return None
+
+
+def _disagrees(reader: RowReader, opportunity: Opportunity) -> bool:
+    """Record a problem when the last reschedule or reprice disagrees with the row."""
+    last_date = last_lines = None
+    for rev in opportunity.revisions:
+        if isinstance(rev, Reschedule):
+            last_date = rev
+        elif isinstance(rev, Reprice):
+            last_lines = rev
+    if last_date is not None and last_date.new != opportunity.expected_close:
+        reader.bad(
+            "expected_close",
+            f"disagrees with the last reschedule in the events file ({last_date.new})",
+            "correct the expected close date or the reschedule's new date",
+        )
+    if last_lines is not None and last_lines.new_amount != opportunity.amount:
+        reader.bad(
+            "amount",
+            f"disagrees with the last reprice in the events file ({last_lines.new_amount})",
+            "correct the amount or the reprice's new line items",
+        )
+    return bool(reader.problems)
 
 
 def flag_duplicate_ids(

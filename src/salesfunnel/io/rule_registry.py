@@ -29,7 +29,6 @@ salesfunnel.io.rule_registry.UnknownRuleError: unknown rule reference 'budget_ga
 from __future__ import annotations
 
 from collections.abc import Mapping
-from decimal import Decimal
 from types import MappingProxyType
 
 import attrs
@@ -43,7 +42,7 @@ from salesfunnel.funnel.gates import (
     WALL_RULE,
 )
 from salesfunnel.i18n import Text
-from salesfunnel.io._values import BadValue
+from salesfunnel.io._values import BadValue, plain_decimal
 from salesfunnel.key_accounts.signals import DEFAULT_KAM_RULES
 from salesfunnel.qualification import (
     AllOf,
@@ -119,6 +118,30 @@ def _need(obj: Mapping[str, object], key: str, kind: type) -> object:
             f"{key!r} is not a {kind.__name__}", "see the rule forms in the data-formats docs"
         )
     return value
+
+
+_RULE_KEYS = {
+    "all_of": ("type", "rules", "text"),
+    "any_of": ("type", "rules", "text"),
+    "at_least": ("type", "n", "rules", "text"),
+    "not": ("type", "rule", "text"),
+    "criterion": ("type", "key", "text", "needs", "test"),
+}
+_TEST_KEYS = {
+    "fact": ("type", "key"),
+    "threshold": ("type", "fact", "limit", "strict"),
+    "below": ("type", "fact", "limit"),
+}
+
+
+def _known_keys(obj: Mapping[str, object], known: tuple[str, ...], what: str) -> None:
+    """Refuse a key of ``obj`` outside ``known`` (a misspelt ``"stict"`` is never ignored)."""
+    extra = sorted(str(k) for k in obj if k not in known)
+    if extra:
+        raise BadValue(
+            f"{what} has unknown keys: {', '.join(extra)} (its keys are {', '.join(known)})",
+            "remove them, or check their spelling",
+        )
 
 
 def _text(value: object) -> Text | None:
@@ -289,8 +312,11 @@ class RuleRegistry:
                 "a rule is not a JSON object", "see the rule forms in the data-formats docs"
             )
         if "ref" in obj:
+            _known_keys(obj, ("ref",), "a rule reference")
             return self[str(_need(obj, "ref", str))]
         kind = _need(obj, "type", str)
+        if kind in _RULE_KEYS and kind != "criterion":
+            _known_keys(obj, _RULE_KEYS[kind], f"a {kind} rule")
         text = _text(obj.get("text"))
         if kind == "criterion":
             return self._criterion_from_dict(obj)
@@ -323,6 +349,7 @@ class RuleRegistry:
                     known=known,
                 )
             return self._criteria[key]
+        _known_keys(obj, _RULE_KEYS["criterion"], "a criterion")
         text = _text(obj.get("text"))
         if text is None:
             raise BadValue("a criterion has no text", "give its text in 'en' and 'zh'")
@@ -331,16 +358,18 @@ class RuleRegistry:
             raise BadValue("'needs' is not a list of fact keys", "give the fact keys as strings")
         test = _need(obj, "test", dict)
         kind = _need(test, "type", str)  # type: ignore[arg-type]
+        if kind in _TEST_KEYS:
+            _known_keys(test, _TEST_KEYS[kind], f"a {kind} test")  # type: ignore[arg-type]
         if kind == "fact":
             check: FactIs | Threshold | Below = FactIs(str(_need(test, "key", str)))  # type: ignore[arg-type]
         elif kind in {"threshold", "below"}:
             limit = str(_need(test, "limit", str))  # type: ignore[arg-type]
             fact = str(_need(test, "fact", str))  # type: ignore[arg-type]
             try:
-                number = Decimal(limit)
-            except ArithmeticError:
+                number = plain_decimal(limit)
+            except BadValue as err:
                 raise BadValue(
-                    f"{kind} limit {limit!r} is not a number", 'write it like "0.5"'
+                    f"{kind} limit {limit[:40]!r} {err.why}", 'write it like "0.5"'
                 ) from None
             if kind == "below":
                 check = Below(fact, number)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator, Mapping
 from datetime import date
 from decimal import Decimal
@@ -17,8 +18,46 @@ __all__ = ["FactValue", "Facts", "as_facts"]
 FactValue: TypeAlias = Union[bool, int, float, Decimal, str, date, None]  # noqa: UP007
 
 
+def _frozen(key: str, value: object) -> FactValue:
+    """Return ``value`` as an immutable, self-equal fact value, or raise :class:`InvalidFactError`.
+
+    Lists and tuples become tuples, sets frozensets (their items checked the
+    same way); a dict is refused (facts are flat: give each entry its own key);
+    NaN and infinities are refused, so that facts always equal themselves.
+    """
+    if (isinstance(value, Decimal) and not value.is_finite()) or (
+        isinstance(value, float) and not math.isfinite(value)
+    ):
+        raise InvalidFactError(
+            f"fact {key!r}: {value!r} is not a finite number; give a number or None",
+            fact=key,
+            value=value,
+        )
+    if isinstance(value, (list, tuple)):
+        return tuple(_frozen(key, item) for item in value)  # type: ignore[return-value]
+    if isinstance(value, (set, frozenset)):
+        return frozenset(_frozen(key, item) for item in value)  # type: ignore[return-value]
+    if isinstance(value, Mapping):
+        raise InvalidFactError(
+            f"fact {key!r}: a mapping is not a fact value; facts are flat, give each "
+            "entry its own key",
+            fact=key,
+            value=value,
+        )
+    return value  # type: ignore[return-value]
+
+
 def _fact_items(value: Mapping[str, FactValue]) -> tuple[tuple[str, FactValue], ...]:
-    return tuple(sorted(dict(value).items()))
+    items = []
+    for key, item in dict(value).items():
+        if not isinstance(key, str) or not key:
+            raise InvalidFactError(
+                f"fact keys must be non-empty strings, got {key!r}",
+                fact=repr(key),
+                value=key,
+            )
+        items.append((key, _frozen(key, item)))
+    return tuple(sorted(items))
 
 
 @attrs.frozen(repr=False, eq=False)
@@ -39,16 +78,6 @@ class Facts(Mapping[str, FactValue]):
         alias="items",
     )
     _map: dict[str, FactValue] = attrs.field(init=False, repr=False)
-
-    @_items.validator
-    def _check_keys(self, _attr: object, value: tuple[tuple[str, FactValue], ...]) -> None:
-        for key, _ in value:
-            if not isinstance(key, str) or not key:
-                raise InvalidFactError(
-                    f"fact keys must be non-empty strings, got {key!r}",
-                    fact=repr(key),
-                    value=key,
-                )
 
     def __attrs_post_init__(self) -> None:
         """Index the items for constant-time look-up."""
@@ -102,7 +131,6 @@ class Facts(Mapping[str, FactValue]):
 
 def as_facts(value: Mapping[str, FactValue] | None) -> Facts:
     """Return ``value`` as :class:`Facts` (``None`` is no facts)."""
-    """Turn any mapping (or ``None``) into :class:`Facts`."""
     if isinstance(value, Facts):
         return value
     return Facts(value or {})

@@ -1,0 +1,1 @@
+"""Fuzz suites: hostile inputs at a fixed example budget, each example within a second."""
