@@ -227,7 +227,7 @@ def eventful_opportunities(draw: st.DrawFn) -> Opportunity:
         closed_on=closed_on,
         lost_reason=draw(optional_text) if closed_on is not None else None,
         notes=draw(awkward_text),
-        category_override=draw(optional_text),
+        category_override=draw(category_overrides) if closed_on is None else None,
     )
 
 

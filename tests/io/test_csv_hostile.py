@@ -111,3 +111,28 @@ def test_value_classes_refuse_wrong_types():
         StageChange(None, "a", date(2026, 1, 1), skipped="abc")
     with pytest.raises(InvalidOpportunityError, match="stage keys"):
         StageChange(None, "a", date(2026, 1, 1), skipped=(1,))  # type: ignore[arg-type]
+
+
+def _override(text: str) -> str:
+    header = "id,name,account,owner,stage,created,expected_close,amount,currency,category_override"
+    return f"{header}\nD1,n,a,o,intent,2026-01-01,2026-02-01,100,USD,{text}\n"
+
+
+@pytest.mark.parametrize(
+    ("text", "why"),
+    [("bogus", "names no forecast category"), ("booked", "books a deal that is not won")],
+)
+def test_category_override_is_read_for_its_meaning(text, why):
+    """An override that names no category (or books an open deal) is refused when read."""
+    with pytest.raises(DataFileError) as err:
+        read_csv(io.StringIO(_override(text)))
+    (problem,) = err.value.problems
+    assert problem.column == "category_override"
+    assert problem.why.startswith(why)
+
+
+@pytest.mark.parametrize("text", ["commit", "Best Case", "pipeline"])
+def test_category_override_accepts_values_and_crm_names(text):
+    """Category values and CRM names are read as they are."""
+    (deal,) = read_csv(io.StringIO(_override(text)))
+    assert deal.category_override == text

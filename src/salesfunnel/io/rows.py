@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Mapping, Sequence
 
 from salesfunnel.errors import FunnelError
+from salesfunnel.forecasting.kinds import ForecastCategory, InvalidCategoryError
 from salesfunnel.funnel.opportunity import Opportunity
 from salesfunnel.funnel.records import Reprice, Reschedule
 from salesfunnel.funnel.stages import Funnel
@@ -154,7 +155,7 @@ def build_opportunity(
             notes=cells.get("notes", ""),
             category_override=cells.get("category_override") or None,
         )
-        if _disagrees(reader, opportunity):
+        if _disagrees(reader, opportunity) or not _known_category(reader, opportunity):
             return None
         if amount is not None and lines is not None and amount != opportunity.amount:
             reader.bad(
@@ -192,6 +193,31 @@ def _disagrees(reader: RowReader, opportunity: Opportunity) -> bool:
             "correct the amount or the reprice's new line items",
         )
     return bool(reader.problems)
+
+
+def _known_category(reader: RowReader, opportunity: Opportunity) -> bool:
+    """Whether the row's manual category names a category (a value, a name or a CRM name)."""
+    text = opportunity.category_override
+    if text is None:
+        return True
+    try:
+        category = ForecastCategory.parse(text)
+    except InvalidCategoryError:
+        names = ", ".join(c.value for c in ForecastCategory if c is not ForecastCategory.BOOKED)
+        reader.bad(
+            "category_override",
+            f"names no forecast category ({text!r})",
+            f"use one of {names}, or a CRM name such as 'Best Case'; leave it empty for none",
+        )
+        return False
+    if category is ForecastCategory.BOOKED and opportunity.closed_on is None:
+        reader.bad(
+            "category_override",
+            "books a deal that is not won",
+            "win it (closed stage and closed_on), or use 'commit'",
+        )
+        return False
+    return True
 
 
 def flag_duplicate_ids(
