@@ -35,6 +35,8 @@ from salesfunnel.cli.common import (
     Options,
     UsageError,
     add_common,
+    add_currency_options,
+    add_events_option,
     decimal_text,
     emit,
     emit_json,
@@ -467,18 +469,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
         default=None,
         help="profit as this share of the won amount, for deals without a profit value",
     )
-    parser.add_argument(
-        "--currency", default=None, help="reporting currency, e.g. CNY (default: the data's one)"
-    )
-    parser.add_argument(
-        "--rates",
-        metavar="CSV",
-        default=None,
-        help="exchange rates file with columns date,currency,rate (into --currency)",
-    )
-    parser.add_argument(
-        "--events", metavar="CSV", default=None, help="events file with the deals' histories"
-    )
+    add_currency_options(parser)
+    add_events_option(parser)
     parser.add_argument(
         "--top", type=int, default=None, metavar="N", help="list only the first N accounts"
     )

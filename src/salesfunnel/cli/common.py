@@ -158,6 +158,26 @@ def add_common(parser: argparse.ArgumentParser, *, cutoff_help: str | None = Non
     )
 
 
+def add_events_option(parser: argparse.ArgumentParser) -> None:
+    """Add ``--events CSV``: the events file that holds the deals' histories."""
+    parser.add_argument(
+        "--events", metavar="CSV", default=None, help="events file with the deals' histories"
+    )
+
+
+def add_currency_options(parser: argparse.ArgumentParser) -> None:
+    """Add ``--currency CODE`` and ``--rates CSV``: the reporting currency and its rates."""
+    parser.add_argument(
+        "--currency", default=None, help="reporting currency, e.g. CNY (default: the data's one)"
+    )
+    parser.add_argument(
+        "--rates",
+        metavar="CSV",
+        default=None,
+        help="exchange rates file with columns date,currency,rate (into --currency)",
+    )
+
+
 def options(args: argparse.Namespace) -> Options:
     """Build :class:`Options` from parsed arguments."""
     return Options(fmt=args.fmt, lang=args.lang, cutoff=args.cutoff)

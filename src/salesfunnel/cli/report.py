@@ -28,6 +28,7 @@ from salesfunnel.cli.common import (
     Progress,
     UsageError,
     add_common,
+    add_events_option,
     decimal_text,
     emit,
     emit_json,
@@ -427,9 +428,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     )
     parser.add_argument("file", metavar="FILE", help="opportunities (.csv or .json)")
     add_common(parser)
-    parser.add_argument(
-        "--events", metavar="CSV", default=None, help="events file with the deals' histories"
-    )
+    add_events_option(parser)
     parser.add_argument(
         "--currency",
         default=None,
