@@ -516,7 +516,8 @@ from salesfunnel.fx import Rate  # noqa: E402
 from salesfunnel.key_accounts.account import ActivityRecord  # noqa: E402
 from salesfunnel.key_accounts.loyalty import retention_effect  # noqa: E402
 from salesfunnel.key_accounts.playbooks import PLAYBOOKS  # noqa: E402
-from salesfunnel.pipeline.distribution import Method, distribution_of  # noqa: E402
+from salesfunnel.pipeline.distribution import distribution_of  # noqa: E402
+from salesfunnel.pipeline.parameters import Method  # noqa: E402
 
 #: The currencies the generated pipelines can be reported in with :data:`frame_rates`.
 reporting_currencies = st.sampled_from(["CNY", "USD", "EUR"])

@@ -20,7 +20,7 @@ from salesfunnel.analytics.calibration import (
 )
 from salesfunnel.datasets import SAMPLE_AS_OF, sample_pipeline
 from salesfunnel.errors import CurrencyError, InvalidProbabilityError, UnknownStageError
-from salesfunnel.pipeline.distribution import InvalidParameterError
+from salesfunnel.pipeline.parameters import InvalidParameterError
 from salesfunnel.pipeline.weighted import outcome_distribution, weighted_value
 from salesfunnel.render import render
 from tests import factories

@@ -10,18 +10,20 @@ from hypothesis import strategies as st
 
 from salesfunnel import DEFAULT_FUNNEL, Opportunity, StageChange
 from salesfunnel.analytics.conversion import (
-    AdditionalBusiness,
     ConversionTable,
-    additional_business,
     check_history,
     conversion,
     funnel_summary,
     reached_stages,
     sales_cycle,
-    sales_velocity,
     snapshots,
     time_in_stages,
     win_rate,
+)
+from salesfunnel.analytics.velocity import (
+    AdditionalBusiness,
+    additional_business,
+    sales_velocity,
 )
 from salesfunnel.datasets import SAMPLE_AS_OF, sample_pipeline
 from salesfunnel.errors import CurrencyError, InvalidOpportunityError, UnknownStageError

@@ -20,7 +20,7 @@ from salesfunnel.analytics.deal_health import (
     stale_deals,
 )
 from salesfunnel.errors import InvalidOpportunityError
-from salesfunnel.pipeline.distribution import InvalidParameterError
+from salesfunnel.pipeline.parameters import InvalidParameterError
 from salesfunnel.render import render
 from tests import factories
 from tests.factories import ALL_FACTS

@@ -7,13 +7,9 @@ from decimal import Decimal
 
 import pytest
 
-from salesfunnel.analytics.conversion import (
-    AdditionalBusiness,
-    CycleStats,
-    StageDurations,
-    Velocity,
-)
+from salesfunnel.analytics.conversion import CycleStats, StageDurations
 from salesfunnel.analytics.deal_health import DealHeat, StaleDeal
+from salesfunnel.analytics.velocity import AdditionalBusiness, Velocity
 from salesfunnel.errors import FunnelError, InvalidResultError
 from salesfunnel.funnel.history import StageTime
 

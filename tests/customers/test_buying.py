@@ -14,8 +14,6 @@ from salesfunnel.customers.buying import (
     BuyingMap,
     BuyingStep,
     InvalidBuyingMapError,
-    Platform,
-    PurchaseKind,
     account_evidence,
     buying_funnel,
     buying_step,
@@ -23,6 +21,7 @@ from salesfunnel.customers.buying import (
     screen_accounts,
     stages_for,
 )
+from salesfunnel.customers.platforms import Platform, PurchaseKind
 from salesfunnel.datasets import SAMPLE_AS_OF, sample_pipeline
 from salesfunnel.errors import UnknownStageError
 from salesfunnel.funnel.stages import Funnel

@@ -16,14 +16,9 @@ from salesfunnel.customers.abc_classes import (
     abc_combined,
     computed_abc,
 )
-from salesfunnel.customers.buying import (
-    AccountEvidence,
-    Platform,
-    PurchaseKind,
-    ScreeningReport,
-    screen_account,
-)
+from salesfunnel.customers.buying import AccountEvidence, ScreeningReport, screen_account
 from salesfunnel.customers.key_customers import CustomerProfile, classify_key_customer
+from salesfunnel.customers.platforms import Platform, PurchaseKind
 from salesfunnel.customers.scoring import (
     InvalidWeightsError,
     Scale,

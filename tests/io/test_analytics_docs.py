@@ -24,13 +24,9 @@ from salesfunnel.analytics import (
     stale_deals,
     time_in_stages,
 )
-from salesfunnel.analytics.conversion import (
-    AdditionalBusiness,
-    CycleStats,
-    StageDurations,
-    Velocity,
-)
+from salesfunnel.analytics.conversion import CycleStats, StageDurations
 from salesfunnel.analytics.deal_health import DealHeat, HeatWeights, StaleDeal
+from salesfunnel.analytics.velocity import AdditionalBusiness, Velocity
 from salesfunnel.datasets import SAMPLE_AS_OF, sample_pipeline
 from salesfunnel.forecasting import (
     DEFAULT_CATEGORY_POLICY,

@@ -43,7 +43,8 @@ from salesfunnel.io import (
 )
 from salesfunnel.io._converter import Codec
 from salesfunnel.io.results import RESULT_SCHEMAS, configure
-from salesfunnel.pipeline.distribution import Method, OutcomeDistribution, distribution_of
+from salesfunnel.pipeline.distribution import OutcomeDistribution, distribution_of
+from salesfunnel.pipeline.parameters import Method
 from salesfunnel.pipeline.weighted import Simulation
 from tests import factories
 from tests.strategies import (

@@ -21,13 +21,11 @@ from salesfunnel.pipeline._convolution import (
     lattice_table,
     sparse_cost,
 )
-from salesfunnel.pipeline.distribution import (
+from salesfunnel.pipeline.distribution import ErrorBound, OutcomeDistribution, distribution_of
+from salesfunnel.pipeline.parameters import (
     DEFAULT_BUDGET,
-    ErrorBound,
     InvalidParameterError,
     Method,
-    OutcomeDistribution,
-    distribution_of,
     percent_level,
 )
 from tests.strategies import deal_pairs

@@ -9,7 +9,8 @@ import pytest
 
 from salesfunnel.errors import InvalidResultError
 from salesfunnel.pipeline._convolution import Table
-from salesfunnel.pipeline.distribution import InvalidParameterError, distribution_of
+from salesfunnel.pipeline.distribution import distribution_of
+from salesfunnel.pipeline.parameters import InvalidParameterError
 from salesfunnel.pipeline.weighted import Simulation
 
 PAIRS = [(Decimal(100), Decimal("0.5")), (Decimal(200), Decimal("0.5"))]

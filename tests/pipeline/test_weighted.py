@@ -14,7 +14,7 @@ from salesfunnel.errors import (
     InvalidDateError,
     InvalidProbabilityError,
 )
-from salesfunnel.pipeline.distribution import InvalidParameterError, Method
+from salesfunnel.pipeline.parameters import InvalidParameterError, Method
 from salesfunnel.pipeline.weighted import (
     Simulation,
     deal_values,

@@ -20,20 +20,16 @@ from salesfunnel.analytics.calibration import (
     reliability_table,
 )
 from salesfunnel.analytics.conversion import (
-    AdditionalBusiness,
     ConversionTable,
     CycleStats,
     FunnelSummary,
     StageConversion,
     StageDurations,
-    Velocity,
-    additional_business,
     check_history,
     conversion,
     funnel_summary,
     reached_stages,
     sales_cycle,
-    sales_velocity,
     snapshots,
     time_in_stages,
     win_rate,
@@ -51,6 +47,12 @@ from salesfunnel.analytics.deal_health import (
     heat_ranking,
     heat_table,
     stale_deals,
+)
+from salesfunnel.analytics.velocity import (
+    AdditionalBusiness,
+    Velocity,
+    additional_business,
+    sales_velocity,
 )
 
 __all__ = [

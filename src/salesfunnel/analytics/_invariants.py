@@ -12,12 +12,8 @@ from typing import TYPE_CHECKING
 from salesfunnel.errors import InvalidResultError
 
 if TYPE_CHECKING:
-    from salesfunnel.analytics.conversion import (
-        AdditionalBusiness,
-        CycleStats,
-        StageDurations,
-        Velocity,
-    )
+    from salesfunnel.analytics.conversion import CycleStats, StageDurations
+    from salesfunnel.analytics.velocity import AdditionalBusiness, Velocity
 
 __all__ = [
     "check_additional_business",

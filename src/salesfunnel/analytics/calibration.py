@@ -47,7 +47,7 @@ from salesfunnel.funnel.stages import Funnel
 from salesfunnel.i18n import Lang, pick
 from salesfunnel.money import to_probability
 from salesfunnel.pipeline._convolution import exact_context
-from salesfunnel.pipeline.distribution import InvalidParameterError
+from salesfunnel.pipeline.parameters import InvalidParameterError
 from salesfunnel.pipeline.weighted import ProbabilitySource
 from salesfunnel.tables import Table
 

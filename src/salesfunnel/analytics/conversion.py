@@ -47,16 +47,12 @@ import itertools
 import statistics
 from collections.abc import Iterable, Iterator
 from datetime import date
-from decimal import Decimal
-from fractions import Fraction
 
 import attrs
 
 from salesfunnel.analytics._invariants import (
-    check_additional_business,
     check_cycle_stats,
     check_stage_durations,
-    check_velocity,
 )
 from salesfunnel.calendar import check_date
 from salesfunnel.errors import InvalidOpportunityError
@@ -66,25 +62,21 @@ from salesfunnel.funnel.opportunity import Opportunity
 from salesfunnel.funnel.records import StageKind
 from salesfunnel.funnel.stages import Funnel
 from salesfunnel.i18n import Lang, pick
-from salesfunnel.pipeline._convolution import exact_context
-from salesfunnel.pipeline.weighted import Converter, deal_values
 from salesfunnel.tables import Table, Tabular
 
 __all__ = [
-    "AdditionalBusiness",
     "ConversionTable",
     "CycleStats",
     "FunnelSummary",
     "StageConversion",
     "StageDurations",
-    "Velocity",
-    "additional_business",
     "check_history",
     "conversion",
+    "deals_of_period",
     "funnel_summary",
     "reached_stages",
     "sales_cycle",
-    "sales_velocity",
+    "share_of",
     "snapshots",
     "time_in_stages",
     "win_rate",
@@ -148,7 +140,8 @@ def snapshots(
     return out
 
 
-def _share(part: int, whole: int) -> float | None:
+def share_of(part: int, whole: int) -> float | None:
+    """``part`` ÷ ``whole`` as a float; ``None`` when ``whole`` is zero."""
     return part / whole if whole else None
 
 
@@ -175,7 +168,7 @@ class StageConversion:
     @property
     def rate(self) -> float | None:
         """The share that advanced: advanced ÷ reached, in [0, 1] (``None`` when nothing reached the stage)."""
-        return _share(self.advanced, self.reached)
+        return share_of(self.advanced, self.reached)
 
 
 @attrs.frozen
@@ -286,7 +279,7 @@ def _cycle(days: list[int]) -> CycleStats:
     return CycleStats(len(days), statistics.fmean(days), float(statistics.median(days)))
 
 
-def _period(
+def deals_of_period(
     opportunities: Iterable[Opportunity], funnel: Funnel, as_of: date, since: date | None
 ) -> list[Opportunity]:
     """The deals of the period: open at ``as_of``, or closed in [since, as_of]."""
@@ -322,12 +315,12 @@ class FunnelSummary:
     @property
     def win_rate(self) -> float | None:
         """The win rate, won ÷ (won + lost); ``None`` when nothing closed."""
-        return _share(self.won, self.won + self.lost)
+        return share_of(self.won, self.won + self.lost)
 
     @property
     def lost_share(self) -> float | None:
         """The lost-order share (流失的定单%), lost ÷ deals; ``None`` without deals."""
-        return _share(self.lost, self.deals)
+        return share_of(self.lost, self.deals)
 
 
 def funnel_summary(
@@ -349,7 +342,7 @@ def funnel_summary(
         InvalidOpportunityError: For a history that does not chain.
         InvalidDateError: For a datetime where a date is expected.
     """
-    deals = _period(opportunities, funnel, as_of, since)
+    deals = deals_of_period(opportunities, funnel, as_of, since)
     kinds = [funnel.kind_of(o) for o in deals]
     days = [
         (o.closed_on - o.created).days
@@ -447,159 +440,3 @@ def time_in_stages(
         )
         for key in latest
     )
-
-
-def _amounts(
-    deals: list[Opportunity], funnel: Funnel, convert: Converter | None, currency: str | None
-) -> tuple[str | None, list[Decimal]]:
-    code, pairs = deal_values(deals, funnel, convert=convert, currency=currency)
-    return code, [a for a, _p in pairs]
-
-
-@attrs.frozen
-class Velocity:
-    """Sales velocity and its parts.
-
-    Attributes:
-        open_deals: Deals open at ``as_of``.
-        win_rate: won ÷ closed, or ``None`` when nothing closed.
-        average_won: The average amount of a won deal (``None`` without any).
-        cycle_days: The average sales cycle of won deals, in days.
-        per_day: open deals × win rate × average won ÷ cycle: the money the
-            pipeline turns into wins per day (``None`` when it cannot be told).
-        currency: The currency of the amounts.
-    """
-
-    open_deals: int
-    win_rate: float | None
-    average_won: Decimal | None
-    cycle_days: float | None
-    per_day: Decimal | None
-    currency: str | None
-
-    __attrs_post_init__ = check_velocity
-
-
-def sales_velocity(
-    opportunities: Iterable[Opportunity],
-    funnel: Funnel = DEFAULT_FUNNEL,
-    *,
-    as_of: date,
-    since: date | None = None,
-    convert: Converter | None = None,
-    currency: str | None = None,
-) -> Velocity:
-    """Return the sales velocity as of ``as_of`` (money per day).
-
-    A cycle shorter than one day counts as one day. ``convert`` and
-    ``currency`` are those of :func:`salesfunnel.pipeline.weighted.deal_values`.
-
-    Raises:
-        CurrencyError: For mixed currencies without ``convert``.
-        InvalidOpportunityError: For a history that does not chain.
-    """
-    deals = _period(opportunities, funnel, as_of, since)
-    won = [o for o in deals if funnel.kind_of(o) is StageKind.WON]
-    lost = sum(funnel.kind_of(o) is StageKind.LOST for o in deals)
-    opened = sum(funnel.kind_of(o) is StageKind.OPEN for o in deals)
-    code, amounts = _amounts(won, funnel, convert, currency)
-    if not won:
-        per_day = Decimal(0) if lost else None
-        return Velocity(opened, _share(0, lost), None, None, per_day, code)
-    days = [max(((o.closed_on or o.created) - o.created).days, 1) for o in won]
-    with exact_context():
-        total = sum(amounts, Decimal(0))
-    exact = Fraction(opened * len(won)) * Fraction(total) / ((len(won) + lost) * sum(days))
-    return Velocity(
-        open_deals=opened,
-        win_rate=len(won) / (len(won) + lost),
-        average_won=_decimal(Fraction(total) / len(won)),
-        cycle_days=statistics.fmean(days),
-        per_day=_decimal(exact),
-        currency=code,
-    )
-
-
-def _decimal(value: Fraction) -> Decimal:
-    """A fraction of money as a Decimal rounded to the cent."""
-    return (Decimal(value.numerator) / Decimal(value.denominator)).quantize(Decimal("0.01"))
-
-
-@attrs.frozen
-class AdditionalBusiness:
-    """Won amount from returning accounts versus new ones (额外的生意).
-
-    Attributes:
-        currency: The currency of the amounts.
-        returning: Won from accounts that had bought before.
-        new: Won from accounts buying for the first time.
-        returning_deals: How many won deals from returning accounts.
-        new_deals: How many from new accounts.
-    """
-
-    currency: str | None
-    returning: Decimal
-    new: Decimal
-    returning_deals: int
-    new_deals: int
-
-    __attrs_post_init__ = check_additional_business
-
-    @property
-    def share(self) -> float | None:
-        """The returning share, returning ÷ all won, by amount (``None`` when nothing was won)."""
-        whole = self.returning + self.new
-        return float(self.returning / whole) if whole else None
-
-
-def additional_business(
-    opportunities: Iterable[Opportunity],
-    funnel: Funnel = DEFAULT_FUNNEL,
-    *,
-    as_of: date,
-    since: date | None = None,
-    known_customers: Iterable[str] = (),
-    convert: Converter | None = None,
-    currency: str | None = None,
-) -> AdditionalBusiness:
-    """Split the amount won (in the period) by returning and new accounts.
-
-    An account is *returning* for a won deal if it is in ``known_customers``
-    (buyers from before the data) or another of its deals was won on an
-    earlier day (any time before, not only in the period). Two deals won by a
-    new account on its first day both count as new.
-
-    Args:
-        opportunities: The deals.
-        funnel: Their funnel.
-        as_of: Read the histories up to the end of this date.
-        since: Count only deals won on or after this date.
-        known_customers: Accounts that bought before the data begins.
-        convert: See :func:`salesfunnel.pipeline.weighted.deal_values`.
-        currency: See :func:`salesfunnel.pipeline.weighted.deal_values`.
-
-    Raises:
-        CurrencyError: For mixed currencies without ``convert``.
-    """
-    deals = snapshots(opportunities, funnel, as_of=as_of)
-    won = sorted(
-        (o for o in deals if funnel.kind_of(o) is StageKind.WON and o.closed_on is not None),
-        key=lambda o: (o.closed_on, o.id),
-    )
-    first_win: dict[str, date] = {}
-    for o in won:
-        first_win.setdefault(o.account, o.closed_on or as_of)
-    start = None if since is None else check_date(since, field="since")
-    counted = [o for o in won if start is None or (o.closed_on or as_of) >= start]
-    code, amounts = _amounts(counted, funnel, convert, currency)
-    known = frozenset(known_customers)
-    returning, new = Decimal(0), Decimal(0)
-    returning_deals = 0
-    with exact_context():
-        for o, amount in zip(counted, amounts, strict=True):
-            if o.account in known or first_win[o.account] < (o.closed_on or as_of):
-                returning += amount
-                returning_deals += 1
-            else:
-                new += amount
-    return AdditionalBusiness(code, returning, new, returning_deals, len(counted) - returning_deals)

@@ -58,7 +58,7 @@ from salesfunnel.funnel.opportunity import Opportunity
 from salesfunnel.funnel.records import ChangeKind, Reprice, Reschedule, StageKind
 from salesfunnel.funnel.stages import Funnel
 from salesfunnel.i18n import Lang, Text
-from salesfunnel.pipeline.distribution import InvalidParameterError
+from salesfunnel.pipeline.parameters import InvalidParameterError
 from salesfunnel.tables import Table
 
 __all__ = [

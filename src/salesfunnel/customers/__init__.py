@@ -37,8 +37,6 @@ from salesfunnel.customers.buying import (
     BuyingMap,
     BuyingStep,
     InvalidBuyingMapError,
-    Platform,
-    PurchaseKind,
     Screening,
     ScreeningReport,
     account_evidence,
@@ -51,6 +49,7 @@ from salesfunnel.customers.buying import (
 from salesfunnel.customers.key_customers import (
     Below,
 )
+from salesfunnel.customers.platforms import Platform, PurchaseKind
 from salesfunnel.customers.scoring import (
     KEY_ACCOUNT_CRITERIA,
     Contribution,

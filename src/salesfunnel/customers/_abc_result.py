@@ -27,7 +27,6 @@ from salesfunnel.customers._abc_rank import (
     round_ratio,
     to_decimal_units,
 )
-from salesfunnel.customers._invariants import check_combined
 from salesfunnel.errors import InvalidResultError
 from salesfunnel.i18n import Lang, Text, check_lang
 from salesfunnel.tables import Cell, Table, Tabular
@@ -39,11 +38,11 @@ __all__ = [
     "Basis",
     "Boundary",
     "ClassSummary",
-    "CombinedAbc",
     "ComputedLimits",
     "CurvePoint",
     "LimitPoint",
     "Method",
+    "percent_text",
 ]
 
 K = TypeVar("K", bound=Hashable)
@@ -179,7 +178,7 @@ class ComputedLimits:
     swapped: bool
 
 
-def _pct(share: Decimal | float) -> str:
+def percent_text(share: Decimal | float) -> str:
     return f"{Decimal(str(share)) * 100:.0f}"
 
 
@@ -439,12 +438,12 @@ class AbcResult(Tabular, Generic[K]):
         a = self.classes[0]
         if lang == "en":
             return (
-                f"{_pct(a.customer_share)} % of customers (class A, {a.count} of {n}) "
-                f"make {_pct(a.value_share)} % of {measure}"
+                f"{percent_text(a.customer_share)} % of customers (class A, {a.count} of {n}) "
+                f"make {percent_text(a.value_share)} % of {measure}"
             )
         return (
-            f"{_pct(a.customer_share)}% 的客户（A类，{n} 个中的 {a.count} 个）"
-            f"贡献了 {_pct(a.value_share)}% 的{measure}"
+            f"{percent_text(a.customer_share)}% 的客户（A类，{n} 个中的 {a.count} 个）"
+            f"贡献了 {percent_text(a.value_share)}% 的{measure}"
         )
 
     def table(self, lang: Lang = "en", *, limit: int | None = None) -> Table:
@@ -464,8 +463,8 @@ class AbcResult(Tabular, Generic[K]):
                     row.rank,
                     str(row.key),
                     row.value,
-                    _percent_cell(row.share),
-                    _percent_cell(row.cumulative_share),
+                    percent_cell(row.share),
+                    percent_cell(row.cumulative_share),
                     row.abc_class,
                 )
             )
@@ -488,9 +487,9 @@ class AbcResult(Tabular, Generic[K]):
             (
                 c.label,
                 c.count,
-                _percent_cell(c.customer_share),
+                percent_cell(c.customer_share),
                 c.value,
-                _percent_cell(c.value_share),
+                percent_cell(c.value_share),
             )
             for c in self.classes
         ]
@@ -516,91 +515,8 @@ class AbcResult(Tabular, Generic[K]):
         )
 
 
-def _percent_cell(share: Decimal | float) -> Cell:
+def percent_cell(share: Decimal | float) -> Cell:
+    """A share as a table cell: a percentage with two decimals."""
     if isinstance(share, Decimal):
         return (share * 100).quantize(Decimal("0.01"))
     return round(share * 100, 2)
-
-
-@attrs.frozen
-class CombinedAbc(Tabular, Generic[K]):
-    """ABC classes of the same customers by several criteria, and combined codes.
-
-    A customer's code has one letter per criterion, in the criteria's order:
-    ``"AB"`` is A by the first criterion and B by the second. A customer that
-    has no figure for a criterion gets ``"-"`` in that place and is listed in
-    :attr:`missing`. Combined results compare and hash by value, like their
-    :class:`AbcResult` parts.
-
-    Attributes:
-        criteria: The criteria names, in order.
-        results: One :class:`AbcResult` per criterion, in the same order.
-    """
-
-    criteria: tuple[str, ...]
-    results: tuple[AbcResult[K], ...]
-
-    __attrs_post_init__ = check_combined
-
-    def result(self, criterion: str) -> AbcResult[K]:
-        """Return the analysis by ``criterion``.
-
-        Raises:
-            KeyError: For a criterion that was not analysed.
-        """
-        if criterion not in self.criteria:
-            raise KeyError(
-                f"no criterion {criterion!r}; the criteria are {', '.join(self.criteria)}"
-            )
-        return self.results[self.criteria.index(criterion)]
-
-    @functools.cached_property
-    def customers(self) -> tuple[K, ...]:
-        """Every customer of any criterion, best code first (then by first appearance)."""
-        seen: dict[K, None] = {}
-        for res in self.results:
-            seen.update(dict.fromkeys(res.ranking))
-        codes = self.codes
-        return tuple(sorted(seen, key=lambda k: codes[k].replace("-", "~")))
-
-    @functools.cached_property
-    def codes(self) -> Mapping[K, str]:
-        """Each customer's combined code, e.g. ``{"Huaxin": "AA", "Orion": "BA"}``."""
-        seen: dict[K, None] = {}
-        for res in self.results:
-            seen.update(dict.fromkeys(res.ranking))
-        return {k: self.code(k) for k in seen}
-
-    def code(self, key: K) -> str:
-        """Return the combined code of customer ``key`` (``"-"`` where a figure is missing)."""
-        return "".join(res.class_of(key) if key in res else "-" for res in self.results)
-
-    @property
-    def missing(self) -> Mapping[str, tuple[K, ...]]:
-        """Per criterion, the customers that have a figure for another criterion but not it."""
-        everyone = tuple(self.codes)
-        out: dict[str, tuple[K, ...]] = {}
-        for name, res in zip(self.criteria, self.results, strict=True):
-            absent = tuple(k for k in everyone if k not in res)
-            if absent:
-                out[name] = absent
-        return out
-
-    def count_by_code(self) -> tuple[tuple[str, int], ...]:
-        """How many customers have each code, codes in order (``"AA"`` first)."""
-        counts: dict[str, int] = {}
-        for code in self.codes.values():
-            counts[code] = counts.get(code, 0) + 1
-        return tuple(sorted(counts.items()))
-
-    def table(self, lang: Lang = "en", *, limit: int | None = None) -> Table:
-        """Customers with their class per criterion and combined code."""
-        zh = check_lang(lang) == "zh"
-        headers = ("客户" if zh else "customer", *self.criteria, "代码" if zh else "code")
-        rows: list[tuple[Cell, ...]] = []
-        for key in self.customers[:limit]:
-            code = self.codes[key]
-            rows.append((str(key), *code, code))
-        title = "多指标 ABC 分类" if zh else "ABC classes by several criteria"
-        counts = ", ".join(f"{c}: {k}" for c, k in self.count_by_code())
-        return Table(title, headers, rows, counts)

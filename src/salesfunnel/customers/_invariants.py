@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from salesfunnel.errors import InvalidResultError
 
 if TYPE_CHECKING:
-    from salesfunnel.customers._abc_result import CombinedAbc
+    from salesfunnel.customers._abc_combined import CombinedAbc
     from salesfunnel.customers.buying import AccountEvidence, ScreeningReport
     from salesfunnel.customers.scoring import ScoredAccount
 

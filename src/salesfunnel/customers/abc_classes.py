@@ -44,6 +44,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import TypeVar
 
+from salesfunnel.customers._abc_combined import CombinedAbc
 from salesfunnel.customers._abc_rank import (
     CustomerValueTypeError,
     Figure,
@@ -60,7 +61,6 @@ from salesfunnel.customers._abc_result import (
     Basis,
     Boundary,
     ClassSummary,
-    CombinedAbc,
     ComputedLimits,
     CurvePoint,
     LimitPoint,

@@ -28,7 +28,8 @@ from salesfunnel.io._converter import json_kind
 from salesfunnel.io._result_hooks import bad, build, fields, format_decimal
 from salesfunnel.io.problems import UnwritableValueError
 from salesfunnel.pipeline._convolution import Table as _MassTable
-from salesfunnel.pipeline.distribution import ErrorBound, Method, OutcomeDistribution
+from salesfunnel.pipeline.distribution import ErrorBound, OutcomeDistribution
+from salesfunnel.pipeline.parameters import Method
 from salesfunnel.pipeline.weighted import Simulation
 
 __all__ = ["register_numeric"]

@@ -52,14 +52,13 @@ from cattrs.errors import StructureHandlerNotFoundError
 from salesfunnel.analytics.backtest import Backtest
 from salesfunnel.analytics.calibration import Calibration, LearnedProbabilities
 from salesfunnel.analytics.conversion import (
-    AdditionalBusiness,
     ConversionTable,
     CycleStats,
     FunnelSummary,
     StageDurations,
-    Velocity,
 )
 from salesfunnel.analytics.deal_health import DealHeat, HeatWeights, StaleDeal
+from salesfunnel.analytics.velocity import AdditionalBusiness, Velocity
 from salesfunnel.calendar import FiscalCalendar, FiscalQuarter, Period
 from salesfunnel.customers.abc_classes import AbcResult, CombinedAbc
 from salesfunnel.customers.buying import AccountEvidence, BuyingMap, Screening, ScreeningReport

@@ -8,20 +8,18 @@ and :func:`simulate` (:mod:`.weighted`) and histogram bars for charts
 May import :mod:`salesfunnel.funnel` and everything below it.
 """
 
-from salesfunnel.pipeline.distribution import (
-    DEFAULT_BUDGET,
-    DEFAULT_TOLERANCE,
-    ErrorBound,
-    InvalidParameterError,
-    OutcomeDistribution,
-    distribution_of,
-    percent_level,
-)
-from salesfunnel.pipeline.distribution import Method as DistributionMethod
+from salesfunnel.pipeline.distribution import ErrorBound, OutcomeDistribution, distribution_of
 from salesfunnel.pipeline.histogram import (
     HistogramBin,
     histogram,
 )
+from salesfunnel.pipeline.parameters import (
+    DEFAULT_BUDGET,
+    DEFAULT_TOLERANCE,
+    InvalidParameterError,
+    percent_level,
+)
+from salesfunnel.pipeline.parameters import Method as DistributionMethod
 from salesfunnel.pipeline.weighted import (
     Converter,
     ProbabilitySource,

@@ -41,15 +41,13 @@ amount ``x``, with ``F`` the exact cumulative distribution,
 
 from __future__ import annotations
 
-import enum
 import math
 from collections.abc import Iterable, Iterator
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from fractions import Fraction
 
 import attrs
 
-from salesfunnel.errors import FunnelError, InvalidProbabilityError
 from salesfunnel.i18n import Lang, check_lang
 from salesfunnel.money import to_amount, to_probability
 from salesfunnel.pipeline._convolution import (
@@ -69,6 +67,15 @@ from salesfunnel.pipeline._convolution import (
     sparse_cost,
 )
 from salesfunnel.pipeline.labels import LABELS, quantile_rows, titled
+from salesfunnel.pipeline.parameters import (
+    DEFAULT_BUDGET,
+    DEFAULT_TOLERANCE,
+    InvalidParameterError,
+    Method,
+    check_level,
+    method_of,
+    percent_level,
+)
 from salesfunnel.tables import Cell, Tabular
 from salesfunnel.tables import Table as TableView
 
@@ -83,15 +90,6 @@ __all__ = [
     "percent_level",
 ]
 
-#: The default limit on the work of the lattice programme, in cell updates
-#: (about a second on a laptop); past it a coarser grid or the normal
-#: expansion is used.
-DEFAULT_BUDGET = 20_000_000
-
-#: The guaranteed error, in standard deviations of the total, that the
-#: automatic choice aims for: five times tighter than the 95 % interval of a
-#: 100 000-trial Monte Carlo estimate of a percentile.
-DEFAULT_TOLERANCE = 0.002
 
 #: Below this many cell updates the exact lattice is always used.
 _FREE_CELLS = 2_000_000
@@ -99,36 +97,6 @@ _FREE_CELLS = 2_000_000
 #: The normal expansion's table: points when no resolution is given, how many
 #: standard deviations it spans each way, and the most points it may have.
 _NORMAL_POINTS, _NORMAL_SPAN, _NORMAL_MAX_POINTS = 100_000, 12.0, 5_000_000
-
-
-class InvalidParameterError(FunnelError, ValueError):
-    """A parameter of a pipeline or analytics computation that is out of range.
-
-    Subclasses :class:`ValueError`: the type is right, the value is not (zero
-    trials, a negative resolution, a prior strength below zero).
-
-    Attributes:
-        parameter: The parameter's name.
-        value: The value that was rejected.
-    """
-
-    def __init__(self, message: str, *, parameter: str, value: object) -> None:
-        super().__init__(message)
-        self.parameter = parameter
-        self.value = value
-
-
-class Method(enum.Enum):
-    """How an :class:`OutcomeDistribution` was computed."""
-
-    #: Exact rational arithmetic: every probability is an exact fraction.
-    EXACT = "exact"
-    #: A dynamic programme over every multiple of the amounts' common unit.
-    LATTICE = "lattice"
-    #: The same programme on amounts rounded to a coarser resolution.
-    GRID = "grid"
-    #: The Edgeworth expansion from the exact cumulants (for very many deals).
-    NORMAL = "normal"
 
 
 @attrs.frozen
@@ -149,29 +117,6 @@ class ErrorBound:
 
     amount: Decimal
     probability: float
-
-
-def _check_level(value: object, field: str) -> Decimal:
-    return to_probability(value, field=field)
-
-
-def percent_level(k: object) -> Decimal:
-    """Return the level ``k / 100`` of a percentile ``k`` in [0, 100].
-
-    Raises:
-        InvalidProbabilityError: For anything but a number in [0, 100].
-    """
-    try:
-        value = k if isinstance(k, Decimal) else Decimal(str(k))
-    except InvalidOperation:
-        value = Decimal("NaN")
-    if isinstance(k, bool) or not value.is_finite() or not 0 <= value <= 100:  # noqa: PLR2004
-        raise InvalidProbabilityError(
-            f"k: {k!r} is not a percentile; give a number in [0, 100] such as 90",
-            field="k",
-            value=k,
-        )
-    return value / 100
 
 
 def _masses(table: Table) -> tuple[object, ...]:
@@ -300,7 +245,7 @@ class OutcomeDistribution(Tabular):
         Raises:
             InvalidProbabilityError: For ``q`` outside [0, 1].
         """
-        level = _check_level(q, "q")
+        level = check_level(q, "q")
         if level == 0:
             return self.minimum
         i = self._table.first_at_least(level)
@@ -326,7 +271,7 @@ class OutcomeDistribution(Tabular):
         Raises:
             InvalidProbabilityError: For a probability outside [0, 1].
         """
-        level = _check_level(probability, "probability")
+        level = check_level(probability, "probability")
         if level == 1:
             return self.minimum
         return self._clamp(self._table.point(self._table.last_reaching(level)))
@@ -346,7 +291,7 @@ class OutcomeDistribution(Tabular):
         Raises:
             InvalidProbabilityError: For ``q`` outside [0, 1].
         """
-        level = _check_level(q, "q")
+        level = check_level(q, "q")
         eps = Decimal(repr(self.error.probability))
         lo_level, hi_level = max(level - eps, Decimal(0)), level + eps
         lo = self.minimum if lo_level == 0 else self.quantile(lo_level) - self.error.amount
@@ -372,25 +317,6 @@ class OutcomeDistribution(Tabular):
             f"概率不超过 {self.error.probability:.1e}"
         )
         return TableView(titled(LABELS["title"], self.currency, lang), ("", ""), rows, note)
-
-
-def method_of(value: object) -> Method | None:
-    """Return ``value`` as a :class:`Method`: a member, its value (``"exact"``) or ``None``.
-
-    Raises:
-        InvalidParameterError: For anything else, naming the methods.
-    """
-    if value is None or isinstance(value, Method):
-        return value
-    try:
-        return Method(value)
-    except ValueError:
-        names = ", ".join(repr(m.value) for m in Method)
-        raise InvalidParameterError(
-            f"method: expected one of {names} (or a Method, or None), got {value!r}",
-            parameter="method",
-            value=value,
-        ) from None
 
 
 def _check_options(resolution: object, budget: object) -> Decimal | None:

@@ -58,16 +58,15 @@ from salesfunnel.funnel.stages import Funnel
 from salesfunnel.i18n import Lang, check_lang
 from salesfunnel.money import currency_code, to_amount, to_probability
 from salesfunnel.pipeline._convolution import exact_context
-from salesfunnel.pipeline.distribution import (
+from salesfunnel.pipeline.distribution import OutcomeDistribution, distribution_of
+from salesfunnel.pipeline.labels import LABELS, quantile_rows, titled
+from salesfunnel.pipeline.parameters import (
     DEFAULT_BUDGET,
     DEFAULT_TOLERANCE,
     InvalidParameterError,
     Method,
-    OutcomeDistribution,
-    distribution_of,
     percent_level,
 )
-from salesfunnel.pipeline.labels import LABELS, quantile_rows, titled
 from salesfunnel.tables import Cell, Table, Tabular
 
 __all__ = [
