@@ -642,3 +642,13 @@ class TestHelpers:
         assert json.loads(capsys.readouterr().out) == [
             {"title": "T", "columns": ["a"], "rows": [["1.5"]]}
         ]
+
+
+def test_format_md_is_markdown(capsys):
+    """--format md is another name of --format markdown."""
+    from salesfunnel.cli import main
+
+    assert main(["demo", "--format", "md"]) == 0
+    out = capsys.readouterr().out
+    assert main(["demo", "--format", "markdown"]) == 0
+    assert capsys.readouterr().out == out

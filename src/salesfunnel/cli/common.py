@@ -134,14 +134,20 @@ def _iso_date(text: str) -> date:
     return value
 
 
+def _format_name(text: str) -> str:
+    """The format a name means: ``md`` is ``markdown``."""
+    return "markdown" if text == "md" else text
+
+
 def add_common(parser: argparse.ArgumentParser, *, cutoff_help: str | None = None) -> None:
     """Add ``--format``, ``--lang`` and ``--cutoff`` (described by ``cutoff_help``) to ``parser``."""
     parser.add_argument(
         "--format",
         dest="fmt",
+        type=_format_name,
         choices=FORMATS,
         default="text",
-        help="output format: aligned text tables (default), markdown, html, csv, or one "
+        help="output format: aligned text tables (default), markdown (or md), html, csv, or one "
         "JSON document for scripts (see the command-line docs)",
     )
     parser.add_argument(
