@@ -171,6 +171,39 @@ def product_lines(draw: st.DrawFn) -> tuple[LineItem, ...]:
     return tuple(LineItem(p, draw(amounts)) for p in products)
 
 
+#: A reason that says something (a move back needs one).
+reasons = st.text(min_size=1, max_size=12).filter(lambda t: bool(t.strip()))
+
+
+@st.composite
+def legal_moves(
+    draw: st.DrawFn, funnel: Funnel, stage: str
+) -> tuple[ChangeKind, str, tuple[str, ...]] | None:
+    """A move the stage machine could record from ``stage``: kind, target, skipped."""
+    kind = funnel[stage].kind
+    open_keys = [s.key for s in funnel.stages if s.kind is StageKind.OPEN]
+    if kind is StageKind.WON:
+        return None
+    if kind is StageKind.LOST:
+        return ChangeKind.REOPEN, draw(st.sampled_from(open_keys)), ()
+    here = funnel.index(stage)
+    up = [s.key for s in funnel.stages[here + 1 :]]
+    down = [s.key for s in funnel.stages[:here] if s.kind is StageKind.OPEN]
+    choices = [ChangeKind.LOSE, ChangeKind.EXIT]
+    choices += [ChangeKind.ADVANCE] if up else []
+    choices += [ChangeKind.SKIP] if len(up) > 1 else []
+    choices += [ChangeKind.REGRESS] if down else []
+    move = draw(st.sampled_from(choices))
+    if move is ChangeKind.ADVANCE:
+        return move, up[0], ()
+    if move is ChangeKind.SKIP:
+        to = draw(st.integers(1, len(up) - 1))
+        return move, up[to], tuple(up[:to])
+    if move is ChangeKind.REGRESS:
+        return move, draw(st.sampled_from(down)), ()
+    return move, funnel.lost.key, ()
+
+
 @st.composite
 def eventful_opportunities(draw: st.DrawFn) -> Opportunity:
     """An opportunity in the default funnel with any history, revisions and text."""
@@ -181,17 +214,15 @@ def eventful_opportunities(draw: st.DrawFn) -> Opportunity:
     history = [StageChange(None, first, created, draw(optional_text), ChangeKind.CREATE)]
     day = created
     for _ in range(draw(st.integers(0, 5))):
+        move = draw(legal_moves(funnel, history[-1].to_stage))
+        if move is None:
+            break
+        kind, to_stage, skipped = move
         day += timedelta(days=draw(st.integers(0, 40)))
+        reason = draw(reasons if kind is ChangeKind.REGRESS else optional_text)
+        forced = draw(st.booleans()) if kind is ChangeKind.SKIP else False
         history.append(
-            StageChange(
-                history[-1].to_stage,
-                draw(st.sampled_from(keys)),
-                day,
-                draw(optional_text),
-                draw(st.sampled_from(list(ChangeKind)[1:])),
-                tuple(draw(st.lists(st.sampled_from(keys), max_size=2))),
-                draw(st.booleans()),
-            )
+            StageChange(history[-1].to_stage, to_stage, day, reason, kind, skipped, forced)
         )
     stage = history[-1].to_stage
     kind = funnel[stage].kind

@@ -18,7 +18,12 @@ from salesfunnel import Funnel, Opportunity
 from salesfunnel.errors import FunnelError
 from salesfunnel.funnel import ChangeKind
 from salesfunnel.io import DataFileError, read_csv, read_history, write_csv
-from salesfunnel.io.history_import import HistoryRow, apply_history, resolve_stage
+from salesfunnel.io.history_import import (
+    UNRECORDED_REASON,
+    HistoryRow,
+    apply_history,
+    resolve_stage,
+)
 from salesfunnel.io.mapping import HISTORY_FIELDS, ImportMapping
 from tests import factories
 
@@ -127,6 +132,19 @@ class TestReadHistory:
         assert back.history[1].skipped == ("B",)
         assert back.history[2].reason == "customer asked"
         assert [type(r).__name__ for r in back.revisions] == ["Reprice", "Reschedule"]
+
+    def test_a_move_back_without_a_reason_says_so_and_round_trips(self):
+        """A move back the export gives no reason for gets the stated one, and writes as events."""
+        deal = _deal(stage="A", amount="1000", expected_close=date(2026, 6, 30))
+        table = "deal_id,stage,date\nD1,B,2026-01-05\nD1,A,2026-01-10\n"
+        (back,) = read_history(io.StringIO(table), [deal], funnel=LADDER)
+        assert back.history[-1].kind is ChangeKind.REGRESS
+        assert back.history[-1].reason == UNRECORDED_REASON
+        out, events = io.StringIO(), io.StringIO()
+        write_csv([back], out, events=events)
+        out.seek(0)
+        events.seek(0)
+        assert read_csv(out, events=events, funnel=LADDER) == (back,)
 
     def test_salesforce_preset_and_lenient(self):
         """read_history reads OpportunityHistory with the Salesforce preset (lenient too)."""

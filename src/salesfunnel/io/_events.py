@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, cast
 
 import attrs
 
+from salesfunnel.funnel.change_rules import change_problem
 from salesfunnel.funnel.records import (
     ChangeKind,
     LineItem,
@@ -218,6 +219,13 @@ def _chain(ev: _Event, change: StageChange, previous: tuple[int, StageChange] | 
         )
 
 
+def _meaning(ev: _Event, change: StageChange, funnel: Funnel) -> None:
+    """Check that ``change`` is a move the funnel can make (see ``change_problem``)."""
+    problem = change_problem(funnel, change)
+    if problem is not None:
+        ev.bad(problem.field, f"history of opportunity {ev.opp_id!r}: {problem.why}", problem.fix)
+
+
 def read_events(
     source: Source,
     funnel: Funnel,
@@ -265,6 +273,7 @@ def read_events(
             change = _stage_change(ev, ChangeKind(kind), on, funnel) if on is not None else None
             if change is not None:
                 _chain(ev, change, last_change.get(ev.opp_id))
+                _meaning(ev, change, funnel)
                 history.setdefault(ev.opp_id, []).append(change)
                 last_change[ev.opp_id] = (row.line, change)
         if not ev.ok or on is None:

@@ -10,7 +10,9 @@ against the funnel:
 - the first row is the creation, in its stage;
 - a move to the lost outcome is ``lose``; a move out of it ``reopen``; a move
   one stage up ``advance``, several up ``skip`` (the stages passed over are
-  listed), down ``regress``;
+  listed), down ``regress`` (with the row's reason, or
+  :data:`UNRECORDED_REASON` when the export gives none: a move back always
+  carries a reason);
 - a change of amount is a :class:`~salesfunnel.funnel.records.Reprice`, of the close
   date a :class:`~salesfunnel.funnel.records.Reschedule`;
 - a row in the stage the deal is already in only carries such changes.
@@ -49,7 +51,10 @@ if TYPE_CHECKING:
     from salesfunnel.funnel.stages import Funnel
     from salesfunnel.io.mapping import ImportMapping
 
-__all__ = ["HistoryRow", "apply_history", "resolve_stage"]
+__all__ = ["UNRECORDED_REASON", "HistoryRow", "apply_history", "resolve_stage"]
+
+#: The reason of a move back that the export records without one.
+UNRECORDED_REASON = "moved back; the export records no reason"
 
 
 @attrs.frozen
@@ -167,6 +172,8 @@ class _Deal:
                 reason = row.reason
                 if kind[0] is ChangeKind.LOSE and reason is None and row is rows[-1]:
                     reason = deal.lost_reason
+                if kind[0] is ChangeKind.REGRESS and not (reason or "").strip():
+                    reason = UNRECORDED_REASON
                 changes.append(StageChange(prev, row.stage, row.on, reason, kind[0], kind[1]))
             if row.amount is not None and amount is not None and row.amount != amount:
                 if len(deal.line_items) != 1:
