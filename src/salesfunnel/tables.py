@@ -14,6 +14,7 @@ the layers that present it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from datetime import date
 from decimal import Decimal
@@ -29,6 +30,7 @@ __all__ = [
     "Cell",
     "Table",
     "Tabular",
+    "alignments",
     "format_cell",
     "table_html",
     "to_html",
@@ -89,8 +91,32 @@ GREY = "#9e9e9e"
 CLASS_COLORS = {"A": "#1b9e77", "B": "#b8860b"}
 
 
+#: Text that reads as a number (``"80%"``, ``"-1,234.5"``, ``"0.065"``) lines up like one.
+_NUMBER_TEXT = re.compile(r"[-+−]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?\s?%?")
+
+
 def _numeric(cell: Cell) -> bool:
     return isinstance(cell, (int, float, Decimal)) and not isinstance(cell, bool)
+
+
+def _right(cell: Cell) -> bool:
+    """Whether a cell lines up on the right: a number, or text that reads as one."""
+    return _numeric(cell) or (isinstance(cell, str) and _NUMBER_TEXT.fullmatch(cell) is not None)
+
+
+def alignments(t: Table) -> tuple[Align, ...]:
+    """Each column's alignment: right for numbers (and text that reads as one), left for text.
+
+    Empty cells do not count; a column with nothing in it is left-aligned.
+
+    >>> alignments(Table("", ("stage", "probability", "count"), [("Intent", "20%", 3)]))
+    ('left', 'right', 'right')
+    """
+    out: list[Align] = []
+    for i in range(len(t.headers)):
+        cells = [row[i] for row in t.rows if row[i] is not None and row[i] != ""]
+        out.append("right" if cells and all(_right(c) for c in cells) else "left")
+    return tuple(out)
 
 
 def _places(column: Iterable[Cell]) -> int:
@@ -134,9 +160,7 @@ def table_html(
         tuple(row[i] for row in t.rows) for i in range(len(t.headers))
     ]
     places = [_places(col) for col in columns]
-    sides: Sequence[Align] = align or [
-        "right" if col and all(_numeric(c) or c is None for c in col) else "left" for col in columns
-    ]
+    sides: Sequence[Align] = align or alignments(t)
     head = "".join(
         f'<th style="{_HEAD}{_CELL.format(a)}">{escape(h)}</th>'
         for h, a in zip(t.headers, sides, strict=True)
@@ -182,7 +206,7 @@ def to_html(
         tables: The tables, shown one under the other.
         total: Show each table's last row as a total (bold, with a rule above).
         align: Each column's alignment, ``"left"`` or ``"right"`` (default:
-            right for columns of numbers, left for the others).
+            :func:`alignments`: right for columns of numbers, left for text).
         badges: The index of a column of ABC class letters to show as
             coloured badges.
 

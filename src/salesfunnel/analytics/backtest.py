@@ -24,7 +24,7 @@ from salesfunnel.i18n import Lang, pick
 from salesfunnel.pipeline._convolution import exact_context
 from salesfunnel.pipeline.distribution import distribution_of
 from salesfunnel.pipeline.weighted import Converter, ProbabilitySource, deal_values
-from salesfunnel.tables import Table
+from salesfunnel.tables import Table, Tabular
 
 __all__ = ["Backtest", "BacktestRow", "backtest"]
 
@@ -67,7 +67,7 @@ class BacktestRow:
 
 
 @attrs.frozen
-class Backtest:
+class Backtest(Tabular):
     """Forecasts on past dates against what was won.
 
     Attributes:

@@ -49,7 +49,7 @@ from salesfunnel.money import to_probability
 from salesfunnel.pipeline._convolution import exact_context
 from salesfunnel.pipeline.parameters import InvalidParameterError
 from salesfunnel.pipeline.weighted import ProbabilitySource
-from salesfunnel.tables import Table
+from salesfunnel.tables import Table, Tabular
 
 __all__ = [
     "Calibration",
@@ -104,7 +104,7 @@ class StageEstimate:
 
 
 @attrs.frozen
-class LearnedProbabilities:
+class LearnedProbabilities(Tabular):
     """Stage probabilities learned from history; also a probability source.
 
     Call it on an opportunity to get its probability: won 1, lost 0, the
@@ -336,7 +336,7 @@ def reliability_table(
 
 
 @attrs.frozen
-class Calibration:
+class Calibration(Tabular):
     """How a probability source's forecasts on one date fared.
 
     Attributes:

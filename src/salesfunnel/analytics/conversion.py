@@ -291,7 +291,7 @@ def deals_of_period(
 
 
 @attrs.frozen
-class FunnelSummary:
+class FunnelSummary(Tabular):
     """Counts, win rate, lost share and sales cycle of a set of deals.
 
     Attributes:
@@ -321,6 +321,43 @@ class FunnelSummary:
     def lost_share(self) -> float | None:
         """The lost-order share (流失的定单%), lost ÷ deals; ``None`` without deals."""
         return share_of(self.lost, self.deals)
+
+    def table(self, lang: Lang = "en") -> Table:
+        """Return the figures for display: counts, win rate, lost share and sales cycle."""
+
+        def pct(value: float | None) -> str:
+            return "" if value is None else f"{value:.1%}"
+
+        def days(value: float | None) -> str:
+            return "" if value is None else f"{value:.0f}"
+
+        rows = [
+            (pick("deals", "商机数", lang), self.deals),
+            (pick("open", "进行中", lang), self.open),
+            (pick("won", "成交", lang), self.won),
+            (pick("lost", "丢单", lang), self.lost),
+            (pick("win rate (won ÷ closed)", "赢单率（成交 ÷ 已结）", lang), pct(self.win_rate)),
+            (
+                pick("lost orders % (lost ÷ deals)", "流失的定单%（丢单 ÷ 商机数）", lang),
+                pct(self.lost_share),
+            ),
+            (pick("average sales cycle, days", "平均销售周期（天）", lang), days(self.cycle.mean)),
+            (
+                pick("median sales cycle, days", "销售周期中位数（天）", lang),
+                days(self.cycle.median),
+            ),
+        ]
+        period = (
+            pick(f", deals closed since {self.since}", f"，{self.since} 以来结束的商机", lang)
+            if self.since is not None
+            else ""
+        )
+        title = pick(
+            f"Funnel figures as of {self.as_of}{period}",
+            f"截至 {self.as_of} 的漏斗指标{period}",
+            lang,
+        )
+        return Table(title, (pick("figure", "指标", lang), pick("value", "数值", lang)), rows)
 
 
 def funnel_summary(

@@ -26,8 +26,10 @@ from salesfunnel.funnel.course import DEFAULT_FUNNEL
 from salesfunnel.funnel.opportunity import Opportunity
 from salesfunnel.funnel.records import StageKind
 from salesfunnel.funnel.stages import Funnel
+from salesfunnel.i18n import Lang, pick
 from salesfunnel.pipeline._convolution import exact_context
 from salesfunnel.pipeline.weighted import Converter, deal_values
+from salesfunnel.tables import Table, Tabular, to_html
 
 __all__ = ["AdditionalBusiness", "Velocity", "additional_business", "sales_velocity"]
 
@@ -39,8 +41,16 @@ def _amounts(
     return code, [a for a, _p in pairs]
 
 
+def _pct(value: float | None) -> str:
+    return "" if value is None else f"{value:.1%}"
+
+
+def _unit(currency: str | None, lang: Lang) -> str:
+    return pick(f" ({currency})", f"（{currency}）", lang) if currency else ""
+
+
 @attrs.frozen
-class Velocity:
+class Velocity(Tabular):
     """Sales velocity and its parts.
 
     Attributes:
@@ -61,6 +71,26 @@ class Velocity:
     currency: str | None
 
     __attrs_post_init__ = check_velocity
+
+    def table(self, lang: Lang = "en") -> Table:
+        """Return sales velocity and its parts for display."""
+        rows = [
+            (pick("open deals", "进行中商机", lang), self.open_deals),
+            (pick("win rate (won ÷ closed)", "赢单率（成交 ÷ 已结）", lang), _pct(self.win_rate)),
+            (pick("average won amount", "平均成交金额", lang), self.average_won),
+            (
+                pick("average sales cycle, days", "平均销售周期（天）", lang),
+                "" if self.cycle_days is None else f"{self.cycle_days:.1f}",
+            ),
+            (pick("velocity per day", "每日销售速度", lang), self.per_day),
+        ]
+        title = pick("Sales velocity", "销售速度", lang) + _unit(self.currency, lang)
+        note = pick(
+            "open deals × win rate × average won amount ÷ average cycle",
+            "进行中商机数 × 赢单率 × 平均成交金额 ÷ 平均销售周期",
+            lang,
+        )
+        return Table(title, (pick("figure", "指标", lang), pick("value", "数值", lang)), rows, note)
 
 
 def sales_velocity(
@@ -109,7 +139,7 @@ def _decimal(value: Fraction) -> Decimal:
 
 
 @attrs.frozen
-class AdditionalBusiness:
+class AdditionalBusiness(Tabular):
     """Won amount from returning accounts versus new ones (额外的生意).
 
     Attributes:
@@ -133,6 +163,41 @@ class AdditionalBusiness:
         """The returning share, returning ÷ all won, by amount (``None`` when nothing was won)."""
         whole = self.returning + self.new
         return float(self.returning / whole) if whole else None
+
+    def table(self, lang: Lang = "en") -> Table:
+        """Return the won amount from returning and new accounts for display, with the total."""
+        whole = self.returning + self.new
+
+        def share(part: Decimal) -> str:
+            return _pct(float(part / whole)) if whole else ""
+
+        rows = [
+            (
+                pick("returning accounts", "老客户", lang),
+                self.returning_deals,
+                self.returning,
+                share(self.returning),
+            ),
+            (pick("new accounts", "新客户", lang), self.new_deals, self.new, share(self.new)),
+            (
+                pick("total", "合计", lang),
+                self.returning_deals + self.new_deals,
+                whole,
+                share(whole),
+            ),
+        ]
+        headers = (
+            pick("accounts", "客户", lang),
+            pick("won deals", "成交商机", lang),
+            pick("won amount", "成交金额", lang),
+            pick("share", "占比", lang),
+        )
+        title = pick("Additional business", "额外的生意", lang) + _unit(self.currency, lang)
+        return Table(title, headers, rows)
+
+    def _repr_html_(self) -> str:
+        """Show the split in a notebook, its last row as the total."""
+        return to_html(self.table(), total=True)
 
 
 def additional_business(

@@ -51,7 +51,7 @@ from salesfunnel.qualification import (
     Verdict,
     evaluate,
 )
-from salesfunnel.tables import Table
+from salesfunnel.tables import Table, Tabular
 
 __all__ = [
     "Below",
@@ -431,8 +431,15 @@ def _follow(verdicts: _TypeVerdicts) -> _Followed:
     return (matched[0] if matched else None, matched, undecided, tuple(missing))
 
 
+_WORD = {
+    Outcome.PASSED: Text("matches", "符合"),
+    Outcome.FAILED: Text("does not match", "不符合"),
+    Outcome.UNDECIDED: Text("undecided", "待定"),
+}
+
+
 @attrs.frozen
-class KeyCustomerClassification:
+class KeyCustomerClassification(Tabular):
     """Which key-customer types a profile matches, and why.
 
     Attributes:
@@ -490,26 +497,45 @@ class KeyCustomerClassification:
         """The verdict of one type's rule."""
         return dict(self.verdicts)[kind]
 
+    def _head(self, lang: Lang) -> str:
+        zh = lang == "zh"
+        if self.primary is None:
+            return f"{self.customer}: {'未匹配任何类型' if zh else 'no type matched'}"
+        mark = ("（暂定）" if zh else " (provisional)") if self.provisional else ""
+        return f"{self.customer}: {self.primary.label(lang)}{mark}"
+
+    def _footer(self, lang: Lang) -> list[str]:
+        zh = lang == "zh"
+        notes = (
+            [("缺少：" if zh else "missing: ") + ", ".join(self.missing)] if self.missing else []
+        )
+        if self.primary is not None:
+            notes.append(("建议：" if zh else "advice: ") + self.primary.advice(lang))
+        return notes
+
+    def table(self, lang: Lang = "en") -> Table:
+        """Return each type's verdict and its reasons for display; the note gives the advice."""
+        lang = check_lang(lang)
+        rows = [
+            (
+                kind.label(lang),
+                f"{_MARK[verdict.outcome]} {_WORD[verdict.outcome](lang)}",
+                "; ".join(line.strip() for line in verdict.explain(lang).splitlines()[1:]),
+            )
+            for kind, verdict in self.verdicts
+        ]
+        headers = ("类型", "结果", "依据") if lang == "zh" else ("type", "verdict", "why")
+        note = ("；" if lang == "zh" else "; ").join(self._footer(lang))
+        return Table(self._head(lang), headers, rows, note)
+
     def explain(self, lang: Lang = "en") -> str:
         """Say which types matched and why, and what is missing."""
         lang = check_lang(lang)
-        zh = lang == "zh"
-        if self.primary is None:
-            head = f"{self.customer}: {'未匹配任何类型' if zh else 'no type matched'}"
-        else:
-            head = f"{self.customer}: {self.primary.label(lang)}"
-            if self.provisional:
-                head += "（暂定）" if zh else " (provisional)"
-        lines = [head]
+        lines = [self._head(lang)]
         for kind, verdict in self.verdicts:
             lines.append(f"  {_MARK[verdict.outcome]} {kind.label(lang)}")
             lines.extend("  " + line for line in verdict.explain(lang).splitlines()[1:])
-        if self.missing:
-            word = "缺少" if zh else "missing"
-            lines.append(f"{word}: {', '.join(self.missing)}")
-        if self.primary is not None:
-            lines.append(("建议：" if zh else "advice: ") + self.primary.advice(lang))
-        return "\n".join(lines)
+        return "\n".join(lines + self._footer(lang))
 
 
 def classify_key_customer(

@@ -40,8 +40,10 @@ from salesfunnel.errors import FunnelDefinitionError, FunnelError, TransitionErr
 from salesfunnel.funnel.machine import plan_advance, plan_exit, plan_reopen
 from salesfunnel.funnel.records import ChangeKind, StageChange
 from salesfunnel.funnel.stages import Funnel
+from salesfunnel.i18n import Lang, check_lang, pick
 from salesfunnel.key_accounts.lifecycle import KAM_FUNNEL, KamStage
 from salesfunnel.qualification import Facts, FactValue
+from salesfunnel.tables import Cell, Table, Tabular
 
 if TYPE_CHECKING:
     from salesfunnel.key_accounts.playbooks import Activity
@@ -124,8 +126,18 @@ def _stage(value: object) -> KamStage:
     return KamStage.parse(value)
 
 
+def _fact_cell(value: FactValue, lang: Lang) -> Cell:
+    if isinstance(value, bool):
+        return pick("yes", "是", lang) if value else pick("no", "否", lang)
+    return value
+
+
+def _stage_label(key: str | None, lang: Lang) -> str:
+    return "" if key is None else KamStage(key).label(lang)
+
+
 @attrs.frozen
-class KeyAccount:
+class KeyAccount(Tabular):
     """A key account (大客户) and where it stands in its lifecycle.
 
     Frozen: every move returns a new account with one more entry in
@@ -300,6 +312,65 @@ class KeyAccount:
                 f"{self.entered}; ask about a later date, or use stage_on()",
             )
         return (day - self.entered).days
+
+    # -- display ---------------------------------------------------------------
+
+    def table(self, lang: Lang = "en") -> Table:
+        """Return the account at a glance for display: stage, dates, manager, signals."""
+        lang = check_lang(lang)
+        rows: list[tuple[Cell, Cell]] = [
+            (pick("stage", "阶段", lang), self.stage.label(lang)),
+            (pick("in the stage since", "进入当前阶段", lang), self.entered),
+            (pick("relationship since", "关系开始", lang), self.since),
+            (pick("key-account manager", "大客户经理", lang), self.manager),
+        ]
+        rows += [
+            (pick(f"signal: {key}", f"信号：{key}", lang), _fact_cell(value, lang))
+            for key, value in self.signals.items()
+        ]
+        if self.notes:
+            rows.append((pick("notes", "备注", lang), self.notes))
+        title = pick(
+            f"Key account {self.name} ({self.id})", f"大客户 {self.name}（{self.id}）", lang
+        )
+        return Table(title, (pick("field", "项目", lang), pick("value", "内容", lang)), rows)
+
+    def history_table(self, lang: Lang = "en") -> Table:
+        """Return the stage changes, oldest first, for display."""
+        lang = check_lang(lang)
+        rows = [
+            (
+                c.on,
+                _stage_label(c.from_stage, lang),
+                _stage_label(c.to_stage, lang),
+                c.kind.value,
+                c.reason or "",
+            )
+            for c in self.history
+        ]
+        headers = (
+            pick("date", "日期", lang),
+            pick("from", "原阶段", lang),
+            pick("to", "新阶段", lang),
+            pick("move", "变动", lang),
+            pick("reason", "原因", lang),
+        )
+        return Table(pick("Lifecycle history", "生命周期历史", lang), headers, rows)
+
+    def activities_table(self, lang: Lang = "en") -> Table:
+        """Return the playbook activities done, for display."""
+        lang = check_lang(lang)
+        rows = [(r.activity, r.on, r.note or "") for r in self.activities]
+        headers = (
+            pick("activity", "活动", lang),
+            pick("date", "日期", lang),
+            pick("note", "说明", lang),
+        )
+        return Table(pick("Playbook activities done", "已完成的行动手册活动", lang), headers, rows)
+
+    def _tables(self) -> tuple[Table, ...]:
+        tables = (self.table(), self.history_table())
+        return (*tables, self.activities_table()) if self.activities else tables
 
     # -- moves -----------------------------------------------------------------
 

@@ -56,7 +56,7 @@ from salesfunnel.errors import (
 )
 from salesfunnel.i18n import Lang, Text, check_lang
 from salesfunnel.money import Currency, currency_code, to_amount, to_probability
-from salesfunnel.tables import Table
+from salesfunnel.tables import Table, Tabular
 
 __all__ = [
     "CENT",
@@ -262,7 +262,7 @@ def _currency(value: object) -> Currency | None:
 
 
 @attrs.frozen
-class LoyaltyModel:
+class LoyaltyModel(Tabular):
     """The profit a customer brings in each year of the relationship.
 
     Attributes:
