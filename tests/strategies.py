@@ -145,6 +145,9 @@ awkward_text = st.text(
 #: Non-blank awkward text (names, accounts, owners, ids).
 names = awkward_text.filter(lambda t: t.strip() != "")
 
+#: Ids: non-blank awkward text without surrounding spaces (an id never has them).
+ids = names.map(str.strip)
+
 #: Optional text where ``""`` and ``None`` are the same in a CSV cell: ``None`` or non-empty.
 optional_text = st.one_of(st.none(), awkward_text.filter(bool))
 
@@ -242,7 +245,7 @@ def eventful_opportunities(draw: st.DrawFn) -> Opportunity:
             revisions.append(Reprice(when, lines, new_lines, draw(optional_text)))
             lines = new_lines
     return Opportunity(
-        id=draw(names),
+        id=draw(ids),
         name=draw(names),
         account=draw(names),
         owner=draw(names),

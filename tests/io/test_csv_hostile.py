@@ -136,3 +136,24 @@ def test_category_override_accepts_values_and_crm_names(text):
     """Category values and CRM names are read as they are."""
     (deal,) = read_csv(io.StringIO(_override(text)))
     assert deal.category_override == text
+
+
+def test_ids_are_read_without_surrounding_spaces():
+    """' D1 ' in the opportunities file and 'D1' in the events file are the same deal."""
+    events = "opportunity_id,kind,on,from_stage,to_stage\nD1 ,create,2026-01-01,,intent\n"
+    deals = io.StringIO(HEAD + "\n" + ROW.format(amount="1", p="", products="", facts="") + "\n")
+    text = deals.getvalue().replace("\nD1,", "\n D1 ,")
+    (d,) = read_csv(io.StringIO(text), events=io.StringIO(events))
+    assert d.id == "D1"
+    dupes = text + ROW.format(amount="1", p="", products="", facts="") + "\n"
+    with pytest.raises(DataFileError, match="duplicated id"):
+        read_csv(io.StringIO(dupes))
+
+
+def test_an_id_with_surrounding_spaces_is_refused_by_the_record():
+    """Built in code, an id with surrounding spaces is refused with the trimmed id as the fix."""
+    from tests import factories
+
+    with pytest.raises(InvalidOpportunityError, match=r"write 'D1'") as err:
+        factories.deal(id=" D1 ")
+    assert err.value.field == "id"

@@ -170,3 +170,46 @@ def test_every_history_the_machine_could_record_round_trips(deals):
     out.seek(0)
     events.seek(0)
     assert read_csv(out, events=events) == deals
+
+
+def test_revisions_must_agree_with_the_row():
+    """The last reschedule and reprice must give the row's close date and amount."""
+    with pytest.raises(DataFileError) as info:
+        read_csv(
+            text(HEADER, ROW),
+            events=text(
+                EV_HEADER,
+                "D1,create,2026-01-05,,intent,,,,,",
+                "D1,reschedule,2026-01-06,,,,,,2026-05-31,2026-07-31",
+                "D1,reprice,2026-01-07,,,,,,ERP=100000;Support=20000,ERP=90000",
+            ),
+        )
+    found = [(p.row, p.column, p.why, p.fix) for p in info.value.problems]
+    assert found == [
+        (
+            2,
+            "expected_close",
+            "disagrees with the last reschedule in the events file (2026-07-31)",
+            "correct the expected close date or the reschedule's new date",
+        ),
+        (
+            2,
+            "amount",
+            "disagrees with the last reprice in the events file (90000)",
+            "correct the amount or the reprice's new line items",
+        ),
+    ]
+
+
+def test_revisions_that_agree_read():
+    """A reschedule and a reprice ending in the row's values read whole."""
+    (d,) = read_csv(
+        text(HEADER, ROW),
+        events=text(
+            EV_HEADER,
+            "D1,create,2026-01-05,,intent,,,,,",
+            "D1,reschedule,2026-01-06,,,,,,2026-05-31,2026-06-30",
+            "D1,reprice,2026-01-07,,,,,,ERP=1,ERP=100000;Support=20000",
+        ),
+    )
+    assert [type(r).__name__ for r in d.revisions] == ["Reschedule", "Reprice"]

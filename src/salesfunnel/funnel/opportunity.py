@@ -216,6 +216,13 @@ class Opportunity:
                 opportunity_id=None,
                 field="id",
             )
+        if id != id.strip():
+            raise InvalidOpportunityError(
+                f"opportunity id {id!r} begins or ends with spaces; write {id.strip()!r} "
+                "(the readers trim them, as they trim stages)",
+                opportunity_id=id,
+                field="id",
+            )
         for field, value in (("name", name), ("account", account), ("owner", owner)):
             _check_text(id, field, value, empty_ok=False)
         _check_text(id, "stage", stage, empty_ok=False)

@@ -181,6 +181,11 @@ def header_fields(
     return out
 
 
+#: Columns of identifiers: their cells are read without surrounding spaces,
+#: as stages are, so that ``" D1 "`` and ``"D1"`` are the same deal.
+_KEYS = frozenset({"id", "opportunity_id"})
+
+
 def parse_table(
     name: str,
     text: str,
@@ -237,5 +242,8 @@ def parse_table(
             problems.extend(mark_problems)
             if mark is None:
                 continue
-        rows.append(Row(line, {c: cells[i] for c, i in head.columns.items()}, mark))
+        row = {c: cells[i] for c, i in head.columns.items()}
+        for key in _KEYS.intersection(row):
+            row[key] = row[key].strip()
+        rows.append(Row(line, row, mark))
     return Table(name, head.written, tuple(rows), tuple(problems), usable=not missing)
