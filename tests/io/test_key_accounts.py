@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import csv
 import io
 from datetime import date, timedelta
 from decimal import Decimal
@@ -262,3 +263,36 @@ class TestFormatKeyAccounts:
         header = format_key_accounts([a], signals=["pilot_done"]).splitlines()[0]
         assert header.endswith("coach_found,pilot_done")
         assert format_key_accounts([a]).splitlines()[1].endswith(",false")
+
+
+class TestFormulaGuard:
+    FORMULAS = ("=1+1", "+cmd", "-2+3", "@SUM(A1)", "'=quoted")
+
+    def accounts(self) -> list[KeyAccount]:
+        return [
+            KeyAccount(
+                f"A{i}",
+                name,
+                "mid",
+                since=date(2026, 1, 5),
+                manager=name,
+                notes=name,
+                signals={"contacts": i},
+            )
+            for i, name in enumerate(self.FORMULAS)
+        ]
+
+    def test_text_cells_are_guarded_and_read_back(self):
+        """An account named =1+1 is written as '=1+1 and reads back; numbers are as they are."""
+        text = format_key_accounts(self.accounts())
+        rows = list(csv.reader(io.StringIO(text, newline="")))
+        for row, name in zip(rows[1:], self.FORMULAS, strict=True):
+            cells = dict(zip(rows[0], row, strict=True))
+            assert (cells["name"], cells["manager"], cells["notes"]) == ("'" + name,) * 3
+        assert rows[1][rows[0].index("contacts")] == "0"
+        assert text.endswith("\r\n") and "\n" not in text.replace("\r\n", "")
+        assert tuple(read(text)) == tuple(self.accounts())
+
+    def test_raw_writes_verbatim(self):
+        """raw=True writes the cells as they are."""
+        assert "\r\nA0,=1+1,mid," in format_key_accounts(self.accounts(), raw=True)

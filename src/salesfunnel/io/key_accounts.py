@@ -65,6 +65,7 @@ from salesfunnel.key_accounts.account import ActivityRecord, InvalidKeyAccountEr
 from salesfunnel.key_accounts.lifecycle import KamStage
 from salesfunnel.key_accounts.playbooks import find_activity
 from salesfunnel.key_accounts.signals import DEFAULT_KAM_RULES, SIGNALS, KamRules, SignalKind
+from salesfunnel.render import neutralise_cell, restore_cell
 
 if TYPE_CHECKING:
     from salesfunnel.qualification import FactValue
@@ -299,7 +300,7 @@ class _Reader:
             )
             return None
         before = len(self.problems)
-        cell = {c: (cells[i] if i < len(cells) else "") for c, i in columns.items()}
+        cell = {c: restore_cell(cells[i]) if i < len(cells) else "" for c, i in columns.items()}
         ident = cell["id"].strip()
         who = ident or None
 
@@ -448,52 +449,59 @@ def read_key_accounts(
     return result.records
 
 
-def _cell(value: FactValue) -> str:
+def _cell(value: FactValue, *, guard: bool) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, Decimal):
         return format(value, "f")
-    return str(value)
+    if isinstance(value, int):
+        return str(value)
+    return neutralise_cell(str(value)) if guard else str(value)
 
 
-def format_key_accounts(accounts: Iterable[KeyAccount], *, signals: Iterable[str] = ()) -> str:
+def format_key_accounts(
+    accounts: Iterable[KeyAccount], *, signals: Iterable[str] = (), raw: bool = False
+) -> str:
     """Write accounts as the CSV text :func:`read_key_accounts` reads.
 
     The file holds each account's current stage and the date it entered it
     (the earlier history is not written), its signals (one column per signal
     used by any account, catalogue order, then ``signals``' extra names) and
-    its activity records.
+    its activity records. Lines end in CR LF. A text cell that a spreadsheet
+    would run as a formula (one beginning with ``=``, ``+``, ``-``, ``@``, TAB
+    or CR) gets a leading ``'``, which :func:`read_key_accounts` strips again;
+    ``raw=True`` writes every cell verbatim.
 
     >>> from datetime import date
-    >>> a = KeyAccount("A1", "Acme", "mid", since=date(2026, 1, 5), signals={"contacts": 4})
+    >>> a = KeyAccount("A1", "=1+1", "mid", since=date(2026, 1, 5), signals={"contacts": 4})
     >>> print(format_key_accounts([a]), end="")
     id,name,stage,stage_since,since,manager,activities,notes,contacts
-    A1,Acme,mid,2026-01-05,2026-01-05,,,,4
+    A1,'=1+1,mid,2026-01-05,2026-01-05,,,,4
+    >>> read_key_accounts(io.StringIO(format_key_accounts([a]))) == (a,)
+    True
     """
     rows = list(accounts)
     used = {k for a in rows for k, v in a.signals.items() if v is not None}
     names = [k for k in SIGNALS if k in used]
     names += [k for k in (*signals, *sorted(used - SIGNALS.keys())) if k not in names]
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow((*KEY_ACCOUNT_COLUMNS, *names))
+    guard = not raw
     for a in rows:
         acts = ";".join(
             r.activity + (f"@{r.on.isoformat()}" if r.on is not None else "") for r in a.activities
         )
         writer.writerow(
             (
-                a.id,
-                a.name,
+                *(_cell(t, guard=guard) for t in (a.id, a.name)),
                 a.stage.value,
                 a.entered.isoformat(),
                 a.since.isoformat(),
-                a.manager,
-                acts,
-                a.notes,
-                *(_cell(a.signals.get(k)) for k in names),
+                *(_cell(t, guard=guard) for t in (a.manager, acts, a.notes)),
+                *(_cell(a.signals.get(k), guard=guard) for k in names),
             )
         )
     return out.getvalue()
