@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 from datetime import date
 from typing import Any
@@ -79,6 +80,21 @@ class TestBounds:
         monkeypatch.setattr(json_format, "MAX_DOCUMENT_SIZE", 10)
         with pytest.raises(DataFileError, match="larger than 40 bytes"):
             read_json(path)
+
+    def test_too_large_stream_is_not_read_whole(self, monkeypatch):
+        """A stream over the bound is refused after reading one character past it."""
+        monkeypatch.setattr(json_format, "MAX_DOCUMENT_SIZE", 10)
+
+        asked: list[int] = []
+
+        class Endless(io.StringIO):
+            def read(self, size: int | None = -1) -> str:
+                asked.append(-1 if size is None else size)
+                return "[" * (size if size is not None and size >= 0 else 10**6)
+
+        with pytest.raises(DataFileError, match="larger than 40 bytes"):
+            read_json(Endless())
+        assert asked == [41]
 
     def test_from_dict_bounds(self):
         deep: list[object] = []

@@ -278,14 +278,37 @@ def _not_utf8(name: str, body: bytes, err: UnicodeDecodeError) -> FileEncodingEr
     )
 
 
-def read_text(source: Source, encoding: str = "utf-8") -> tuple[str, str]:
-    """Return ``(name, text)`` of a path or open file (see :func:`decode`)."""
+def read_text(
+    source: Source, encoding: str = "utf-8", *, limit: int | None = None
+) -> tuple[str, str]:
+    """Return ``(name, text)`` of a path or open file (see :func:`decode`).
+
+    With ``limit``, a file or stream longer than ``limit`` bytes (characters,
+    for a text stream) is refused before it is read whole: at most
+    ``limit + 1`` are read.
+
+    Raises:
+        DataFileError: For a source over ``limit``.
+        FileEncodingError: For bytes that are not text in ``encoding``.
+    """
     name = source_name(source)
+    size = -1 if limit is None else limit + 1
     if isinstance(source, (str, os.PathLike)):
         with open(source, "rb") as handle:  # noqa: PTH123  (str or PathLike alike)
-            data: bytes | str = handle.read()
+            data: bytes | str = handle.read(size)
     else:
-        data = source.read()
+        data = source.read(size)
+    if limit is not None and len(data) > limit:
+        raise DataFileError(
+            name,
+            [
+                Problem(
+                    name,
+                    why=f"the file is larger than {limit} bytes",
+                    fix="split it into smaller documents",
+                )
+            ],
+        )
     if isinstance(data, str):
         text = data.removeprefix("\ufeff")
         if not text.strip():

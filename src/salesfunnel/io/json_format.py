@@ -46,7 +46,6 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterable, Sequence
-from pathlib import Path
 from typing import IO, Any, Literal, TypeVar, overload
 
 from salesfunnel.funnel.opportunity import Opportunity
@@ -54,7 +53,7 @@ from salesfunnel.funnel.stages import Funnel
 from salesfunnel.io._columns import Source, read_text
 from salesfunnel.io._converter import Codec, problems_of
 from salesfunnel.io._schema import DocumentSchema
-from salesfunnel.io.json_bounds import MAX_DOCUMENT_SIZE, check_tree, one_problem, parse_bounded
+from salesfunnel.io.json_bounds import MAX_DOCUMENT_SIZE, check_tree, parse_bounded
 from salesfunnel.io.problems import DataFileError, Problem, ReadResult, UnwritableValueError
 from salesfunnel.io.results import RESULT_SCHEMAS
 from salesfunnel.io.rule_registry import DEFAULT_REGISTRY, RuleRegistry
@@ -468,16 +467,7 @@ def read_json(
         SchemaVersionError: For a document of a newer schema version.
         FileEncodingError: For a file that is not text in ``encoding``.
     """
-    if (
-        isinstance(source, (str, os.PathLike))
-        and Path(source).stat().st_size > 4 * MAX_DOCUMENT_SIZE
-    ):
-        raise one_problem(
-            os.fspath(source),
-            f"the file is larger than {4 * MAX_DOCUMENT_SIZE} bytes",
-            "split it into smaller documents",
-        )
-    name, text = read_text(source, encoding)
+    name, text = read_text(source, encoding, limit=4 * MAX_DOCUMENT_SIZE)
     schemas = DEFAULT_SCHEMAS[:2]
     schema, value = _from_doc(parse_bounded(text, name), name, registry, schemas, lenient=lenient)
     if not schema.many:
