@@ -347,7 +347,7 @@ class TestForecastChart:
 
 class TestParetoChart:
     def test_fixed_thresholds(self, tmp_path):
-        """Class bands, one dashed limit per class boundary, the thresholds, a 900 x 600 PNG."""
+        """Class bands, one dashed limit per class boundary, the thresholds, a 1200 x 600 PNG."""
         result = abc_classify(won_revenue(), measure=REVENUE)
         fig = pareto_chart(result)
         ax = fig.axes[0]
@@ -365,7 +365,7 @@ class TestParetoChart:
         legend = [t.get_text() for t in ax.get_legend().get_texts()]
         assert legend[0].startswith(f"A: {result.classes[0].count} customers")
         assert result.summary() in texts(fig)
-        assert saved(fig, tmp_path) == (900, 600)
+        assert saved(fig, tmp_path) == (1200, 600)
 
     def test_computed_limits_are_marked(self):
         """A computed analysis marks its Pareto, break-even and submarginal points."""
@@ -478,7 +478,7 @@ class TestHistogram:
 
 class TestDistributionChart:
     def test_marks_and_png(self, tmp_path):
-        """Bars, P10/P50/P90 and the expected total marked, values in the legend, 1000 x 550."""
+        """Bars, P10/P50/P90 and the expected total marked, values in the legend, 1200 x 550."""
         dist = outcome_distribution(USD, as_of=SAMPLE_AS_OF)
         fig = distribution_chart(dist)
         ax = fig.axes[0]
@@ -493,7 +493,7 @@ class TestDistributionChart:
             "Outcome distribution: 64 open deals, 299,300 already won (USD)"
         )
         assert ax.get_xlabel() == "Total won (USD)"
-        assert saved(fig, tmp_path) == (1000, 550)
+        assert saved(fig, tmp_path) == (1200, 550)
 
     def test_target(self):
         """A target adds a line and its chance of being reached."""
@@ -513,7 +513,7 @@ class TestDistributionChart:
         assert fig.axes[0].get_title(loc="left") == (
             "Outcome distribution: 2,000 simulated trials (USD)"
         )
-        assert saved(fig, tmp_path) == (1000, 550)
+        assert saved(fig, tmp_path) == (1200, 550)
 
     @pytest.mark.usefixtures("cjk_font")
     def test_chinese_and_axes(self):
@@ -537,6 +537,7 @@ class TestFonts:
             font_manager.FontEntry(fname="/noto.otf", name="Noto Sans CJK SC"),
         ]
         monkeypatch.setattr(font_manager.fontManager, "ttflist", entries)
+        monkeypatch.setattr(font_manager, "findSystemFonts", list)
         monkeypatch.setattr(_base, "covers_chinese", lambda _path: True)
         find_cjk_font.cache_clear()
         try:
@@ -603,3 +604,208 @@ class TestErrors:
             [sys.executable, "-c", code], capture_output=True, text=True, check=True
         )
         assert out.stdout.strip() == "False"
+
+
+class TestFontInstalledLater:
+    """A CJK font installed after matplotlib cached its font list is found and registered."""
+
+    @pytest.fixture
+    def fonts(self, monkeypatch):
+        """A font manager that knows DejaVu only, on a system with more font files."""
+        from matplotlib import font_manager
+
+        monkeypatch.undo()
+        manager = font_manager.fontManager
+        known = [font_manager.FontEntry(fname="/fonts/DejaVuSans.ttf", name="DejaVu Sans")]
+        monkeypatch.setattr(manager, "ttflist", known)
+        added: list[str] = []
+
+        def addfont(path):
+            added.append(path)
+            name = "Noto Sans CJK JP" if "Noto" in path else "WenQuanYi Micro Hei"
+            manager.ttflist.append(font_manager.FontEntry(fname=path, name=name))
+
+        monkeypatch.setattr(manager, "addfont", addfont)
+        monkeypatch.setattr(_base, "covers_chinese", lambda path: "DejaVu" not in path)
+        find_cjk_font.cache_clear()
+        yield monkeypatch, font_manager, added
+        find_cjk_font.cache_clear()
+
+    def test_registers_a_known_cjk_file(self, fonts):
+        """A Noto Sans CJK file the cache does not list is added with addfont and named."""
+        monkeypatch, font_manager, added = fonts
+        files = [
+            "/fonts/DejaVuSans.ttf",
+            "/fonts/Zed-Regular.ttf",
+            "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+        ]
+        monkeypatch.setattr(font_manager, "findSystemFonts", lambda: files)
+        assert find_cjk_font() == "Noto Sans CJK JP"
+        assert added == ["/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"]
+
+    def test_file_names_are_matched_loosely(self, fonts):
+        """Case, dashes and underscores in a file name do not matter."""
+        monkeypatch, font_manager, added = fonts
+        monkeypatch.setattr(
+            font_manager, "findSystemFonts", lambda: [r"C:\\Fonts\\WQY_MicroHei.TTC"]
+        )
+        assert find_cjk_font() == "WenQuanYi Micro Hei"
+        assert added == [r"C:\\Fonts\\WQY_MicroHei.TTC"]
+
+    def test_files_without_chinese_or_unknown_names_are_skipped(self, fonts):
+        """A file with a CJK name but no Chinese glyphs, or an unknown name, is not registered."""
+        monkeypatch, font_manager, added = fonts
+        monkeypatch.setattr(
+            font_manager, "findSystemFonts", lambda: ["/f/Zed.ttf", "/f/NotoSansCJK-DejaVu.otf"]
+        )
+        assert find_cjk_font() is None
+        assert added == []
+
+    def test_registered_font_is_not_added_twice(self, fonts):
+        """A file the font manager already lists is not added again."""
+        monkeypatch, font_manager, added = fonts
+        entry = font_manager.FontEntry(fname="/f/NotoSansSC-Regular.otf", name="Noto Sans SC")
+        font_manager.fontManager.ttflist.append(entry)
+        monkeypatch.setattr(font_manager, "findSystemFonts", lambda: ["/f/NotoSansSC-Regular.otf"])
+        assert find_cjk_font() == "Noto Sans SC"
+        assert added == []
+
+    def test_warning_names_the_package(self, monkeypatch):
+        """Without a CJK font the warning says which package to install."""
+        monkeypatch.setattr(_base, "find_cjk_font", lambda: None)
+        with pytest.warns(MissingCjkFontWarning, match="fonts-noto-cjk") as caught:
+            _base.chart_lang("zh")
+        assert "apt install fonts-noto-cjk" in str(caught[0].message)
+
+
+# -- colours people can tell apart --------------------------------------------------
+
+# Viénot, Brettel & Mollon (1999), "Digital video colourmaps for checking the
+# legibility of displays by dichromats": protanopia and deuteranopia simulated
+# in linear RGB; the difference of two colours is CIE76 in CIELAB.
+_DICHROMAT = {
+    "normal": ((1, 0, 0), (0, 1, 0), (0, 0, 1)),
+    "protanopia": ((0.11238, 0.88762, 0), (0.11238, 0.88762, 0), (0.00401, -0.00401, 1)),
+    "deuteranopia": ((0.29275, 0.70725, 0), (0.29275, 0.70725, 0), (-0.02234, 0.02234, 1)),
+}
+
+
+def _linear(c: float) -> float:
+    return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+
+def _lab(rgb: tuple[float, ...]) -> tuple[float, float, float]:
+    r, g, b = rgb
+    x = (0.4124 * r + 0.3576 * g + 0.1805 * b) / 0.95047
+    y = 0.2126 * r + 0.7152 * g + 0.0722 * b
+    z = (0.0193 * r + 0.1192 * g + 0.9505 * b) / 1.08883
+
+    def f(t: float) -> float:
+        return t ** (1 / 3) if t > 0.008856 else 7.787 * t + 16 / 116
+
+    return 116 * f(y) - 16, 500 * (f(x) - f(y)), 200 * (f(y) - f(z))
+
+
+def seen(color: str, vision: str) -> tuple[float, float, float]:
+    """A colour in CIELAB as a reader with ``vision`` sees it."""
+    rgb = [_linear(c) for c in mpl.colors.to_rgb(color)]
+    m = _DICHROMAT[vision]
+    return _lab(tuple(max(0.0, sum(m[i][j] * rgb[j] for j in range(3))) for i in range(3)))
+
+
+def difference(a: str, b: str, vision: str) -> float:
+    return sum((p - q) ** 2 for p, q in zip(seen(a, vision), seen(b, vision), strict=True)) ** 0.5
+
+
+class TestColours:
+    @pytest.mark.parametrize("vision", list(_DICHROMAT))
+    def test_time_buckets_are_distinct(self, vision):
+        """Every two time buckets differ (CIE76 over 15), neighbours clearly (over 24), for dichromats too."""
+        from salesfunnel.forecasting.buckets import TimeBucket
+        from salesfunnel.plot._forecast import _COLORS
+
+        colours = [_COLORS[b] for b in TimeBucket]
+        for a, b in itertools.combinations(colours, 2):
+            assert difference(a, b, vision) > 15, (a, b, vision)
+        for a, b in itertools.pairwise(colours):
+            assert difference(a, b, vision) > 24, (a, b, vision)
+
+    @pytest.mark.parametrize("vision", list(_DICHROMAT))
+    def test_forecast_categories_are_distinct(self, vision):
+        """Every two forecast categories differ clearly, the two upsides above all."""
+        from salesfunnel.forecasting.kinds import ForecastCategory
+        from salesfunnel.plot._forecast import _COLORS
+
+        colours = [_COLORS[c] for c in ForecastCategory]
+        for a, b in itertools.combinations(colours, 2):
+            assert difference(a, b, vision) > 24, (a, b, vision)
+        upsides = (ForecastCategory.UPSIDE_THIS_QUARTER, ForecastCategory.UPSIDE_NEXT_QUARTER)
+        assert difference(_COLORS[upsides[0]], _COLORS[upsides[1]], vision) > 60
+
+    def test_the_old_blues_would_fail(self):
+        """The checks have teeth: the former 6-9 / 9-12 month blues and upside blues fail them."""
+        assert difference("#6baed6", "#9ecae1", "protanopia") < 15
+        assert difference("#4292c6", "#9ecae1", "normal") < 60
+
+    @pytest.mark.parametrize("vision", list(_DICHROMAT))
+    def test_distribution_marks_are_distinct(self, vision):
+        """P10/P90, the median, the expected total and the target differ in colour and in dash."""
+        dist = distribution_of([(Decimal(1000), Decimal("0.5"))] * 10)
+        lines = distribution_chart(dist, target=6000).axes[0].lines
+        marks = [lines[0], lines[1], *lines[3:]]  # P90 is drawn as P10
+        for a, b in itertools.combinations(marks, 2):
+            assert difference(a.get_color(), b.get_color(), vision) > 20, (a, b, vision)
+            assert a.get_linestyle() != b.get_linestyle()
+
+
+# -- legends never cover what is drawn -------------------------------------------------
+
+
+def assert_legends_clear(fig: Figure) -> None:
+    """Every legend of ``fig`` lies inside the figure and overlaps no bar, band or line."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    renderer = canvas.get_renderer()
+    page = fig.bbox
+    legends = [ax.get_legend() for ax in fig.axes if ax.get_legend() is not None]
+    assert legends
+    for legend in legends:
+        box = legend.get_window_extent(renderer)
+        assert page.x0 - 1 <= box.x0 and box.x1 <= page.x1 + 1, "legend cut off"
+        assert page.y0 - 1 <= box.y0 and box.y1 <= page.y1 + 1, "legend cut off"
+        for ax in fig.axes:
+            for patch in ax.patches:
+                assert not box.overlaps(patch.get_window_extent(renderer)), patch
+            for line in ax.lines:
+                assert not box.overlaps(line.get_window_extent(renderer)), line
+            assert not box.overlaps(ax.get_window_extent(renderer)), "legend inside the axes"
+
+
+class TestLegends:
+    def test_forecast(self, by_owner):
+        """The forecast's legends sit under their panels."""
+        assert_legends_clear(forecast_chart(by_owner))
+        assert_legends_clear(forecast_chart(by_owner, view="time", include_lost=True))
+
+    def test_forecast_many_rows(self):
+        """With many rows (a taller figure) the legends still sit clear."""
+        assert_legends_clear(forecast_chart(forecast(USD, cutoff=SAMPLE_AS_OF, by="owner,product")))
+
+    def test_pareto(self):
+        """The ABC legend sits right of the curve and its bands."""
+        assert_legends_clear(pareto_chart(abc_classify(won_revenue(), measure=REVENUE)))
+        assert_legends_clear(pareto_chart(computed_abc(won_revenue(), measure=REVENUE)))
+
+    def test_distribution(self):
+        """The distribution's legend sits right of the bars and marks."""
+        dist = outcome_distribution(USD, as_of=SAMPLE_AS_OF)
+        assert_legends_clear(distribution_chart(dist, target=1_200_000))
+
+    def test_the_check_has_teeth(self):
+        """A legend inside the axes, as the charts once had, is caught."""
+        fig = pareto_chart(abc_classify(won_revenue(), measure=REVENUE))
+        fig.axes[0].legend(loc="lower right")
+        with pytest.raises(AssertionError):
+            assert_legends_clear(fig)

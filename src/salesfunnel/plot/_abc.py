@@ -10,11 +10,15 @@ from typing import TYPE_CHECKING, Any
 from salesfunnel.customers.abc_classes import AbcResult, Basis, Method
 from salesfunnel.i18n import Lang, Text
 from salesfunnel.plot._base import (
+    AMBER,
+    BLUE,
+    GREEN,
     GREY,
     MUTED,
     apply_fonts,
     chart_lang,
     figure_of,
+    legend_outside,
     no_data,
     percent,
     tidy,
@@ -27,8 +31,8 @@ if TYPE_CHECKING:
 
 __all__ = ["pareto_chart"]
 
-#: Class colours, best first; classes after C are grey too.
-_CLASS_COLORS = ("#1b9e77", "#e6ab02", GREY)
+#: Class colours (Okabe-Ito), best first; classes after C are grey too.
+_CLASS_COLORS = (GREEN, AMBER, GREY)
 #: Curve points are dotted up to this many customers.
 _DOTS_UP_TO = 40
 #: A class band this wide (a share of customers) or wider gets its letter.
@@ -76,7 +80,7 @@ def pareto_chart(
         ax: Draw into this axes instead of a new figure.
 
     Returns:
-        The figure (9 × 6 inches when new).
+        The figure (12 × 6 inches when new, the legend on the right).
 
     Raises:
         PlotDependencyError: If matplotlib is not installed.
@@ -88,7 +92,7 @@ def pareto_chart(
     6
     """
     lang = chart_lang(lang)
-    fig, axes = figure_of(ax, (9, 6))
+    fig, axes = figure_of(ax, (12, 6))
     measure = result.measure(lang)
     axes.set_title(_TITLE(lang).format(measure=measure), loc="left", fontweight="bold")
     n = len(result)
@@ -126,7 +130,7 @@ def pareto_chart(
     (line,) = axes.plot(
         [p.customers for p in curve],
         [p.value for p in curve],
-        color="#08519c",
+        color=BLUE,
         linewidth=2,
         marker="o" if n <= _DOTS_UP_TO else None,
         markersize=3.5,
@@ -158,7 +162,7 @@ def pareto_chart(
     percent(axes, "y")
     axes.set_xlabel(_X(lang).format(measure=measure))
     axes.set_ylabel(_Y(lang).format(measure=measure))
-    axes.legend(handles=handles, loc="lower right", fontsize=8.5, framealpha=0.9)
+    legend_outside(axes, handles)
     axes.annotate(
         result.summary(lang),
         xy=(0, 0),

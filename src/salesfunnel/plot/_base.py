@@ -15,6 +15,7 @@ from salesfunnel.errors import FunnelError, OptionError
 from salesfunnel.i18n import Lang, Text, check_lang
 
 if TYPE_CHECKING:
+    from matplotlib.artist import Artist
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
@@ -44,13 +45,15 @@ ChartOptionError = OptionError
 
 
 class MissingCjkFontWarning(UserWarning):
-    """Chinese labels were asked for, but matplotlib knows no font with Chinese glyphs.
+    """Chinese labels were asked for, but no font with Chinese glyphs was found.
 
     The chart is drawn with English labels rather than empty boxes. Install a
-    CJK font (for example Noto Sans CJK SC, ``fonts-noto-cjk`` on Debian and
-    Ubuntu, or WenQuanYi Micro Hei), or register one with
-    ``matplotlib.font_manager.fontManager.addfont(path)``, then call
-    ``salesfunnel.plot.find_cjk_font.cache_clear()``.
+    CJK font: on Debian and Ubuntu ``apt install fonts-noto-cjk``, on Fedora
+    ``dnf install google-noto-sans-cjk-fonts``, on macOS and Windows one
+    comes with the system. A font installed in the usual places is found by
+    the next Python session (or after ``salesfunnel.plot.find_cjk_font.cache_clear()``);
+    a font file elsewhere can be registered with
+    ``matplotlib.font_manager.fontManager.addfont(path)``.
     """
 
 
@@ -101,6 +104,35 @@ CJK_FAMILIES = (
     "Arial Unicode MS",
 )
 
+#: Parts of the file names of well-known CJK fonts (lower case, without spaces, dashes or
+#: underscores): a font installed after matplotlib built its font cache is found by its file.
+CJK_FILES = (
+    "notosanscjk",
+    "notoserifcjk",
+    "notosanssc",
+    "notosanstc",
+    "sourcehansans",
+    "sourcehanserif",
+    "wqymicrohei",
+    "wqyzenhei",
+    "msyh",
+    "pingfang",
+    "hiragino",
+    "simhei",
+    "simsun",
+    "stheiti",
+    "droidsansfallback",
+    "uming",
+    "ukai",
+    "arialuni",
+)
+
+#: What to install when no CJK font is found, named in the warning.
+FONT_PACKAGES = (
+    "fonts-noto-cjk (Debian, Ubuntu: apt install fonts-noto-cjk)",
+    "google-noto-sans-cjk-fonts (Fedora: dnf install google-noto-sans-cjk-fonts)",
+)
+
 #: Characters a font must have to count as Chinese-capable ("sales funnel forecast").
 _PROBE = "销售漏斗预测"
 
@@ -121,15 +153,44 @@ def covers_chinese(path: str) -> bool:
     return 0 not in glyphs and len(glyphs) == len(_PROBE)
 
 
+def _known_cjk_file(path: str) -> bool:
+    name = path.replace("\\", "/").rsplit("/", 1)[-1].lower()
+    squeezed = "".join(ch for ch in name if ch not in " -_")
+    return any(part in squeezed for part in CJK_FILES)
+
+
+def _register_installed() -> str | None:
+    """Register a well-known CJK font installed after matplotlib's font cache was built.
+
+    matplotlib lists the system's fonts once, in a cache file; a font
+    installed later stays unknown to it until that file is deleted. The font
+    files on the system are listed again (``findSystemFonts``); the first one
+    with a well-known CJK name that is not registered and draws Chinese is
+    added with ``fontManager.addfont`` for this session, and its name returned.
+    """
+    from matplotlib import font_manager  # noqa: PLC0415
+
+    manager = font_manager.fontManager
+    known = {entry.fname for entry in manager.ttflist}
+    for path in sorted(font_manager.findSystemFonts()):
+        if path not in known and _known_cjk_file(path) and covers_chinese(path):
+            manager.addfont(path)
+            return next(entry.name for entry in manager.ttflist if entry.fname == path)
+    return None
+
+
 @functools.cache
 def find_cjk_font() -> str | None:
-    """Return the name of a font matplotlib knows that has Chinese glyphs, or ``None``.
+    """Return the name of a font with Chinese glyphs, or ``None``.
 
     Well-known fonts (Noto Sans CJK, Source Han Sans, WenQuanYi, Microsoft
-    YaHei, PingFang, SimHei ...) are tried first, then every font matplotlib
-    knows. A font counts when it has glyphs for a few common Chinese
-    characters. The answer is cached; call ``find_cjk_font.cache_clear()``
-    after registering a font.
+    YaHei, PingFang, SimHei ...) that matplotlib knows are tried first; then
+    the system's font files are looked through for a well-known CJK font
+    installed after matplotlib built its font cache, which is registered
+    with ``fontManager.addfont`` (no cache to delete by hand); last, every
+    font matplotlib knows. A font counts when it has glyphs for a few common
+    Chinese characters. The answer is cached for the session; call
+    ``find_cjk_font.cache_clear()`` after installing or registering a font.
 
     Raises:
         PlotDependencyError: If matplotlib is not installed.
@@ -143,6 +204,9 @@ def find_cjk_font() -> str | None:
     for name in CJK_FAMILIES:
         if name in paths and covers_chinese(paths[name]):
             return name
+    registered = _register_installed()
+    if registered is not None:
+        return registered
     return next((name for name in sorted(paths) if covers_chinese(paths[name])), None)
 
 
@@ -156,9 +220,10 @@ def chart_lang(lang: object) -> Lang:
     if checked == "zh" and find_cjk_font() is None:
         warnings.warn(
             MissingCjkFontWarning(
-                "no font with Chinese glyphs is available to matplotlib, so the chart "
-                "uses English labels; install one such as Noto Sans CJK SC or "
-                "WenQuanYi Micro Hei and call salesfunnel.plot.find_cjk_font.cache_clear()"
+                "no font with Chinese glyphs was found, so the chart uses English labels; "
+                f"install a CJK font such as Noto Sans CJK: {'; or '.join(FONT_PACKAGES)}. "
+                "It is found in the next Python session, or after "
+                "salesfunnel.plot.find_cjk_font.cache_clear()"
             ),
             stacklevel=3,
         )
@@ -267,13 +332,51 @@ def ink(color: str) -> str:
     return "black" if 0.299 * r + 0.587 * g + 0.114 * b > 0.55 else "white"  # noqa: PLR2004
 
 
-#: Sequential blues, light to dark.
+#: Sequential blues, light to dark (the funnel's stages, which are ordered and labelled).
 BLUES = ("#c6dbef", "#9ecae1", "#6baed6", "#4292c6", "#2171b5", "#08519c", "#08306b")
-#: Won, booked, closed.
-GREEN = "#2e7d32"
-#: Overdue; the outer percentiles.
-ORANGE = "#d95f02"
-#: Lost and left out.
+
+# The Okabe-Ito palette (Okabe & Ito, "Color Universal Design", 2008): eight
+# colours that people with the common colour-vision deficiencies (protanopia,
+# deuteranopia) still tell apart. Categories that sit side by side in a chart
+# (time buckets, forecast categories, marks on a distribution) take these.
+
+#: Okabe-Ito bluish green: won, booked, closed; the expected total.
+GREEN = "#009e73"
+#: Okabe-Ito vermillion: overdue; the outer percentiles.
+ORANGE = "#d55e00"
+#: Okabe-Ito blue: within three months, commit, the median.
+BLUE = "#0072b2"
+#: Okabe-Ito sky blue.
+SKY = "#56b4e9"
+#: Okabe-Ito orange.
+AMBER = "#e69f00"
+#: Okabe-Ito yellow.
+YELLOW = "#f0e442"
+#: Okabe-Ito reddish purple.
+PURPLE = "#cc79a7"
+#: Okabe-Ito black: a target.
+INK = "#000000"
+#: Neutral marks: class C, the line of equal shares.
 GREY = "#9e9e9e"
+#: Lost deals and the omitted category, when a forecast chart shows them.
+DARK_GREY = "#4d4d4d"
+#: Light grey: the pipeline category, not yet forecast.
+LIGHT_GREY = "#d4d4d4"
 #: Notes and secondary labels.
 MUTED = "#555555"
+
+
+def legend_outside(ax: Axes, handles: Sequence[Artist] | None = None) -> None:
+    """Put the legend of ``ax`` on its right, outside the axes, where it covers nothing drawn.
+
+    The figure's constrained layout narrows the axes to make room for it.
+    """
+    options: dict[str, object] = {"handles": handles} if handles is not None else {}
+    ax.legend(
+        loc="upper left",
+        bbox_to_anchor=(1.02, 1.0),
+        borderaxespad=0,
+        fontsize=8.5,
+        frameon=False,
+        **options,
+    )

@@ -14,12 +14,16 @@ from salesfunnel.pipeline.distribution import OutcomeDistribution
 from salesfunnel.pipeline.histogram import HistogramBin, histogram
 from salesfunnel.pipeline.weighted import Simulation
 from salesfunnel.plot._base import (
+    BLUE,
     GREEN,
+    INK,
     ORANGE,
     PAREN,
+    SKY,
     apply_fonts,
     chart_lang,
     figure_of,
+    legend_outside,
     money,
     percent,
     thousands,
@@ -41,7 +45,7 @@ _X = Text("Total won", "成交总额")
 _Y = Text("Probability", "概率")
 _MARKS = (
     (10, Text("P10 (10th percentile)", "P10（第10百分位）"), ORANGE, "--"),
-    (50, Text("P50 (median)", "P50（中位数）"), "#08519c", "-"),
+    (50, Text("P50 (median)", "P50（中位数）"), BLUE, "-"),
     (90, Text("P90 (90th percentile)", "P90（第90百分位）"), ORANGE, "--"),
 )
 _MEAN = Text("Expected (weighted pipeline)", "期望值（加权管道）")
@@ -77,7 +81,7 @@ def distribution_chart(
         ax: Draw into this axes instead of a new figure.
 
     Returns:
-        The figure (10 × 5.5 inches when new).
+        The figure (12 × 5.5 inches when new, the legend on the right).
 
     Raises:
         ChartOptionError: For ``bins`` below 1.
@@ -94,7 +98,7 @@ def distribution_chart(
     lang = chart_lang(lang)
     bars = histogram(dist, bins=bins)
     goal = None if target is None else to_amount(target, field="target")
-    fig, axes = figure_of(ax, (10, 5.5))
+    fig, axes = figure_of(ax, (12, 5.5))
     if isinstance(dist, Simulation):
         what = _TRIALS(lang).format(n=f"{dist.trials:,}")
     elif dist.certain:
@@ -111,8 +115,9 @@ def distribution_chart(
         [b.mass for b in bars],
         width=[b.width for b in bars],
         align="edge",
-        color="#9ecae1",
-        edgecolor="#6baed6",
+        color=SKY,
+        alpha=0.55,
+        edgecolor=SKY,
         linewidth=0.4,
     )
     colon = ": " if lang == "en" else "："
@@ -135,7 +140,7 @@ def distribution_chart(
     if goal is not None:
         axes.axvline(
             float(goal),
-            color="#7b3294",
+            color=INK,
             linestyle="-.",
             linewidth=1.6,
             label=_TARGET(lang).format(x=money(goal), p=dist.prob_at_least(goal)),
@@ -145,7 +150,7 @@ def distribution_chart(
     thousands(axes, "x")
     percent(axes, "y", decimals=1)
     axes.set_ylim(0, max(b.mass for b in bars) * 1.12)
-    axes.legend(loc="upper right", fontsize=8.5, framealpha=0.9)
+    legend_outside(axes)
     tidy(axes)
     apply_fonts(fig, [axes], whole=ax is None)
     return fig

@@ -12,11 +12,17 @@ from salesfunnel.forecasting.buckets import TimeBucket
 from salesfunnel.forecasting.kinds import ForecastCategory
 from salesfunnel.i18n import Lang, Text
 from salesfunnel.plot._base import (
+    AMBER,
+    BLUE,
+    DARK_GREY,
     GREEN,
-    GREY,
+    LIGHT_GREY,
     MUTED,
     ORANGE,
     PAREN,
+    PURPLE,
+    SKY,
+    YELLOW,
     ChartOptionError,
     apply_fonts,
     chart_lang,
@@ -39,21 +45,23 @@ __all__ = ["forecast_chart"]
 
 Column = TimeBucket | ForecastCategory
 
+#: Okabe-Ito colours: each bucket, and each category, distinct from the others (and
+#: clearly from its neighbours in the stack) for readers with a colour-vision deficiency too.
 _COLORS: dict[Column, str] = {
     TimeBucket.CLOSED: GREEN,
     TimeBucket.OVERDUE: ORANGE,
-    TimeBucket.WITHIN_3_MONTHS: "#08519c",
-    TimeBucket.MONTHS_3_TO_6: "#3182bd",
-    TimeBucket.MONTHS_6_TO_9: "#6baed6",
-    TimeBucket.MONTHS_9_TO_12: "#9ecae1",
-    TimeBucket.BEYOND_12_MONTHS: "#c6dbef",
-    TimeBucket.LOST: GREY,
+    TimeBucket.WITHIN_3_MONTHS: BLUE,
+    TimeBucket.MONTHS_3_TO_6: SKY,
+    TimeBucket.MONTHS_6_TO_9: AMBER,
+    TimeBucket.MONTHS_9_TO_12: PURPLE,
+    TimeBucket.BEYOND_12_MONTHS: YELLOW,
+    TimeBucket.LOST: DARK_GREY,
     ForecastCategory.BOOKED: GREEN,
-    ForecastCategory.COMMIT: "#08519c",
-    ForecastCategory.UPSIDE_THIS_QUARTER: "#4292c6",
-    ForecastCategory.UPSIDE_NEXT_QUARTER: "#9ecae1",
-    ForecastCategory.PIPELINE: "#cfcfcf",
-    ForecastCategory.OMITTED: GREY,
+    ForecastCategory.COMMIT: BLUE,
+    ForecastCategory.UPSIDE_THIS_QUARTER: SKY,
+    ForecastCategory.UPSIDE_NEXT_QUARTER: AMBER,
+    ForecastCategory.PIPELINE: LIGHT_GREY,
+    ForecastCategory.OMITTED: DARK_GREY,
 }
 _VIEW_TITLE = {
     "time": Text("By time", "按时间"),
