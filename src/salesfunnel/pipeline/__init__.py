@@ -2,12 +2,13 @@
 
 Holds :func:`distribution_of` and :class:`OutcomeDistribution`
 (:mod:`.distribution`), :func:`weighted_value`, :func:`outcome_distribution`
-and :func:`simulate` (:mod:`.weighted`) and histogram bars for charts
-(:mod:`.histogram`).
+and :func:`simulate` (:mod:`.weighted`), the distribution of the number of
+deals won (:mod:`.counts`) and histogram bars for charts (:mod:`.histogram`).
 
 May import :mod:`salesfunnel.funnel` and everything below it.
 """
 
+from salesfunnel.pipeline.counts import count_distribution_of, won_count_distribution
 from salesfunnel.pipeline.distribution import ErrorBound, OutcomeDistribution, distribution_of
 from salesfunnel.pipeline.histogram import (
     HistogramBin,
@@ -41,6 +42,7 @@ __all__ = [
     "OutcomeDistribution",
     "ProbabilitySource",
     "Simulation",
+    "count_distribution_of",
     "deal_values",
     "distribution_of",
     "histogram",
@@ -48,4 +50,5 @@ __all__ = [
     "percent_level",
     "simulate",
     "weighted_value",
+    "won_count_distribution",
 ]

@@ -40,7 +40,7 @@ from __future__ import annotations
 
 import bisect
 import math
-import random
+from collections import Counter
 from collections.abc import Callable, Iterable
 from datetime import date
 from decimal import Decimal
@@ -58,6 +58,7 @@ from salesfunnel.funnel.stages import Funnel
 from salesfunnel.i18n import Lang, check_lang
 from salesfunnel.money import currency_code, to_amount, to_probability
 from salesfunnel.pipeline._convolution import exact_context
+from salesfunnel.pipeline._simulation import Totals, deal_stream, wins
 from salesfunnel.pipeline.distribution import OutcomeDistribution, distribution_of
 from salesfunnel.pipeline.labels import LABELS, quantile_rows, titled
 from salesfunnel.pipeline.parameters import (
@@ -127,6 +128,19 @@ def deal_values(
         InvalidProbabilityError: If the source gives a value outside [0, 1].
         UnknownStageError: For a stage the funnel does not have.
     """
+    code, values = _values(opportunities, funnel, as_of, convert, currency, probability)
+    return code, [(amount, p) for _o, amount, p in values]
+
+
+def _values(
+    opportunities: Iterable[Opportunity],
+    funnel: Funnel,
+    as_of: date | None,
+    convert: Converter | None,
+    currency: str | None,
+    probability: ProbabilitySource | None,
+) -> tuple[str | None, list[tuple[Opportunity, Decimal, Decimal]]]:
+    """:func:`deal_values`, keeping each deal with its amount and probability."""
     deals = _as_of(opportunities, funnel, as_of)
     if convert is None:
         codes = sorted({o.currency for o in deals})
@@ -140,7 +154,7 @@ def deal_values(
         code: str | None = codes[0] if codes else currency
     else:
         code = None if currency is None else currency_code(currency)
-    pairs = []
+    values = []
     for o in deals:
         kind = funnel.kind_of(o)
         if kind is StageKind.OPEN and probability is not None:
@@ -148,8 +162,8 @@ def deal_values(
         else:
             p = funnel.probability_of(o)
         amount = o.amount if convert is None else to_amount(convert(o), field=f"amount of {o.id}")
-        pairs.append((amount, p))
-    return code, pairs
+        values.append((o, amount, p))
+    return code, values
 
 
 def weighted_value(
@@ -378,6 +392,18 @@ class Simulation(Tabular):
         return Table(titled(LABELS["simulated"], self.currency, lang), ("", ""), rows)
 
 
+def _check_ids(keys: list[str]) -> None:
+    """Refuse a deal given twice: each deal's draws come from a stream named by its id."""
+    if len(set(keys)) < len(keys):
+        twice = sorted(k for k, n in Counter(keys).items() if n > 1)
+        raise InvalidParameterError(
+            f"opportunities: the ids {', '.join(twice)} repeat among the open deals; "
+            "each deal draws its own random numbers by id, so give each deal once",
+            parameter="opportunities",
+            value=twice,
+        )
+
+
 def simulate(
     opportunities: Iterable[Opportunity],
     trials: int,
@@ -430,21 +456,24 @@ def simulate(
             parameter="seed",
             value=seed,
         )
-    code, pairs = deal_values(
-        opportunities,
-        funnel,
-        as_of=as_of,
-        convert=convert,
-        currency=currency,
-        probability=probability,
-    )
+    code, values = _values(opportunities, funnel, as_of, convert, currency, probability)
     with exact_context():
-        certain = sum((a for a, p in pairs if p == 1), Decimal(0))
-    live = [(a, p) for a, p in pairs if 0 < p < 1 and a > 0]
-    exponent = min((int(a.as_tuple().exponent) for a, _p in live), default=0)
-    units = [(float(p), int(a.scaleb(-exponent))) for a, p in live]
-    draw = random.Random(seed).random  # noqa: S311 - a seeded simulation, not cryptography
-    sums = [sum([u for p, u in units if draw() < p]) for _ in range(trials)]
+        certain = sum((a for _o, a, p in values if p == 1), Decimal(0))
+    live = [(o.id, a, p) for o, a, p in values if 0 < p < 1 and a > 0]
+    _check_ids([key for key, _a, _p in live])
+    totals = Totals(trials)
+    unit = Decimal(1)
+    if live:
+        exponent = min(int(a.as_tuple().exponent) for _k, a, _p in live)
+        scaled = [int(a.scaleb(-exponent)) for _k, a, _p in live]
+        common = math.gcd(*scaled)
+        unit = Decimal(common).scaleb(exponent)
+        for (key, _a, p), n in zip(live, scaled, strict=True):
+            won = wins(p, trials, deal_stream(seed, key))
+            if won:
+                totals.add(n // common, won)
+    sums = totals.values()
     with exact_context():
-        totals = tuple(certain + Decimal(s).scaleb(exponent) for s in sums)
-    return Simulation(trials, seed, code, totals)
+        # Small pipelines repeat a few totals many times: convert each distinct one once.
+        money = {s: certain + unit * s for s in set(sums)}
+    return Simulation(trials, seed, code, tuple(map(money.__getitem__, sums)))
