@@ -47,6 +47,7 @@ from salesfunnel.errors import (
     CurrencyError,
     InvalidAmountError,
     InvalidProbabilityError,
+    InvalidResultError,
 )
 
 if TYPE_CHECKING:
@@ -58,6 +59,7 @@ __all__ = [
     "MAX_PLACES",
     "PROBABILITY_PLACES",
     "Currency",
+    "check_result_amount",
     "currency_code",
     "money_context",
     "to_amount",
@@ -476,6 +478,18 @@ def to_amount(value: object, *, field: str = "amount", allow_float: bool = False
             value=value,
         )
     return result + 0 if result.is_zero() else result
+
+
+def check_result_amount(result: str, name: str, value: object) -> None:
+    """Refuse a result's money figure that is not a finite ``Decimal`` of zero or more.
+
+    Raises:
+        InvalidResultError: Naming ``name``.
+    """
+    if not isinstance(value, Decimal) or not value.is_finite():
+        raise InvalidResultError(result, name, f"is {value!r}, not a finite Decimal")
+    if value < 0:
+        raise InvalidResultError(result, name, f"is negative ({value})")
 
 
 def to_probability(value: object, *, field: str = "probability") -> Decimal:

@@ -93,3 +93,45 @@ def test_sound_results_build():
     assert Velocity(0, None, None, None, None, None).open_deals == 0
     assert AdditionalBusiness(None, D(0), D(0), 0, 0).share is None
     assert StaleDeal("D1", "Ann", "intent", date(2026, 1, 1), 46, 45).overdue == 1
+
+
+class TestBacktestRow:
+    @staticmethod
+    def row(**kw: object):
+        from salesfunnel.analytics.backtest import BacktestRow
+
+        fields: dict[str, object] = {
+            "as_of": date(2026, 3, 31),
+            "deals": 3,
+            "forecast": D(10),
+            "p10": D(0),
+            "p50": D(10),
+            "p90": D(20),
+            "won": D(5),
+            "unresolved": 1,
+            "brier": 0.2,
+            **kw,
+        }
+        return BacktestRow(**fields)  # type: ignore[arg-type]
+
+    @pytest.mark.parametrize(
+        ("kw", "field", "why"),
+        [
+            ({"deals": -1}, "deals", "is negative"),
+            ({"unresolved": 4}, "unresolved", "more than the 3 deals"),
+            ({"p10": D("NaN")}, "p10", "not a finite Decimal"),
+            ({"won": 5.0}, "won", "not a finite Decimal"),
+            ({"forecast": D(-1)}, "forecast", "is negative"),
+            ({"p50": D(30)}, "p50", "not between p10 0 and p90 20"),
+            ({"brier": 1.5}, "brier", "not a score in [0, 1]"),
+            ({"brier": D("0.5")}, "brier", "not a score in [0, 1]"),
+        ],
+    )
+    def test_refused(self, kw, field, why):
+        with pytest.raises(InvalidResultError) as err:
+            self.row(**kw)
+        assert err.value.where == (field,)
+        assert why in str(err.value)
+
+    def test_accepted(self):
+        assert self.row(brier=None).inside

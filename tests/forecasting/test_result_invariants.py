@@ -81,3 +81,40 @@ def test_a_waterfall_balances():
     assert info.value.where == ("changes",)
     assert info.value.why == "do not add up: opening 100 plus the changes is not closing 91"
     assert str(info.value).startswith("Waterfall.changes do not add up")
+
+
+class TestQuotaResult:
+    @staticmethod
+    def result(**kw: object):
+        from salesfunnel.calendar import GREGORIAN
+        from salesfunnel.forecasting.quotas import QuotaResult
+
+        fields: dict[str, object] = {
+            "owner": "Ann",
+            "period": GREGORIAN.quarter_of(date(2026, 3, 31)),
+            "quota": Decimal(100),
+            "booked": Decimal(10),
+            "pipeline": Decimal(50),
+            "weighted_pipeline": Decimal(20),
+            "currency": None,
+            **kw,
+        }
+        return QuotaResult(**fields)  # type: ignore[arg-type]
+
+    @pytest.mark.parametrize(
+        ("kw", "field", "why"),
+        [
+            ({"booked": Decimal(-1)}, "booked", "is negative (-1)"),
+            ({"quota": Decimal("sNaN")}, "quota", "not a finite Decimal"),
+            ({"pipeline": 5}, "pipeline", "not a finite Decimal"),
+            ({"weighted_pipeline": Decimal(60)}, "weighted_pipeline", "above the pipeline 50"),
+        ],
+    )
+    def test_refused(self, kw, field, why):
+        with pytest.raises(InvalidResultError) as err:
+            self.result(**kw)
+        assert err.value.where == (field,)
+        assert why in str(err.value)
+
+    def test_accepted(self):
+        assert self.result().gap == Decimal(90)

@@ -237,3 +237,66 @@ class TestRules:
         funnel["funnel"]["stages"][0]["rule"] = {"ref": "wall", "stict": True}
         problems = refused(json.dumps(funnel))
         assert any("unknown keys: stict (its keys are ref)" in why for _, why in problems)
+
+
+class TestResultInvariants:
+    """Result documents refuse what their classes refuse: NaN, infinities, negatives, disorder."""
+
+    @staticmethod
+    def example(strategy: str) -> dict[str, Any]:
+        from hypothesis import HealthCheck, given, settings
+
+        from tests import strategies
+
+        found: list[dict[str, Any]] = []
+
+        @settings(max_examples=1, database=None, suppress_health_check=list(HealthCheck))
+        @given(getattr(strategies, strategy)())
+        def draw(value: object) -> None:
+            found.append(json.loads(dumps(value)))
+
+        draw()
+        return found[0]
+
+    @staticmethod
+    def refused(doc: dict[str, Any], *path: str | int, value: object) -> str:
+        node: Any = doc
+        for step in path[:-1]:
+            node = node[step]
+        node[path[-1]] = value
+        with pytest.raises(DataFileError) as info:
+            loads(json.dumps(doc))
+        (problem,) = info.value.problems
+        return f"{problem.column}: {problem.why}"
+
+    @pytest.mark.parametrize("value", ["-1", "NaN", "Infinity"])
+    def test_quota_booked(self, value):
+        doc = self.example("quota_results")
+        why = self.refused(doc, "quota_results", 0, "booked", value=value)
+        assert why.startswith("$.quota_results[0].booked: ")
+
+    def test_quota_weighted_above_pipeline(self):
+        doc = self.example("quota_results")
+        row = doc["quota_results"][0]
+        row["pipeline"], row["weighted_pipeline"] = "1", "2"
+        assert "above the pipeline 1" in self.refused(doc, "quota_results", 0, "owner", value="x")
+
+    @pytest.mark.parametrize(("field", "value"), [("p10", "-1"), ("p10", "NaN"), ("won", "-5")])
+    def test_backtest_figures(self, field, value):
+        doc = self.example("backtests")
+        why = self.refused(doc, "backtest", "rows", 0, field, value=value)
+        assert why.startswith(f"$.backtest.rows[0].{field}: ")
+
+    def test_backtest_percentiles_in_order(self):
+        doc = self.example("backtests")
+        row = doc["backtest"]["rows"][0]
+        row["p10"], row["p50"], row["p90"] = "5", "4", "6"
+        assert "not between p10 5 and p90 6" in self.refused(
+            doc, "backtest", "rows", 0, "won", value="1"
+        )
+
+    @pytest.mark.parametrize("value", ["-0.1", "1", "NaN"])
+    def test_retention_discount(self, value):
+        doc = self.example("retention_effects")
+        why = self.refused(doc, "retention_effect", "discount", value=value)
+        assert why.startswith("$.retention_effect.discount: ")

@@ -274,3 +274,32 @@ class TestRetentionEffect:
         with pytest.raises(RateOutOfRangeError) as info:
             retention_effect(REICHHELD, retention="0.8", to="1", discount="0.1")
         assert info.value.field == "to"
+
+
+class TestRetentionEffectInvariants:
+    @pytest.mark.parametrize(
+        ("field", "value", "why"),
+        [
+            ("discount", Decimal(1), "not a rate in [0, 1)"),
+            ("retention", Decimal("-0.1"), "not a rate in [0, 1)"),
+            ("to", 0.5, "not a rate in [0, 1)"),
+            ("before", Decimal("NaN"), "not a finite Decimal"),
+            ("after", 3, "not a finite Decimal"),
+        ],
+    )
+    def test_refused(self, field, value, why):
+        from salesfunnel.errors import InvalidResultError
+        from salesfunnel.key_accounts.loyalty import RetentionEffect
+
+        fields = {
+            "retention": Decimal("0.8"),
+            "to": Decimal("0.9"),
+            "discount": Decimal("0.1"),
+            "before": Decimal(-5),
+            "after": Decimal(10),
+            field: value,
+        }
+        with pytest.raises(InvalidResultError) as err:
+            RetentionEffect(**fields)  # type: ignore[arg-type]
+        assert err.value.where == (field,)
+        assert why in str(err.value)

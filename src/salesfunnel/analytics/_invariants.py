@@ -10,13 +10,16 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from salesfunnel.errors import InvalidResultError
+from salesfunnel.money import check_result_amount
 
 if TYPE_CHECKING:
+    from salesfunnel.analytics.backtest import BacktestRow
     from salesfunnel.analytics.conversion import CycleStats, StageDurations
     from salesfunnel.analytics.velocity import AdditionalBusiness, Velocity
 
 __all__ = [
     "check_additional_business",
+    "check_backtest_row",
     "check_cycle_stats",
     "check_stage_durations",
     "check_velocity",
@@ -34,6 +37,31 @@ def _figure(result: str, name: str, figure: float | None, count: int, none: str)
         raise InvalidResultError(result, name, f"is null exactly when {none}")
     if figure is not None and figure < 0:
         raise InvalidResultError(result, name, "is negative")
+
+
+def check_backtest_row(self: BacktestRow) -> None:
+    """Refuse negative counts and amounts, percentiles out of order, a Brier score off [0, 1].
+
+    Raises:
+        InvalidResultError: Naming the field at fault.
+    """
+    _count("BacktestRow", "deals", self.deals)
+    _count("BacktestRow", "unresolved", self.unresolved)
+    if self.unresolved > self.deals:
+        raise InvalidResultError(
+            "BacktestRow", "unresolved", f"is {self.unresolved}, more than the {self.deals} deals"
+        )
+    for name in ("forecast", "p10", "p50", "p90", "won"):
+        check_result_amount("BacktestRow", name, getattr(self, name))
+    if not self.p10 <= self.p50 <= self.p90:
+        raise InvalidResultError(
+            "BacktestRow",
+            "p50",
+            f"is {self.p50}, not between p10 {self.p10} and p90 {self.p90}",
+        )
+    brier = self.brier
+    if brier is not None and not (isinstance(brier, float) and 0 <= brier <= 1):
+        raise InvalidResultError("BacktestRow", "brier", f"is {brier!r}, not a score in [0, 1]")
 
 
 def check_cycle_stats(self: CycleStats) -> None:

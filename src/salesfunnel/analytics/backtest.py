@@ -13,6 +13,7 @@ from decimal import Decimal
 
 import attrs
 
+from salesfunnel.analytics._invariants import check_backtest_row
 from salesfunnel.analytics.calibration import brier_score, learn_probabilities, outcome_date
 from salesfunnel.analytics.conversion import snapshots
 from salesfunnel.calendar import check_date
@@ -43,6 +44,10 @@ class BacktestRow:
         won: The amount of those deals won by the backtest's ``until``.
         unresolved: Of those deals, how many were still open on ``until``.
         brier: The Brier score of the forecasts of the deals that closed.
+
+    Counts and amounts are zero or more, ``unresolved`` is at most ``deals``,
+    ``p10 <= p50 <= p90`` and the Brier score is in [0, 1]
+    (:class:`~salesfunnel.errors.InvalidResultError` otherwise).
     """
 
     as_of: date
@@ -54,6 +59,10 @@ class BacktestRow:
     won: Decimal
     unresolved: int
     brier: float | None
+
+    def __attrs_post_init__(self) -> None:
+        """Refuse figures that cannot be (see the class docstring)."""
+        check_backtest_row(self)
 
     @property
     def error(self) -> Decimal:

@@ -15,11 +15,30 @@ from salesfunnel.errors import InvalidResultError, OptionError
 from salesfunnel.forecasting._cells import Sum, cell_sums
 from salesfunnel.forecasting.buckets import TimeBucket
 from salesfunnel.forecasting.kinds import ForecastCategory
+from salesfunnel.money import check_result_amount
 
 if TYPE_CHECKING:
+    from salesfunnel.forecasting.quotas import QuotaResult
     from salesfunnel.forecasting.rollup import Figures, Forecast, ForecastRow, GroupKey
 
-__all__ = ["check_forecast", "check_grouping", "check_row"]
+__all__ = ["check_forecast", "check_grouping", "check_quota_result", "check_row"]
+
+
+def check_quota_result(self: QuotaResult) -> None:
+    """Refuse negative or non-finite figures, and a weighted pipeline above the pipeline.
+
+    Raises:
+        InvalidResultError: Naming the field at fault.
+    """
+    for name in ("quota", "booked", "pipeline", "weighted_pipeline"):
+        check_result_amount("QuotaResult", name, getattr(self, name))
+    if self.weighted_pipeline > self.pipeline:
+        raise InvalidResultError(
+            "QuotaResult",
+            "weighted_pipeline",
+            f"is {self.weighted_pipeline}, above the pipeline {self.pipeline}; a weighted "
+            "value never exceeds the amounts it weighs",
+        )
 
 
 def check_row(self: ForecastRow) -> None:

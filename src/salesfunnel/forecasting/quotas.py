@@ -34,6 +34,7 @@ from decimal import Decimal
 import attrs
 
 from salesfunnel.calendar import GREGORIAN, FiscalCalendar, Period, check_date
+from salesfunnel.forecasting._invariants import check_quota_result
 from salesfunnel.forecasting.pipelines import funnel_of
 from salesfunnel.forecasting.rollup import (
     ForecastOptionError,
@@ -83,6 +84,10 @@ def _ratio(numerator: Decimal, denominator: Decimal) -> float | None:
 class QuotaResult:
     """A quota set against what was booked and what is in the pipeline.
 
+    Every figure is a finite amount of zero or more, and the weighted
+    pipeline never exceeds the pipeline (:class:`~salesfunnel.errors.InvalidResultError`
+    otherwise, whoever builds it).
+
     Attributes:
         owner: The salesperson.
         period: The period.
@@ -100,6 +105,10 @@ class QuotaResult:
     pipeline: Decimal
     weighted_pipeline: Decimal
     currency: Currency | None
+
+    def __attrs_post_init__(self) -> None:
+        """Refuse negative or non-finite figures (see the class docstring)."""
+        check_quota_result(self)
 
     @property
     def gap(self) -> Decimal:

@@ -53,6 +53,7 @@ from salesfunnel.errors import (
     FunnelError,
     InvalidAmountError,
     InvalidProbabilityError,
+    InvalidResultError,
 )
 from salesfunnel.i18n import Lang, Text, check_lang
 from salesfunnel.money import Currency, currency_code, to_amount, to_probability
@@ -474,6 +475,9 @@ class RetentionEffect:
         discount: The discount rate used.
         before: The lifetime profit at ``retention``.
         after: The lifetime profit at ``to``.
+
+    The three rates are in [0, 1) and the profits finite
+    (:class:`~salesfunnel.errors.InvalidResultError` otherwise).
     """
 
     retention: Decimal
@@ -481,6 +485,21 @@ class RetentionEffect:
     discount: Decimal
     before: Decimal
     after: Decimal
+
+    def __attrs_post_init__(self) -> None:
+        """Refuse rates outside [0, 1) and profits that are not finite Decimals."""
+        for name in ("retention", "to", "discount"):
+            value = getattr(self, name)
+            if not isinstance(value, Decimal) or not value.is_finite() or not 0 <= value < 1:
+                raise InvalidResultError(
+                    "RetentionEffect", name, f"is {value!r}, not a rate in [0, 1)"
+                )
+        for name in ("before", "after"):
+            value = getattr(self, name)
+            if not isinstance(value, Decimal) or not value.is_finite():
+                raise InvalidResultError(
+                    "RetentionEffect", name, f"is {value!r}, not a finite Decimal"
+                )
 
     @property
     def change(self) -> Decimal:
