@@ -542,11 +542,25 @@ class TestDemo:
         ]
         assert en["forecast"] == zh["forecast"]
 
-    @pytest.mark.parametrize("fmt", ["markdown", "csv", "html"])
+    @pytest.mark.parametrize("fmt", ["markdown", "html"])
     def test_other_formats(self, fmt, capsys):
         """Every other output format renders the demo."""
         assert main(["demo", "--format", fmt]) == 0
         assert capsys.readouterr().out.strip()
+
+    def test_csv_is_one_table(self, capsys, tmp_path):
+        """CSV is one table: a --table on stdout, or one file per table with -o."""
+        assert main(["demo", "--format", "csv"]) == 2
+        err = capsys.readouterr().err
+        assert "--table NAME" in err
+        assert "funnel, stages, forecast-time" in err
+        assert main(["demo", "--format", "csv", "--table", "abc-classes"]) == 0
+        assert capsys.readouterr().out.startswith("class,customers,customers %")
+        assert main(["demo", "-o", str(tmp_path / "demo.csv")]) == 0
+        written = sorted(p.name for p in tmp_path.iterdir())
+        assert "demo-funnel.csv" in written
+        assert "demo-kam-accounts.csv" in written
+        assert len(written) == 11
 
 
 class TestHelpers:
@@ -576,7 +590,7 @@ class TestHelpers:
         out = self._Tty(tty=True)
         with Progress("work", 10, stream=out, delay=0) as p:
             p.update(5)
-        assert "work:  50% (5/10)" in out.text
+        assert "work  [############------------]  50%  5/10" in out.text
         assert out.text.endswith("\r\033[K")
         quick = self._Tty(tty=True)
         with Progress("work", 10, stream=quick, delay=60) as p:
@@ -588,7 +602,7 @@ class TestHelpers:
         out = self._Tty(tty=True)
         with Progress("reading", None, stream=out, delay=0) as p:
             p.update()
-        assert "reading … 0s" in out.text
+        assert "reading … 0:00" in out.text
 
     def test_working_on_a_terminal(self):
         """On a terminal, slow work runs while a progress line is shown, then cleared."""
@@ -618,10 +632,12 @@ class TestHelpers:
         """A UsageError in a subcommand is printed with the command's name and exits 2."""
 
         def work() -> int:
-            raise UsageError("--x needs --y")
+            raise UsageError("rates_need_currency")
 
         assert guard("report", work) == 2
-        assert capsys.readouterr().err == "salesfunnel report: --x needs --y\n"
+        assert capsys.readouterr().err == (
+            "salesfunnel report: --rates needs --currency (the reporting currency)\n"
+        )
         assert guard("report", lambda: 0) == 0
 
     def test_read_deals(self, tmp_path):

@@ -117,7 +117,7 @@ class TestForecastCommand:
         assert main([*args, str(files / "nope.csv")]) == 2
         assert "no such file" in capsys.readouterr().err
         assert main(["forecast", str(files / "empty.csv")]) == 1
-        assert "nothing to forecast" in capsys.readouterr().err
+        assert "the file has no opportunities" in capsys.readouterr().err
 
     def test_csv_output(self, files, capsys):
         """--format csv writes each sheet as CSV, header first."""

@@ -138,7 +138,7 @@ class TestMappingOptionsOnOtherCommands:
         args = ["--preset", "pipedrive", "--tz", "UTC", *TO_DEFAULT]
         file = str(CRM / "pipedrive_deals.csv")
         assert main(["validate", file, *args]) == 0
-        assert "no problems; 10 records" in capsys.readouterr().out
+        assert capsys.readouterr().out == "10 opportunities, no problems\n"
         assert main(["forecast", file, *args, "--cutoff", "2026-03-31", "--currency", "USD",
                      "--rates", str(CRM / "rates.csv")]) == 0  # fmt: skip
         assert main(["report", file, *args, "--cutoff", "2026-03-31"]) in (0, 1)

@@ -90,10 +90,11 @@ class TestKamCommand:
 
     def test_cutoff_before_stage_entry_leaves_days_empty(self, accounts_file, capsys):
         """With a cutoff before an account entered its stage, its days are left empty."""
-        assert main(["kam", str(accounts_file), "--cutoff", "2026-04-01", "--format", "csv"]) == 0
+        args = ["kam", str(accounts_file), "--cutoff", "2026-04-01", "--format", "csv"]
+        assert main([*args, "--table", "accounts"]) == 0
         out = capsys.readouterr().out
         row = next(line for line in out.splitlines() if line.startswith("KA3"))
-        assert row.split(",")[4] == ""
+        assert row.split(",")[5] == ""
 
     def test_bad_file_exits_1_listing_every_problem(self, tmp_path, capsys):
         """A file with problems is refused with exit 1 and every problem on stderr."""

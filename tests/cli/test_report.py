@@ -66,7 +66,7 @@ class TestPipelineTable:
 
     def test_missing_rate(self):
         """A deal in a currency without a rate is a CurrencyError naming the fix."""
-        with pytest.raises(CurrencyError, match="--rate USD=VALUE"):
+        with pytest.raises(CurrencyError, match="--rates USD=VALUE"):
             pipeline_table(sample_pipeline(), cutoff=SAMPLE_AS_OF, currency="CNY", rates={})
 
 
@@ -165,7 +165,7 @@ class TestReportCommand:
         assert main([*args, "--target", "1000000"]) == 2
         assert "several currencies" in capsys.readouterr().err
         cny = ["report", str(files / "cny.csv"), "--events", str(files / "cny-ev.csv")]
-        assert main([*cny, "--target", "1000000", "--format", "csv"]) == 0
+        assert main([*cny, "--target", "1000000", "--format", "csv", "--table", "pipeline"]) == 0
         assert "P(≥ 1000000)" in capsys.readouterr().out
 
     def test_empty_file(self, files, capsys):

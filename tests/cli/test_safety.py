@@ -65,7 +65,9 @@ def one_line(err: str) -> str:
 class TestCsvOutput:
     def test_format_csv_guards_formula_accounts(self, files, capsys):
         """abc --format csv: every formula account starts with ' and reads back as the name."""
-        code, out, _ = run(capsys, "abc", files / "plain.csv", "--format", "csv")
+        code, out, _ = run(
+            capsys, "abc", files / "plain.csv", "--format", "csv", "--table", "accounts"
+        )
         assert code == 0
         assert "\r\n" in out and "\n" not in out.replace("\r\n", "")
         rows = list(csv.reader(io.StringIO(out, newline="")))
@@ -78,7 +80,8 @@ class TestCsvOutput:
         """Where stdout has no byte buffer (a StringIO), the CSV text is written as text."""
         out = io.StringIO()
         with contextlib.redirect_stdout(out):
-            assert main(["abc", str(files / "plain.csv"), "--format", "csv"]) == 0
+            args = ["abc", str(files / "plain.csv"), "--format", "csv", "--table", "accounts"]
+            assert main(args) == 0
         assert "'=1+1" in out.getvalue() and out.getvalue().endswith("\r\n")
 
     def test_text_output_strips_control_characters(self, tmp_path, capsys):
@@ -178,7 +181,7 @@ class TestNoTraceback:
         )
         assert code == 2
         assert "is not a rate" in one_line(err)
-        assert err.startswith("salesfunnel report: argument --rate:")
+        assert err.startswith("salesfunnel report: argument --rates/--rate:")
         assert err.rstrip().endswith("see salesfunnel report --help")
 
     @pytest.mark.parametrize("target", ["1e9999999", "lots", "-5", "1" + "0" * 30])
@@ -291,7 +294,7 @@ class TestDebug:
         def broken(_text):
             raise ArithmeticError("while parsing")
 
-        monkeypatch.setattr(common, "_iso_date", broken)
+        monkeypatch.setattr(common, "iso_date", broken)
         code, _, err = run(capsys, "demo", "--cutoff", "2026-01-01")
         assert code == 1
         assert one_line(err).startswith("salesfunnel: unexpected error (ArithmeticError")
@@ -333,8 +336,14 @@ class TestExitStatus:
         """A UsageError that reaches main is exit 2, one line."""
         from salesfunnel.cli.common import UsageError
 
-        _boom(monkeypatch, UsageError("wrong\noption"))
-        assert run(capsys, "demo")[::2] == (2, "salesfunnel demo: wrong option\n")
+        _boom(monkeypatch, UsageError("pair_form", option="--map", value="a\nb"))
+        assert run(capsys, "demo")[::2] == (
+            2,
+            (
+                "salesfunnel demo: --map 'a\\nb': write it as NAME=VALUE, e.g. --map "
+                "'Close Date=expected_close'\n"
+            ),
+        )
 
     def test_a_file_with_several_problems_lists_them(self, monkeypatch, capsys):
         """One problem is one line; several keep the report, one a line."""
@@ -359,7 +368,7 @@ class TestExitStatus:
         code, _, err = run(capsys, "demo", "--bogus")
         assert code == 2
         assert one_line(err) == (
-            "salesfunnel: unrecognized arguments: --bogus; see salesfunnel --help\n"
+            "salesfunnel demo: unrecognized arguments: --bogus; see salesfunnel demo --help\n"
         )
         code, _, err = run(capsys, "report")
         assert code == 2

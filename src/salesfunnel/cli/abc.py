@@ -19,9 +19,9 @@ from __future__ import annotations
 
 import argparse
 import re
-import sys
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import attrs
@@ -30,25 +30,27 @@ from salesfunnel.analytics.conversion import snapshots
 from salesfunnel.cli.common import (
     DEMO_CURRENCY,
     DEMO_RATES,
-    EXIT_DATA,
     EXIT_OK,
+    DataProblemError,
     Options,
     UsageError,
     add_common,
-    add_currency_options,
-    add_events_option,
     decimal_text,
     emit,
     emit_json,
     guard,
     options,
     read_csv_rows,
-    read_deals,
     require_file,
     working,
 )
-from salesfunnel.cli.funnel_options import add_funnel_options, funnel_from_args
-from salesfunnel.cli.mapping_options import add_mapping_options, mapping_from_args
+from salesfunnel.cli.messages import Message, tr
+from salesfunnel.cli.reading import (
+    add_rates_options,
+    add_reading_options,
+    rates_from_args,
+    read_from_args,
+)
 from salesfunnel.customers.abc_classes import (
     PROFIT,
     REVENUE,
@@ -68,6 +70,7 @@ from salesfunnel.funnel.stages import Funnel
 from salesfunnel.fx import CENTS, ExchangeRates
 from salesfunnel.i18n import Text
 from salesfunnel.money import to_amount
+from salesfunnel.render import restore_cell
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
@@ -103,7 +106,7 @@ def _money(
     if currency is None or deal.currency == currency:
         return amount
     if rates is None:
-        raise UsageError(f"deal {deal.id} is in {deal.currency}; pass --rates to convert it")
+        raise UsageError("abc_no_rate", id=deal.id, code=deal.currency)
     on = deal.closed_on or deal.created
     return rates.convert(amount, deal.currency, currency, on=on)
 
@@ -115,10 +118,7 @@ def _profit(deal: Opportunity, column: Mapping[str, Decimal], margin: Decimal | 
     if fact is not None and not isinstance(fact, bool) and isinstance(fact, (int, float, Decimal)):
         return Decimal(repr(fact)) if isinstance(fact, float) else Decimal(fact)
     if margin is None:
-        raise UsageError(
-            f"deal {deal.id} has no profit (no profit column or fact); pass --margin, "
-            "e.g. --margin 0.3 for a 30 % margin on the won amount"
-        )
+        raise UsageError("abc_no_profit", id=deal.id)
     return (deal.amount * margin).quantize(CENTS)
 
 
@@ -179,15 +179,11 @@ _SIGNED_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)", re.ASCII)
 
 def _cell_number(text: str, where: str) -> Decimal:
     if not _SIGNED_NUMBER.fullmatch(text):
-        msg = (
-            f"{where}: {text[:40]!r} is not a number; write it with ASCII digits and a "
-            "decimal point, without separators, like -1200.50"
-        )
-        raise UsageError(msg)
+        raise UsageError("abc_number", where=where, text=text[:40])
     try:
         to_amount(text.lstrip("+-"), field=where)  # the bounds of amounts; the sign is ours
     except FunnelError as err:
-        raise UsageError(str(err)) from None
+        raise UsageError("abc_amount", where=where, why=err) from None
     return Decimal(text)
 
 
@@ -196,7 +192,9 @@ def _thresholds(text: str) -> tuple[str, ...]:
     try:
         abc_classify({}, thresholds=parts)  # checks them: numbers, in order, inside (0, 1)
     except InvalidThresholdsError as err:
-        raise argparse.ArgumentTypeError(str(err)) from None
+        raise argparse.ArgumentTypeError(
+            str(Message("abc_thresholds", text=text, why=err))
+        ) from None
     return parts
 
 
@@ -204,8 +202,7 @@ def _criteria(text: str) -> tuple[str, ...]:
     parts = tuple(p.strip() for p in text.split(",") if p.strip())
     bad = [p for p in parts if p not in _MEASURES]
     if bad or not parts or len(set(parts)) != len(parts):
-        msg = f"{text!r}: choose revenue, profit and/or volume, e.g. revenue or revenue,volume"
-        raise argparse.ArgumentTypeError(msg)
+        raise argparse.ArgumentTypeError(str(Message("abc_criteria", text=text)))
     return parts
 
 
@@ -215,8 +212,7 @@ def _margin(text: str) -> Decimal:
     except InvalidOperation:
         value = Decimal(-1)
     if not value.is_finite() or not 0 < value <= 1:
-        msg = f"{text!r} is not a margin; give a share of the won amount such as 0.3"
-        raise argparse.ArgumentTypeError(msg)
+        raise argparse.ArgumentTypeError(str(Message("abc_margin", text=text)))
     return value
 
 
@@ -236,11 +232,16 @@ def classify(
     )
 
 
-def analyse(per: Mapping[str, Mapping[str, Figure]], args: argparse.Namespace) -> CombinedAbc[str]:
+def analyse(
+    per: Mapping[str, Mapping[str, Figure]],
+    args: argparse.Namespace,
+    measures: Mapping[str, Text] | None = None,
+) -> CombinedAbc[str]:
     """Classify the accounts by each criterion (one criterion: a combination of one)."""
+    named = {**_MEASURES, **(measures or {})}
     if len(per) == 1:
         name, values = next(iter(per.items()))
-        return CombinedAbc((name,), (classify(values, _MEASURES[name], args),))
+        return CombinedAbc((name,), (classify(values, named[name], args),))
     return abc_combined(
         per,
         method=args.method,
@@ -251,13 +252,15 @@ def analyse(per: Mapping[str, Mapping[str, Figure]], args: argparse.Namespace) -
     )
 
 
-def _tables(combined: CombinedAbc[str], top: int | None, opts: Options) -> list[Table]:
+def _tables(
+    combined: CombinedAbc[str], top: int | None, opts: Options, measures: Mapping[str, Text]
+) -> list[Table]:
     if len(combined.criteria) == 1:
         (result,) = combined.results
         return [result.table(opts.lang, limit=top), result.class_table(opts.lang)]
     tables = [combined.table(opts.lang, limit=top)]
     for name, result in zip(combined.criteria, combined.results, strict=True):
-        labelled = _relabel(result, _MEASURES.get(name, Text(name)))
+        labelled = _relabel(result, measures[name])
         tables.append(labelled.class_table(opts.lang))
     return tables
 
@@ -322,69 +325,148 @@ def report_json(combined: CombinedAbc[str], top: int | None = None) -> dict[str,
 
 def _load(
     args: argparse.Namespace, opts: Options
-) -> tuple[date, dict[str, dict[str, Figure]]] | None:
-    """The cutoff and each criterion's figures per account; ``None`` when the data cannot be used."""
-    from salesfunnel.cli.forecast import read_rates  # noqa: PLC0415
+) -> tuple[date | None, dict[str, dict[str, Figure]], dict[str, Text]]:
+    """The cutoff, each criterion's figures per account, and the criteria's names.
 
-    if args.rates and not args.currency:
-        raise UsageError("--rates needs --currency (the reporting currency)")
+    Raises:
+        DataProblemError: For a file without deals, or won deals in several
+            currencies without ``--currency``.
+    """
+    rates = rates_from_args(args)
     require_file(args.file)
-    require_file(args.rates)
+    values = _values_header(args)
+    if values is not None:
+        return _load_values(args, values)
     column, header = read_profit_column(args.file)
-    mapped, funnel = mapping_from_args(args), funnel_from_args(args)
-    data = read_deals(
-        args.file,
-        events=args.events,
-        ignore=(header,) if header else (),
-        mapped=mapped,
-        funnel=funnel,
-    )
+    data, funnel = read_from_args(args, ignore=(header,) if header else ())
     if not data:
-        print("salesfunnel abc: the file has no opportunities", file=sys.stderr)
-        return None
+        raise DataProblemError("no_opportunities", path=args.file)
     cutoff = opts.cutoff or max(o.last_change for o in data)
     won = won_deals(data, cutoff, funnel)
     found = sorted({d.currency for d in won})
     if set(args.by) - {"volume"} and args.currency is None and len(found) > 1:
-        print(
-            f"salesfunnel abc: the won deals are in {', '.join(found)}; pass --currency "
-            "CODE and --rates FILE (columns date,currency,rate) to convert them",
-            file=sys.stderr,
-        )
-        return None
-    rates = read_rates(args.rates, args.currency) if args.rates else None
-    return cutoff, {
+        raise DataProblemError("several_currencies", found=", ".join(found))
+    per = {
         name: figures(
             won, name, currency=args.currency, rates=rates, margin=args.margin, profit_column=column
         )
         for name in args.by
     }
+    return cutoff, per, {name: _MEASURES[name] for name in args.by}
+
+
+#: Options that a customer-value file leaves no use for.
+_DEAL_OPTIONS = {
+    "events": "--events",
+    "margin": "--margin",
+    "rates": "--rates",
+    "currency": "--currency",
+    "stages": "--stages",
+    "funnel": "--funnel",
+    "preset": "--preset",
+    "mapping": "--mapping",
+}
+
+
+def _values_header(args: argparse.Namespace) -> list[str] | None:
+    """The header of a customer-value file (``--values``, or two columns without ``id``), else ``None``."""
+    if args.input == "deals" or not args.file.lower().endswith(".csv"):
+        return None
+    header = _first_row(args.file)
+    names = {h.strip().lower() for h in header}
+    looks_like = len(header) == 2 and not names & {"id", "stage", "编号", "阶段"}  # noqa: PLR2004
+    if args.input == "values" or looks_like:
+        return header
+    return None
+
+
+def _first_row(path: str) -> list[str]:
+    """The first row of a CSV file (``[]`` for one that is not UTF-8 text: the reader reports it)."""
+    import csv  # noqa: PLC0415
+
+    try:
+        with Path(path).open(encoding="utf-8-sig", newline="") as handle:
+            return [restore_cell(c) for c in next(csv.reader(handle), [])]
+    except (UnicodeDecodeError, csv.Error):
+        return []
+
+
+def _load_values(
+    args: argparse.Namespace, header: list[str]
+) -> tuple[None, dict[str, dict[str, Figure]], dict[str, Text]]:
+    """Read a customer → value CSV file: the customer in the first column, a number in the second."""
+    given = [flag for dest, flag in _DEAL_OPTIONS.items() if getattr(args, dest, None)]
+    if given or args.by != ("revenue",):
+        raise UsageError("abc_values_options", options=", ".join(given or ["--by"]))
+    if len(header) != 2:  # noqa: PLR2004
+        raise UsageError("abc_values_header", path=args.file, count=len(header))
+    values = read_values(args.file)
+    name = header[1].strip() or "value"
+    return None, {name: dict(values)}, {name: Text(name)}
+
+
+def read_values(path: str) -> dict[str, Decimal]:
+    """Read a two-column customer → value CSV file (``customer,spend``): each customer's number.
+
+    Raises:
+        DataFileError: Listing every bad row: an empty customer, a customer
+            listed twice, a value that is not a plain number.
+    """
+    from salesfunnel.io import DataFileError, Problem  # noqa: PLC0415
+
+    header, rows = read_csv_rows(path)
+    key, value = header[0], header[1]
+    out: dict[str, Decimal] = {}
+    first: dict[str, int] = {}
+    problems = []
+    for line, row in enumerate(rows, start=2):
+        customer, text = row[key].strip(), row[value].strip()
+        try:
+            if not customer:
+                raise UsageError("abc_values_empty_customer")  # noqa: TRY301  (one report below)
+            if customer in first:
+                raise UsageError("abc_values_twice", customer=customer, first=first[customer])  # noqa: TRY301
+            number = _cell_number(text, f"{path}, row {line}, column {value}")
+        except UsageError as err:
+            column = value if customer and customer not in first else key
+            cell = text if column == value else customer
+            problems.append(
+                Problem(path, line, column, cell, str(err), str(Message("abc_values_fix")))
+            )
+            continue
+        first[customer] = line
+        out[customer] = number
+    if problems:
+        raise DataFileError(path, problems)
+    if not out:
+        raise DataProblemError("abc_values_no_rows", path=path)
+    return out
 
 
 def run(args: argparse.Namespace) -> int:
-    """Read the file, total each account's won deals, classify and print."""
+    """Read the file, total each account's won deals (or read its values), classify and print."""
     return guard("abc", lambda: _run(args))
 
 
 def _run(args: argparse.Namespace) -> int:
     opts = options(args)
-    loaded = _load(args, opts)
-    if loaded is None:
-        return EXIT_DATA
-    cutoff, per = loaded
-    combined = working("classifying", lambda: analyse(per, args))
+    cutoff, per, measures = _load(args, opts)
+    combined = working(tr("classifying", "正在分类"), lambda: analyse(per, args, measures))
     if opts.fmt == "json":
         emit_json(
             {
                 "schema": SCHEMA,
                 "version": VERSION,
-                "cutoff": cutoff.isoformat(),
+                "cutoff": None if cutoff is None else cutoff.isoformat(),
                 "currency": args.currency,
                 **report_json(combined, args.top),
-            }
+            },
+            opts,
         )
         return EXIT_OK
-    emit(_tables(combined, args.top, opts), opts)
+    tables = _tables(combined, args.top, opts, measures)
+    names = ["accounts", *(f"classes-{c}" for c in combined.criteria)]
+    emit(tables, opts, ["accounts", "classes"] if len(tables) == 2 else names)  # noqa: PLR2004
     return EXIT_OK
 
 
@@ -395,6 +477,10 @@ def _demo_result(opportunities: Sequence[Opportunity], opts: Options) -> AbcResu
     revenue = figures(won, "revenue", currency=DEMO_CURRENCY, rates=DEMO_RATES)
     measure = Text(f"won revenue ({DEMO_CURRENCY})", f"成交金额（{DEMO_CURRENCY}）")
     return abc_classify(revenue, measure=measure)
+
+
+#: The names of the demo's ABC tables, for ``--table``.
+DEMO_TABLES = ("abc-accounts", "abc-classes")
 
 
 def demo_section(opportunities: Sequence[Opportunity], opts: Options) -> list[Table]:
@@ -413,67 +499,116 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the ``abc`` subcommand."""
     parser = sub.add_parser(
         "abc",
-        help="ABC (80/20) classes of the accounts by revenue, profit or volume",
-        description=(
+        help=tr(
+            "ABC (80/20) classes of the accounts by revenue, profit or volume",
+            "按收入、利润或数量对客户做 ABC（80/20）分类",
+        ),
+        description=tr(
             "Classify the accounts of a file of opportunities A, B, C by their won "
             "deals: by revenue (won amount), profit (a profit column or fact, else the "
             "won amount times --margin) or volume (number of won deals), at fixed "
             "thresholds or by computed ABC analysis. Several criteria at once give "
-            "each account a code such as AB. --format json prints one "
-            "salesfunnel/abc-report document."
+            "each account a code such as AB. A plain customer-value CSV file (two "
+            "columns, such as customer,spend) is classified by its values. --format json "
+            "prints one salesfunnel/abc-report document.",
+            "按成交商机把商机文件中的客户分为 A、B、C 类：按收入（成交金额）、利润（利润列或事实，"
+            "否则为成交金额乘以 --margin）或数量（成交商机数），按固定阈值或计算式 ABC 分析。"
+            "同时用多个标准时每个客户得到 AB 这样的代码。也可直接读取两列的客户数值 CSV 文件"
+            "（例如 customer,spend）。--format json 输出一个 salesfunnel/abc-report 文档。",
         ),
-        epilog="example: salesfunnel abc deals.csv --by revenue,volume --currency CNY --rates rates.csv",
+        epilog=tr("example", "示例")
+        + ": salesfunnel abc deals.csv --by revenue,volume --currency CNY --rates rates.csv",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("file", metavar="FILE", help="opportunities (.csv or .json)")
+    parser.add_argument(
+        "file",
+        metavar="FILE",
+        help=tr(
+            "opportunities (.csv or .json), or a customer-value CSV file (customer,value)",
+            "商机文件（.csv 或 .json），或客户数值 CSV 文件（customer,value）",
+        ),
+    )
     add_common(parser)
+    parser.add_argument(
+        "--input",
+        choices=("auto", "deals", "values"),
+        default="auto",
+        help=tr(
+            "what FILE holds: deals, or values (customer,value); auto tells them by the header "
+            "(two columns without id: values) (default: auto)",
+            "FILE 的内容：deals（商机）或 values（客户,数值）；auto 按表头判断"
+            "（两列且没有 id 即为 values）（默认：auto）",
+        ),
+    )
     parser.add_argument(
         "--by",
         type=_criteria,
         default=("revenue",),
         metavar="CRITERIA",
-        help="revenue, profit or volume, or several joined by commas (default: revenue)",
+        help=tr(
+            "revenue, profit or volume, or several joined by commas (default: revenue)",
+            "revenue、profit 或 volume，或用逗号连接多个（默认：revenue）",
+        ),
     )
     parser.add_argument(
         "--method",
         choices=("fixed", "computed"),
         default="fixed",
-        help="fixed thresholds or computed ABC (Ultsch and Lötsch) (default: fixed)",
+        help=tr(
+            "fixed thresholds or computed ABC (Ultsch and Lötsch) (default: fixed)",
+            "固定阈值或计算式 ABC（Ultsch 与 Lötsch）（默认：fixed）",
+        ),
     )
     parser.add_argument(
         "--thresholds",
         type=_thresholds,
         default=None,
         metavar="T1,T2",
-        help="fixed thresholds (default: 0.8,0.95 by value, 0.2,0.5 by count)",
+        help=tr(
+            "fixed thresholds (default: 0.8,0.95 by value, 0.2,0.5 by count)",
+            "固定阈值（默认：按数值 0.8,0.95，按个数 0.2,0.5）",
+        ),
     )
     parser.add_argument(
         "--basis",
         choices=("value", "count"),
         default="value",
-        help="thresholds as shares of the total (value) or of the accounts (count)",
+        help=tr(
+            "thresholds as shares of the total (value) or of the accounts (count)",
+            "阈值为总额的比例（value）或客户数的比例（count）",
+        ),
     )
     parser.add_argument(
         "--boundary",
         choices=("before", "inclusive"),
         default="before",
-        help="the account crossing a threshold stays in the better class (before) "
-        "or moves down (inclusive) (default: before)",
+        help=tr(
+            "the account crossing a threshold stays in the better class (before) "
+            "or moves down (inclusive) (default: before)",
+            "跨过阈值的客户留在较好的类别（before）或降一类（inclusive）（默认：before）",
+        ),
     )
     parser.add_argument(
-        "--keep-ties", action="store_true", help="never split accounts with equal figures"
+        "--keep-ties",
+        action="store_true",
+        help=tr("never split accounts with equal figures", "数值相同的客户不拆分到不同类别"),
     )
     parser.add_argument(
         "--margin",
         type=_margin,
         default=None,
-        help="profit as this share of the won amount, for deals without a profit value",
+        help=tr(
+            "profit as this share of the won amount, for deals without a profit value",
+            "没有利润值的商机按成交金额的此比例计算利润",
+        ),
     )
-    add_currency_options(parser)
-    add_events_option(parser)
+    add_rates_options(parser)
     parser.add_argument(
-        "--top", type=int, default=None, metavar="N", help="list only the first N accounts"
+        "--top",
+        type=int,
+        default=None,
+        metavar="N",
+        help=tr("list only the first N accounts", "只列出前 N 个客户"),
     )
-    add_funnel_options(parser)
-    add_mapping_options(parser)
+    add_reading_options(parser)
     parser.set_defaults(command="abc")

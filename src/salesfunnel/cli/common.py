@@ -1,12 +1,15 @@
 """Options and helpers shared by the subcommands.
 
-Every subcommand takes ``--format``, ``--lang`` and ``--cutoff``
-(:func:`add_common`), prints tables with :func:`emit` or one JSON document
-with :func:`emit_json`, and exits 0 on success, 1 on data problems and 2 on
-usage errors. A :class:`UsageError` raised inside :func:`guard` becomes exit
-status 2; library errors (:class:`~salesfunnel.FunnelError`) are data
-problems, exit status 1. Work that can take more than a second shows a
-:class:`Progress` line on stderr when stderr is a terminal.
+Every subcommand takes ``--format``, ``--lang``, ``--cutoff``, ``-o/--output``
+and ``--table`` (:func:`add_common`), prints tables with :func:`emit` or one
+JSON document with :func:`emit_json` (on stdout, or atomically into the
+``--output`` file, whose suffix gives the format unless ``--format`` does),
+and exits 0 on success, 1 on data problems and 2 on usage errors. A
+:class:`UsageError` raised inside :func:`guard` becomes exit status 2;
+library errors (:class:`~salesfunnel.FunnelError`) are data problems, exit
+status 1. Work that can take more than a second shows a
+:class:`~salesfunnel.cli.progress.Progress` bar on stderr when stderr is a
+terminal.
 """
 
 from __future__ import annotations
@@ -15,25 +18,31 @@ import argparse
 import json
 import re
 import sys
-import threading
-import time
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO, TypeVar
+from typing import IO, TYPE_CHECKING
 
 import attrs
 
+from salesfunnel.cli.messages import Message, tr
+from salesfunnel.cli.progress import Progress, working
+from salesfunnel.datasets import SAMPLE_RATES
 from salesfunnel.errors import InvalidOpportunityError, UnknownStageError
 from salesfunnel.funnel.course import DEFAULT_FUNNEL
-from salesfunnel.fx import ExchangeRates
 from salesfunnel.i18n import Lang
-from salesfunnel.render import FORMATS, Format, Table, render, restore_cell, strip_controls
+from salesfunnel.render import (
+    FORMATS,
+    Format,
+    Table,
+    document,
+    render,
+    restore_cell,
+    strip_controls,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
-
-    from typing_extensions import Self
 
     from salesfunnel.funnel.opportunity import Opportunity
     from salesfunnel.funnel.stages import Funnel
@@ -48,6 +57,8 @@ __all__ = [
     "EXIT_OK",
     "EXIT_USAGE",
     "ISO_DATE",
+    "SUFFIX_FORMATS",
+    "DataProblemError",
     "Options",
     "Progress",
     "UsageError",
@@ -65,26 +76,13 @@ __all__ = [
     "working",
 ]
 
-T = TypeVar("T")
-
 #: The reporting currency of the demo.
 DEMO_CURRENCY = "CNY"
 
-#: A small, fixed set of dated USD and EUR rates into CNY for the demo, one per
-#: quarter (illustrative values, not market data); every demo section uses them.
-DEMO_RATES = ExchangeRates.to(
-    DEMO_CURRENCY,
-    {
-        date(2024, 1, 1): {"USD": "7.10", "EUR": "7.80"},
-        date(2025, 1, 1): {"USD": "7.30", "EUR": "7.60"},
-        date(2025, 4, 1): {"USD": "7.26", "EUR": "7.85"},
-        date(2025, 7, 1): {"USD": "7.17", "EUR": "8.40"},
-        date(2025, 10, 1): {"USD": "7.12", "EUR": "8.33"},
-        date(2026, 1, 1): {"USD": "7.05", "EUR": "8.20"},
-        date(2026, 4, 1): {"USD": "7.00", "EUR": "8.05"},
-        date(2026, 7, 1): {"USD": "6.98", "EUR": "8.10"},
-    },
-)
+#: The demo's exchange rates into CNY: the sample's one set of rates
+#: (:data:`salesfunnel.datasets.SAMPLE_RATES`), which the tutorial and the
+#: notebook use too, so that all three show the same totals.
+DEMO_RATES = SAMPLE_RATES
 
 #: Exit status: success.
 EXIT_OK = 0
@@ -93,22 +91,58 @@ EXIT_DATA = 1
 #: Exit status: the command line was wrong.
 EXIT_USAGE = 2
 
+#: The output format an ``--output`` file's suffix gives.
+SUFFIX_FORMATS: dict[str, Format] = {
+    ".txt": "text",
+    ".text": "text",
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".html": "html",
+    ".htm": "html",
+    ".csv": "csv",
+    ".json": "json",
+}
+
 
 class UsageError(Exception):
     """A command-line problem found after parsing: exit status 2.
 
     Not a :class:`~salesfunnel.FunnelError`: it never leaves a subcommand,
-    whose :func:`guard` prints it and returns :data:`EXIT_USAGE`.
+    whose :func:`guard` prints it and returns :data:`EXIT_USAGE`. Its
+    message is a key of :data:`~salesfunnel.cli.messages.MESSAGES` with its
+    fields (``.message``), in the language of the command.
     """
+
+    def __init__(self, key: str, **fields: object) -> None:
+        self.message = Message(key, **fields)
+        super().__init__(self.message.text())
+
+    def __str__(self) -> str:
+        """The message in the language of the command."""
+        return self.message.text()
+
+
+class DataProblemError(UsageError):
+    """A problem with the data found by a subcommand (no deals, several currencies): exit status 1."""
 
 
 @attrs.frozen
 class Options:
-    """The options every subcommand understands."""
+    """The options every subcommand understands.
+
+    Attributes:
+        fmt: The output format.
+        lang: The language of tables and messages.
+        cutoff: The reporting cutoff, if given.
+        output: The file to write instead of stdout (``-o``), if given.
+        table: The one table to write (``--table``), if given.
+    """
 
     fmt: Format = "text"
     lang: Lang = "en"
     cutoff: date | None = None
+    output: str | None = None
+    table: str | None = None
 
 
 #: A date as the command line writes it: ISO ``YYYY-MM-DD`` in ASCII digits.
@@ -119,17 +153,21 @@ ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
 CUTOFF_RANGE = (date(1900, 1, 1), date(9997, 12, 31))
 
 
-def _iso_date(text: str) -> date:
+def iso_date(text: str) -> date:
+    """A date of the command line (``YYYY-MM-DD``, within :data:`CUTOFF_RANGE`).
+
+    Raises:
+        argparse.ArgumentTypeError: For anything else.
+    """
     try:
         if not ISO_DATE.fullmatch(text):
             raise ValueError(text)  # noqa: TRY301  (one message below)
         value = date.fromisoformat(text)
     except ValueError:
-        msg = f"{text[:40]!r} is not a date; write it as YYYY-MM-DD, e.g. 2026-09-30"
-        raise argparse.ArgumentTypeError(msg) from None
+        raise argparse.ArgumentTypeError(str(Message("not_a_date", text=text[:40]))) from None
     first, last = CUTOFF_RANGE
     if not first <= value <= last:
-        msg = f"{text!r} is out of range; give a date from {first} to {last}"
+        msg = str(Message("date_range", text=text, first=first, last=last))
         raise argparse.ArgumentTypeError(msg)
     return value
 
@@ -139,73 +177,181 @@ def _format_name(text: str) -> str:
     return "markdown" if text == "md" else text
 
 
-def add_common(parser: argparse.ArgumentParser, *, cutoff_help: str | None = None) -> None:
-    """Add ``--format``, ``--lang`` and ``--cutoff`` (described by ``cutoff_help``) to ``parser``."""
+def add_common(
+    parser: argparse.ArgumentParser, *, cutoff_help: str | None = None, output: bool = True
+) -> None:
+    """Add ``--format``, ``--lang``, ``--cutoff``, ``-o/--output`` and ``--table`` to ``parser``.
+
+    Without ``output`` only ``--lang`` and ``--cutoff`` (for a command that
+    writes data files rather than reports).
+    """
+    if output:
+        parser.add_argument(
+            "--format",
+            dest="fmt",
+            type=_format_name,
+            choices=FORMATS,
+            default=None,
+            help=tr(
+                "output format: aligned text tables (default), markdown (or md), html (a whole "
+                "document), csv (one table), or one JSON document for scripts (default: from "
+                "the suffix of -o, else text)",
+                "输出格式：对齐的文本表格（默认）、markdown（或 md）、html（完整网页）、csv"
+                "（一张表），或供脚本使用的一个 JSON 文档（默认：按 -o 的后缀，否则为 text）",
+            ),
+        )
     parser.add_argument(
-        "--format",
-        dest="fmt",
-        type=_format_name,
-        choices=FORMATS,
-        default="text",
-        help="output format: aligned text tables (default), markdown (or md), html, csv, or one "
-        "JSON document for scripts (see the command-line docs)",
-    )
-    parser.add_argument(
-        "--lang", choices=("en", "zh"), default="en", help="label language (default: en)"
+        "--lang",
+        choices=("en", "zh"),
+        default="en",
+        help=tr(
+            "language of tables and messages (default: en)", "表格与提示信息的语言（默认：en）"
+        ),
     )
     parser.add_argument(
         "--cutoff",
-        type=_iso_date,
+        type=iso_date,
         default=None,
         metavar="DATE",
         help=cutoff_help
-        or "reporting cutoff date, YYYY-MM-DD: the data as it stood at the end of that "
-        "day (default: the data's latest change)",
+        or tr(
+            "reporting cutoff date, YYYY-MM-DD: the data as it stood at the end of that "
+            "day (default: the data's latest change)",
+            "报告截止日期 YYYY-MM-DD：数据在当天结束时的状态（默认：数据中最近的变更日期）",
+        ),
     )
-
-
-def add_events_option(parser: argparse.ArgumentParser) -> None:
-    """Add ``--events CSV``: the events file that holds the deals' histories."""
+    if not output:
+        return
     parser.add_argument(
-        "--events", metavar="CSV", default=None, help="events file with the deals' histories"
-    )
-
-
-def add_currency_options(parser: argparse.ArgumentParser) -> None:
-    """Add ``--currency CODE`` and ``--rates CSV``: the reporting currency and its rates."""
-    parser.add_argument(
-        "--currency", default=None, help="reporting currency, e.g. CNY (default: the data's one)"
-    )
-    parser.add_argument(
-        "--rates",
-        metavar="CSV",
+        "-o",
+        "--output",
+        metavar="FILE",
         default=None,
-        help="exchange rates file with columns date,currency,rate (into --currency)",
+        help=tr(
+            "write the output into FILE (atomically) instead of stdout; its suffix (.txt, .md, "
+            ".html, .csv, .json) gives the format unless --format does",
+            "把输出（原子地）写入 FILE 而不是标准输出；除非指定 --format，否则按后缀"
+            "（.txt、.md、.html、.csv、.json）确定格式",
+        ),
     )
+    parser.add_argument(
+        "--table",
+        metavar="NAME",
+        default=None,
+        help=tr(
+            "write only the table NAME (the names are listed when a csv output has several)",
+            "只输出名为 NAME 的表（csv 输出有多张表时会列出表名）",
+        ),
+    )
+
+
+def output_format(given: str | None, output: str | None) -> Format:
+    """The output format: ``--format`` if given, else from the ``-o`` file's suffix, else text.
+
+    Raises:
+        UsageError: For an ``-o`` file whose suffix names no format.
+    """
+    if given is not None:
+        return _checked_format(given)
+    if output is None:
+        return "text"
+    suffix = Path(output).suffix.lower()
+    if suffix not in SUFFIX_FORMATS:
+        raise UsageError("output_format", path=output, suffix=suffix)
+    return SUFFIX_FORMATS[suffix]
+
+
+def _checked_format(name: str) -> Format:
+    return next(f for f in FORMATS if f == name)
 
 
 def options(args: argparse.Namespace) -> Options:
-    """Build :class:`Options` from parsed arguments."""
-    return Options(fmt=args.fmt, lang=args.lang, cutoff=args.cutoff)
+    """Build :class:`Options` from parsed arguments.
+
+    Raises:
+        UsageError: For an ``-o`` file whose suffix names no format.
+    """
+    output = getattr(args, "output", None)
+    return Options(
+        fmt=output_format(args.fmt, output),
+        lang=args.lang,
+        cutoff=args.cutoff,
+        output=output,
+        table=getattr(args, "table", None),
+    )
 
 
-def emit(tables: Sequence[Table], opts: Options) -> None:
-    r"""Print ``tables`` in the chosen format, separated by blank lines.
+def _chosen(
+    tables: Sequence[Table], names: Sequence[str] | None, opts: Options
+) -> tuple[list[Table], list[str]]:
+    """The tables to write, and their names: all of them, or the one ``--table`` names."""
+    named = list(names) if names is not None else [f"table{i}" for i in range(1, len(tables) + 1)]
+    if opts.table is None:
+        return list(tables), named
+    if opts.table not in named:
+        raise UsageError("unknown_table", name=opts.table, names=", ".join(named))
+    i = named.index(opts.table)
+    return [tables[i]], [named[i]]
+
+
+def emit(tables: Sequence[Table], opts: Options, names: Sequence[str] | None = None) -> None:
+    r"""Write ``tables`` (called ``names``) in the chosen format, on stdout or into ``-o``.
 
     Every format is made safe by :func:`~salesfunnel.render.render` (the
-    formula guard of CSV cells, HTML escaped in Markdown, no control
-    characters in text); CSV has ``\r\n`` line ends. The subcommands print
-    their own JSON document with :func:`emit_json`; here ``json`` gives an
-    array of the tables (title, columns, rows).
+    formula guard of CSV cells, HTML escaped, no control characters in text);
+    text and Markdown group thousands (``21,838,722.00``). ``html`` is a
+    whole document (:func:`~salesfunnel.render.document`). ``csv`` is one
+    table with ``\r\n`` line ends: the one ``--table`` names, or the only
+    one; with several and ``-o FILE.csv``, one file per table,
+    ``FILE-NAME.csv``. The subcommands print their own JSON document with
+    :func:`emit_json`; here ``json`` gives an array of the tables (title,
+    columns, rows).
+
+    Raises:
+        UsageError: For ``--table`` naming no table, and for several
+            tables in CSV on stdout.
     """
+    tables, named = _chosen(tables, names, opts)
     if opts.fmt == "json":
         parts = ",\n".join(render(t, "json") for t in tables)
-        sys.stdout.write(f"[\n{parts}\n]\n")
-        return
-    if opts.fmt == "csv":
-        _write_untranslated("\r\n\r\n".join(render(t, "csv") for t in tables) + "\r\n")
-        return
-    sys.stdout.write("\n\n".join(render(t, opts.fmt) for t in tables) + "\n")
+        write_output(f"[\n{parts}\n]\n", opts.output)
+    elif opts.fmt == "csv":
+        if len(tables) == 1:
+            write_output(render(tables[0], "csv") + "\r\n", opts.output, untranslated=True)
+        elif opts.output is None:
+            raise UsageError("several_tables", count=len(tables), names=", ".join(named))
+        else:
+            base = Path(opts.output)
+            for table, name in zip(tables, named, strict=True):
+                path = base.with_name(f"{base.stem}-{name}{base.suffix}")
+                write_output(render(table, "csv") + "\r\n", str(path), untranslated=True)
+    elif opts.fmt == "html":
+        write_output(document(tables, lang=opts.lang), opts.output)
+    else:
+        text = "\n\n".join(render(t, opts.fmt, thousands=True) for t in tables)
+        write_output(text + "\n", opts.output)
+
+
+def write_output(text: str, path: str | None, *, untranslated: bool = False) -> None:
+    r"""Write ``text`` into the file ``path`` atomically, or on stdout when ``path`` is ``None``.
+
+    A file is UTF-8 with its line ends as they are; on stdout, ``untranslated``
+    keeps ``\r\n`` line ends (CSV) as they are too.
+
+    Raises:
+        OSError: When the file cannot be written (the previous one is intact).
+    """
+    if path is not None:
+        from salesfunnel.io._atomic import atomic_write  # noqa: PLC0415  (io loads on first use)
+
+        def write(handle: IO[str]) -> None:
+            handle.write(text)
+
+        atomic_write(path, write, encoding="utf-8", newline="")
+    elif untranslated:
+        _write_untranslated(text)
+    else:
+        sys.stdout.write(text)
 
 
 def _write_untranslated(text: str) -> None:
@@ -229,9 +375,10 @@ def decimal_text(value: Decimal) -> str:
     return format(value, "f")
 
 
-def emit_json(doc: Mapping[str, object]) -> None:
-    """Print one JSON document (UTF-8 text as is, indented) on stdout."""
-    sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
+def emit_json(doc: Mapping[str, object], opts: Options | None = None) -> None:
+    """Write one JSON document (UTF-8 text as is, indented) on stdout or into ``-o``."""
+    output = None if opts is None else opts.output
+    write_output(json.dumps(doc, ensure_ascii=False, indent=2) + "\n", output)
 
 
 def one_line(text: str) -> str:
@@ -240,19 +387,21 @@ def one_line(text: str) -> str:
 
 
 def guard(command: str, work: Callable[[], int]) -> int:
-    """Run ``work``; a :class:`UsageError` is printed (one line) and gives exit status 2."""
+    """Run ``work``; a :class:`UsageError` is printed (one line) and gives exit status 2.
+
+    A :class:`DataProblemError` is printed the same way and gives exit status 1.
+    """
     try:
         return work()
     except UsageError as err:
         print(f"salesfunnel {command}: {strip_controls(one_line(str(err)))}", file=sys.stderr)
-        return EXIT_USAGE
+        return EXIT_DATA if isinstance(err, DataProblemError) else EXIT_USAGE
 
 
 def require_file(path: str | None) -> None:
     """Raise :class:`UsageError` unless ``path`` is ``None`` or an existing file."""
     if path is not None and not Path(path).is_file():
-        what = "is a directory, not a file" if Path(path).is_dir() else "no such file"
-        raise UsageError(f"{path}: {what}")
+        raise UsageError("is_a_directory" if Path(path).is_dir() else "no_such_file", path=path)
 
 
 def read_csv_rows(path: str) -> tuple[list[str], list[dict[str, str]]]:
@@ -306,7 +455,8 @@ def read_deals(
     (:func:`salesfunnel.cli.mapping_options.mapping_from_args`), for a CSV
     export in another layout; ``funnel`` the funnel of its funnel options
     (:func:`salesfunnel.cli.funnel_options.funnel_from_args`), whose stages
-    the deals must be in.
+    the deals must be in. A CSV file in the plain layout shows a progress bar
+    of its rows checked; anything else the time spent.
 
     Raises:
         UsageError: For a file that does not exist or whose kind cannot be
@@ -316,18 +466,19 @@ def read_deals(
     """
     from salesfunnel.io import (  # noqa: PLC0415
         DataFileError,
-        UnsupportedFileError,
         read_csv,
         read_opportunities,
     )
 
     require_file(path)
     require_file(events)
+    name = Path(path).name
+    is_csv = path.lower().endswith(".csv")
     if mapped is not None:
-        if not path.lower().endswith(".csv"):
-            raise UsageError(f"{path}: the mapping options read CSV files only")
+        if not is_csv:
+            raise UsageError("mapping_csv_only", path=path)
         return working(
-            f"reading {Path(path).name}",
+            tr(f"reading {name}", f"正在读取 {name}"),
             lambda: read_csv(
                 path,
                 events=events,
@@ -338,16 +489,23 @@ def read_deals(
                 preset=mapped[1],
             ),
         )
-    try:
-        found = working(
-            f"reading {Path(path).name}",
-            lambda: read_opportunities(
-                path, events=events, funnel=funnel, ignore=ignore, encoding=encoding
-            ),
-        )
-    except UnsupportedFileError as err:
-        raise UsageError(str(err)) from None
-    problems = funnel_problems(found, funnel, path) if path.lower().endswith(".json") else []
+    if is_csv:
+        with Progress(tr(f"checking {name}", f"正在检查 {name}"), None) as bar:
+            return read_csv(
+                path,
+                events=events,
+                funnel=funnel,
+                ignore=ignore,
+                encoding=encoding,
+                progress=bar.hook,
+            )
+    if not path.lower().endswith(".json"):
+        raise UsageError("unsupported_file", path=path)
+    found = working(
+        tr(f"reading {name}", f"正在读取 {name}"),
+        lambda: read_opportunities(path, funnel=funnel, encoding=encoding, ignore=ignore),
+    )
+    problems = funnel_problems(found, funnel, path)
     if problems:
         raise DataFileError(path, problems)
     return found
@@ -374,95 +532,3 @@ def funnel_problems(
         except InvalidOpportunityError as err:
             out.append(Problem(file, None, err.field, opp.stage, str(err), fix, opp.id))
     return out
-
-
-class Progress:
-    """A progress line on stderr for work that takes more than a second.
-
-    Shown only when the stream is a terminal (never in pipes, files or CI
-    logs), and only once the work has run for ``delay`` seconds, so quick
-    commands print nothing extra. Use as a context manager and call
-    :meth:`update` as work advances; with ``total=None`` the line shows the
-    time spent instead of a percentage.
-    """
-
-    def __init__(
-        self,
-        label: str,
-        total: int | None,
-        *,
-        stream: TextIO | None = None,
-        delay: float = 1.0,
-    ) -> None:
-        self.label = label
-        self.total = None if total is None else max(total, 1)
-        self.stream = stream if stream is not None else sys.stderr
-        self.delay = delay
-        self.shown = False
-        self._line = ""
-        self._start = time.monotonic()
-        self._tty = bool(getattr(self.stream, "isatty", lambda: False)())
-
-    def __enter__(self) -> Self:
-        """Start the clock."""
-        self._start = time.monotonic()
-        return self
-
-    def update(self, done: int = 0) -> None:
-        """Report that ``done`` of ``total`` items are finished (or that work goes on)."""
-        elapsed = time.monotonic() - self._start
-        if not self._tty or elapsed < self.delay:
-            return
-        if self.total is None:
-            line = f"\r{self.label} … {elapsed:.0f}s"
-        else:
-            line = f"\r{self.label}: {done * 100 // self.total:3d}% ({done}/{self.total})"
-        if line != self._line:
-            self.shown = True
-            self._line = line
-            self.stream.write(line)
-            self.stream.flush()
-
-    def __exit__(self, *_exc: object) -> None:
-        """Clear the progress line if one was shown."""
-        if self.shown:
-            self.stream.write("\r\033[K")
-            self.stream.flush()
-
-
-def working(
-    label: str,
-    work: Callable[[], T],
-    *,
-    stream: TextIO | None = None,
-    delay: float = 1.0,
-    tick: float = 0.2,
-) -> T:
-    """Run ``work`` and return its result, showing a progress line while it runs.
-
-    On a terminal the work runs in a helper thread while this one updates an
-    elapsed-time :class:`Progress` line every ``tick`` seconds (after
-    ``delay``); elsewhere it simply runs. An exception of ``work`` is
-    raised here.
-    """
-    out = stream if stream is not None else sys.stderr
-    if not bool(getattr(out, "isatty", lambda: False)()):
-        return work()
-    outcome: list[T] = []
-    failure: list[BaseException] = []
-
-    def target() -> None:
-        try:
-            outcome.append(work())
-        except BaseException as err:  # noqa: BLE001  (re-raised in the calling thread)
-            failure.append(err)
-
-    thread = threading.Thread(target=target, name="salesfunnel-work", daemon=True)
-    with Progress(label, None, stream=out, delay=delay) as progress:
-        thread.start()
-        while thread.is_alive():
-            thread.join(tick)
-            progress.update()
-    if failure:
-        raise failure[0]
-    return outcome[0]

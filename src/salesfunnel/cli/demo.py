@@ -16,6 +16,8 @@ import sys
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+import attrs
+
 from salesfunnel.analytics.conversion import conversion, snapshots
 from salesfunnel.cli.common import (
     DEMO_CURRENCY,
@@ -28,6 +30,7 @@ from salesfunnel.cli.common import (
     emit_json,
     options,
 )
+from salesfunnel.cli.messages import tr
 from salesfunnel.datasets import SAMPLE_AS_OF, sample_pipeline
 from salesfunnel.funnel.course import DEFAULT_FUNNEL
 from salesfunnel.funnel.records import StageKind
@@ -194,7 +197,7 @@ def run(
     """Run every demo section on the sample and print the tables (or one JSON document)."""
     opts = options(args)
     if opts.cutoff is None:
-        opts = Options(opts.fmt, opts.lang, SAMPLE_AS_OF)
+        opts = attrs.evolve(opts, cutoff=SAMPLE_AS_OF)
     data = sample_pipeline()
     if opts.fmt == "json":
         doc: dict[str, object] = {
@@ -209,36 +212,62 @@ def run(
             for i, part in enumerate(parts, start=1):
                 doc.update(part(data, opts))
                 progress.update(i)
-        emit_json(doc)
+        emit_json(doc, opts)
         return EXIT_OK
     tables: list[Table] = []
+    names: list[str] = []
     with Progress("salesfunnel demo", len(sections)) as progress:
         for i, section in enumerate(sections, start=1):
-            tables.extend(section(data, opts))
+            found = section(data, opts)
+            tables.extend(found)
+            names.extend(_names_of(section, len(found)))
             progress.update(i)
-    emit(tables, opts)
+    emit(tables, opts, names)
     return EXIT_OK
+
+
+#: The names of this module's demo tables.
+DEMO_TABLES = ("funnel", "stages")
+
+
+def _names_of(section: Callable[..., object], count: int) -> list[str]:
+    """The ``DEMO_TABLES`` of the module a ``demo_section`` comes from (else numbered names)."""
+    module = sys.modules.get(getattr(section, "__module__", ""))
+    name = getattr(section, "__module__", "demo").rsplit(".", 1)[-1]
+    found = list(getattr(module, "DEMO_TABLES", ()))
+    if len(found) != count:
+        found = [f"{name}{i}" for i in range(1, count + 1)]
+    return found
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the ``demo`` subcommand."""
     parser = sub.add_parser(
         "demo",
-        help="the full tour on the bundled sample pipeline",
-        description=(
+        help=tr("the full tour on the bundled sample pipeline", "在自带的样本商机上完整演示"),
+        description=tr(
             "Tour the library on the bundled sample pipeline (600 opportunities in CNY, "
             "USD and EUR, as of 2026-09-30): the funnel by stage with conversion, the "
             "forecast by time and by category per owner, the weighted pipeline with "
             "P10/P50/P90, the ABC classes of the accounts and the key accounts by "
-            "lifecycle stage. Amounts are converted into CNY at fixed, illustrative "
-            "rates. --cutoff shows the sample as it stood on an earlier date."
+            "lifecycle stage. Amounts are converted into CNY at the sample's dated, "
+            "illustrative rates (salesfunnel.datasets.SAMPLE_RATES, as in the tutorial "
+            "and the notebook). --cutoff shows the sample as it stood on an earlier date.",
+            "在自带的样本商机上演示本库（600 个商机，币种为 CNY、USD 和 EUR，截至 2026-09-30）："
+            "按阶段的漏斗与转化率、按负责人的时间与类别预测、含 P10/P50/P90 的加权在途商机、"
+            "客户 ABC 分类，以及按生命周期阶段的大客户。金额按样本的示意性分期汇率"
+            "（salesfunnel.datasets.SAMPLE_RATES，与教程和笔记本相同）折算为 CNY。"
+            "--cutoff 显示样本在更早某天的状态。",
         ),
-        epilog="example: salesfunnel demo --lang zh --cutoff 2026-06-30",
+        epilog=tr("example", "示例") + ": salesfunnel demo --lang zh --cutoff 2026-06-30",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     add_common(
         parser,
-        cutoff_help="YYYY-MM-DD: show the sample as it stood at the end of that day "
-        "(default: 2026-09-30, the sample's as-of date)",
+        cutoff_help=tr(
+            "YYYY-MM-DD: show the sample as it stood at the end of that day (default: "
+            "2026-09-30, the sample's as-of date)",
+            "YYYY-MM-DD：显示样本在当天结束时的状态（默认：样本的截至日期 2026-09-30）",
+        ),
     )
     parser.set_defaults(command="demo")

@@ -3,47 +3,56 @@
 from __future__ import annotations
 
 import argparse
-import sys
-from datetime import date, timedelta
+from datetime import timedelta
+from decimal import Decimal
 from typing import TYPE_CHECKING, Literal
 
 from salesfunnel.calendar import GREGORIAN, FiscalCalendar
 from salesfunnel.cli.common import (
     DEMO_CURRENCY,
     DEMO_RATES,
-    EXIT_DATA,
     EXIT_OK,
-    ISO_DATE,
+    DataProblemError,
     Options,
-    UsageError,
     add_common,
-    add_currency_options,
-    add_events_option,
     decimal_text,
     emit,
     emit_json,
     guard,
     options,
-    read_csv_rows,
-    read_deals,
-    require_file,
     working,
 )
-from salesfunnel.cli.funnel_options import add_funnel_options, funnel_from_args
-from salesfunnel.cli.mapping_options import add_mapping_options, mapping_from_args
-from salesfunnel.errors import FunnelError
+from salesfunnel.cli.messages import Message, close_match, tr
+from salesfunnel.cli.reading import (
+    add_rates_options,
+    add_reading_options,
+    rates_from_args,
+    read_from_args,
+    read_rates,
+)
+from salesfunnel.forecasting.buckets import TimeBucket
+from salesfunnel.forecasting.kinds import ForecastCategory
 from salesfunnel.forecasting.report_form import forecast_sheet, waterfall_sheet
 from salesfunnel.forecasting.rollup import Forecast, forecast
 from salesfunnel.forecasting.waterfall import Waterfall, waterfall
-from salesfunnel.fx import ExchangeRates, InvalidRateError, Rate
+from salesfunnel.i18n import Lang, pick
+from salesfunnel.render import Table
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from salesfunnel.funnel.opportunity import Opportunity
-    from salesfunnel.render import Table
 
-__all__ = ["DEMO_CURRENCY", "DEMO_RATES", "demo_json", "demo_section", "read_rates", "run"]
+__all__ = [
+    "DEMO_CURRENCY",
+    "DEMO_RATES",
+    "DEMO_TABLES",
+    "demo_json",
+    "demo_section",
+    "read_rates",
+    "run",
+    "without_lost",
+]
 
 ORDER = 30
 
@@ -72,12 +81,48 @@ def _demo_results(
     return result, changes
 
 
+_CENT = Decimal("0.01")
+
+#: The names of the demo's forecast tables, for ``--table``.
+DEMO_TABLES = ("forecast-time", "forecast-category", "changes")
+
+
+def without_lost(sheet: Table, result: Forecast, lang: Lang) -> Table:
+    """The amount sheet with a total column that does not add the lost deals, and says so.
+
+    The forecast's total adds the deals open at the cutoff and those won
+    and lost in its period; a pipeline total should not grow with lost
+    deals, so the demo shows the open and won deals only.
+    """
+    period = result.period.label(lang)
+    header = pick(
+        f"Total (open + won in {period}; lost not added)",
+        f"合计（进行中 + {period}内成交；不含丢单）",
+        lang,
+    )
+    lines = [*result.rows, result.total]
+    # in the category sheet the lost deals are among the omitted ones: they come off there too
+    label = ForecastCategory.OMITTED.label(lang)
+    omitted = sheet.headers.index(label) if label in sheet.headers else None
+    rows = []
+    for row, line in zip(sheet.rows, lines, strict=True):
+        lost = line.buckets[TimeBucket.LOST].amount
+        cells = list(row)
+        if omitted is not None:
+            cells[omitted] = (line.categories[ForecastCategory.OMITTED].amount - lost).quantize(
+                _CENT
+            )
+        cells[-1] = (line.total.amount - lost).quantize(_CENT)
+        rows.append(tuple(cells))
+    return Table(sheet.title, (*sheet.headers[:-1], header), rows, sheet.note)
+
+
 def demo_section(opportunities: Sequence[Opportunity], opts: Options) -> list[Table]:
     """Forecast by time and by category per owner, in CNY, and the quarter's pipeline changes."""
     result, changes = _demo_results(opportunities, opts)
     return [
-        forecast_sheet(result, view="time", lang=opts.lang),
-        forecast_sheet(result, view="category", lang=opts.lang),
+        without_lost(forecast_sheet(result, view="time", lang=opts.lang), result, opts.lang),
+        without_lost(forecast_sheet(result, view="category", lang=opts.lang), result, opts.lang),
         waterfall_sheet(changes, lang=opts.lang),
     ]
 
@@ -105,48 +150,6 @@ def demo_json(opportunities: Sequence[Opportunity], opts: Options) -> dict[str, 
     return {"forecast": to_dict(result)["forecast"], "changes": changes_json(changes)}
 
 
-def read_rates(path: str, currency: str) -> ExchangeRates:
-    """Read exchange rates from a CSV file with columns ``date,currency,rate``.
-
-    Each row says how many ``currency`` (the reporting currency) one unit of
-    the row's currency is worth from that date on; an optional ``quote``
-    column names another target currency. Dates are ``YYYY-MM-DD``, rates
-    plain numbers within the bounds of amounts.
-
-    Raises:
-        InvalidRateError: For a file without those columns or a bad row (the
-            message names the row).
-        FileEncodingError: For a file that is not UTF-8 text.
-    """
-    fields, rows = read_csv_rows(path)
-    missing = {"date", "currency", "rate"} - set(fields)
-    if missing:
-        raise InvalidRateError(
-            f"{path}: the rates file needs the columns date, currency, rate "
-            f"(missing: {', '.join(sorted(missing))})",
-            base="",
-            quote=currency,
-            on=date.min,
-        )
-    return ExchangeRates([_rate_row(path, line, row, currency) for line, row in enumerate(rows, 2)])
-
-
-def _rate_row(path: str, line: int, row: dict[str, str], currency: str) -> Rate:
-    text = row["date"].strip()
-    try:
-        if not ISO_DATE.fullmatch(text):
-            raise ValueError(f"{text[:40]!r} is not a date")  # noqa: TRY301  (one report below)
-        on = date.fromisoformat(text)
-        return Rate(on, row["currency"], row.get("quote") or currency, row["rate"])
-    except (ValueError, ArithmeticError, FunnelError) as err:
-        raise InvalidRateError(
-            f"{path}, row {line}: {err}; write date as YYYY-MM-DD and rate as a number",
-            base=row.get("currency") or "",
-            quote=currency,
-            on=date.min,
-        ) from None
-
-
 def run(args: argparse.Namespace) -> int:
     """Read the file, forecast at the cutoff, and print the sheets (or the JSON document)."""
     return guard("forecast", lambda: _run(args))
@@ -154,29 +157,17 @@ def run(args: argparse.Namespace) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     opts = options(args)
-    if args.rates and not args.currency:
-        raise UsageError("--rates needs --currency (the reporting currency)")
-    require_file(args.rates)
-    mapped, funnel = mapping_from_args(args), funnel_from_args(args)
-    data = read_deals(args.file, events=args.events, mapped=mapped, funnel=funnel)
+    rates = rates_from_args(args)
+    data, funnel = read_from_args(args)
     cutoff = opts.cutoff or max((o.last_change for o in data), default=None)
     if cutoff is None:
-        print(
-            "salesfunnel forecast: the file has no opportunities; nothing to forecast",
-            file=sys.stderr,
-        )
-        return EXIT_DATA
-    rates = read_rates(args.rates, args.currency) if args.rates else None
+        raise DataProblemError("no_opportunities", path=args.file)
     if args.currency is None and len({o.currency for o in data}) > 1:
-        found = ", ".join(sorted({o.currency for o in data}))
-        print(
-            f"salesfunnel forecast: the deals are in {found}; pass --currency CODE and "
-            "--rates FILE (columns date,currency,rate) to convert them",
-            file=sys.stderr,
+        raise DataProblemError(
+            "several_currencies", found=", ".join(sorted({o.currency for o in data}))
         )
-        return EXIT_DATA
     result = working(
-        "forecasting",
+        tr("forecasting", "正在预测"),
         lambda: forecast(
             data,
             cutoff=cutoff,
@@ -190,13 +181,13 @@ def _run(args: argparse.Namespace) -> int:
     if opts.fmt == "json":
         from salesfunnel.io import to_dict  # noqa: PLC0415
 
-        emit_json(to_dict(result))
+        emit_json(to_dict(result), opts)
         return EXIT_OK
+    views = _VIEWS[args.view]
     tables = [
-        forecast_sheet(result, view=view, measure=args.measure, lang=opts.lang)
-        for view in _VIEWS[args.view]
+        forecast_sheet(result, view=view, measure=args.measure, lang=opts.lang) for view in views
     ]
-    emit(tables, opts)
+    emit(tables, opts, views)
     return EXIT_OK
 
 
@@ -204,8 +195,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the ``forecast`` subcommand."""
     parser = sub.add_parser(
         "forecast",
-        help="the forecast by time and by category for a file of opportunities",
-        description=(
+        help=tr(
+            "the forecast by time and by category for a file of opportunities",
+            "商机文件按时间和按销售预测类别的预测",
+        ),
+        description=tr(
             "Forecast a pipeline at a cutoff date, as the source's forecast sheets do: "
             "by time (closed, overdue, within 3 months, 3-6, 6-9, 9-12, beyond 12, "
             "lost) and by forecast category (booked, commit, upside this quarter, "
@@ -214,41 +208,78 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
             "export's own stages need --stages (or --funnel); their categories then "
             "follow that funnel's default policy. --format json "
             "prints the whole forecast as a salesfunnel/forecast document (every view "
-            "and measure), which salesfunnel.io.loads reads back."
+            "and measure), which salesfunnel.io.loads reads back.",
+            "按截止日期预测在途商机，与原课程的预测表一致：按时间（已成交、逾期、3 个月内、3-6、"
+            "6-9、9-12、12 个月以上、丢单）和按销售预测类别（已落单、确定、本季度可能、下季度可能、"
+            "在途、不计入），按负责人和/或产品分组。多个币种的商机需要 --currency 和 --rates；"
+            "使用导出文件自有阶段的商机需要 --stages（或 --funnel）。--format json 输出完整的 "
+            "salesfunnel/forecast 文档，salesfunnel.io.loads 可读回。",
         ),
-        epilog="example: salesfunnel forecast deals.csv --cutoff 2026-09-30 --by owner,product",
+        epilog=tr("example", "示例")
+        + ": salesfunnel forecast deals.csv --cutoff 2026-09-30 --by owner,product",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("file", metavar="FILE", help="opportunities (.csv or .json)")
+    parser.add_argument(
+        "file",
+        metavar="FILE",
+        help=tr("opportunities (.csv or .json)", "商机文件（.csv 或 .json）"),
+    )
     add_common(parser)
     parser.add_argument(
         "--by",
-        choices=("owner", "product", "owner,product", "product,owner"),
+        type=_by,
         default=None,
-        help="group rows by owner, product or both (default: total only)",
+        metavar="owner|product|owner,product",
+        help=tr(
+            "group rows by owner, product or both (default: total only)",
+            "按负责人、产品或两者分组（默认：只显示合计）",
+        ),
     )
     parser.add_argument(
         "--view",
         choices=tuple(_VIEWS),
         default="both",
-        help="which sheet: time, category or both (default: both)",
+        help=tr(
+            "which sheet: time, category or both (default: both)",
+            "显示哪张表：time、category 或 both（默认：both）",
+        ),
     )
     parser.add_argument(
         "--measure",
         choices=("amount", "weighted", "count"),
         default="amount",
-        help="what the cells show (default: amount)",
+        help=tr("what the cells show (default: amount)", "单元格显示的内容（默认：amount）"),
     )
-    add_currency_options(parser)
-    add_events_option(parser)
+    add_rates_options(parser)
     parser.add_argument(
         "--fiscal-start",
         type=int,
         choices=range(1, 13),
         default=1,
         metavar="MONTH",
-        help="first month of the fiscal year, 1-12 (default: 1)",
+        help=tr(
+            "first month of the fiscal year, 1-12 (default: 1)",
+            "财年的第一个月，1-12（默认：1）",
+        ),
     )
-    add_funnel_options(parser)
-    add_mapping_options(parser)
+    add_reading_options(parser)
     parser.set_defaults(command="forecast")
+
+
+#: What ``--by`` accepts: the grouping and its other spelling.
+BY_CHOICES = {
+    "owner": "owner",
+    "product": "product",
+    "owner,product": "owner,product",
+    "product,owner": "product,owner",
+}
+
+
+def _by(text: str) -> str:
+    key = ",".join(p.strip() for p in text.split(","))
+    if key not in BY_CHOICES:
+        match = close_match(key, ("owner", "product", "owner,product"))
+        if match is not None:
+            raise argparse.ArgumentTypeError(str(Message("by_match", value=text, match=match)))
+        raise argparse.ArgumentTypeError(str(Message("by_choice", value=text)))
+    return BY_CHOICES[key]

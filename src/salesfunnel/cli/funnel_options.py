@@ -16,6 +16,7 @@ import argparse
 from pathlib import Path
 
 from salesfunnel.cli.common import UsageError
+from salesfunnel.cli.messages import Message, tr
 from salesfunnel.errors import FunnelDefinitionError
 from salesfunnel.funnel.course import DEFAULT_FUNNEL
 from salesfunnel.funnel.stages import Funnel
@@ -26,60 +27,71 @@ __all__ = ["add_funnel_options", "funnel_from_args"]
 #: The largest funnel document read (a funnel is a few kilobytes).
 _MAX_FUNNEL_BYTES = 1_000_000
 
-_WRITE_ONE = (
-    "give a salesfunnel/funnel JSON document, as salesfunnel.io.dumps(funnel) writes it, "
-    "or the stages with --stages NAMES --won NAME --lost NAME"
-)
-
 
 def add_funnel_options(parser: argparse.ArgumentParser) -> None:
     """Add ``--stages``, ``--won``, ``--lost`` and ``--funnel`` to a subcommand's parser."""
-    group = parser.add_argument_group("the funnel (default: the default funnel's seven stages)")
+    group = parser.add_argument_group(
+        tr(
+            "the funnel (default: the default funnel's seven stages)",
+            "销售漏斗（默认：默认漏斗的七个阶段）",
+        )
+    )
     group.add_argument(
         "--stages",
         metavar="NAMES",
         default=None,
-        help="keep the export's stage names: a comma-separated ladder, bottom to top",
+        help=tr(
+            "keep the export's stage names: a comma-separated ladder, bottom to top",
+            "保留导出文件的阶段名称：用逗号分隔、从低到高排列",
+        ),
     )
-    group.add_argument("--won", metavar="NAME", default=None, help="with --stages: the won stage")
     group.add_argument(
-        "--lost", metavar="NAME", default=None, help="with --stages: the lost outcome"
+        "--won",
+        metavar="NAME",
+        default=None,
+        help=tr("with --stages: the won stage", "与 --stages 一起：成交阶段"),
+    )
+    group.add_argument(
+        "--lost",
+        metavar="NAME",
+        default=None,
+        help=tr("with --stages: the lost outcome", "与 --stages 一起：丢单结果"),
     )
     group.add_argument(
         "--funnel",
         metavar="FILE",
         default=None,
-        help="a salesfunnel/funnel JSON document (as salesfunnel.io.dumps writes a funnel); "
-        "not with --stages",
+        help=tr(
+            "a salesfunnel/funnel JSON document (as salesfunnel.io.dumps writes a funnel); "
+            "not with --stages",
+            "salesfunnel/funnel JSON 文档（即 salesfunnel.io.dumps 写出的漏斗）；不能与 --stages 同用",
+        ),
     )
 
 
 def _from_names(args: argparse.Namespace) -> Funnel:
     if not args.lost:
-        raise UsageError("--stages needs --lost, the export's name of the lost outcome")
+        raise UsageError("stages_need_lost")
     names = [n.strip() for n in args.stages.split(",") if n.strip()]
     try:
         return Funnel.from_stage_names(names, won=args.won, lost=args.lost)
     except FunnelDefinitionError as err:
-        msg = (
-            f"--stages {args.stages!r}: {err}; name each open stage once, bottom to top, "
-            "then the won one, e.g. --stages 'Prospecting,Engaging,Won' --won Won --lost Lost"
-        )
-        raise UsageError(msg) from None
+        raise UsageError("stages_bad", stages=args.stages, why=err) from None
 
 
 def _from_file(path: str) -> Funnel:
     file = Path(path)
+    write_one = Message("funnel_write_one")
     if not file.is_file():
-        what = "is a directory, not a file" if file.is_dir() else "no such file"
-        raise UsageError(f"--funnel {path}: {what}; {_WRITE_ONE}")
+        what = Message("directory" if file.is_dir() else "not_found")
+        raise UsageError("funnel_file_missing", path=path, what=what, write_one=write_one)
     if file.stat().st_size > _MAX_FUNNEL_BYTES:
-        raise UsageError(f"--funnel {path}: a funnel document is at most 1 MB; {_WRITE_ONE}")
+        raise UsageError("funnel_file_large", path=path, write_one=write_one)
     try:
         return loads(file.read_bytes(), Funnel)
     except DataFileError as err:
-        msg = f"--funnel {path}: not a funnel ({_first_problem(err)}); {_WRITE_ONE}"
-        raise UsageError(msg) from None
+        why = _first_problem(err)
+        raise UsageError("funnel_file_bad", path=path, why=why, write_one=write_one) from None
 
 
 def _first_problem(err: DataFileError) -> str:
@@ -105,12 +117,10 @@ def funnel_from_args(args: argparse.Namespace) -> Funnel:
     """
     if args.funnel is not None:
         if args.stages or args.won or args.lost:
-            raise UsageError(
-                "--funnel and --stages/--won/--lost both give the funnel; use one of them"
-            )
+            raise UsageError("funnel_and_stages")
         return _from_file(args.funnel)
     if not args.stages:
         if args.won or args.lost:
-            raise UsageError("--won and --lost go with --stages (the export's stage names)")
+            raise UsageError("won_lost_alone")
         return DEFAULT_FUNNEL
     return _from_names(args)

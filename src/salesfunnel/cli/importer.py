@@ -21,10 +21,12 @@ import argparse
 import sys
 from pathlib import Path
 
-from salesfunnel.cli.common import EXIT_OK, guard, require_file, working
-from salesfunnel.cli.funnel_options import add_funnel_options, funnel_from_args
-from salesfunnel.cli.mapping_options import add_mapping_options, mapping_from_args
-from salesfunnel.io import read_csv, write_csv
+from salesfunnel.cli.common import EXIT_OK, UsageError, add_common, guard, require_file, working
+from salesfunnel.cli.funnel_options import funnel_from_args
+from salesfunnel.cli.mapping_options import mapping_from_args
+from salesfunnel.cli.messages import tr
+from salesfunnel.cli.reading import add_reading_options
+from salesfunnel.io import read_csv, write_csv, write_json
 
 ORDER = 80
 # The module is named importer because "import" is a keyword; the command is "import".
@@ -39,22 +41,39 @@ def run(args: argparse.Namespace) -> int:
 def _run(args: argparse.Namespace) -> int:
     require_file(args.file)
     require_file(args.history)
+    as_json = args.output.lower().endswith(".json")
+    if not as_json and not args.output.lower().endswith(".csv"):
+        raise UsageError("unsupported_file", path=args.output)
     mapped = mapping_from_args(args)
     funnel = funnel_from_args(args)
     deals = working(
-        f"reading {Path(args.file).name}",
+        tr(f"reading {Path(args.file).name}", f"正在读取 {Path(args.file).name}"),
         lambda: read_csv(
             args.file,
             funnel=funnel,
             history=args.history,
             encoding=args.encoding,
+            ignore=args.ignore,
             mapping=None if mapped is None else mapped[0],
             preset=None if mapped is None else mapped[1],
         ),
     )
-    write_csv(deals, args.output, events=args.events, drop_history=args.drop_history)
-    events = f" and {args.events}" if args.events else ""
-    print(f"imported {len(deals)} opportunities into {args.output}{events}", file=sys.stderr)
+    if args.cutoff is not None:
+        from salesfunnel.analytics.conversion import snapshots  # noqa: PLC0415
+
+        deals = tuple(snapshots(deals, funnel, as_of=args.cutoff))
+    if as_json:
+        write_json(deals, args.output)
+    else:
+        write_csv(deals, args.output, events=args.events, drop_history=args.drop_history)
+    events = f" {tr('and', '和')} {args.events}" if args.events and not as_json else ""
+    print(
+        tr(
+            f"imported {len(deals)} opportunities into {args.output}{events}",
+            f"已将 {len(deals)} 个商机导入 {args.output}{events}",
+        ),
+        file=sys.stderr,
+    )
     return EXIT_OK
 
 
@@ -62,37 +81,68 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the ``import`` subcommand."""
     parser = sub.add_parser(
         COMMAND,
-        help="read a CRM export (Salesforce, HubSpot, Pipedrive, Odoo, or mapped) into CSV files",
-        description=(
+        help=tr(
+            "read a CRM export (Salesforce, HubSpot, Pipedrive, Odoo, or mapped) into CSV files",
+            "把 CRM 导出文件（Salesforce、HubSpot、Pipedrive、Odoo 或自定义映射）读入 CSV 文件",
+        ),
+        description=tr(
             "Read a CRM export through a preset or the mapping options, check every\n"
             "row, and write salesfunnel's opportunities file (and the events file with\n"
-            "the histories). Nothing is written when a row has a problem.\n"
-            "Exit status: 0 written, 1 data problems, 2 usage error."
+            "the histories); -o FILE.json writes one JSON document instead. With\n"
+            "--cutoff, the deals as they stood at the end of that day. Nothing is\n"
+            "written when a row has a problem.\n"
+            "Exit status: 0 written, 1 data problems, 2 usage error.",
+            "通过预设或映射选项读取 CRM 导出文件，检查每一行，写出 salesfunnel 的商机文件\n"
+            "（以及包含历史的事件文件）；-o FILE.json 则写出一个 JSON 文档。指定 --cutoff 时\n"
+            "写出商机在当天结束时的状态。任何一行有问题时不写任何文件。\n"
+            "退出状态：0 已写出，1 数据有问题，2 用法错误。",
         ),
-        epilog=(
-            "example: salesfunnel import --preset pipedrive deals-export.csv --tz UTC "
-            "--stage-map 'Qualified=potential' -o deals.csv"
-        ),
+        epilog=tr("example", "示例")
+        + ": salesfunnel import --preset pipedrive deals-export.csv --tz UTC "
+        "--stage-map 'Qualified=potential' -o deals.csv",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("file", metavar="FILE", help="the CRM's CSV export")
     parser.add_argument(
-        "--history", metavar="FILE", default=None, help="a stage-history table to read too"
+        "file", metavar="FILE", help=tr("the CRM's CSV export", "CRM 的 CSV 导出文件")
     )
     parser.add_argument(
-        "-o", "--output", metavar="FILE", required=True, help="the opportunities file to write"
+        "--history",
+        metavar="FILE",
+        default=None,
+        help=tr("a stage-history table to read too", "同时读取的阶段历史表"),
     )
     parser.add_argument(
-        "--events", metavar="FILE", default=None, help="the events file to write the histories to"
+        "-o",
+        "--output",
+        metavar="FILE",
+        required=True,
+        help=tr(
+            "the opportunities file to write (.csv, or .json for one JSON document)",
+            "要写出的商机文件（.csv，或 .json 写出一个 JSON 文档）",
+        ),
+    )
+    parser.add_argument(
+        "--events",
+        metavar="FILE",
+        default=None,
+        help=tr("the events file to write the histories to", "写出历史的事件文件"),
     )
     parser.add_argument(
         "--drop-history",
         action="store_true",
-        help="write the current state only, without an events file, even with histories",
+        help=tr(
+            "write the current state only, without an events file, even with histories",
+            "只写出当前状态，即使有历史也不写事件文件",
+        ),
     )
-    parser.add_argument(
-        "--encoding", default="utf-8", help="the export's encoding (default: utf-8)"
+    add_common(
+        parser,
+        output=False,
+        cutoff_help=tr(
+            "YYYY-MM-DD: write the deals as they stood at the end of that day (default: as "
+            "exported)",
+            "YYYY-MM-DD：写出商机在当天结束时的状态（默认：按导出内容）",
+        ),
     )
-    add_funnel_options(parser)
-    add_mapping_options(parser)
+    add_reading_options(parser, events=False)
     parser.set_defaults(command=COMMAND)

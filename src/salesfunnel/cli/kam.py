@@ -7,7 +7,6 @@ accounts; :func:`derive_key_accounts` documents how.
 from __future__ import annotations
 
 import argparse
-import sys
 from collections import Counter
 from datetime import date, timedelta
 from decimal import Decimal
@@ -16,8 +15,8 @@ from typing import TYPE_CHECKING
 
 from salesfunnel.analytics.conversion import snapshots
 from salesfunnel.cli.common import (
-    EXIT_DATA,
     EXIT_OK,
+    DataProblemError,
     Options,
     Progress,
     add_common,
@@ -28,6 +27,7 @@ from salesfunnel.cli.common import (
     require_file,
     working,
 )
+from salesfunnel.cli.messages import tr
 from salesfunnel.funnel.course import DEFAULT_FUNNEL
 from salesfunnel.funnel.records import ChangeKind, StageChange, StageKind
 from salesfunnel.i18n import Lang, pick
@@ -72,6 +72,14 @@ def _gap_text(gaps: Sequence[str], limit: int | None, lang: Lang) -> str:
     return sep.join(gaps[:limit]) + pick(f"; … (+{more} more)", f"；……（另 {more} 项）", lang)
 
 
+def _evidence_text(signals: Sequence[str], lang: Lang, limit: int | None) -> str:
+    """The signals that speak for an account's stage, by label: the first ``limit`` and how many more."""
+    from salesfunnel.key_accounts.signals import SIGNALS  # noqa: PLC0415
+
+    labels = [SIGNALS[s].label(lang) if s in SIGNALS else s for s in signals]
+    return _gap_text(labels, limit, lang)
+
+
 def _ordered(accounts: Sequence[KeyAccount]) -> list[KeyAccount]:
     """Accounts by recorded stage, top of the lifecycle first (uncoupling last), then by id."""
     return sorted(accounts, key=lambda a: (-a.stage.rank if a.stage.on_ladder else 9, a.id))
@@ -81,7 +89,7 @@ def next_steps(accounts: Sequence[KeyAccount]) -> list[tuple[KeyAccount, NextSte
     """Each account (in report order) with its next step."""
     out = []
     order = _ordered(accounts)
-    with Progress("assessing key accounts", len(order)) as progress:
+    with Progress(tr("assessing key accounts", "正在评估大客户"), len(order)) as progress:
         for done, account in enumerate(order, start=1):
             out.append((account, next_step(account)))
             progress.update(done)
@@ -126,6 +134,7 @@ def summary_tables(
                 a.name,
                 a.stage.label(lang),
                 step.assessment.stage.label(lang),
+                _evidence_text(step.assessment.signals_for, lang, gap_limit),
                 a.days_in_stage(as_of=as_of) if as_of >= a.entered else None,
                 len(step.needs) if step.target is not None else None,
                 f"{len(step.gaps)}/{len(playbook(a.stage))}",
@@ -134,11 +143,11 @@ def summary_tables(
         )
     flagged = ", ".join(ahead)
     note = pick(
-        f"{len(accounts)} key accounts as of {as_of}. evidence: the stage the signals "
-        "support; next needs: criteria still to show for the next stage; gaps: "
+        f"{len(accounts)} key accounts as of {as_of}. signals support: the stage the "
+        "signals support; evidence: the signals that speak for it; next needs: criteria still to show for the next stage; gaps: "
         "playbook activities with no record"
         + (f". Recorded ahead of the evidence: {flagged}" if ahead else ""),
-        f"截至 {as_of} 共 {len(accounts)} 个大客户。证据：信号所支持的阶段；"
+        f"截至 {as_of} 共 {len(accounts)} 个大客户。信号支持：信号所支持的阶段；证据：支持它的信号；"
         "下一步所需：进入下一阶段尚需证明的条件数；差距：该阶段工作重点中尚无记录的项目"
         + (f"。记录超前于证据：{flagged}" if ahead else ""),
         lang,
@@ -149,6 +158,7 @@ def summary_tables(
             pick("id", "编号", lang),
             pick("account", "客户", lang),
             pick("stage", "阶段", lang),
+            pick("signals support", "信号支持", lang),
             pick("evidence", "证据", lang),
             pick("days in stage", "本阶段天数", lang),
             pick("next needs", "下一步所需", lang),
@@ -360,10 +370,12 @@ def run(args: argparse.Namespace) -> int:
 def _run(args: argparse.Namespace) -> int:
     opts = options(args)
     require_file(args.file)
-    accounts = working(f"reading {args.file}", lambda: read_accounts(args.file, args.encoding))
+    accounts = working(
+        tr(f"reading {args.file}", f"正在读取 {args.file}"),
+        lambda: read_accounts(args.file, args.encoding),
+    )
     if not accounts:
-        print(f"salesfunnel kam: {args.file} has no key accounts", file=sys.stderr)
-        return EXIT_DATA
+        raise DataProblemError("no_key_accounts", path=args.file)
     as_of = opts.cutoff or max(
         [a.entered for a in accounts]
         + [r.on for a in accounts for r in a.activities if r.on is not None]
@@ -375,43 +387,74 @@ def _run(args: argparse.Namespace) -> int:
                 "schema": SCHEMA,
                 "version": VERSION,
                 **report_json(accounts, as_of=as_of, lang=opts.lang, steps=steps),
-            }
+            },
+            opts,
         )
         return EXIT_OK
     limit = None if args.all_gaps else 3
-    emit(summary_tables(accounts, as_of=as_of, lang=opts.lang, gap_limit=limit, steps=steps), opts)
+    tables = summary_tables(accounts, as_of=as_of, lang=opts.lang, gap_limit=limit, steps=steps)
+    emit(tables, opts, TABLES)
     return EXIT_OK
+
+
+#: The names of the tables of ``kam``, for ``--table``.
+TABLES = ("stages", "accounts")
+
+#: The names of the demo's key-account tables.
+DEMO_TABLES = ("kam-stages", "kam-accounts")
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the ``kam`` subcommand."""
     parser = sub.add_parser(
         "kam",
-        help="key accounts by lifecycle stage, with evidence and playbook gaps",
-        description=(
+        help=tr(
+            "key accounts by lifecycle stage, with evidence and playbook gaps",
+            "按生命周期阶段列出大客户，以及证据和工作重点差距",
+        ),
+        description=tr(
             "Summarise a key-account file (one row per account: id, name, stage, "
             "stage_since, optional since, manager, activities, notes, and one column "
             "per signal) by lifecycle stage: the stage each account's signals "
-            "support, the days in its stage, and the playbook activities it has no "
-            "record of. --format json prints one salesfunnel/kam-report document."
+            "support, the evidence for it, the days in its stage, and the playbook "
+            "activities it has no record of. --format json prints one "
+            "salesfunnel/kam-report document.",
+            "按生命周期阶段汇总大客户文件（每个客户一行：id、name、stage、stage_since、可选的 "
+            "since、manager、activities、notes，以及每个信号一列）：各客户信号所支持的阶段及其证据、"
+            "在本阶段的天数，以及尚无记录的工作重点。--format json 输出一个 "
+            "salesfunnel/kam-report 文档。",
         ),
-        epilog="example: salesfunnel kam key_accounts.csv --cutoff 2026-09-30 --lang zh",
+        epilog=tr("example", "示例")
+        + ": salesfunnel kam key_accounts.csv --cutoff 2026-09-30 --lang zh",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument(
         "file",
         metavar="FILE",
-        help="the key-account CSV file (or a salesfunnel/key-accounts JSON document)",
+        help=tr(
+            "the key-account CSV file (or a salesfunnel/key-accounts JSON document)",
+            "大客户 CSV 文件（或 salesfunnel/key-accounts JSON 文档）",
+        ),
     )
-    parser.add_argument("--encoding", default="utf-8", help="the file's encoding (default: utf-8)")
+    parser.add_argument(
+        "--encoding",
+        default="utf-8",
+        help=tr("the file's encoding (default: utf-8)", "文件编码（默认：utf-8）"),
+    )
     parser.add_argument(
         "--all-gaps",
         action="store_true",
-        help="list every playbook activity with no record (default: the first three)",
+        help=tr(
+            "list every playbook activity with no record (default: the first three)",
+            "列出所有尚无记录的工作重点（默认：前三项）",
+        ),
     )
     add_common(
         parser,
-        cutoff_help="YYYY-MM-DD: the day the days in stage are counted to (default: the "
-        "latest date in the file)",
+        cutoff_help=tr(
+            "YYYY-MM-DD: the day the days in stage are counted to (default: the latest date "
+            "in the file)",
+            "YYYY-MM-DD：计算本阶段天数的截止日（默认：文件中最晚的日期）",
+        ),
     )
     parser.set_defaults(command="kam")

@@ -17,6 +17,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from salesfunnel.cli.common import UsageError
+from salesfunnel.cli.messages import tr
 from salesfunnel.io import ImportMapping
 from salesfunnel.io._mapped import build_mapping
 from salesfunnel.io.presets import PRESETS
@@ -28,43 +29,71 @@ _MAX_MAPPING_BYTES = 1_000_000
 
 def add_mapping_options(parser: argparse.ArgumentParser) -> None:
     """Add the mapping options to a subcommand's parser."""
-    group = parser.add_argument_group("reading another layout (a CRM or spreadsheet export)")
+    group = parser.add_argument_group(
+        tr(
+            "reading another layout (a CRM or spreadsheet export)",
+            "读取其他布局（CRM 或电子表格导出）",
+        )
+    )
     group.add_argument(
-        "--preset", choices=sorted(PRESETS), default=None, help="a CRM export's layout"
+        "--preset",
+        choices=sorted(PRESETS),
+        default=None,
+        help=tr("a CRM export's layout", "CRM 导出文件的布局"),
     )
     group.add_argument(
         "--map",
         metavar="HEADER=FIELD",
         action="append",
         default=[],
-        help="the field a column gives, e.g. 'Close Date=expected_close' (repeat)",
+        help=tr(
+            "the field a column gives, e.g. 'Close Date=expected_close' (repeat)",
+            "某列对应的字段，例如 'Close Date=expected_close'（可重复）",
+        ),
     )
     group.add_argument(
         "--stage-map",
         metavar="NAME=STAGE",
         action="append",
         default=[],
-        help="the funnel stage of an export stage name, e.g. 'Proposition=recognition' (repeat)",
+        help=tr(
+            "the funnel stage of an export stage name, e.g. 'Proposition=recognition' (repeat)",
+            "导出阶段名称对应的漏斗阶段，例如 'Proposition=recognition'（可重复）",
+        ),
     )
     group.add_argument(
         "--default",
         metavar="FIELD=TEXT",
         action="append",
         default=[],
-        help="the text of a field the export lacks or leaves empty, e.g. currency=USD (repeat)",
+        help=tr(
+            "the text of a field the export lacks or leaves empty, e.g. currency=USD (repeat)",
+            "导出文件缺少或留空的字段的取值，例如 currency=USD（可重复）",
+        ),
     )
-    group.add_argument("--mapping", metavar="FILE", default=None, help="a JSON or CSV mapping file")
+    group.add_argument(
+        "--mapping",
+        metavar="FILE",
+        default=None,
+        help=tr("a JSON or CSV mapping file", "JSON 或 CSV 映射文件"),
+    )
     group.add_argument(
         "--tz",
         metavar="ZONE",
         default=None,
-        help="the time zone date-times are counted in, e.g. Asia/Shanghai or UTC",
+        help=tr(
+            "the time zone date-times are counted in, e.g. Asia/Shanghai or UTC",
+            "日期时间所用的时区，例如 Asia/Shanghai 或 UTC",
+        ),
     )
     group.add_argument(
         "--probability-scale",
         choices=("fraction", "percent"),
         default=None,
-        help="percent: probabilities written as 60 mean 60 %% (default: fraction)",
+        help=tr(
+            "percent: probabilities written as 60 mean 60 %% (default: fraction)",
+            "percent：概率写作 60 表示 60%%（默认：fraction）",
+        ),
     )
 
 
@@ -73,8 +102,7 @@ def _pairs(values: list[str], option: str) -> dict[str, str]:
     for value in values:
         left, sep, right = value.partition("=")
         if not sep or not left.strip() or not right.strip():
-            msg = f"{option} {value!r}: write it as NAME=VALUE, e.g. {option} 'Close Date=expected_close'"
-            raise UsageError(msg)
+            raise UsageError("pair_form", option=option, value=value)
         out[left.strip()] = right.strip()
     return out
 
@@ -83,24 +111,23 @@ def _zone(name: str) -> ZoneInfo:
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
-        msg = f"--tz {name!r}: not a time zone name; use one such as UTC, Europe/Berlin or Asia/Shanghai"
-        raise UsageError(msg) from None
+        raise UsageError("bad_zone", name=name) from None
 
 
 def _mapping_file(path: str) -> dict[str, object]:
     file = Path(path)
     if not file.is_file():
-        raise UsageError(f"{path}: no such file")
+        raise UsageError("no_such_file", path=path)
     if file.stat().st_size > _MAX_MAPPING_BYTES:
-        raise UsageError(f"{path}: a mapping file is at most 1 MB")
+        raise UsageError("mapping_large", path=path)
     text = file.read_text(encoding="utf-8-sig")
     if file.suffix.lower() == ".json":
         try:
             doc = json.loads(text)
         except json.JSONDecodeError as err:
-            raise UsageError(f"{path}: not valid JSON ({err.msg} on line {err.lineno})") from None
+            raise UsageError("mapping_json", path=path, why=err.msg, line=err.lineno) from None
         if not isinstance(doc, dict):
-            raise UsageError(f"{path}: a JSON mapping is an object with columns, stages, ...")
+            raise UsageError("mapping_object", path=path)
         return doc
     out: dict[str, dict[str, str]] = {"columns": {}, "stages": {}, "defaults": {}}
     kinds = {"column": "columns", "stage": "stages", "default": "defaults"}
@@ -108,8 +135,7 @@ def _mapping_file(path: str) -> dict[str, object]:
         if not row or (n == 1 and [c.strip().lower() for c in row] == ["kind", "from", "to"]):
             continue
         if len(row) != 3 or row[0].strip().lower() not in kinds:  # noqa: PLR2004
-            msg = f"{path} row {n}: write kind,from,to with kind column, stage or default"
-            raise UsageError(msg)
+            raise UsageError("mapping_row", path=path, row=n)
         out[kinds[row[0].strip().lower()]][row[1].strip()] = row[2].strip()
     return dict(out)
 
@@ -128,7 +154,7 @@ def mapping_from_args(args: argparse.Namespace) -> tuple[ImportMapping, str | No
     tz_name = args.tz or doc.get("tz")
     scale = args.probability_scale or doc.get("probability_scale")
     if scale not in (None, "fraction", "percent"):
-        raise UsageError(f"probability_scale {scale!r}: use fraction or percent")
+        raise UsageError("mapping_scale", scale=scale)
     if not (preset or columns or stages or defaults or tz_name or scale):
         return None
     chosen, _ = build_mapping(

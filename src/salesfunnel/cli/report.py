@@ -1,7 +1,7 @@
 """``salesfunnel report FILE``: the weighted pipeline with its range, and conversion.
 
 For each currency (or in one reporting currency with ``--currency`` and
-``--rate``): the open deals, the weighted pipeline, the P10/P50/P90
+``--rates``, a rates file or ``CODE=VALUE`` pairs): the open deals, the weighted pipeline, the P10/P50/P90
 percentiles of the total won, the total reached with 90 % probability and,
 with ``--target``, the probability of reaching the target. Then the funnel's
 figures (win rate, lost share, sales cycle) and the stage conversion table.
@@ -12,7 +12,6 @@ command-line documentation).
 from __future__ import annotations
 
 import argparse
-import sys
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -22,23 +21,27 @@ from salesfunnel.analytics.conversion import FunnelSummary, conversion, funnel_s
 from salesfunnel.cli.common import (
     DEMO_CURRENCY,
     DEMO_RATES,
-    EXIT_DATA,
     EXIT_OK,
+    DataProblemError,
     Options,
     Progress,
     UsageError,
     add_common,
-    add_events_option,
     decimal_text,
     emit,
     emit_json,
     guard,
     options,
-    read_deals,
     working,
 )
-from salesfunnel.cli.funnel_options import add_funnel_options, funnel_from_args
-from salesfunnel.cli.mapping_options import add_mapping_options, mapping_from_args
+from salesfunnel.cli.messages import Message, tr
+from salesfunnel.cli.reading import (
+    add_rates_options,
+    add_reading_options,
+    fixed_rates,
+    rates_from_args,
+    read_from_args,
+)
 from salesfunnel.errors import CurrencyError, FunnelError
 from salesfunnel.funnel.course import DEFAULT_FUNNEL
 from salesfunnel.funnel.stages import Funnel, StageKind
@@ -73,8 +76,7 @@ def _converter(rates: Mapping[str, Decimal], currency: str) -> Callable[[Opportu
             rate = rates[o.currency]
         except KeyError:
             raise CurrencyError(
-                f"opportunity {o.id!r} is in {o.currency} but there is no rate into "
-                f"{currency}; add --rate {o.currency}=VALUE",
+                str(Message("no_rate", id=o.id, code=o.currency, currency=currency)),
                 code=o.currency,
             ) from None
         return o.amount * rate
@@ -120,7 +122,7 @@ def pipeline_lines(
         groups = [(c, [o for o in opportunities if o.currency == c]) for c in codes]
         convert = None
     lines = []
-    with Progress("outcome distributions", len(groups)) as progress:
+    with Progress(tr("outcome distributions", "结果分布"), len(groups)) as progress:
         for done, (code, deals) in enumerate(groups, start=1):
             open_now = [
                 o
@@ -293,6 +295,10 @@ def _demo_rates(cutoff: date) -> dict[str, Decimal]:
     return {c: DEMO_RATES.rate(c, DEMO_CURRENCY, on=cutoff) for c in ("USD", "EUR")}
 
 
+#: The names of the demo's pipeline tables, for ``--table``.
+DEMO_TABLES = ("pipeline", "figures")
+
+
 def demo_section(opportunities: Sequence[Opportunity], opts: Options) -> list[Table]:
     """The sample's pipeline range in CNY at the demo rates, and its funnel figures."""
     cutoff = opts.cutoff or max(o.last_change for o in opportunities)
@@ -320,29 +326,12 @@ def demo_json(opportunities: Sequence[Opportunity], opts: Options) -> dict[str, 
     }
 
 
-def _rate(text: str) -> tuple[str, Decimal]:
-    code, sep, value = text.partition("=")
-    why = ""
-    try:
-        rate = to_amount(value, field="rate") if sep else Decimal(0)
-        code = currency_code(code)
-    except FunnelError as err:
-        rate, why = Decimal(0), f" ({err})"
-    if rate <= 0:
-        msg = (
-            f"{text[:40]!r} is not a rate{why}; write CODE=VALUE, e.g. USD=7.1 "
-            "(one USD in the reporting currency)"
-        )
-        raise argparse.ArgumentTypeError(msg)
-    return code, rate
-
-
 def _amount(text: str) -> Decimal:
     """A target amount; thousands separators (``30,000,000``) are allowed on the command line."""
     try:
         return to_amount(text.replace(",", "").replace("_", ""), field="--target")
     except FunnelError as err:
-        msg = f"{text[:40]!r} is not an amount ({err}); write it like 50000000"
+        msg = str(Message("target_value", text=text[:40], why=err))
         raise argparse.ArgumentTypeError(msg) from None
 
 
@@ -351,26 +340,30 @@ def run(args: argparse.Namespace) -> int:
     return guard("report", lambda: _run(args))
 
 
+#: The names of the report's tables, for ``--table``.
+TABLES = ("pipeline", "figures", "conversion")
+
+
 def _run(args: argparse.Namespace) -> int:
     opts = options(args)
-    if args.rate and not args.currency:
-        raise UsageError("--rate needs --currency (the reporting currency)")
-    mapped, funnel = mapping_from_args(args), funnel_from_args(args)
-    data = read_deals(args.file, events=args.events, mapped=mapped, funnel=funnel)
+    dated = rates_from_args(args)
+    data, funnel = read_from_args(args)
     if not data:
-        print("salesfunnel report: the file has no opportunities", file=sys.stderr)
-        return EXIT_DATA
+        raise DataProblemError("no_opportunities", path=args.file)
     cutoff = opts.cutoff or max(o.last_change for o in data)
     currency = None if args.currency is None else currency_code(args.currency)
     if args.target is not None and currency is None and len({o.currency for o in data}) > 1:
-        raise UsageError(
-            "--target is one amount, but the deals are in several currencies; pass "
-            "--currency and --rate to convert them"
-        )
-    rates = dict(args.rate) if args.rate else ({} if currency else None)
+        raise UsageError("target_one_currency")
+    rates = (
+        None
+        if currency is None
+        else fixed_rates(dated, currency, {o.currency for o in data}, on=cutoff)
+        if dated is not None
+        else {}
+    )
     lines = pipeline_lines(data, cutoff=cutoff, currency=currency, rates=rates, funnel=funnel)
     summary, stages = working(
-        "funnel figures",
+        tr("funnel figures", "漏斗指标"),
         lambda: (
             funnel_summary(data, funnel, as_of=cutoff),
             conversion(data, funnel, as_of=cutoff),
@@ -388,7 +381,8 @@ def _run(args: argparse.Namespace) -> int:
                 "pipeline": pipeline_json(lines, args.target),
                 "figures": figures_json(summary),
                 "conversion": conversion_json(stages),
-            }
+            },
+            opts,
         )
         return EXIT_OK
     tables = [
@@ -404,7 +398,7 @@ def _run(args: argparse.Namespace) -> int:
         _figures_table(summary, opts.lang),
         stages.table(opts.lang),
     ]
-    emit(tables, opts)
+    emit(tables, opts, TABLES)
     return EXIT_OK
 
 
@@ -412,44 +406,48 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the ``report`` subcommand."""
     parser = sub.add_parser(
         "report",
-        help="the weighted pipeline with P10/P50/P90 and the conversion table for a file",
-        description=(
+        help=tr(
+            "the weighted pipeline with P10/P50/P90 and the conversion table for a file",
+            "文件的加权在途商机（含 P10/P50/P90）与阶段转化表",
+        ),
+        description=tr(
             "Report a file of opportunities as of a cutoff: the weighted pipeline of open "
             "deals with the P10/P50/P90 of the total to be won (per currency, or converted "
-            "with --currency and --rate), the chance of reaching --target, the win rate, "
+            "with --currency and --rates), the chance of reaching --target, the win rate, "
             "lost share and sales cycle, and the stage-to-stage conversion table. "
-            "--format json prints one salesfunnel/report document."
+            "--format json prints one salesfunnel/report document.",
+            "按截止日期报告一个商机文件：进行中商机的加权金额及可赢得总额的 P10/P50/P90"
+            "（按币种，或用 --currency 和 --rates 折算）、达成 --target 的概率、赢单率、"
+            "丢单占比和销售周期，以及阶段转化表。--format json 输出一个 salesfunnel/report 文档。",
         ),
-        epilog=(
-            "example: salesfunnel report deals.csv --events events.csv --cutoff 2026-09-30 "
-            "--currency CNY --rate USD=6.98 --rate EUR=8.10 --target 50000000"
-        ),
+        epilog=tr("example", "示例")
+        + ": salesfunnel report deals.csv --events events.csv --cutoff 2026-09-30 "
+        "--currency CNY --rates USD=6.98,EUR=8.10 --target 50000000",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("file", metavar="FILE", help="opportunities (.csv or .json)")
-    add_common(parser)
-    add_events_option(parser)
     parser.add_argument(
-        "--currency",
-        default=None,
-        help="reporting currency, e.g. CNY (default: one row per currency)",
+        "file",
+        metavar="FILE",
+        help=tr("opportunities (.csv or .json)", "商机文件（.csv 或 .json）"),
     )
-    parser.add_argument(
-        "--rate",
-        type=_rate,
-        action="append",
-        default=None,
-        metavar="CODE=VALUE",
-        help="a fixed rate into --currency, e.g. USD=6.98 (repeat for each currency)",
+    add_common(parser)
+    add_rates_options(
+        parser,
+        currency_help=tr(
+            "reporting currency, e.g. CNY (default: one row per currency)",
+            "报告币种，例如 CNY（默认：每个币种一行）",
+        ),
     )
     parser.add_argument(
         "--target",
         type=_amount,
         default=None,
         metavar="AMOUNT",
-        help="a target for the open pipeline (in --currency, or the file's one currency): "
-        "show the probability of reaching it",
+        help=tr(
+            "a target for the open pipeline (in --currency, or the file's one currency): "
+            "show the probability of reaching it",
+            "在途商机的目标金额（以 --currency 或文件唯一的币种计）：显示达成它的概率",
+        ),
     )
-    add_funnel_options(parser)
-    add_mapping_options(parser)
+    add_reading_options(parser)
     parser.set_defaults(command="report")

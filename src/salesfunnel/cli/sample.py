@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import IO
 
 from salesfunnel.cli.common import EXIT_OK, UsageError, guard
+from salesfunnel.cli.messages import tr
 from salesfunnel.datasets import SAMPLE_AS_OF, SAMPLE_RATES, sample_pipeline
 from salesfunnel.io import write_csv, write_json
 from salesfunnel.io._atomic import atomic_write
@@ -32,10 +33,10 @@ def run(args: argparse.Namespace) -> int:
 def _run(args: argparse.Namespace) -> int:
     target = Path(args.dir)
     if target.exists() and not target.is_dir():
-        raise UsageError(f"{target}: exists and is not a directory")
+        raise UsageError("not_a_directory", path=target)
     clash = [name for name in FILES if (target / name).exists()]
     if clash and not args.force:
-        raise UsageError(f"{target}: {', '.join(clash)} already exist; pass --force to overwrite")
+        raise UsageError("files_exist", path=target, names=", ".join(clash))
     target.mkdir(parents=True, exist_ok=True)
     deals = sample_pipeline()
     write_csv(deals, target / "deals.csv", events=target / "events.csv")
@@ -63,14 +64,26 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the ``sample`` subcommand."""
     parser = sub.add_parser(
         "sample",
-        help="write the bundled sample pipeline as files to try the commands on",
-        description=(
-            "Write the bundled sample (deals.csv, events.csv, deals.json and\n"
-            "rates.csv) into DIR, so that every command can be tried on files."
+        help=tr(
+            "write the bundled sample pipeline as files to try the commands on",
+            "把自带的样本商机写成文件，以便试用各个命令",
         ),
-        epilog="example: salesfunnel sample ./sample && salesfunnel validate sample/deals.csv",
+        description=tr(
+            "Write the bundled sample (deals.csv, events.csv, deals.json and\n"
+            "rates.csv) into DIR, so that every command can be tried on files.",
+            "把自带的样本（deals.csv、events.csv、deals.json 和 rates.csv）写入 DIR，\n"
+            "以便在文件上试用每个命令。",
+        ),
+        epilog=tr("example", "示例")
+        + ": salesfunnel sample ./sample && salesfunnel validate sample/deals.csv",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("dir", metavar="DIR", help="the directory to write into")
-    parser.add_argument("--force", action="store_true", help="overwrite files that exist")
+    parser.add_argument(
+        "dir", metavar="DIR", help=tr("the directory to write into", "要写入的文件夹")
+    )
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help=tr("overwrite files that exist", "覆盖已存在的文件"),
+    )
     parser.set_defaults(command="sample")

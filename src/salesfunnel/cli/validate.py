@@ -15,7 +15,9 @@ cannot be told from its name). ``--format json`` prints one stable object:
 from __future__ import annotations
 
 import argparse
+from collections import Counter
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from salesfunnel.cli.common import (
     EXIT_DATA,
@@ -30,18 +32,24 @@ from salesfunnel.cli.common import (
     options,
     require_file,
     working,
+    write_output,
 )
-from salesfunnel.cli.funnel_options import add_funnel_options, funnel_from_args
-from salesfunnel.cli.mapping_options import add_mapping_options, mapping_from_args
+from salesfunnel.cli.funnel_options import funnel_from_args
+from salesfunnel.cli.mapping_options import mapping_from_args
+from salesfunnel.cli.messages import tr
+from salesfunnel.cli.reading import add_rates_options, add_reading_options, rates_from_args
 from salesfunnel.funnel.opportunity import Opportunity
+from salesfunnel.i18n import pick
 from salesfunnel.io import (
     DataFileError,
     Problem,
-    UnsupportedFileError,
     read_csv,
     read_opportunities,
 )
 from salesfunnel.render import Table
+
+if TYPE_CHECKING:
+    from salesfunnel.fx import ExchangeRates
 
 ORDER = 90
 
@@ -68,6 +76,53 @@ def _after_cutoff(records: tuple[Opportunity, ...], opts: Options, file: str) ->
                 )
             )
     return out
+
+
+def _missing_rates(
+    records: tuple[Opportunity, ...], rates: ExchangeRates | None, currency: str | None, file: str
+) -> list[Problem]:
+    """Problems for deals in a currency that ``--rates`` cannot convert into ``--currency``."""
+    if currency is None:
+        return []
+    known = set() if rates is None else rates.currencies
+    return [
+        Problem(
+            file,
+            None,
+            "currency",
+            o.currency,
+            f"opportunity {o.id!r} is in {o.currency}, and --rates has no rate into {currency}",
+            f"add a rate, e.g. --rates {o.currency}=VALUE",
+            o.id,
+        )
+        for o in records
+        if o.currency != currency and o.currency not in known
+    ]
+
+
+def summary_table(file: str, problems: list[Problem], opts: Options) -> Table:
+    """The problems grouped by column and kind, with a count, most frequent first."""
+    counts = Counter((p.column or "", p.why) for p in problems)
+    rows = [
+        (column, why, count)
+        for (column, why), count in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    ]
+    headers = (
+        pick("column", "列", opts.lang),
+        pick("problem", "问题", opts.lang),
+        pick("count", "数量", opts.lang),
+    )
+    return Table(
+        pick(f"Problems in {file}, by kind", f"{file} 的问题（按类型）", opts.lang), headers, rows
+    )
+
+
+def clean_line(records: int, opts: Options) -> str:
+    """The one line for a clean file: ``600 opportunities, no problems``."""
+    plural = "y" if records == 1 else "ies"
+    return pick(
+        f"{records} opportunit{plural}, no problems", f"{records} 个商机，没有问题", opts.lang
+    )
 
 
 def _table(file: str, problems: list[Problem], records: int, opts: Options) -> Table:
@@ -99,21 +154,25 @@ def run(args: argparse.Namespace) -> int:
 def _run(args: argparse.Namespace) -> int:
     opts = options(args)
     file: str = args.file
+    rates = rates_from_args(args)
     require_file(file)
     require_file(args.events)
     mapped, funnel = mapping_from_args(args), funnel_from_args(args)
-    if mapped is not None and not file.lower().endswith(".csv"):
-        raise UsageError(f"{file}: the mapping options read CSV files only")
+    is_csv = file.lower().endswith(".csv")
+    if mapped is not None and not is_csv:
+        raise UsageError("mapping_csv_only", path=file)
+    if not is_csv and not file.lower().endswith(".json"):
+        raise UsageError("unsupported_file", path=file)
     try:
         result = working(
-            f"reading {Path(file).name}",
+            tr(f"checking {Path(file).name}", f"正在检查 {Path(file).name}"),
             lambda: (
                 read_opportunities(
                     file,
                     events=args.events,
                     funnel=funnel,
                     encoding=args.encoding,
-                    ignore=args.ignore or (),
+                    ignore=args.ignore,
                     lenient=True,
                 )
                 if mapped is None
@@ -122,7 +181,7 @@ def _run(args: argparse.Namespace) -> int:
                     events=args.events,
                     funnel=funnel,
                     encoding=args.encoding,
-                    ignore=args.ignore or (),
+                    ignore=args.ignore,
                     lenient=True,
                     mapping=mapped[0],
                     preset=mapped[1],
@@ -130,15 +189,14 @@ def _run(args: argparse.Namespace) -> int:
             ),
         )
         records, problems = result.records, list(result.problems)
-    except UnsupportedFileError as err:
-        raise UsageError(str(err)) from None
     except DataFileError as err:
         records, problems = (), list(err.problems)
     # The reader checks a CSV file's deals against the funnel; a JSON document names
     # none, so its deals are checked here. Deals with such problems are not good records.
     for found in (
-        funnel_problems(records, funnel, file) if file.lower().endswith(".json") else [],
+        funnel_problems(records, funnel, file) if not is_csv else [],
         _after_cutoff(records, opts, file),
+        _missing_rates(records, rates, args.currency, file),
     ):
         flagged = {p.opportunity_id for p in found}
         records = tuple(o for o in records if o.id not in flagged)
@@ -152,47 +210,57 @@ def _run(args: argparse.Namespace) -> int:
             "records": len(records),
             "problems": [p.as_dict() for p in problems],
         }
-        emit_json(doc)
+        emit_json(doc, opts)
+    elif not problems and opts.fmt in ("text", "markdown") and opts.table is None:
+        write_output(clean_line(len(records), opts) + "\n", opts.output)
     else:
-        emit([_table(file, problems, len(records), opts)], opts)
+        tables = [summary_table(file, problems, opts), _table(file, problems, len(records), opts)]
+        emit(tables, opts, TABLES)
     return EXIT_DATA if problems else EXIT_OK
+
+
+#: The names of the tables of ``validate``, for ``--table``.
+TABLES = ("summary", "problems")
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the ``validate`` subcommand."""
     parser = sub.add_parser(
         "validate",
-        help="check a CSV or JSON file of opportunities and list every problem",
-        description=(
-            "Check a .csv file (with an optional events file) or a .json document of\n"
-            "opportunities and print every problem: file, row, column, value, why and\n"
-            "the fix. With --cutoff, changes dated after it are problems too; with\n"
-            "--stages or --funnel, the deals are checked against that funnel.\n"
-            "Exit status: 0 clean, 1 problems found, 2 usage error."
+        help=tr(
+            "check a CSV or JSON file of opportunities and list every problem",
+            "检查 CSV 或 JSON 商机文件并列出所有问题",
         ),
-        epilog="example: salesfunnel validate deals.csv --events events.csv --format json",
+        description=tr(
+            "Check a .csv file (with an optional events file) or a .json document of\n"
+            "opportunities and print every problem: first grouped by column and kind,\n"
+            "with a count, then one a row with file, row, column, value, why and the\n"
+            "fix; a clean file gets one line. With --cutoff, changes dated after it are\n"
+            "problems too; with --stages or --funnel, the deals are checked against that\n"
+            "funnel; with --currency, every deal needs a rate in --rates.\n"
+            "Exit status: 0 clean, 1 problems found, 2 usage error.",
+            "检查 .csv 文件（可带事件文件）或 .json 商机文档，列出所有问题：先按列和类型分组计数，\n"
+            "再逐条列出文件、行、列、值、原因和修改建议；没有问题的文件只输出一行。\n"
+            "指定 --cutoff 时，晚于该日期的变更也算问题；指定 --stages 或 --funnel 时按该漏斗检查；\n"
+            "指定 --currency 时，每个商机都需要 --rates 中的汇率。\n"
+            "退出状态：0 无问题，1 有问题，2 用法错误。",
+        ),
+        epilog=tr("example", "示例")
+        + ": salesfunnel validate deals.csv --events events.csv --format json",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("file", metavar="FILE", help="the .csv or .json file to check")
     parser.add_argument(
-        "--events", metavar="FILE", default=None, help="the CSV events file with the histories"
+        "file",
+        metavar="FILE",
+        help=tr("the .csv or .json file to check", "要检查的 .csv 或 .json 文件"),
     )
-    parser.add_argument(
-        "--encoding",
-        default="utf-8",
-        help="the files' encoding (default: utf-8, with or without a byte-order mark)",
-    )
-    parser.add_argument(
-        "--ignore",
-        metavar="COLUMN",
-        action="append",
-        help="a CSV column to skip on purpose (repeat for several)",
-    )
-    add_funnel_options(parser)
-    add_mapping_options(parser)
     add_common(
         parser,
-        cutoff_help="YYYY-MM-DD: changes dated after this day are problems too "
-        "(default: no such check)",
+        cutoff_help=tr(
+            "YYYY-MM-DD: changes dated after this day are problems too (default: no such check)",
+            "YYYY-MM-DD：晚于该日期的变更也算问题（默认：不做此项检查）",
+        ),
     )
+    add_rates_options(parser)
+    add_reading_options(parser)
     parser.set_defaults(command="validate")

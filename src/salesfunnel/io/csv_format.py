@@ -31,7 +31,7 @@ salesfunnel.io.problems.DataFileError: <stream>: 2 problems; nothing was importe
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from typing import TYPE_CHECKING, Literal, overload
 
 from salesfunnel.funnel.course import DEFAULT_FUNNEL
@@ -62,6 +62,9 @@ __all__ = [
     "read_csv",
 ]
 
+#: How many rows are checked between two calls of a ``progress`` hook.
+_PROGRESS_EVERY = 500
+
 
 def _read(
     source: Source,
@@ -69,6 +72,7 @@ def _read(
     funnel: Funnel,
     encoding: str,
     ignore: Collection[str],
+    progress: Callable[[int, int], None] | None = None,
 ) -> tuple[str, ReadResult[Opportunity]]:
     name, text = read_text(source, encoding)
     table = parse_table(
@@ -98,10 +102,13 @@ def _read(
     )
     built: list[tuple[Row, Opportunity | None, list[Problem]]] = []
     usable = table.usable and ("amount" in table.headers or "products" in table.headers)
-    for row in table.rows if usable else ():
+    rows = table.rows if usable else ()
+    for done, row in enumerate(rows, start=1):
         reader = RowReader(name, row, table.headers)
         opportunity = build_opportunity(reader, funnel, ev)
         built.append((row, opportunity, reader.problems))
+        if progress is not None and (done % _PROGRESS_EVERY == 0 or done == len(rows)):
+            progress(done, len(rows))
     seen = flag_duplicate_ids(name, built, table.headers.get("id", "id"))
     records: list[Opportunity] = []
     for row, opportunity, row_problems in built:
@@ -146,6 +153,7 @@ def read_csv(
     preset: str | Preset | None = None,
     mapping: ImportMapping | None = None,
     history: Source | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> tuple[Opportunity, ...]: ...
 
 
@@ -166,6 +174,7 @@ def read_csv(
     preset: str | Preset | None = None,
     mapping: ImportMapping | None = None,
     history: Source | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> ReadResult[Opportunity]: ...
 
 
@@ -185,6 +194,7 @@ def read_csv(
     preset: str | Preset | None = None,
     mapping: ImportMapping | None = None,
     history: Source | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> tuple[Opportunity, ...] | ReadResult[Opportunity]:
     r"""Read opportunities from a CSV file (and their histories from an events file).
 
@@ -254,6 +264,10 @@ def read_csv(
         history: A stage-history table (Salesforce ``OpportunityHistory``
             with the Salesforce preset, else deal id, stage and date
             columns), turned into each deal's history and revisions.
+        progress: Called as ``progress(rows_checked, rows_total)`` while the
+            rows of a file in the plain layout are checked (every few hundred
+            rows, and once at the end), e.g. to draw a progress bar; a
+            mapped export does not call it.
 
     Returns:
         The opportunities in file order (strict), or a
@@ -280,7 +294,7 @@ def read_csv(
         probability_scale=probability_scale,
     )
     if chosen.is_plain and found is None and history is None:
-        name, result = _read(source, events, funnel, encoding, tuple(ignore))
+        name, result = _read(source, events, funnel, encoding, tuple(ignore), progress)
     else:
         name, result = read_mapped(
             source,

@@ -43,7 +43,7 @@ from salesfunnel.errors import FunnelError
 from salesfunnel.tables import Cell, Table
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Sequence
 
 __all__ = [
     "FORMATS",
@@ -52,6 +52,8 @@ __all__ = [
     "Format",
     "Table",
     "display_width",
+    "document",
+    "grouped",
     "neutralise_cell",
     "render",
     "restore_cell",
@@ -152,6 +154,27 @@ def _fmt(cell: Cell) -> str:
     return str(cell)
 
 
+def grouped(cell: Cell) -> str:
+    """A cell as text with its thousands grouped: ``21,838,722.00`` (an exact decimal kept exact).
+
+    English and Chinese both group digits in threes with a comma, so the
+    standard library's format specification serves both languages. Floats
+    (statistics) keep four significant digits; other cells are as in
+    :func:`render`.
+
+    >>> from decimal import Decimal
+    >>> grouped(Decimal("21838722.00")), grouped(1234), grouped(0.125), grouped("id-1000")
+    ('21,838,722.00', '1,234', '0.125', 'id-1000')
+    """
+    if isinstance(cell, Decimal) and cell.is_finite():
+        return f"{cell:,}"
+    if isinstance(cell, int) and not isinstance(cell, bool):
+        return f"{cell:,}"
+    if isinstance(cell, float):
+        return f"{cell:,.4g}"
+    return _fmt(cell)
+
+
 def _numeric(cell: Cell) -> bool:
     return isinstance(cell, (int, float, Decimal)) and not isinstance(cell, bool)
 
@@ -164,7 +187,13 @@ def _json_cell(cell: Cell) -> object:
     return cell
 
 
-def render(table: Table, fmt: Format | Literal["md"] = "text", *, raw: bool = False) -> str:
+def render(
+    table: Table,
+    fmt: Format | Literal["md"] = "text",
+    *,
+    raw: bool = False,
+    thousands: bool = False,
+) -> str:
     r"""Render ``table`` in ``fmt`` (``"md"`` is ``"markdown"``).
 
     JSON is an object ``{"title", "columns", "rows"}`` with money as strings
@@ -185,6 +214,9 @@ def render(table: Table, fmt: Format | Literal["md"] = "text", *, raw: bool = Fa
         raw: Write the cells of CSV, Markdown and text as given, unguarded
             (for a program that reads the output and knows it is not opened
             in a spreadsheet, a browser or a terminal).
+        thousands: Group the thousands of numbers in text, Markdown and
+            HTML (:func:`grouped`); CSV and JSON keep plain numbers for
+            programs.
 
     Raises:
         UnknownFormatError: For a format not in :data:`FORMATS`.
@@ -194,10 +226,15 @@ def render(table: Table, fmt: Format | Literal["md"] = "text", *, raw: bool = Fa
     ['account,change', "'=1+1,-5"]
     >>> render(t, "csv", raw=True).split("\r\n")
     ['account,change', '=1+1,-5']
+    >>> print(render(Table("", ("total",), [(Decimal("21838722.00"),)]), thousands=True))
+    total
+    -------------
+    21,838,722.00
     """
     if fmt == "md":
         fmt = "markdown"
-    texts = [[_fmt(c) for c in row] for row in table.rows]
+    show = grouped if thousands and fmt in ("text", "markdown", "html") else _fmt
+    texts = [[show(c) for c in row] for row in table.rows]
     right = [
         bool(table.rows) and all(_numeric(r[i]) or r[i] is None for r in table.rows)
         for i in range(len(table.headers))
@@ -268,3 +305,40 @@ def render(table: Table, fmt: Format | Literal["md"] = "text", *, raw: bool = Fa
             indent=2,
         )
     raise UnknownFormatError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
+
+
+_DOCUMENT = """<!DOCTYPE html>
+<html lang="{lang}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title}</title>
+<style>
+body {{ font-family: system-ui, sans-serif; margin: 2em; }}
+table {{ border-collapse: collapse; margin: 0 0 0.4em 0; }}
+caption {{ caption-side: top; text-align: left; font-weight: bold; padding: 0 0 0.4em 0; }}
+th, td {{ padding: 0.2em 0.7em; font-variant-numeric: tabular-nums; }}
+th {{ border-bottom: 1px solid currentColor; text-align: left; }}
+p {{ margin: 0 0 1.6em 0; font-size: 0.9em; opacity: 0.8; }}
+</style>
+</head>
+<body>
+{body}
+</body>
+</html>
+"""
+
+
+def document(tables: Sequence[Table], *, lang: str = "en", title: str | None = None) -> str:
+    """A whole HTML document of ``tables``, in UTF-8 (``<meta charset="utf-8">``), thousands grouped.
+
+    ``title`` (default: the first table's title) is the page's title; ``lang``
+    its ``<html lang>``. Every text is escaped.
+
+    >>> page = document([Table("Deals", ("amount",), [(Decimal("1234.50"),)])], lang="zh")
+    >>> page.startswith("<!DOCTYPE html>"), '<meta charset="utf-8">' in page, "1,234.50" in page
+    (True, True, True)
+    """
+    name = title if title is not None else next((t.title for t in tables if t.title), "")
+    body = "\n".join(render(t, "html", thousands=True) for t in tables)
+    return _DOCUMENT.format(lang=escape(lang), title=escape(name), body=body)
