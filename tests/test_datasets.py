@@ -1,10 +1,18 @@
 from __future__ import annotations
 
+import csv
+import importlib.util
+import io
+import re
 from collections import Counter
 from datetime import date
+from decimal import Decimal
+from pathlib import Path
 
 from salesfunnel import DEFAULT_FUNNEL, ChangeKind
-from salesfunnel.datasets import SAMPLE_AS_OF, generate, sample_pipeline
+from salesfunnel.datasets import SAMPLE_AS_OF, SAMPLE_RATES, generate, sample_pipeline
+
+DOCS = Path(__file__).resolve().parents[1] / "docs"
 
 
 class TestSamplePipeline:
@@ -51,3 +59,63 @@ class TestSamplePipeline:
         data = generate(50, seed=1, start=date(2024, 1, 1), as_of=date(2024, 12, 31))
         assert data != generate(50, seed=2, start=date(2024, 1, 1), as_of=date(2024, 12, 31))
         assert all(date(2024, 1, 1) <= o.created <= date(2024, 12, 31) for o in data)
+
+
+class TestOneStoryOnTheSample:
+    """The demo, the tutorial and the notebook tell one story: the same rates, the same totals."""
+
+    @staticmethod
+    def _demo_totals(capsys) -> tuple[Decimal, Decimal]:
+        from salesfunnel.cli import main
+
+        assert main(["demo", "--format", "csv", "--table", "forecast-time"]) == 0
+        total = list(csv.reader(io.StringIO(capsys.readouterr().out)))[-1][-1]
+        assert main(["demo", "--format", "csv", "--table", "pipeline"]) == 0
+        weighted = list(csv.reader(io.StringIO(capsys.readouterr().out)))[1][2]
+        return Decimal(total), Decimal(weighted)
+
+    @staticmethod
+    def _tutorial_totals() -> tuple[Decimal, Decimal]:
+        text = (DOCS / "tutorial.md").read_text(encoding="utf-8")
+        total = re.search(r"TimeBucket\.LOST\]\.amount\n(Decimal\('[0-9.]+'\))", text)
+        weighted = re.search(r"round\(dist\.mean\).*\n\('grid', ([0-9]+),", text)
+        assert total is not None and weighted is not None
+        return Decimal(total.group(1)[9:-2]), Decimal(weighted.group(1))
+
+    @staticmethod
+    def _notebook_totals() -> tuple[Decimal, Decimal]:
+        spec = importlib.util.spec_from_file_location(
+            "make_notebook", DOCS / "_ext" / "make_notebook.py"
+        )
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        code = [text for kind, text in module.CELLS if kind == "code"]
+        assert "RATES = SAMPLE_RATES" in "\n".join(code)
+        assert "ExchangeRates" not in "\n".join(code)  # no second set of rates
+        namespace: dict[str, object] = {}
+        for cell in code:
+            if "plot." in cell or "HTML(" in cell:
+                continue
+            source = "\n".join(line for line in cell.splitlines() if not line.startswith("%"))
+            exec(source, namespace)  # noqa: S102  (the tour's own cells)
+        total = eval(  # noqa: S307
+            "fc.total.total.amount - fc.total.buckets[TimeBucket.LOST].amount", namespace
+        )
+        weighted = eval("weighted_value(open_deals, convert=in_cny)", namespace)  # noqa: S307
+        return total, weighted
+
+    def test_the_three_totals_agree(self, capsys):
+        """The pipeline total (lost deals not added) and the weighted pipeline agree everywhere."""
+        demo = self._demo_totals(capsys)
+        assert demo == self._tutorial_totals()
+        total, weighted = self._notebook_totals()
+        assert (total, round(weighted)) == (demo[0], round(demo[1]))
+        assert demo[0] == Decimal("101781770.00")
+
+    def test_one_set_of_rates(self):
+        """The demo converts at the sample's rates, the one set the tutorial uses too."""
+        from salesfunnel.cli.common import DEMO_RATES
+
+        assert DEMO_RATES is SAMPLE_RATES
+        assert "SAMPLE_RATES" in (DOCS / "tutorial.md").read_text(encoding="utf-8")

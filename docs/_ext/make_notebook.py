@@ -45,9 +45,9 @@ from salesfunnel import DEFAULT_FUNNEL, StageKind, TransitionError, plot
 from salesfunnel.render import html
 from salesfunnel.customers.abc_classes import REVENUE, abc_classify, computed_abc
 from salesfunnel.analytics.conversion import conversion
-from salesfunnel.datasets import SAMPLE_AS_OF, sample_pipeline
+from salesfunnel.datasets import SAMPLE_AS_OF, SAMPLE_RATES, sample_pipeline
+from salesfunnel.forecasting.buckets import TimeBucket
 from salesfunnel.forecasting.rollup import forecast
-from salesfunnel.fx import ExchangeRates
 from salesfunnel.key_accounts.assessment import assess, next_step
 from salesfunnel.key_accounts.lifecycle import LIFECYCLE
 from salesfunnel.key_accounts.playbooks import playbook
@@ -65,22 +65,14 @@ len(deals), SAMPLE_AS_OF, Counter(o.currency for o in deals)""",
     (
         "md",
         """\
-Amounts in several currencies are never added without a rate. These dated
-rates into CNY (one a half-year, illustrative rather than market data) serve
-the whole tour.""",
+Amounts in several currencies are never added without a rate. The sample's
+dated rates into CNY (illustrative rather than market data), the same ones
+that `salesfunnel demo` and the tutorial use, serve the whole tour.""",
     ),
     (
         "code",
         """\
-RATES = ExchangeRates.to(
-    "CNY",
-    {
-        date(2025, 1, 1): {"USD": "7.30", "EUR": "7.60"},
-        date(2025, 7, 1): {"USD": "7.17", "EUR": "8.40"},
-        date(2026, 1, 1): {"USD": "7.05", "EUR": "8.20"},
-        date(2026, 7, 1): {"USD": "6.98", "EUR": "8.10"},
-    },
-)
+RATES = SAMPLE_RATES
 
 
 def in_cny(deal):
@@ -171,6 +163,13 @@ close, and by how sure it is for this quarter.""",
 fc = forecast(deals, cutoff=SAMPLE_AS_OF, by="owner", currency="CNY", rates=RATES)
 fc""",
     ),
+    (
+        "md",
+        """\
+The pipeline total: the deals open at the cutoff and those won this quarter,
+without the lost deals (as `salesfunnel demo` shows it).""",
+    ),
+    ("code", "fc.total.total.amount - fc.total.buckets[TimeBucket.LOST].amount"),
     ("code", "plot.forecast_chart(fc)"),
     (
         "md",

@@ -58,7 +58,9 @@ __all__ = [
 SAMPLE_AS_OF = date(2026, 9, 30)
 
 #: Dated exchange rates into CNY for the sample's currencies (fictional but
-#: plausible), from before its first deal to after its as-of date.
+#: plausible), from before its first deal to after its as-of date. The one
+#: set of rates of the sample: ``salesfunnel demo``, the tutorial and the
+#: notebook convert with it, so that they show the same totals.
 SAMPLE_RATES = ExchangeRates.to(
     "CNY",
     {

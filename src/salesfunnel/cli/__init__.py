@@ -199,7 +199,8 @@ def build_parser(modules: Sequence[ModuleType] | None = None) -> argparse.Argume
     one-line help but has no options: :func:`main` gives the module of the
     command it runs.
     """
-    loaded = {m.__name__.rsplit(".", 1)[-1]: m for m in modules or map(_module, COMMANDS)}
+    chosen = list(map(_module, COMMANDS)) if modules is None else modules
+    loaded = {m.__name__.rsplit(".", 1)[-1]: m for m in chosen}
     parser = _Parser(
         prog="salesfunnel",
         description=tr(
