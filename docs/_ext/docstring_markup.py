@@ -12,7 +12,12 @@ parses a docstring as Google-style Markdown this extension
 * turns ``:role:`target``` into a code span (``~`` prefixes dropped) and
   ````text```` into ```text```.
 
-It changes only what the documentation site shows; the source is untouched.
+A second extension, :class:`ReferenceOrder`, sets the order of each module's
+members on its reference page: the functions first (the page's main
+function leads), then the classes, then the constants, and the errors and
+warnings last, each group in the order of the source.
+
+They change only what the documentation site shows; the source is untouched.
 """
 
 from __future__ import annotations
@@ -99,3 +104,56 @@ class DocstringMarkup(griffe.Extension):
         """Rewrite the docstring of every object as it is loaded."""
         if obj.docstring is not None:
             obj.docstring.value = _markup(obj.docstring.value)
+
+
+#: Names of errors and warnings, which come last on a reference page.
+_PROBLEM = re.compile(r"(Error|Warning|Exception)$")
+
+
+def _rank(member: griffe.Object | griffe.Alias) -> int:
+    """0 functions, 1 classes, 2 constants and the rest, 3 errors and warnings."""
+    if _PROBLEM.search(member.name):
+        return 3
+    try:
+        kind = member.kind
+    except (griffe.AliasResolutionError, griffe.CyclicAliasError):
+        return 2
+    return {griffe.Kind.FUNCTION: 0, griffe.Kind.CLASS: 1}.get(kind, 2)
+
+
+def _line(member: griffe.Object | griffe.Alias) -> int:
+    """Where the member appears in its module: its definition, or its import."""
+    if isinstance(member, griffe.Alias):
+        return member.alias_lineno or 0
+    return member.lineno or 0
+
+
+def _order(module: griffe.Module) -> None:
+    if module.exports is not None:
+        names = [str(name) for name in module.exports]
+        members = {name: module.members[name] for name in names if name in module.members}
+        first = {name: i for i, name in enumerate(names)}
+        module.exports = sorted(
+            names,
+            key=lambda n: (
+                (_rank(members[n]), _line(members[n]), first[n])
+                if n in members
+                else (4, 0, first[n])
+            ),
+        )
+    for submodule in module.modules.values():
+        if not submodule.is_alias:
+            _order(submodule)
+
+
+class ReferenceOrder(griffe.Extension):
+    """Order each module's ``__all__`` for its reference page: functions first, errors last.
+
+    The pages render members in ``__all__`` order (``members_order:
+    [__all__, source]``); only the order of the names changes, never which
+    ones are shown.
+    """
+
+    def on_package(self, *, pkg: griffe.Module, **_kwargs: Any) -> None:  # noqa: ANN401
+        """Reorder the exports of every module of the package once it is loaded."""
+        _order(pkg)
