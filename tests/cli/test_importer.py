@@ -171,3 +171,35 @@ class TestSample:
         assert "--force" in capsys.readouterr().err
         assert main(["sample", str(tmp_path), "--force"]) == 0
         assert main(["sample", str(tmp_path / "deals.csv")]) == 2
+
+
+class TestImportOutput:
+    def _args(self, *more):
+        return [
+            "import",
+            "--preset",
+            "pipedrive",
+            str(CRM / "pipedrive_deals.csv"),
+            "--tz",
+            "UTC",
+            *TO_DEFAULT,
+            *more,
+        ]
+
+    def test_json_output(self, tmp_path, capsys):
+        """-o FILE.json writes one JSON document of the deals, which the commands read."""
+        target = tmp_path / "deals.json"
+        assert main(self._args("-o", str(target), "--lang", "zh")) == 0
+        assert "已将 10 个商机导入" in capsys.readouterr().err
+        assert main(["validate", str(target)]) == 0
+
+    def test_cutoff(self, tmp_path, capsys):
+        """--cutoff writes the deals as they stood at the end of that day."""
+        target = tmp_path / "deals.csv"
+        assert main(self._args("-o", str(target), "--cutoff", "2000-01-01")) == 0
+        assert "imported 0 opportunities" in capsys.readouterr().err
+
+    def test_an_output_that_is_neither_csv_nor_json(self, tmp_path, capsys):
+        """-o deals.xlsx is a usage error."""
+        assert main(self._args("-o", str(tmp_path / "deals.xlsx"))) == 2
+        assert "name it .csv or .json" in capsys.readouterr().err

@@ -130,3 +130,40 @@ class TestValidate:
         out = capsys.readouterr().out
         assert "example: salesfunnel validate" in out
         assert "Exit status" in out
+
+
+class TestSummary:
+    def test_a_clean_file_is_one_line(self, files, capsys):
+        """A clean file says so in one line, in both languages; markdown too."""
+        good, _ = files
+        assert main(["validate", str(good)]) == 0
+        assert capsys.readouterr().out == "1 opportunity, no problems\n"
+        assert main(["validate", str(good), "--lang", "zh", "--format", "md"]) == 0
+        assert capsys.readouterr().out == "1 个商机，没有问题\n"
+
+    def test_problems_grouped_by_column_and_kind(self, tmp_path, capsys):
+        """A broken file: first the problems by column and kind with a count, then the rows."""
+        path = tmp_path / "broken.csv"
+        path.write_text(
+            HEADER + GOOD + BAD + BAD.replace("B,", "C,") + "D,n,a,o,intent,x,2026-02-01,5,USD\n",
+            encoding="utf-8",
+        )
+        assert main(["validate", str(path)]) == 1
+        out = capsys.readouterr().out
+        summary, rows = out.split("\n\n")
+        assert summary.splitlines()[0] == f"Problems in {path}, by kind"
+        assert summary.splitlines()[3].split()[-1] == "2"
+        assert "amount" in summary.splitlines()[3]
+        assert rows.startswith(f"Data problems in {path}")
+        assert main(["validate", str(path), "--table", "summary", "--format", "csv"]) == 1
+        assert capsys.readouterr().out.splitlines()[1] == "amount,is negative,2"
+
+    def test_missing_rates_are_problems(self, files, capsys):
+        """With --currency, a deal in a currency --rates cannot convert is a problem."""
+        good, _ = files
+        assert main(["validate", str(good), "--currency", "CNY", "--rates", "EUR=8"]) == 1
+        assert "has no rate into CNY" in capsys.readouterr().out
+        assert main(["validate", str(good), "--currency", "CNY", "--rates", "USD=7"]) == 0
+        assert main(["validate", str(good), "--currency", "USD"]) == 0
+        capsys.readouterr()
+        assert main(["validate", str(good), "--currency", "CNY"]) == 1

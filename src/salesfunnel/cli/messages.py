@@ -29,7 +29,6 @@ __all__ = [
     "MESSAGES",
     "Message",
     "close_match",
-    "lang",
     "say",
     "tr",
     "translate_argparse",
@@ -37,11 +36,6 @@ __all__ = [
 
 #: The language of the command being run (``--lang``).
 LANG: contextvars.ContextVar[Lang] = contextvars.ContextVar("salesfunnel_cli_lang", default="en")
-
-
-def lang() -> Lang:
-    """The language of the command being run."""
-    return LANG.get()
 
 
 def tr(en: str, zh: str) -> str:
@@ -178,10 +172,6 @@ MESSAGES: dict[str, Text] = {
         "(e.g. customer,spend); found {count}",
         "{path}：客户数值文件有两列，客户和数值（例如 customer,spend）；实际有 {count} 列",
     ),
-    "abc_values_row": _T(
-        "{path}, row {row}: {why}",
-        "{path} 第 {row} 行：{why}",
-    ),
     "abc_values_empty_customer": _T(
         "the customer is empty; write a name in the first column",
         "客户为空；请在第一列写上客户名称",
@@ -298,9 +288,6 @@ MESSAGES: dict[str, Text] = {
     "ambiguous": _T(
         "ambiguous option: {name} could match {matches}",
         "选项有歧义：{name} 可能是 {matches}",
-    ),
-    "no_command": _T(
-        "choose a command; see salesfunnel --help", "请选择一个命令；参见 salesfunnel --help"
     ),
     "argparse": _T("{message}", "{message}"),
     # the outer guard
