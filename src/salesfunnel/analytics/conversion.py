@@ -62,7 +62,7 @@ from salesfunnel.funnel.opportunity import Opportunity
 from salesfunnel.funnel.records import StageKind
 from salesfunnel.funnel.stages import Funnel
 from salesfunnel.i18n import Lang, pick
-from salesfunnel.tables import Table, Tabular
+from salesfunnel.tables import Cell, Table, Tabular
 
 __all__ = [
     "ConversionTable",
@@ -331,7 +331,7 @@ class FunnelSummary(Tabular):
         def days(value: float | None) -> str:
             return "" if value is None else f"{value:.0f}"
 
-        rows = [
+        rows: list[tuple[str, Cell]] = [
             (pick("deals", "商机数", lang), self.deals),
             (pick("open", "进行中", lang), self.open),
             (pick("won", "成交", lang), self.won),

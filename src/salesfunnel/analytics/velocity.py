@@ -29,7 +29,7 @@ from salesfunnel.funnel.stages import Funnel
 from salesfunnel.i18n import Lang, pick
 from salesfunnel.pipeline._convolution import exact_context
 from salesfunnel.pipeline.weighted import Converter, deal_values
-from salesfunnel.tables import Table, Tabular, to_html
+from salesfunnel.tables import Cell, Table, Tabular, to_html
 
 __all__ = ["AdditionalBusiness", "Velocity", "additional_business", "sales_velocity"]
 
@@ -74,7 +74,7 @@ class Velocity(Tabular):
 
     def table(self, lang: Lang = "en") -> Table:
         """Return sales velocity and its parts for display."""
-        rows = [
+        rows: list[tuple[str, Cell]] = [
             (pick("open deals", "进行中商机", lang), self.open_deals),
             (pick("win rate (won ÷ closed)", "赢单率（成交 ÷ 已结）", lang), _pct(self.win_rate)),
             (pick("average won amount", "平均成交金额", lang), self.average_won),
