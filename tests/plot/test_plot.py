@@ -622,8 +622,9 @@ class TestFontInstalledLater:
 
         def addfont(path):
             added.append(path)
-            name = "Noto Sans CJK JP" if "Noto" in path else "WenQuanYi Micro Hei"
-            manager.ttflist.append(font_manager.FontEntry(fname=path, name=name))
+            names = ["Noto Sans CJK JP", "Noto Sans CJK SC"] if "Noto" in path else ["Zed Hei"]
+            for name in names:
+                manager.ttflist.append(font_manager.FontEntry(fname=path, name=name))
 
         monkeypatch.setattr(manager, "addfont", addfont)
         monkeypatch.setattr(_base, "covers_chinese", lambda path: "DejaVu" not in path)
@@ -632,7 +633,7 @@ class TestFontInstalledLater:
         find_cjk_font.cache_clear()
 
     def test_registers_a_known_cjk_file(self, fonts):
-        """A Noto Sans CJK file the cache does not list is added with addfont and named."""
+        """A Noto Sans CJK collection the cache does not list is added; its SC face is named."""
         monkeypatch, font_manager, added = fonts
         files = [
             "/fonts/DejaVuSans.ttf",
@@ -640,7 +641,7 @@ class TestFontInstalledLater:
             "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
         ]
         monkeypatch.setattr(font_manager, "findSystemFonts", lambda: files)
-        assert find_cjk_font() == "Noto Sans CJK JP"
+        assert find_cjk_font() == "Noto Sans CJK SC"
         assert added == ["/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"]
 
     def test_file_names_are_matched_loosely(self, fonts):
@@ -649,7 +650,7 @@ class TestFontInstalledLater:
         monkeypatch.setattr(
             font_manager, "findSystemFonts", lambda: [r"C:\\Fonts\\WQY_MicroHei.TTC"]
         )
-        assert find_cjk_font() == "WenQuanYi Micro Hei"
+        assert find_cjk_font() == "Zed Hei"  # a face name that is not on the wanted list
         assert added == [r"C:\\Fonts\\WQY_MicroHei.TTC"]
 
     def test_files_without_chinese_or_unknown_names_are_skipped(self, fonts):

@@ -166,7 +166,8 @@ def _register_installed() -> str | None:
     installed later stays unknown to it until that file is deleted. The font
     files on the system are listed again (``findSystemFonts``); the first one
     with a well-known CJK name that is not registered and draws Chinese is
-    added with ``fontManager.addfont`` for this session, and its name returned.
+    added with ``fontManager.addfont`` for this session, and its name returned
+    (of a font collection, the most wanted of its faces).
     """
     from matplotlib import font_manager  # noqa: PLC0415
 
@@ -175,7 +176,9 @@ def _register_installed() -> str | None:
     for path in sorted(font_manager.findSystemFonts()):
         if path not in known and _known_cjk_file(path) and covers_chinese(path):
             manager.addfont(path)
-            return next(entry.name for entry in manager.ttflist if entry.fname == path)
+            # a collection (.ttc) adds a face per region: take the most wanted one
+            faces = [entry.name for entry in manager.ttflist if entry.fname == path]
+            return next((name for name in CJK_FAMILIES if name in faces), faces[0])
     return None
 
 
