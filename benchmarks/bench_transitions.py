@@ -1,21 +1,38 @@
-"""Benchmark: one gated stage transition, against two state-machine libraries.
+"""Benchmark: one gated stage transition, against a frozen-attrs floor and two state-machine libraries.
 
-The same seven-stage ladder (target_segment → … → closed) is walked by many
-deals in three implementations, measured in the same run:
+The workload of issue 13: deals in ``project`` move to ``recognition``, whose
+gate reads four facts (three yes/no facts and a probability above 50 %). The
+facts that open the gate are learned with the move (passed as new facts); the
+record already holds the 20 facts of the gates below. Two comparisons, each in
+the same run, interleaved (``_harness.py``):
 
-* salesfunnel: ``DEFAULT_FUNNEL.advance`` evaluates the target stage's full
-  qualification rule (three-valued, with a ``Verdict`` listing met, failed and
-  missing criteria), checks the date and appends a history entry to a new,
-  immutable opportunity.
-* python-statemachine: a ``StateMachine`` whose transitions carry a guard
-  (``cond=``) that checks the same facts for the same stage (a plain boolean:
-  no verdict, no history).
-* transitions: a ``Machine`` with the same guards (``conditions=``).
+* **full step, record loaded per call**: each call builds the record from
+  its stored fields (a dict, as a database or a file reader gives them:
+  strings, a ``Decimal``, dates, a facts dict) and moves it. Building is
+  timed: loading is part of a move in a service that keeps its records
+  elsewhere.
+* **steps only**: the records are built before the timer; each call moves
+  one.
 
-Each side's records or machines are built before its timer. The runs are
-interleaved in the same process (``_harness.py``); per-transition median
-times and the ratios (salesfunnel ÷ baseline, printed as "N x faster" or
-"N x slower") are printed. Run::
+The sides:
+
+* salesfunnel: ``Opportunity(**row)`` (every field checked) then
+  ``DEFAULT_FUNNEL.advance(deal, "recognition", on=..., facts=new)`` (the
+  facts merged and checked, the funnel and the date checked, the gate's
+  three-valued rule evaluated, a history entry appended to a new record).
+* the floor: what a user would write with no library, on a frozen attrs
+  class with the same fields (no checks): ``attrs.evolve`` with the merged
+  facts, the new stage and one more history entry (a frozen attrs value),
+  after checking the four facts as plain booleans and a comparison.
+* python-statemachine: a ``StateMachine`` per record (built per call when the
+  record is loaded per call), whose transition carries a guard (``cond=``)
+  on the same four facts; a boolean, no verdict, no history.
+* transitions: one ``Machine``; each record's model is added to it
+  (``add_model(..., initial=stage)``) and removed again when loaded per call,
+  with the same guard (``conditions=``).
+
+Goals (issue 13): ours ≤ 2x the floor in both comparisons, ≥ 5x faster than
+python-statemachine and ≥ 2x faster than transitions. Run::
 
     python benchmarks/bench_transitions.py [--quick]
 
@@ -24,9 +41,11 @@ Needs the ``bench`` extra (``pip install -e ".[bench]"``).
 
 from __future__ import annotations
 
-import itertools
-from datetime import date, timedelta
+from datetime import date
+from decimal import Decimal
+from typing import Any
 
+import attrs
 from statemachine import State, StateMachine
 from transitions import Machine
 
@@ -35,6 +54,8 @@ from salesfunnel.datasets import _gate_facts
 from salesfunnel.funnel import DEFAULT_FUNNEL, Opportunity
 
 KEYS = [s.key for s in DEFAULT_FUNNEL]
+FROM, TO = "project", "recognition"
+ON = date(2026, 3, 2)
 
 
 class _Fixed:
@@ -42,21 +63,118 @@ class _Fixed:
         return a
 
 
-FACTS = _gate_facts(DEFAULT_FUNNEL, len(KEYS) - 1, _Fixed())
-#: For each stage, the fact keys its gate reads: the baselines' guards check them.
-NEEDS = {
-    s.key: tuple(k for c in s.rule.criteria() for k in c.needs) if s.rule else ()
-    for s in DEFAULT_FUNNEL
-}
+#: The facts that passed the gates up to ``project`` (what the record holds).
+OLD_FACTS = _gate_facts(DEFAULT_FUNNEL, KEYS.index(FROM), _Fixed())
+_ALL = _gate_facts(DEFAULT_FUNNEL, KEYS.index(TO), _Fixed())
+#: The facts learned with the move: the four the ``recognition`` gate reads.
+NEW_FACTS = {k: v for k, v in _ALL.items() if k not in OLD_FACTS}
+assert len(NEW_FACTS) == 4, NEW_FACTS
+FLAGS = tuple(k for k, v in NEW_FACTS.items() if v is True)
+(ODDS,) = (k for k, v in NEW_FACTS.items() if v is not True)
 
 
-def guard(facts: dict[str, object], stage: str) -> bool:
-    """The baselines' guard: every fact the stage's gate reads is known and true."""
-    return all(facts.get(k) not in (None, False) for k in NEEDS[stage])
+def rows(n: int) -> list[dict[str, Any]]:
+    """The stored fields of ``n`` deals in ``project``."""
+    return [
+        {
+            "id": f"D{i:07d}",
+            "name": f"Deal {i}",
+            "account": f"Account {i % 500}",
+            "owner": f"Owner {i % 40}",
+            "stage": FROM,
+            "created": date(2026, 1, 1 + i % 28),
+            "expected_close": date(2026, 12, 31),
+            "amount": Decimal(1000 + i % 997),
+            "currency": "CNY",
+            "product": "ERP",
+            "facts": dict(OLD_FACTS),
+        }
+        for i in range(n)
+    ]
+
+
+def guard(facts: dict[str, object]) -> bool:
+    """The floor's and the baselines' check of the gate: three flags and the odds."""
+    return all(facts.get(k) is True for k in FLAGS) and facts.get(ODDS, 0) > Decimal("0.5")  # type: ignore[operator]
+
+
+# -- salesfunnel ----------------------------------------------------------
+
+
+def ours_loaded(table: list[dict[str, Any]]) -> Opportunity:
+    advance = DEFAULT_FUNNEL.advance
+    for row in table:
+        deal = advance(Opportunity(**row), TO, on=ON, facts=NEW_FACTS)
+    return deal
+
+
+def ours_steps(deals: list[Opportunity]) -> Opportunity:
+    advance = DEFAULT_FUNNEL.advance
+    for d in deals:
+        deal = advance(d, TO, on=ON, facts=NEW_FACTS)
+    return deal
+
+
+# -- the floor: a frozen attrs record and no checks -----------------------
+
+
+@attrs.frozen
+class Entry:
+    """A history entry of the floor."""
+
+    from_stage: str | None
+    to_stage: str
+    on: date
+
+
+@attrs.frozen
+class Deal:
+    """The floor's record: the same fields, frozen, unchecked."""
+
+    id: str
+    name: str
+    account: str
+    owner: str
+    stage: str
+    created: date
+    expected_close: date
+    amount: Decimal
+    currency: str
+    product: str
+    facts: dict[str, object]
+    history: tuple[Entry, ...]
+
+
+def floor_load(row: dict[str, Any]) -> Deal:
+    return Deal(**row, history=(Entry(None, row["stage"], row["created"]),))
+
+
+def floor_move(deal: Deal) -> Deal:
+    facts = {**deal.facts, **NEW_FACTS}
+    if not guard(facts):
+        raise ValueError(deal.id)
+    return attrs.evolve(
+        deal, stage=TO, facts=facts, history=(*deal.history, Entry(deal.stage, TO, ON))
+    )
+
+
+def floor_loaded(table: list[dict[str, Any]]) -> Deal:
+    for row in table:
+        deal = floor_move(floor_load(row))
+    return deal
+
+
+def floor_steps(deals: list[Deal]) -> Deal:
+    for d in deals:
+        deal = floor_move(d)
+    return deal
+
+
+# -- python-statemachine ----------------------------------------------------
 
 
 class PsmFunnel(StateMachine):
-    """The seven-stage ladder in python-statemachine, with guards."""
+    """The seven-stage ladder in python-statemachine, the move gated."""
 
     target_segment = State(initial=True)
     potential = State()
@@ -67,133 +185,143 @@ class PsmFunnel(StateMachine):
     closed = State(final=True)
 
     advance = (
-        target_segment.to(potential, cond="g_potential")
-        | potential.to(intent, cond="g_intent")
-        | intent.to(project, cond="g_project")
-        | project.to(recognition, cond="g_recognition")
-        | recognition.to(negotiation, cond="g_negotiation")
-        | negotiation.to(closed, cond="g_closed")
+        target_segment.to(potential)
+        | potential.to(intent)
+        | intent.to(project)
+        | project.to(recognition, cond="gate")
+        | recognition.to(negotiation)
+        | negotiation.to(closed)
     )
 
-    def __init__(self, facts: dict[str, object]) -> None:
+    def __init__(self, facts: dict[str, object], stage: str) -> None:
         self.facts = facts
-        super().__init__()
+        super().__init__(start_value=stage)
 
-    def g_potential(self) -> bool:
-        return guard(self.facts, "potential")
+    def gate(self) -> bool:
+        return guard(self.facts)
 
-    def g_intent(self) -> bool:
-        return guard(self.facts, "intent")
 
-    def g_project(self) -> bool:
-        return guard(self.facts, "project")
+def psm_move(machine: PsmFunnel) -> PsmFunnel:
+    machine.facts.update(NEW_FACTS)
+    machine.send("advance")
+    return machine
 
-    def g_recognition(self) -> bool:
-        return guard(self.facts, "recognition")
 
-    def g_negotiation(self) -> bool:
-        return guard(self.facts, "negotiation")
+def psm_loaded(table: list[dict[str, Any]]) -> str:
+    for row in table:
+        machine = psm_move(PsmFunnel(dict(row["facts"]), row["stage"]))
+    return str(machine.current_state_value)
 
-    def g_closed(self) -> bool:
-        return guard(self.facts, "closed")
+
+def psm_steps(machines: list[PsmFunnel]) -> str:
+    for m in machines:
+        psm_move(m)
+    return str(machines[-1].current_state_value)
+
+
+# -- transitions ----------------------------------------------------------
 
 
 class TrDeal:
     """A model object for the transitions library."""
 
-    def __init__(self, facts: dict[str, object]) -> None:
-        self.facts = facts
+    def __init__(self, row: dict[str, Any]) -> None:
+        self.row = row
+        self.facts = dict(row["facts"])
 
-    def gate(self, event: object) -> bool:
-        return guard(self.facts, event.transition.dest)  # type: ignore[attr-defined]
-
-
-DAYS = [date(2026, 1, 1) + timedelta(days=i) for i in range(1, len(KEYS))]
+    def gate(self, _event: object) -> bool:
+        return guard(self.facts)
 
 
-def salesfunnel_deals(n: int) -> list[Opportunity]:
-    return [
-        Opportunity(
-            id=f"D{i}",
-            name="n",
-            account="a",
-            owner="o",
-            stage="target_segment",
-            created=date(2026, 1, 1),
-            expected_close=date(2026, 12, 31),
-            amount="100",
-            currency="USD",
-            facts=FACTS,
-        )
-        for i in range(n)
-    ]
-
-
-def run_salesfunnel(deals: list[Opportunity]) -> None:
-    for deal in deals:
-        d = deal
-        for key, day in zip(KEYS[1:], DAYS, strict=True):
-            d = DEFAULT_FUNNEL.advance(d, key, on=day)
-        assert d.stage == "closed"
-
-
-def run_psm(machines: list[PsmFunnel]) -> None:
-    for m in machines:
-        for _ in KEYS[1:]:
-            m.send("advance")
-    assert machines[0].closed.is_active
-
-
-def transitions_models(n: int) -> tuple[list[TrDeal], Machine]:
-    models = [TrDeal(dict(FACTS)) for _ in range(n)]
-    machine = Machine(
-        model=models,
+def tr_machine() -> Machine:
+    return Machine(
+        model=None,
         states=KEYS,
-        initial=KEYS[0],
+        initial=FROM,
         send_event=True,
         auto_transitions=False,
-        transitions=[
-            {"trigger": "advance", "source": a, "dest": b, "conditions": "gate"}
-            for a, b in itertools.pairwise(KEYS)
-        ],
+        transitions=[{"trigger": "advance", "source": FROM, "dest": TO, "conditions": "gate"}],
     )
-    return models, machine
 
 
-def run_transitions(built: tuple[list[TrDeal], Machine]) -> None:
-    models, _machine = built
-    for model in models:
-        for _ in KEYS[1:]:
-            model.advance()  # type: ignore[attr-defined]
-    assert models[0].state == "closed"  # type: ignore[attr-defined]
+TR = tr_machine()
+
+
+def tr_move(model: TrDeal) -> TrDeal:
+    model.facts.update(NEW_FACTS)
+    model.advance()  # type: ignore[attr-defined]
+    return model
+
+
+def tr_loaded(table: list[dict[str, Any]]) -> str:
+    for row in table:
+        model = TrDeal(row)
+        TR.add_model(model, initial=row["stage"])
+        tr_move(model)
+        TR.remove_model(model)
+    return str(model.state)  # type: ignore[attr-defined]
+
+
+def tr_built(table: list[dict[str, Any]]) -> list[TrDeal]:
+    TR.remove_model(list(TR.models))
+    models = [TrDeal(row) for row in table]
+    TR.add_model(models, initial=FROM)
+    return models
+
+
+def tr_steps(models: list[TrDeal]) -> str:
+    for m in models:
+        tr_move(m)
+    return str(models[-1].state)  # type: ignore[attr-defined]
 
 
 def main() -> None:
     bench = Harness(__doc__, quick_help="fewer deals and repeats")
-    n, repeats = (300, 5) if bench.quick else (2000, 9)
+    n, repeats = (2_000, 5) if bench.quick else (20_000, 9)
+    table = rows(n)
+    deals = [Opportunity(**row) for row in table]
+    # Every side computes the same move.
+    ours = ours_steps(deals)
+    floor = floor_steps([floor_load(r) for r in table])
+    assert (ours.stage, floor.stage) == (TO, TO)
+    assert ours.facts == floor.facts
+    assert [(c.from_stage, c.to_stage, c.on) for c in ours.history] == [
+        (e.from_stage, e.to_stage, e.on) for e in floor.history
+    ]
+    assert psm_loaded(table[:10]) == tr_loaded(table[:10]) == TO
+    print(f"{n} deals, {FROM} -> {TO}, {len(OLD_FACTS)} facts held, {len(NEW_FACTS)} learned")
+    per = (n, "transition")
     bench.compare(
-        f"{n} deals x {len(KEYS) - 1} gated transitions",
-        Side(
-            "salesfunnel (full verdict + history)",
-            run_salesfunnel,
-            setup=lambda: salesfunnel_deals(n),
-        ),
+        "one gated transition, record loaded per call",
+        Side("salesfunnel (checked record, verdict, history)", ours_loaded, setup=lambda: table),
         [
-            Side(
-                "python-statemachine (boolean guard)",
-                run_psm,
-                setup=lambda: [PsmFunnel(dict(FACTS)) for _ in range(n)],
-                goal=0.2,
-            ),
-            Side(
-                "transitions (boolean guard)",
-                run_transitions,
-                setup=lambda: transitions_models(n),
-                goal=0.5,
-            ),
+            Side("frozen-attrs floor", floor_loaded, setup=lambda: table, goal=2.0),
+            Side("python-statemachine", psm_loaded, setup=lambda: table, goal=0.2),
+            Side("transitions", tr_loaded, setup=lambda: table, goal=0.5),
         ],
         repeats=repeats,
-        per=(n * (len(KEYS) - 1), "transition"),
+        per=per,
+    )
+    bench.compare(
+        "one gated transition, steps only (records built before the timer)",
+        Side("salesfunnel", ours_steps, setup=lambda: deals),
+        [
+            Side(
+                "frozen-attrs floor",
+                floor_steps,
+                setup=lambda: [floor_load(r) for r in table],
+                goal=2.0,
+            ),
+            Side(
+                "python-statemachine",
+                psm_steps,
+                setup=lambda: [PsmFunnel(dict(r["facts"]), r["stage"]) for r in table],
+                goal=0.2,
+            ),
+            Side("transitions", tr_steps, setup=lambda: tr_built(table), goal=0.5),
+        ],
+        repeats=repeats,
+        per=per,
     )
     bench.finish()
 

@@ -8,7 +8,17 @@ from hypothesis import strategies as st
 
 from salesfunnel import AllOf, AnyOf, Criterion, Text, evaluate
 from salesfunnel.errors import InvalidFactError, InvalidRuleError
-from salesfunnel.qualification import AtLeast, FactIs, Facts, Not, Outcome, Threshold
+from salesfunnel.qualification import (
+    NO_FACTS,
+    AtLeast,
+    FactIs,
+    Facts,
+    Not,
+    Outcome,
+    Threshold,
+    decide,
+)
+from salesfunnel.qualification.facts import as_facts
 from tests import strategies as sst
 
 A = Criterion.fact("a", "A", "甲")
@@ -232,3 +242,136 @@ def test_fully_known_facts_always_decide(rule, facts):
     """With every fact known, a rule is never undecided."""
     full = {f"f{i}": facts.get(f"f{i}", False) for i in range(8)}
     assert evaluate(rule, full).outcome is not Outcome.UNDECIDED
+
+
+class TestFactsChecks:
+    def test_merge_checks_only_what_is_new_and_keeps_key_order(self):
+        """Merging replaces and adds facts, iterates in key order and hashes like a fresh build."""
+        f = Facts({"b": True, "d": Decimal("0.5")})
+        merged = f.merge({"a": [1, 2], "b": False})
+        assert list(merged) == ["a", "b", "d"]
+        assert merged == Facts({"a": (1, 2), "b": False, "d": Decimal("0.5")})
+        assert hash(merged) == hash(Facts({"d": Decimal("0.5"), "b": False, "a": (1, 2)}))
+        assert repr(merged) == "Facts({'a': (1, 2), 'b': False, 'd': Decimal('0.5')})"
+        assert "a" in merged and "z" not in merged
+        assert f.merge({}) is f and f.merge(None) is f
+
+    @pytest.mark.parametrize(
+        "bad",
+        [{"x": Decimal("NaN")}, {"x": float("inf")}, {"x": {"nested": 1}}, {"": True}, {3: True}],
+    )
+    def test_merge_refuses_bad_new_facts(self, bad):
+        """A new fact is checked as when facts are built: non-finite, nested or badly keyed is refused."""
+        with pytest.raises(InvalidFactError):
+            Facts.of(a=True).merge(bad)
+
+    def test_values_are_frozen_and_the_input_is_not_kept(self):
+        """Lists become tuples, sets frozensets; the caller's dict is copied, never shared."""
+        given_facts = {"a": [1, {2}], "b": True, "c": {3}}
+        f = Facts(given_facts)
+        assert f["a"] == (1, frozenset({2})) and f["c"] == frozenset({3})
+        assert as_facts(f) is f
+        given_facts["b"] = False
+        assert f["b"] is True
+
+    def test_other_mappings_and_string_subclass_keys(self):
+        """Any mapping is read; a key of a str subclass is accepted, as before."""
+
+        class Key(str):
+            __slots__ = ()
+
+        f = Facts(Facts.of(a=True))
+        assert f == {"a": True}
+        assert Facts({Key("k"): True}) == {"k": True}
+        with pytest.raises(InvalidFactError):
+            Facts({Key(""): True})
+
+    def test_decimal_facts(self):
+        """Finite decimals are kept as given; a NaN among them is refused."""
+        assert Facts({"p": Decimal("0.6"), "q": True})["p"] == Decimal("0.6")
+        with pytest.raises(InvalidFactError):
+            Facts({"p": Decimal("0.6"), "q": Decimal("sNaN")})
+
+    def test_no_facts_is_shared(self):
+        """Empty facts are one shared value."""
+        assert as_facts(None) is NO_FACTS and as_facts({}) is NO_FACTS
+        assert len(NO_FACTS) == 0
+
+
+ODDS = Criterion.above("odds", Decimal("0.5"), "Odds")
+STAFF = Criterion.at_least("staff", 50, "Staff")
+
+#: Facts for mixed rules: yes/no facts f0..f3, and numbers for the thresholds.
+mixed_facts = st.fixed_dictionaries(
+    {},
+    optional={
+        **{f"f{i}": st.one_of(st.booleans(), st.none()) for i in range(4)},
+        "odds": st.one_of(st.none(), st.decimals(0, 1, places=2)),
+        "staff": st.one_of(st.none(), st.integers(0, 100)),
+    },
+)
+_leaves = st.one_of(
+    st.sampled_from([f"f{i}" for i in range(4)]).map(lambda k: Criterion.fact(k, k)),
+    st.sampled_from([ODDS, STAFF]),
+)
+
+
+def _mix(children):
+    parts = st.lists(children, min_size=1, max_size=4)
+    return st.one_of(
+        parts.map(AllOf),
+        parts.map(AnyOf),
+        parts.flatmap(lambda rs: st.integers(1, len(rs)).map(lambda n: AtLeast(n, rs))),
+        children.map(Not),
+    )
+
+
+#: Rules mixing yes/no facts, thresholds and negation, nested.
+mixed_rules = st.recursive(_leaves, _mix, max_leaves=10)
+
+
+def _reference(rule, facts):
+    """Kleene logic written out plainly, as the independent reference."""
+    if isinstance(rule, Criterion):
+        if any(facts.get(k) is None for k in rule.needs):
+            return None
+        return bool(rule.test(facts))
+    if isinstance(rule, Not):
+        inner = _reference(rule.rule, facts)
+        return None if inner is None else not inner
+    results = [_reference(r, facts) for r in rule.rules]
+    if isinstance(rule, AtLeast):
+        trues, unknown = results.count(True), results.count(None)
+        return True if trues >= rule.n else (False if trues + unknown < rule.n else None)
+    if isinstance(rule, AnyOf):
+        return True if True in results else (None if None in results else False)
+    return False if False in results else (None if None in results else True)
+
+
+class TestDecide:
+    @given(mixed_rules, mixed_facts)
+    def test_decide_and_evaluate_agree_with_the_reference(self, rule, facts):
+        """decide() gives evaluate()'s outcome, and both follow plain Kleene logic."""
+        expected = {True: Outcome.PASSED, False: Outcome.FAILED, None: Outcome.UNDECIDED}
+        want = expected[_reference(rule, facts)]
+        verdict = evaluate(rule, facts)
+        assert verdict.outcome is want
+        assert decide(rule, facts) is want
+        assert decide(rule, Facts(facts)) is want
+        assert verdict.finding.result is _reference(rule, facts)
+
+    def test_decide_refuses_what_evaluate_refuses(self):
+        """A bad fact or a non-rule is refused by decide() as by evaluate()."""
+        with pytest.raises(InvalidFactError):
+            decide(AllOf([A, ODDS]), {"a": "yes", "odds": Decimal(1)})
+        with pytest.raises(InvalidFactError):
+            decide(AllOf([ODDS, A]), {"a": True, "odds": "high"})
+        with pytest.raises(InvalidRuleError):
+            decide("a", {})  # type: ignore[arg-type]
+
+    def test_mixed_group_lists_each_criterion_once(self):
+        """In a group of yes/no facts and a threshold, met, failed and missing are in rule order."""
+        v = evaluate(AllOf([A, ODDS, B, Not(C)]), {"a": True, "odds": Decimal("0.4"), "c": True})
+        assert [c.key for c in v.met] == ["a"]
+        assert [c.key for c in v.failed] == ["odds", "c"]
+        assert [c.key for c in v.missing] == ["b"]

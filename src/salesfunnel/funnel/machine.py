@@ -47,8 +47,9 @@ from salesfunnel.funnel.records import (
     SkipPolicy,
     StageChange,
     StageKind,
+    checked_stage_change,
 )
-from salesfunnel.qualification import AllOf, Facts, FactValue, evaluate
+from salesfunnel.qualification import AllOf, Facts, FactValue, Outcome, decide, evaluate
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
@@ -204,8 +205,11 @@ def plan_advance(
             to_stage,
         )
     skipped = path[1:-1]
-    verdict = target.gate(facts)
-    if not verdict.passed:
+    # A gate that passes needs no reasons: decide() runs the same evaluation
+    # as the verdict without building it (the common case of every move; see
+    # bench_transitions). The verdict is built only to explain a refusal.
+    if target.rule is not None and decide(target.rule, facts) is not Outcome.PASSED:
+        verdict = target.gate(facts)
         raise GateNotPassedError(
             f"{subject}: cannot enter {to_stage!r}: its gate is {verdict.outcome.value} "
             f"(failed: {_keys(verdict.failed)}; missing: {_keys(verdict.missing)})",
@@ -240,6 +244,8 @@ def plan_advance(
                 verdict=skipped_verdict,
             )
         forced = not gates_ok
+    if not skipped and reason is None:  # the common move, every part checked above
+        return checked_stage_change(stage, to_stage, when, ChangeKind.ADVANCE)
     kind = ChangeKind.SKIP if skipped else ChangeKind.ADVANCE
     return StageChange(stage, to_stage, when, reason, kind, skipped, forced)
 

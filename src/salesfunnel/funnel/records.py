@@ -10,6 +10,7 @@ date, a new amount and manual overrides, each dated.
 from __future__ import annotations
 
 import enum
+import sys
 from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
@@ -34,7 +35,12 @@ __all__ = [
     "StageChange",
     "StageKey",
     "StageKind",
+    "checked_line_item",
+    "checked_stage_change",
     "default_history",
+    "share_date",
+    "share_text",
+    "shared_line_items",
 ]
 
 
@@ -53,8 +59,47 @@ StageKey: TypeAlias = str
 UNRECORDED_STAGE: StageKey = "(open)"
 
 
+#: Records and history entries share equal dates: a few thousand distinct
+#: days serve millions of records (a date is 32 bytes). Bounded: when full it
+#: starts again, and what was built keeps its dates.
+_DATES: dict[date, date] = {}
+_SHARED_MAX = 1 << 16
+
+
+def share_date(value: date) -> date:
+    """Return the one shared copy of a plain date equal to ``value`` (others as given).
+
+    A memory saving for records held by the million; dates are immutable, so
+    sharing changes nothing else.
+    """
+    if type(value) is not date:
+        return value
+    shared = _DATES.setdefault(value, value)
+    if len(_DATES) > _SHARED_MAX:
+        _DATES.clear()
+    return shared
+
+
+def share_text(value: str) -> str:
+    """Return the interned copy of a plain string (others as given).
+
+    For the low-cardinality texts of records held by the million: stage keys,
+    currency codes, owners, accounts and products (:func:`sys.intern`).
+    """
+    return sys.intern(value) if type(value) is str else value
+
+
 def _on(value: object) -> date:
-    return check_date(value, field="on")
+    # A plain date is the common case of every history entry: no call to check it.
+    return share_date(value) if type(value) is date else check_date(value, field="on")
+
+
+def _stage_key(value: str) -> str:
+    return sys.intern(value) if type(value) is str else value
+
+
+def _from_stage(value: str | None) -> str | None:
+    return sys.intern(value) if type(value) is str else value
 
 
 def _old(value: object) -> date:
@@ -66,6 +111,8 @@ def _new(value: object) -> date:
 
 
 def _keys(value: Iterable[str]) -> tuple[str, ...]:
+    if type(value) is tuple and not value:
+        return value
     if isinstance(value, str):
         raise InvalidOpportunityError(
             f"skipped is a list of stage keys, not the string {value!r}; "
@@ -85,6 +132,8 @@ def _keys(value: Iterable[str]) -> tuple[str, ...]:
 
 
 def _product(value: object) -> str:
+    if type(value) is str:
+        return sys.intern(value)  # a few products across many lines: one copy of each
     if not isinstance(value, str):
         raise InvalidOpportunityError(
             f"a line item's product is a name (a string, '' when not specified), got {value!r}",
@@ -151,7 +200,7 @@ def _change_kind(value: object) -> ChangeKind:
     return value if type(value) is ChangeKind else _AS_CHANGE_KIND(value)
 
 
-@attrs.frozen
+@attrs.frozen(weakref_slot=False)  # held by the million: no weakref slot (8 bytes each)
 class StageChange:
     """One entry of a stage history: from which stage to which, when and why.
 
@@ -169,8 +218,8 @@ class StageChange:
         forced: ``True`` when a skipped stage's gate was waived by keyword.
     """
 
-    from_stage: StageKey | None
-    to_stage: StageKey
+    from_stage: StageKey | None = attrs.field(converter=_from_stage)
+    to_stage: StageKey = attrs.field(converter=_stage_key)
     on: date = attrs.field(converter=_on)
     reason: str | None = None
     kind: ChangeKind = attrs.field(default=ChangeKind.ADVANCE, converter=_change_kind)
@@ -178,7 +227,7 @@ class StageChange:
     forced: bool = False
 
 
-@attrs.frozen
+@attrs.frozen(weakref_slot=False)  # held by the million: no weakref slot (8 bytes each)
 class LineItem:
     """One product line of an opportunity (提供的产品).
 
@@ -264,6 +313,14 @@ class Override:
 Revision: TypeAlias = Union[Reschedule, Reprice, Override]  # noqa: UP007
 
 
+#: The histories :func:`default_history` has built, shared by every record
+#: with the same stage and dates (most records of an export share a few
+#: thousand): one tuple and one entry for all of them. Bounded: when full it
+#: starts again, and the records built keep theirs.
+_HISTORIES: dict[tuple[object, ...], tuple[StageChange, ...]] = {}
+_HISTORIES_MAX = 1 << 16
+
+
 def default_history(
     stage: StageKey, created: date, closed_on: date | None, lost_reason: str | None = None
 ) -> tuple[StageChange, ...]:
@@ -275,16 +332,98 @@ def default_history(
     sales cycle is ``closed_on - created`` and on any earlier date it counts
     as open.
 
+    Equal arguments give the same (immutable) tuple, shared.
+
     >>> from datetime import date
     >>> [
     ...     (c.to_stage, c.on.isoformat(), c.kind.value)
     ...     for c in default_history("won", date(2026, 1, 5), date(2026, 3, 2))
     ... ]
     [('(open)', '2026-01-05', 'create'), ('won', '2026-03-02', 'close')]
+    >>> default_history("intent", date(2026, 1, 5), None) is default_history(
+    ...     "intent", date(2026, 1, 5), None
+    ... )
+    True
     """
+    kinds = (type(stage), type(created), type(closed_on), type(lost_reason))
+    key = (stage, created, closed_on, lost_reason, *kinds)
+    shared = _HISTORIES.get(key)
+    if shared is not None:
+        return shared
     if closed_on is None or stage == UNRECORDED_STAGE:
-        return (StageChange(None, stage, created, kind=ChangeKind.CREATE),)
-    return (
-        StageChange(None, UNRECORDED_STAGE, created, kind=ChangeKind.CREATE),
-        StageChange(UNRECORDED_STAGE, stage, closed_on, lost_reason, ChangeKind.CLOSE),
-    )
+        history: tuple[StageChange, ...] = (
+            StageChange(None, stage, created, kind=ChangeKind.CREATE),
+        )
+    else:  # its two entries shared too: one per day opened, one per stage, day and reason
+        opened = default_history(UNRECORDED_STAGE, created, None)[0]
+        closing_key = (UNRECORDED_STAGE, stage, closed_on, lost_reason, *kinds)
+        closing = _HISTORIES.get(closing_key)
+        if closing is None:
+            closing = (
+                StageChange(UNRECORDED_STAGE, stage, closed_on, lost_reason, ChangeKind.CLOSE),
+            )
+            _HISTORIES[closing_key] = closing
+        history = (opened, closing[0])
+    if len(_HISTORIES) >= _HISTORIES_MAX:
+        _HISTORIES.clear()
+    _HISTORIES[key] = history
+    return history
+
+
+def checked_stage_change(
+    from_stage: StageKey, to_stage: StageKey, on: date, kind: ChangeKind
+) -> StageChange:
+    """Build a :class:`StageChange` of stage keys and a date already checked, with no reason.
+
+    For the stage machine's forward moves, which have checked every part
+    (the keys are the funnel's, the date is a plain date in order), so that a
+    move does not pay for the checks twice. Anything else builds
+    ``StageChange(...)``.
+    """
+    change = object.__new__(StageChange)
+    put = object.__setattr__
+    put(change, "from_stage", _from_stage(from_stage))
+    put(change, "to_stage", _stage_key(to_stage))
+    put(change, "on", share_date(on))
+    put(change, "reason", None)
+    put(change, "kind", kind)
+    put(change, "skipped", ())
+    put(change, "forced", False)  # noqa: FBT003
+    return change
+
+
+#: One-line items shared by records of the same product and amount (the same
+#: amount written the same way: ``100`` and ``100.00`` are kept apart).
+#: Bounded like the histories.
+_LINES: dict[tuple[str, str], tuple[LineItem]] = {}
+
+
+def shared_line_items(product: str, amount: Decimal) -> tuple[LineItem]:
+    """Return the one-line items of ``product`` at ``amount`` (checked), shared when equal.
+
+    Many records quote the same product at the same round amount: they share
+    one tuple, one :class:`LineItem` and one ``Decimal``. The amount of the
+    item returned is equal to ``amount`` and written the same way.
+    """
+    if type(product) is not str or type(amount) is not Decimal:
+        return (checked_line_item(product, amount),)
+    key = (product, str(amount))
+    shared = _LINES.get(key)
+    if shared is None:
+        if len(_LINES) >= _HISTORIES_MAX:
+            _LINES.clear()
+        shared = _LINES[key] = (checked_line_item(product, amount),)
+    return shared
+
+
+def checked_line_item(product: str, amount: Decimal) -> LineItem:
+    """Build a :class:`LineItem` from a product name and an amount already checked.
+
+    For :class:`~salesfunnel.Opportunity`, which has checked the amount with
+    :func:`~salesfunnel.money.to_amount` and must not pay for it twice on
+    every record it builds. Anything else builds ``LineItem(product, amount)``.
+    """
+    item = object.__new__(LineItem)
+    object.__setattr__(item, "product", _product(product))
+    object.__setattr__(item, "amount", amount)
+    return item

@@ -31,7 +31,7 @@ undecided: all of
   ? More than 50 % likely to sign within 3 months (missing: sign_probability_3m)
 """
 
-from salesfunnel.qualification.facts import Facts, FactValue
+from salesfunnel.qualification.facts import NO_FACTS, Facts, FactValue
 from salesfunnel.qualification.rules import (
     AllOf,
     AnyOf,
@@ -44,9 +44,10 @@ from salesfunnel.qualification.rules import (
     RuleBase,
     Threshold,
 )
-from salesfunnel.qualification.verdicts import Finding, Verdict, evaluate, kleene
+from salesfunnel.qualification.verdicts import Finding, Verdict, decide, evaluate, kleene
 
 __all__ = [
+    "NO_FACTS",
     "AllOf",
     "AnyOf",
     "AtLeast",
@@ -61,6 +62,7 @@ __all__ = [
     "RuleBase",
     "Threshold",
     "Verdict",
+    "decide",
     "evaluate",
     "kleene",
 ]

@@ -12,7 +12,7 @@ import attrs
 
 from salesfunnel.errors import InvalidFactError
 
-__all__ = ["FactValue", "Facts", "as_facts"]
+__all__ = ["NO_FACTS", "FactValue", "Facts", "as_facts"]
 
 #: What a fact may hold. ``None`` means "not known", exactly as an absent key.
 FactValue: TypeAlias = Union[bool, int, float, Decimal, str, date, None]  # noqa: UP007
@@ -47,17 +47,52 @@ def _frozen(key: str, value: object) -> FactValue:
     return value  # type: ignore[return-value]
 
 
-def _fact_items(value: Mapping[str, FactValue]) -> tuple[tuple[str, FactValue], ...]:
-    items = []
-    for key, item in dict(value).items():
-        if not isinstance(key, str) or not key:
+#: The value types that are immutable and equal to themselves as they are:
+#: a fact of one of these exact types needs no conversion and no check.
+_PLAIN: frozenset[type] = frozenset({bool, int, str, date, type(None)})
+_PLAIN_OR_DECIMAL = _PLAIN | {Decimal}
+_KEY = frozenset({str})
+
+
+def _checked(value: Mapping[str, FactValue]) -> dict[str, FactValue]:
+    """Return ``value`` as a dict of checked, immutable facts (a copy only when one changes)."""
+    facts = value if type(value) is dict else dict(value)
+    # The common case, tested in bulk (the types seen, not each fact): plain
+    # string keys, values that need no conversion, finite decimals.
+    kinds = set(map(type, facts.values()))
+    if (
+        "" not in facts
+        and set(map(type, facts)) <= _KEY
+        and kinds <= _PLAIN_OR_DECIMAL
+        and (
+            Decimal not in kinds
+            or all(v.is_finite() for v in facts.values() if isinstance(v, Decimal))
+        )
+    ):
+        return facts
+    changed: dict[str, FactValue] | None = None
+    for key, item in facts.items():
+        if (type(key) is not str and not isinstance(key, str)) or not key:
             raise InvalidFactError(
                 f"fact keys must be non-empty strings, got {key!r}",
                 fact=repr(key),
                 value=key,
             )
-        items.append((key, _frozen(key, item)))
-    return tuple(sorted(items))
+        kind = type(item)
+        if kind not in _PLAIN and not (kind is Decimal and item.is_finite()):  # type: ignore[union-attr]
+            frozen = _frozen(key, item)
+            if frozen is not item:
+                if changed is None:
+                    changed = dict(facts)
+                changed[key] = frozen
+    return facts if changed is None else changed
+
+
+def _fact_map(value: Mapping[str, FactValue]) -> dict[str, FactValue]:
+    if type(value) is Facts:
+        return value._map  # noqa: SLF001  (the class's own storage, from its converter)
+    checked = _checked(value)
+    return dict(checked) if checked is value else checked
 
 
 @attrs.frozen(repr=False, eq=False)
@@ -66,22 +101,17 @@ class Facts(Mapping[str, FactValue]):
 
     Build one from any mapping (``Facts({"budget": True})``) or keywords
     (``Facts.of(budget=True)``); :meth:`merge` returns a new one with later
-    values winning. Facts equal any mapping with the same items.
+    values winning. Facts equal any mapping with the same items, and iterate
+    in sorted key order.
 
     >>> f = Facts.of(budget=True).merge({"schedule": False})
     >>> dict(f)
     {'budget': True, 'schedule': False}
     """
 
-    _items: tuple[tuple[str, FactValue], ...] = attrs.field(
-        converter=_fact_items,
-        alias="items",
-    )
-    _map: dict[str, FactValue] = attrs.field(init=False, repr=False)
-
-    def __attrs_post_init__(self) -> None:
-        """Index the items for constant-time look-up."""
-        object.__setattr__(self, "_map", dict(self._items))
+    # One dict, the facts' only storage: a record holds no second copy of its
+    # facts as sorted pairs; order is made when they are iterated.
+    _map: dict[str, FactValue] = attrs.field(converter=_fact_map, alias="items")
 
     @classmethod
     def of(cls, **facts: FactValue) -> Facts:
@@ -96,41 +126,51 @@ class Facts(Mapping[str, FactValue]):
         """Return the value of fact ``key``, or ``default`` when absent."""
         return self._map.get(key, default)
 
+    def __contains__(self, key: object) -> bool:
+        """Tell whether fact ``key`` is given."""
+        return key in self._map
+
     def __iter__(self) -> Iterator[str]:
         """Iterate over the fact keys in sorted order."""
-        return (k for k, _ in self._items)
+        return iter(sorted(self._map))
 
     def __len__(self) -> int:
         """Return the number of facts."""
-        return len(self._items)
+        return len(self._map)
 
     def __eq__(self, other: object) -> bool:
         """Facts equal any mapping with the same items (a plain dict included)."""
         if isinstance(other, Facts):
-            return self._items == other._items
+            return self._map == other._map
         if isinstance(other, Mapping):
             return self._map == dict(other)
         return NotImplemented
 
     def __hash__(self) -> int:
-        """Hash on the items."""
-        return hash(self._items)
+        """Hash on the items, in key order."""
+        return hash(tuple(sorted(self._map.items())))
 
     def __repr__(self) -> str:
-        """Show the facts like a dict."""
-        return f"Facts({dict(self._items)!r})"
+        """Show the facts like a dict, in key order."""
+        return f"Facts({dict(sorted(self._map.items()))!r})"
 
     def merge(self, other: Mapping[str, FactValue] | None) -> Facts:
         """Return new facts with ``other``'s values replacing or adding to these."""
         if not other:
             return self
-        merged = dict(self._map)
-        merged.update(other)
-        return Facts(merged)
+        # These facts are checked already: check only the new ones (the hot
+        # path of every stage move, see bench_transitions).
+        new = object.__new__(Facts)
+        object.__setattr__(new, "_map", {**self._map, **_checked(other)})
+        return new
+
+
+#: The facts of a record that has none: one shared, immutable value.
+NO_FACTS = Facts({})
 
 
 def as_facts(value: Mapping[str, FactValue] | None) -> Facts:
     """Return ``value`` as :class:`Facts` (``None`` is no facts)."""
     if isinstance(value, Facts):
         return value
-    return Facts(value or {})
+    return Facts(value) if value else NO_FACTS

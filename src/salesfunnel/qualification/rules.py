@@ -21,6 +21,7 @@ __all__ = [
     "FactIs",
     "Not",
     "Outcome",
+    "PartIndex",
     "Rule",
     "RuleBase",
     "Threshold",
@@ -62,6 +63,8 @@ class FactIs:
 
 
 def _number(key: str, value: object) -> Decimal:
+    if type(value) is Decimal:
+        return value
     if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
         raise InvalidFactError(
             f"fact {key!r} must be a number, got {value!r}", fact=key, value=value
@@ -242,14 +245,17 @@ def _rules(value: Iterable[Rule]) -> tuple[Rule, ...]:
     return tuple(value)
 
 
-def _plain_leaves(rules: tuple[Rule, ...]) -> tuple[tuple[str, int, Criterion], ...] | None:
-    """(fact key, identity, criterion) for each rule, when all are plain yes/no criteria."""
-    triples = []
-    for rule in rules:
-        if not isinstance(rule, Criterion) or rule._plain is None:  # noqa: SLF001
-            return None
-        triples.append((rule._plain, id(rule), rule))  # noqa: SLF001
-    return tuple(triples)
+#: A combination's part, indexed for evaluation: the fact key when the part
+#: is a plain yes/no criterion (evaluated inline), its identity, and the part.
+PartIndex: TypeAlias = tuple[tuple[Union[str, None], int, "Rule"], ...]  # noqa: UP007
+
+
+def _plain_leaves(rules: tuple[Rule, ...]) -> PartIndex:
+    """(fact key or ``None``, identity, rule) for each part: plain yes/no criteria have a key."""
+    return tuple(
+        (rule._plain if isinstance(rule, Criterion) else None, id(rule), rule)  # noqa: SLF001
+        for rule in rules
+    )
 
 
 def check_rules(_self: object, _attr: object, value: tuple[Rule, ...]) -> None:
@@ -269,9 +275,7 @@ class AllOf(RuleBase):
 
     rules: tuple[Rule, ...] = attrs.field(converter=_rules, validator=check_rules)
     text: Text | None = None
-    _plain: tuple[tuple[str, int, Criterion], ...] | None = attrs.field(
-        init=False, eq=False, repr=False, hash=False
-    )
+    _plain: PartIndex = attrs.field(init=False, eq=False, repr=False, hash=False)
 
     def __attrs_post_init__(self) -> None:
         """Note whether every part is a plain yes/no fact, for fast evaluation."""
@@ -293,9 +297,7 @@ class AnyOf(RuleBase):
 
     rules: tuple[Rule, ...] = attrs.field(converter=_rules, validator=check_rules)
     text: Text | None = None
-    _plain: tuple[tuple[str, int, Criterion], ...] | None = attrs.field(
-        init=False, eq=False, repr=False, hash=False
-    )
+    _plain: PartIndex = attrs.field(init=False, eq=False, repr=False, hash=False)
 
     def __attrs_post_init__(self) -> None:
         """Note whether every part is a plain yes/no fact, for fast evaluation."""
@@ -326,9 +328,7 @@ class AtLeast(RuleBase):
     n: int
     rules: tuple[Rule, ...] = attrs.field(converter=_rules, validator=check_rules)
     text: Text | None = None
-    _plain: tuple[tuple[str, int, Criterion], ...] | None = attrs.field(
-        init=False, eq=False, repr=False, hash=False
-    )
+    _plain: PartIndex = attrs.field(init=False, eq=False, repr=False, hash=False)
 
     def __attrs_post_init__(self) -> None:
         """Check that ``1 <= n <= len(rules)``; note plain parts for fast evaluation."""

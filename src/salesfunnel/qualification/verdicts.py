@@ -20,7 +20,7 @@ from salesfunnel.qualification.rules import (
     check_rules,
 )
 
-__all__ = ["Finding", "Verdict", "evaluate", "kleene"]
+__all__ = ["Finding", "Verdict", "decide", "evaluate", "kleene"]
 
 
 @attrs.frozen
@@ -42,12 +42,6 @@ class Finding:
 
 
 _OUTCOME = {True: Outcome.PASSED, False: Outcome.FAILED, None: Outcome.UNDECIDED}
-
-
-def _outcome(result: bool | None) -> Outcome:  # noqa: FBT001  (private; a tri-state value)
-    if result is None:
-        return Outcome.UNDECIDED
-    return Outcome.PASSED if result else Outcome.FAILED
 
 
 @attrs.frozen
@@ -218,28 +212,36 @@ def _eval_group(
     positive: bool,  # noqa: FBT001
     sink: _Sink,
 ) -> bool | None:
-    plain = rule._plain  # noqa: SLF001  (the rules' evaluation index: a speed path, see bench_transitions)
-    if plain is None:
-        return _combine(rule, [_EVAL[type(r)](r, facts, positive, sink) for r in rule.rules])
-    # Every part is a plain yes/no fact: classify them in one loop, with no
-    # calls per part, and count instead of building a list of results.
+    # The parts that are plain yes/no facts (most of them) are classified in
+    # this loop, with no call per part; the others are evaluated by their
+    # kind. Counting replaces a list of results (the hot path of every stage
+    # move, see bench_transitions).
     get = facts._map.get  # noqa: SLF001
     met, failed, missing = sink
     yes, no = (met, failed) if positive else (failed, met)
     trues = falses = unknown = 0
-    for key, cid, criterion in plain:
+    for key, cid, part in rule._plain:  # noqa: SLF001  (the rules' evaluation index)
+        if key is None:
+            result = _EVAL[type(part)](part, facts, positive, sink)
+            if result is None:
+                unknown += 1
+            elif result:
+                trues += 1
+            else:
+                falses += 1
+            continue
         value = get(key)
         if value is True:
             trues += 1
-            yes[cid] = criterion
+            yes[cid] = part  # type: ignore[assignment]  # a plain part is a Criterion
         elif value is False:
             falses += 1
-            no[cid] = criterion
+            no[cid] = part  # type: ignore[assignment]
         elif value is None:
             unknown += 1
-            missing[cid] = criterion
+            missing[cid] = part  # type: ignore[assignment]
         else:
-            criterion.test(facts)  # raises InvalidFactError with the message
+            part.test(facts)  # type: ignore[union-attr]  # raises InvalidFactError with the message
     return kleene(rule, trues, falses, unknown)
 
 
@@ -250,6 +252,16 @@ _EVAL: dict[type, Callable[..., bool | None]] = {
     AnyOf: _eval_group,
     AtLeast: _eval_group,
 }
+
+
+def _run(rule: Rule, known: Facts) -> tuple[bool | None, _Sink]:
+    """Evaluate ``rule`` on checked facts: its result and where each criterion went."""
+    run = _EVAL.get(type(rule))
+    if run is None:
+        check_rules(None, None, (rule,))
+        run = _EVAL[type(rule)]  # a subclass of a rule type
+    sink: _Sink = ({}, {}, {})
+    return run(rule, known, True, sink), sink  # noqa: FBT003
 
 
 def evaluate(rule: Rule, facts: Mapping[str, FactValue] | None) -> Verdict:
@@ -273,15 +285,8 @@ def evaluate(rule: Rule, facts: Mapping[str, FactValue] | None) -> Verdict:
     >>> v.passed, [c.key for c in v.failed]
     (True, ['need'])
     """
-    run = _EVAL.get(type(rule))
-    if run is None:
-        check_rules(None, None, (rule,))
-        run = _EVAL[type(rule)]  # a subclass of a rule type
     known = facts if type(facts) is Facts else as_facts(facts)
-    met: dict[int, Criterion] = {}
-    failed: dict[int, Criterion] = {}
-    missing: dict[int, Criterion] = {}
-    result = run(rule, known, True, (met, failed, missing))  # noqa: FBT003
+    result, (met, failed, missing) = _run(rule, known)
     return Verdict(
         _OUTCOME[result],
         tuple(met.values()),
@@ -290,3 +295,22 @@ def evaluate(rule: Rule, facts: Mapping[str, FactValue] | None) -> Verdict:
         rule,
         known,
     )
+
+
+def decide(rule: Rule, facts: Mapping[str, FactValue] | None) -> Outcome:
+    """Return the outcome :func:`evaluate` gives, without building the :class:`Verdict`.
+
+    The same evaluation (one copy of the three-valued logic), for a caller
+    that needs only the answer, such as a stage gate that passes: the reasons
+    are built by :func:`evaluate` when they are shown.
+
+    Raises:
+        InvalidFactError: If a fact has the wrong type for a criterion.
+        InvalidRuleError: If ``rule`` is not a rule.
+
+    >>> need = Criterion.fact("need", "Real need")
+    >>> decide(need, {"need": True}), decide(need, {})
+    (<Outcome.PASSED: 'passed'>, <Outcome.UNDECIDED: 'undecided'>)
+    """
+    known = facts if type(facts) is Facts else as_facts(facts)
+    return _OUTCOME[_run(rule, known)[0]]

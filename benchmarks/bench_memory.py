@@ -1,0 +1,211 @@
+"""Benchmark: the memory 1 000 000 opportunities take, against a pandas frame of the same columns.
+
+A CSV file of ``N`` deals (a snapshot export: id, name, account, owner,
+stage, dates, amount, currency, product; about a third won or lost, with
+``closed_on``; half the amounts in whole hundreds, half to the cent) is written first. Then, each measured with ``tracemalloc``
+from an empty start, after the reading's garbage is collected:
+
+* **ours**: the rows read with ``csv.reader`` and each built into an
+  ``Opportunity`` (amounts ``Decimal``, dates ``date``), kept in a list. This
+  counts everything the records keep: their own texts, amounts and dates as
+  well as the records, line items, histories and facts.
+* **the record's own part**: the same records built from cell values that
+  already exist (read before the measurement): what a record adds to its
+  values. The goal of issue 13 (≤ 300 B per deal) is read on this figure and
+  on the first.
+* **pandas**: ``pandas.read_csv`` of the same file with the dtypes an analyst
+  gets (pandas 3: strings as Arrow-backed ``str``; dates parsed, amounts
+  float64), and, for information, with the low-cardinality columns as
+  ``category`` and with every text column as Python objects (pandas 2's
+  default). A frame's memory is ``tracemalloc``'s count plus its Arrow
+  columns' buffers as pandas counts them (``memory_usage``), which
+  tracemalloc does not see.
+
+Bytes per deal are printed for each, with the ratio ours ÷ pandas. Run::
+
+    python benchmarks/bench_memory.py [--quick]    # --quick: 100 000 deals
+
+Needs pandas (the ``bench`` extra) for the baselines.
+"""
+
+from __future__ import annotations
+
+import csv
+import gc
+import random
+import tempfile
+import tracemalloc
+from collections.abc import Callable
+from datetime import date, timedelta
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from _harness import Harness
+from salesfunnel.funnel import DEFAULT_FUNNEL, Opportunity
+
+COLUMNS = (
+    "id",
+    "name",
+    "account",
+    "owner",
+    "stage",
+    "created",
+    "expected_close",
+    "amount",
+    "currency",
+    "product",
+    "closed_on",
+    "lost_reason",
+)
+GOAL = 300
+OPEN = [s.key for s in DEFAULT_FUNNEL if s.kind.value == "open"]
+PRODUCTS = ("ERP", "CRM", "BI", "HR", "SCM", "MES", "PLM", "WMS")
+REASONS = ("Chose a competitor on price", "No budget this year", "Project cancelled")
+
+
+def amount(rng: random.Random) -> str:
+    """Half the quotes in whole hundreds (they repeat), half to the cent (they rarely do)."""
+    if rng.random() < 0.5:
+        return f"{rng.randrange(1, 5000) * 100}.00"
+    return f"{rng.randrange(10_000, 100_000_000) / 100:.2f}"
+
+
+def write_file(path: Path, n: int) -> None:
+    """A snapshot export of ``n`` deals, the same for the same ``n``."""
+    rng = random.Random(13)
+    start = date(2025, 1, 1)
+    with path.open("w", newline="", encoding="utf-8") as f:
+        out = csv.writer(f)
+        out.writerow(COLUMNS)
+        for i in range(n):
+            account = f"Account {int(rng.paretovariate(1.2)) % 5000:04d}"
+            product = PRODUCTS[rng.randrange(len(PRODUCTS))]
+            created = start + timedelta(days=rng.randrange(600))
+            expected = created + timedelta(days=rng.randrange(60, 400))
+            roll = rng.random()
+            stage, closed, reason = OPEN[rng.randrange(len(OPEN))], "", ""
+            if roll < 0.2:
+                stage, closed = "closed", created + timedelta(days=rng.randrange(20, 300))
+            elif roll < 0.33:
+                stage, closed = "lost", created + timedelta(days=rng.randrange(20, 300))
+                reason = REASONS[rng.randrange(len(REASONS))]
+            out.writerow(
+                (
+                    f"OPP-{i:07d}",
+                    f"{account} {product} rollout",
+                    account,
+                    f"Owner {rng.randrange(60):02d}",
+                    stage,
+                    created.isoformat(),
+                    expected.isoformat(),
+                    amount(rng),
+                    ("CNY", "CNY", "USD", "EUR")[rng.randrange(4)],
+                    product,
+                    closed.isoformat() if closed else "",
+                    reason,
+                )
+            )
+
+
+def values(row: list[str]) -> dict[str, Any]:
+    """The cell values of one row, parsed as a reader does."""
+    cells = dict(zip(COLUMNS, row, strict=True))
+    closed = cells.pop("closed_on")
+    reason = cells.pop("lost_reason")
+    return {
+        **cells,
+        "created": date.fromisoformat(cells["created"]),
+        "expected_close": date.fromisoformat(cells["expected_close"]),
+        "amount": Decimal(cells["amount"]),
+        "closed_on": date.fromisoformat(closed) if closed else None,
+        "lost_reason": reason or None,
+    }
+
+
+def rows(path: Path) -> Any:
+    with path.open(newline="", encoding="utf-8") as f:
+        reader = csv.reader(f)
+        next(reader)
+        yield from reader
+
+
+def measured(build: Callable[[], Any]) -> tuple[Any, int, int]:
+    """``build()``'s result, the bytes it keeps and the peak while building (tracemalloc)."""
+    gc.collect()
+    tracemalloc.start()
+    try:
+        kept = build()
+        gc.collect()
+        current, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    return kept, current, peak
+
+
+def main() -> None:
+    bench = Harness(__doc__, quick_help="100 000 deals")
+    n = 100_000 if bench.quick else 1_000_000
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "deals.csv"
+        write_file(path, n)
+        print(f"{n:,} deals, {path.stat().st_size / n:.0f} bytes of CSV each")
+        report: list[tuple[str, int, int]] = []
+
+        deals, kept, peak = measured(lambda: [Opportunity(**values(r)) for r in rows(path)])
+        assert len(deals) == n
+        report.append(("salesfunnel: Opportunity values, all they keep", kept, peak))
+        del deals
+
+        cells = [values(r) for r in rows(path)]
+        deals, kept, peak = measured(lambda cells=cells: [Opportunity(**c) for c in cells])
+        report.append(("salesfunnel: the records' own part (cells read before)", kept, peak))
+        del deals, cells
+
+        try:
+            import pandas as pd  # noqa: PLC0415
+        except ImportError:  # pragma: no cover - the bench extra has it
+            pd = None
+        if pd is not None:
+            dates = ["created", "expected_close", "closed_on"]
+            categories = dict.fromkeys(
+                ("account", "owner", "stage", "currency", "product", "lost_reason"), "category"
+            )
+            texts = dict.fromkeys(("id", "name", *categories), object)
+            for name, dtypes in (
+                ("pandas.read_csv (str columns, dates, float64)", {}),
+                ("pandas.read_csv, low-cardinality columns as category", categories),
+                ("pandas.read_csv, text columns as Python objects", texts),
+            ):
+                frame, traced, peak = measured(
+                    lambda d=dtypes: pd.read_csv(  # type: ignore[misc]
+                        path, parse_dates=dates, dtype={"amount": "float64", **d}
+                    )
+                )
+                assert len(frame) == n
+                # tracemalloc does not see Arrow's buffers (pandas 3's str
+                # columns): they are added as pandas counts them.
+                arrow = sum(
+                    int(frame[c].memory_usage(deep=True, index=False))
+                    for c in frame.columns
+                    if hasattr(frame[c].array, "_pa_array")
+                )
+                report.append((name, traced + arrow, peak + arrow))
+                del frame
+
+    width = max(len(name) for name, _, _ in report)
+    print(f"\nmemory kept per deal (tracemalloc; peak while building in brackets), {n:,} deals")
+    for name, kept, peak in report:
+        print(f"  {name:<{width}}  {kept / n:8.0f} B  ({peak / n:.0f} B peak)")
+    ours = report[0][1] / n
+    own = report[1][1] / n
+    for name, value in ((report[0][0], ours), (report[1][0], own)):
+        verdict = "met" if value <= GOAL else "NOT met"
+        print(f"  {name}: {value:.0f} B per deal (goal <= {GOAL} B: {verdict})")
+    if pd is not None:
+        frame_bytes = report[2][1] / n
+        print(f"  ours vs {report[2][0]}: {ours / frame_bytes:.2f}x the frame's memory")
+
+
+if __name__ == "__main__":
+    main()
