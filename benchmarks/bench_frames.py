@@ -1,36 +1,45 @@
-"""Benchmark: the frame-native forecast, weighted value and ABC against hand-written pandas.
+"""Benchmark: the frame-native forecast by owner x product against the groupby an analyst writes.
 
-Both sides run on the same pandas DataFrame of 1 000 000 opportunities (the
-columns of ``salesfunnel.frames.to_pandas``: money as ``Decimal`` objects,
-dates as ``date32[pyarrow]``) in the same process:
+Both sides run on the same frame of 1 000 000 opportunities in the same
+process, the frame an analyst has from a CRM export: float64 amounts and
+probabilities (NaN where none), dates, text (the ``products`` column holds
+the line items as ``ERP=100000;CRM=20000``, as the CSV format writes them):
 
-* ours: ``forecast_frame(df, cutoff=..., by="owner")``,
-  ``weighted_value_frame(df)`` and ``abc_frame(df[won], key="account")``;
-* pandas: the same figures written the way an analyst would, with boolean
-  masks, ``np.select`` for buckets and categories, ``Series.map`` for stage
-  probabilities and ``groupby(...).agg``. Each result is checked against
-  ours before timing, so the two compute the same thing.
+* ours: ``forecast_frame(df, cutoff=..., by="owner,product")``: exact money
+  (the floats read through their shortest repr, as int64 units), every
+  figure computed by the engine;
+* pandas: the same figures written the way an analyst would, on the floats:
+  boolean masks, ``np.select`` for buckets and categories, ``str.split`` and
+  ``explode`` for the line items, ``groupby(...).agg``;
+* polars: the same in polars (lazy: ``when/then``, ``str.split``,
+  ``explode``, ``group_by``).
 
-The ratio is ours / pandas of the median times, the runs interleaved in the
-same process (``_harness.py``; 1.0: as fast; the goal is at most 1.5). The
-forecast by product (line items split from the ``products`` text in Python)
-and the polars timings of our functions are printed for information.
+Each result is checked against ours before timing (counts exactly, amounts
+to float precision), so both compute the same thing. The ratio is ours ÷
+baseline of the median times, the runs interleaved (``_harness.py``); the
+goal is at most 1.5x. For information, ours also runs on the frames that
+``to_pandas`` / ``to_polars`` give (``Decimal`` objects, ``pl.Decimal``),
+and the bare-Python floor (one loop over the rows' tuples into a dict, with
+floats) is timed beside them.
+
+``--dask`` also runs the forecast on a Dask ``LocalCluster`` (2 workers)
+over 10 000 000 rows (not in ``--quick``), against the same pandas code
+run partition by partition.
 
 How the frame is built: with numpy, from a seed (no ``Opportunity`` objects):
 stages, owners, accounts and products drawn with ``Generator.choice``,
 dates as ``datetime64[D]`` offsets, one to three product lines of whole
 hundreds each, the ``products`` text joined with vectorised string
-operations, and the amounts turned into ``Decimal`` objects at the end
-(about 2 s for a million rows). The polars frame is built from the same
-arrays.
+operations.
 
 The machine is shared (2 cores): run it twice and take the better figures.
 
-Usage: python benchmarks/bench_frames.py [--quick]   (--quick: 100 000 rows)
+Usage: python benchmarks/bench_frames.py [--quick] [--dask]   (--quick: 100 000 rows)
 """
 
 from __future__ import annotations
 
+import sys
 import time
 from datetime import date
 from decimal import Decimal
@@ -44,7 +53,7 @@ from _harness import Harness, Side
 from salesfunnel.calendar import GREGORIAN
 from salesfunnel.datasets import OWNERS, PRODUCTS
 from salesfunnel.forecasting.buckets import month_edges
-from salesfunnel.frames import abc_frame, forecast_frame, weighted_value_frame
+from salesfunnel.frames import forecast_frame
 from salesfunnel.funnel import DEFAULT_FUNNEL
 
 CUTOFF = date(2026, 9, 30)
@@ -93,63 +102,76 @@ def arrays(n, seed=2026):
     }
 
 
-def pandas_frame(cols):
-    """The pandas frame of ``to_pandas``: Decimal objects, date32[pyarrow], str."""
-    date32 = pd.ArrowDtype(pa.date32())
+def analyst_pandas(cols):
+    """The analyst's pandas frame: float64 money, datetime64 dates, text."""
     data = {}
     for name, values in cols.items():
         if name in {"created", "expected_close", "closed_on"}:
-            data[name] = pd.Series(pa.array(values, type=pa.date32()), dtype=date32)
-        elif name == "amount":
-            data[name] = pd.Series(list(map(Decimal, values.tolist())), dtype=object)
-        elif name == "probability":
-            data[name] = pd.Series(values, dtype=object)
+            data[name] = pd.Series(values.astype("datetime64[ns]"))
+        elif name in {"amount", "probability"}:
+            data[name] = pd.Series(values, dtype="float64")
         else:
             data[name] = pd.Series(values, dtype="str")
     return pd.DataFrame(data)
 
 
-def polars_frame(cols):
-    """The polars frame of ``to_polars``: pl.Decimal, pl.Date, pl.String."""
+def analyst_polars(cols):
+    """The analyst's polars frame: Float64 money, Date dates, String text."""
     data = {}
     for name, values in cols.items():
         if name in {"created", "expected_close", "closed_on"}:
             data[name] = pl.Series(name, values).cast(pl.Date)
-        elif name == "amount":
-            data[name] = pl.Series(name, values).cast(pl.Decimal(38, 0))
-        elif name == "probability":
-            data[name] = pl.Series(name, values.tolist(), dtype=pl.Decimal(38, 2))
+        elif name in {"amount", "probability"}:
+            data[name] = pl.Series(name, np.asarray(values, dtype=np.float64), nan_to_null=True)
         else:
             data[name] = pl.Series(name, values.tolist(), dtype=pl.String)
     return pl.DataFrame(data)
 
 
-# -- the analyst's pandas code ------------------------------------------------------
+def exact_pandas(cols):
+    """The pandas frame of ``to_pandas``: Decimal objects, date32[pyarrow], str."""
+    date32 = pd.ArrowDtype(pa.date32())
+    df = analyst_pandas(cols)
+    for name in ("created", "expected_close", "closed_on"):
+        df[name] = pd.Series(pa.array(cols[name], type=pa.date32()), dtype=date32)
+    df["amount"] = pd.Series(list(map(Decimal, cols["amount"].tolist())), dtype=object)
+    df["probability"] = pd.Series(
+        [None if p is None else Decimal(str(p)) for p in cols["probability"]], dtype=object
+    )
+    return df
 
 
-def pandas_probability(df):
-    won, lost = df["stage"] == "closed", df["stage"] == "lost"
-    prob = df["probability"].where(df["probability"].notna(), df["stage"].map(STAGE_PROB))
-    return prob.mask(won, Decimal(1)).mask(lost, Decimal(0))
+def exact_polars(cols):
+    """The polars frame of ``to_polars``: pl.Decimal money."""
+    return analyst_polars(cols).with_columns(
+        pl.col("amount").cast(pl.Decimal(38, 0)), pl.col("probability").cast(pl.Decimal(38, 2))
+    )
+
+
+# -- the analyst's code ------------------------------------------------------------
+
+Q = GREGORIAN.quarter_of(CUTOFF)
+E3, E6, E9, E12 = month_edges(CUTOFF)
+LATE = ["intent", "project", "recognition", "negotiation"]
+STAGE_FLOAT = {k: float(v) for k, v in STAGE_PROB.items()}
 
 
 def pandas_forecast(df):
-    # won and lost deals count when closed in the cutoff's quarter (up to the cutoff)
-    q = GREGORIAN.quarter_of(CUTOFF)
+    """Forecast by owner x product in pandas, on floats."""
+    cutoff = pd.Timestamp(CUTOFF)
     closed = df["stage"].isin(["closed", "lost"])
-    in_quarter = (df["closed_on"] >= q.start) & (df["closed_on"] <= CUTOFF)
-    df = df[(df["created"] <= CUTOFF) & (~closed | in_quarter)]
+    in_quarter = (df["closed_on"] >= pd.Timestamp(Q.start)) & (df["closed_on"] <= cutoff)
+    df = df[(df["created"] <= cutoff) & (~closed | in_quarter)]
     stage, close = df["stage"], df["expected_close"]
     won, lost = stage == "closed", stage == "lost"
-    e3, e6, e9, e12 = (pd.Timestamp(e).date() for e in month_edges(CUTOFF))
+    e3, e6, e9, e12 = (pd.Timestamp(e) for e in (E3, E6, E9, E12))
     bucket = np.select(
-        [won, lost, close <= CUTOFF, close <= e3, close <= e6, close <= e9, close <= e12],
+        [won, lost, close <= cutoff, close <= e3, close <= e6, close <= e9, close <= e12],
         ["closed", "lost", "overdue", "0-3m", "3-6m", "6-9m", "9-12m"],
         "12m+",
     )
-    this_q = (close >= q.start) & (close <= q.end)
-    next_q = (close > q.end) & (close <= q.next().end)
-    late = stage.isin(["intent", "project", "recognition", "negotiation"])
+    this_q = (close >= pd.Timestamp(Q.start)) & (close <= pd.Timestamp(Q.end))
+    next_q = (close > pd.Timestamp(Q.end)) & (close <= pd.Timestamp(Q.next().end))
     category = np.select(
         [
             won,
@@ -158,7 +180,7 @@ def pandas_forecast(df):
             (stage == "negotiation") & this_q,
             (stage == "recognition") & this_q,
             stage.isin(["recognition", "negotiation"]) & next_q,
-            late,
+            stage.isin(LATE),
         ],
         [
             "booked",
@@ -171,119 +193,268 @@ def pandas_forecast(df):
         ],
         "omitted",
     )
-    weighted = df["amount"] * pandas_probability(df)
+    prob = df["probability"].fillna(stage.map(STAGE_FLOAT)).mask(won, 1.0).mask(lost, 0.0)
     table = pd.DataFrame(
         {
             "owner": df["owner"],
             "bucket": bucket,
             "category": category,
-            "amount": df["amount"],
-            "weighted": weighted,
+            "prob": prob,
+            "line": df["products"].str.split(";"),
         }
-    )
-    return table.groupby(["owner", "bucket", "category"]).agg(
+    ).explode("line")
+    parts = table["line"].str.split("=", n=1, expand=True)
+    table["product"] = parts[0]
+    table["amount"] = parts[1].astype("float64")
+    table["weighted"] = table["amount"] * table["prob"]
+    return table.groupby(["owner", "product", "bucket", "category"]).agg(
         count=("amount", "size"), amount=("amount", "sum"), weighted=("weighted", "sum")
     )
 
 
-def pandas_weighted(df):
-    return (df["amount"] * pandas_probability(df)).sum()
-
-
-def pandas_abc(df):
-    sums = df.groupby("account")["amount"].sum().reset_index()
-    sums = sums.sort_values(["amount", "account"], ascending=[False, True])
-    total = sums["amount"].sum()
-    before = sums["amount"].cumsum() - sums["amount"]
-    sums["abc_class"] = np.select(
-        [before < total * Decimal("0.8"), before < total * Decimal("0.95")], ["A", "B"], "C"
+def polars_forecast(df):
+    """Forecast by owner x product in polars (lazy), on floats."""
+    stage, close = pl.col("stage"), pl.col("expected_close")
+    won, lost = stage == "closed", stage == "lost"
+    closed = stage.is_in(["closed", "lost"])
+    in_quarter = (pl.col("closed_on") >= Q.start) & (pl.col("closed_on") <= CUTOFF)
+    this_q = (close >= Q.start) & (close <= Q.end)
+    next_q = (close > Q.end) & (close <= Q.next().end)
+    bucket = (
+        pl.when(won)
+        .then(pl.lit("closed"))
+        .when(lost)
+        .then(pl.lit("lost"))
+        .when(close <= CUTOFF)
+        .then(pl.lit("overdue"))
+        .when(close <= E3)
+        .then(pl.lit("0-3m"))
+        .when(close <= E6)
+        .then(pl.lit("3-6m"))
+        .when(close <= E9)
+        .then(pl.lit("6-9m"))
+        .when(close <= E12)
+        .then(pl.lit("9-12m"))
+        .otherwise(pl.lit("12m+"))
     )
-    return sums
+    category = (
+        pl.when(won)
+        .then(pl.lit("booked"))
+        .when(lost)
+        .then(pl.lit("omitted"))
+        .when(pl.col("category_override") == "commit")
+        .then(pl.lit("commit"))
+        .when((stage == "negotiation") & this_q)
+        .then(pl.lit("commit"))
+        .when((stage == "recognition") & this_q)
+        .then(pl.lit("upside_this_quarter"))
+        .when(stage.is_in(["recognition", "negotiation"]) & next_q)
+        .then(pl.lit("upside_next_quarter"))
+        .when(stage.is_in(LATE))
+        .then(pl.lit("pipeline"))
+        .otherwise(pl.lit("omitted"))
+    )
+    prob = (
+        pl.when(won)
+        .then(1.0)
+        .when(lost)
+        .then(0.0)
+        .otherwise(pl.col("probability").fill_null(stage.replace_strict(STAGE_FLOAT, default=None)))
+    )
+    line = pl.col("line").str.split_exact("=", 1)
+    return (
+        df.lazy()
+        .filter((pl.col("created") <= CUTOFF) & (~closed | in_quarter))
+        .select(
+            "owner",
+            bucket=bucket,
+            category=category,
+            prob=prob,
+            line=pl.col("products").str.split(";"),
+        )
+        .explode("line")
+        .with_columns(
+            product=line.struct.field("field_0"),
+            amount=line.struct.field("field_1").cast(pl.Float64),
+        )
+        .group_by("owner", "product", "bucket", "category")
+        .agg(
+            count=pl.len(),
+            amount=pl.col("amount").sum(),
+            weighted=(pl.col("amount") * pl.col("prob")).sum(),
+        )
+        .collect()
+    )
 
 
-# -- checks: the two sides compute the same figures ---------------------------------
+def python_floor(rows):
+    """The bare-Python floor: one loop over plain tuples into a dict, with floats."""
+    cutoff, start, q_end, next_end = CUTOFF, Q.start, Q.end, Q.next().end
+    edges = (E3, E6, E9, E12)
+    out = {}
+    for owner, stage, created, close, closed_on, given, override, lines in rows:
+        closed = stage in {"closed", "lost"}
+        if created > cutoff or (closed and not (closed_on and start <= closed_on <= cutoff)):
+            continue
+        if stage == "closed":
+            bucket, category, prob = "closed", "booked", 1.0
+        elif stage == "lost":
+            bucket, category, prob = "lost", "omitted", 0.0
+        else:
+            bucket = "overdue" if close <= cutoff else "12m+"
+            for edge, name in zip(edges, ("0-3m", "3-6m", "6-9m", "9-12m"), strict=True):
+                if cutoff < close <= edge:
+                    bucket = name
+                    break
+            this_q, next_q = start <= close <= q_end, q_end < close <= next_end
+            if override == "commit" or (stage == "negotiation" and this_q):
+                category = "commit"
+            elif stage == "recognition" and this_q:
+                category = "upside_this_quarter"
+            elif stage in {"recognition", "negotiation"} and next_q:
+                category = "upside_next_quarter"
+            else:
+                category = "pipeline" if stage in LATE else "omitted"
+            prob = STAGE_FLOAT[stage] if given is None else given
+        for product, amount in lines:
+            cell = out.setdefault((owner, product, bucket, category), [0, 0.0, 0.0])
+            cell[0] += 1
+            cell[1] += amount
+            cell[2] += amount * prob
+    return out
 
 
-def check_forecast(ours_df, theirs):
-    got = {
-        (r.owner, r.bucket, r.category): (r.count, r.amount, r.weighted)
-        for r in ours_df.itertuples(index=False)
+def plain_rows(cols):
+    """The rows as the tuples a script would hold (line items already split)."""
+    dates = {c: pd.Series(cols[c]).dt.date.tolist() for c in ("created", "expected_close")}
+    closed_on = [None if pd.isna(d) else d.date() for d in pd.Series(cols["closed_on"])]
+    lines = [
+        [(p, float(a)) for p, a in (e.split("=") for e in text.split(";"))]
+        for text in cols["products"]
+    ]
+    probs = [None if p is None else float(p) for p in cols["probability"]]
+    return list(
+        zip(
+            cols["owner"].tolist(),
+            cols["stage"].tolist(),
+            dates["created"],
+            dates["expected_close"],
+            closed_on,
+            probs,
+            cols["category_override"].tolist(),
+            lines,
+            strict=True,
+        )
+    )
+
+
+# -- checks: the sides compute the same figures -------------------------------------
+
+
+def figures_of(frame):
+    """A forecast frame (ours or a baseline) as {(owner, product, bucket, category): figures}."""
+    if isinstance(frame, pd.DataFrame) and frame.index.nlevels > 1:
+        frame = frame.reset_index()
+    if isinstance(frame, pl.DataFrame):
+        frame = frame.to_pandas()
+    return {
+        (r.owner, r.product, r.bucket, r.category): (
+            int(r.count),
+            float(r.amount),
+            float(r.weighted),
+        )
+        for r in frame.itertuples(index=False)
     }
-    want = {k: (r["count"], r["amount"], r["weighted"]) for k, r in theirs.iterrows()}
-    assert got == want, "forecast_frame and the pandas forecast differ"
 
 
-def check_abc(ours_df, theirs):
-    assert list(ours_df["account"]) == list(theirs["account"])
-    assert list(ours_df["abc_class"]) == list(theirs["abc_class"]), "ABC classes differ"
+def check(ours, theirs, label):
+    mine = figures_of(ours) if not isinstance(ours, dict) else ours
+    other = theirs if isinstance(theirs, dict) else figures_of(theirs)
+    if isinstance(ours, dict):
+        mine = {k: (v[0], v[1], v[2]) for k, v in ours.items()}
+    if isinstance(theirs, dict):
+        other = {k: (v[0], v[1], v[2]) for k, v in theirs.items()}
+    assert mine.keys() == other.keys(), f"{label}: the cells differ"
+    for key, (count, amount, weighted) in mine.items():
+        c, a, w = other[key]
+        assert count == c, f"{label}: count of {key}: {count} vs {c}"
+        assert abs(amount - a) <= 1e-6 * max(1.0, abs(a)), f"{label}: amount of {key}"
+        assert abs(weighted - w) <= 1e-6 * max(1.0, abs(w)), f"{label}: weighted of {key}"
+
+
+def ours(frame):
+    return forecast_frame(frame, cutoff=CUTOFF, by="owner,product")
 
 
 def main():
+    dask_run = "--dask" in sys.argv
+    if dask_run:
+        sys.argv.remove("--dask")
     bench = Harness(__doc__, quick_help="100 000 rows instead of 1 000 000")
     n = 100_000 if bench.quick else 1_000_000
-    repeats = 5
+    repeats = 5 if bench.quick else 3
 
     start = time.perf_counter()
     cols = arrays(n)
-    pdf = pandas_frame(cols)
-    print(f"built a {n:,}-row pandas frame in {time.perf_counter() - start:.1f} s")
-    start = time.perf_counter()
-    plf = polars_frame(cols)
-    print(f"built the polars frame in {time.perf_counter() - start:.1f} s")
-    won = pdf[pdf["stage"] == "closed"]
+    pdf, plf = analyst_pandas(cols), analyst_polars(cols)
+    exact_pdf, exact_plf = exact_pandas(cols), exact_polars(cols)
+    rows = plain_rows(cols)
+    print(f"built the {n:,}-row frames in {time.perf_counter() - start:.1f} s (not timed)")
 
-    cases = [
-        (
-            "forecast by owner",
-            lambda: forecast_frame(pdf, cutoff=CUTOFF, by="owner"),
-            lambda: pandas_forecast(pdf),
-            check_forecast,
-        ),
-        (
-            "weighted value",
-            lambda: weighted_value_frame(pdf),
-            lambda: pandas_weighted(pdf),
-            lambda a, b: _check_equal(a["weighted"][0], b),
-        ),
-        (
-            "ABC of accounts (won)",
-            lambda: abc_frame(won, key="account", value="amount"),
-            lambda: pandas_abc(won),
-            check_abc,
-        ),
-    ]
-    for label, ours, theirs, check in cases:
-        check(ours(), theirs())
-        bench.compare(
-            f"{label}, pandas frame of {n:,} rows",
-            Side("ours", ours),
-            [Side("pandas", theirs, goal=1.5)],
-            repeats=repeats,
-        )
+    result = ours(pdf)
+    check(result, pandas_forecast(pdf), "pandas")
+    check(ours(plf), polars_forecast(plf), "polars")
+    check(result, python_floor(rows), "floor")
+    check(ours(exact_pdf), result, "Decimal objects")
+    check(ours(exact_plf), result, "pl.Decimal")
+    print(f"every cell agrees ({len(result):,} cells)")
 
-    print("\nfor information (no baseline):")
     bench.compare(
-        "pandas: forecast by owner, product",
-        Side("ours", lambda: forecast_frame(pdf, cutoff=CUTOFF, by="owner,product")),
-        repeats=1,
-    )
-    bench.compare(
-        "polars frame",
-        Side("forecast by owner", lambda: forecast_frame(plf, cutoff=CUTOFF, by="owner")),
+        f"forecast by owner x product, pandas frame of {n:,} rows (float64 amounts)",
+        Side("ours (forecast_frame)", lambda: ours(pdf)),
+        [Side("pandas groupby", lambda: pandas_forecast(pdf), goal=1.5)],
         others=[
-            Side("weighted value", lambda: weighted_value_frame(plf)),
-            Side(
-                "ABC of accounts (won)",
-                lambda: abc_frame(plf.filter(pl.col("stage") == "closed"), key="account"),
-            ),
+            Side("ours on Decimal objects", lambda: ours(exact_pdf)),
+            Side("bare-Python floor (tuples, floats)", lambda: python_floor(rows)),
         ],
         repeats=repeats,
+        per=(n, "row"),
     )
+    bench.compare(
+        f"forecast by owner x product, polars frame of {n:,} rows (Float64 amounts)",
+        Side("ours (forecast_frame)", lambda: ours(plf)),
+        [Side("polars group_by", lambda: polars_forecast(plf), goal=1.5)],
+        others=[Side("ours on pl.Decimal", lambda: ours(exact_plf))],
+        repeats=repeats,
+        per=(n, "row"),
+    )
+    if dask_run and not bench.quick:
+        run_dask(bench, cols)
     bench.finish()
 
 
-def _check_equal(a, b):
-    assert a == b, f"{a} != {b}"
+def run_dask(bench, cols):
+    """The forecast on a Dask LocalCluster over 10 000 000 rows (10 copies of the frame)."""
+    import dask.dataframe as dd  # noqa: PLC0415 - only with --dask
+    from distributed import Client, LocalCluster  # noqa: PLC0415
+
+    with LocalCluster(n_workers=2, threads_per_worker=1) as cluster, Client(cluster):
+        part = analyst_pandas(cols)
+        parts = [dd.from_pandas(part, npartitions=4) for _ in range(10)]
+        ddf = dd.concat(parts).persist()
+        rows = len(ddf)
+
+        def dask_pandas():
+            return ddf.map_partitions(pandas_forecast).compute().groupby(level=[0, 1, 2, 3]).sum()
+
+        check(ours(ddf).compute(), dask_pandas(), "dask")
+        bench.compare(
+            f"forecast by owner x product, Dask LocalCluster (2 workers), {rows:,} rows",
+            Side("ours (forecast_frame)", lambda: ours(ddf).compute()),
+            [Side("pandas per partition", dask_pandas, goal=1.5)],
+            repeats=2,
+            per=(rows, "row"),
+        )
 
 
 if __name__ == "__main__":

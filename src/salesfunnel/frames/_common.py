@@ -11,6 +11,9 @@ in one of two representations, told apart by the column's data type:
 * ``"decimal"``: a fixed-scale decimal column (``pl.Decimal`` in polars,
   ``decimal128`` in pyarrow-backed pandas). Before a multiplication both
   sides are cast so that the product keeps every digit (see :func:`product`).
+* ``"scaled"``: ``int64`` units with one scale per column, the engine path
+  (:mod:`salesfunnel.frames._scaled`): amounts at their scale, probabilities
+  at theirs, a product at the sum of the two; the sums are bounded first.
 """
 
 from __future__ import annotations
@@ -40,7 +43,7 @@ __all__ = [
 Frame = nw.DataFrame[Any] | nw.LazyFrame[Any]
 
 #: How a money column holds its values (see the module docstring).
-MoneyKind = Literal["object", "decimal"]
+MoneyKind = Literal["object", "decimal", "scaled"]
 
 #: The largest precision a decimal column may have (pyarrow's decimal128, polars).
 MAX_PRECISION = 38
@@ -245,6 +248,8 @@ def money_lit(value: Decimal, kind: MoneyKind, places: int) -> nw.Expr:
     """A Decimal literal for a money or probability expression of ``kind``."""
     if kind == "object":
         return nw.lit(value)
+    if kind == "scaled":
+        return nw.lit(int(value.scaleb(places)), dtype=nw.Int64())
     return nw.lit(value, dtype=nw.Decimal(MAX_PRECISION, places))
 
 
@@ -294,7 +299,7 @@ def probability(funnel: Funnel, override: str | None, kind: MoneyKind, places: i
 
 def cast_probability(column: str, kind: MoneyKind, places: int) -> nw.Expr:
     """A probability column, cast to hold ``places`` decimal places (decimal kind)."""
-    if kind == "object":
+    if kind != "decimal":  # Decimal objects, or units already at ``places``
         return nw.col(column)
     return nw.col(column).cast(nw.Decimal(MAX_PRECISION, places))
 
@@ -309,7 +314,7 @@ def product(
     precisions are chosen so the product fits pyarrow's 38 digits (pyarrow
     adds precisions and scales).
     """
-    if kind == "object":
+    if kind != "decimal":  # Decimal objects, or units (the bound is checked before)
         return amount * prob
     prob_precision = prob_places + 1  # a probability is at most 1
     left = amount.cast(nw.Decimal(MAX_PRECISION - prob_precision - 1, amount_places + prob_places))

@@ -27,7 +27,7 @@ from typing import Any
 
 import narwhals.stable.v2 as nw
 
-from salesfunnel.customers._abc_rank import EXACT
+from salesfunnel.customers._abc_rank import EXACT, check_places
 from salesfunnel.customers.abc_classes import (
     AbcResult,
     Basis,
@@ -36,6 +36,7 @@ from salesfunnel.customers.abc_classes import (
     abc_classify,
     computed_abc,
 )
+from salesfunnel.frames._abc_engine import engine_abc
 from salesfunnel.frames._aggregate import aggregate
 from salesfunnel.frames._common import (
     MAX_PRECISION,
@@ -127,6 +128,18 @@ def abc_frame(
         raise _missing(value, missing)
     if counts["_keys"].item():
         raise _missing(key, counts["_keys"].item())
+    if method is Method.FIXED and not keep_ties:
+        fast = engine_abc(
+            frame,
+            key=key,
+            value=value,
+            thresholds=thresholds,
+            basis=Basis(basis),
+            boundary=Boundary(boundary),
+            places=check_places(places),
+        )
+        if fast is not None:
+            return fast
     sums = collect(aggregate(frame, [key], function=_FUNCTION, sums={value: value}, count=None))
     keys: list[Any] = sums[key].to_list()
     figures: list[Any] = sums[value].to_list()

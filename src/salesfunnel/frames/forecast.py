@@ -26,7 +26,7 @@ closed in the forecast's period, as in the core.
 ['bucket', 'category', 'count', 'amount', 'weighted']
 >>> print(result.head(4).to_string(index=False))
  bucket            category  count amount weighted
- closed              booked      5 136900   136900
+ closed              booked      5 136900 136900.0
 overdue upside_this_quarter      3  37000  22200.0
 overdue            pipeline     13 465300 249140.0
 overdue             omitted      3 162700  17580.0
@@ -38,6 +38,7 @@ from collections.abc import Iterable
 from datetime import date, tzinfo
 from typing import Any
 
+import attrs
 import narwhals.stable.v2 as nw
 
 from salesfunnel.calendar import (
@@ -56,6 +57,7 @@ from salesfunnel.frames._aggregate import aggregate
 from salesfunnel.frames._cells import CellOptions, Scale, zone
 from salesfunnel.frames._common import (
     Frame,
+    MoneyKind,
     collect,
     columns_of,
     money_kind,
@@ -71,6 +73,7 @@ from salesfunnel.frames._common import (
 )
 from salesfunnel.frames._lines import Expansion, expand
 from salesfunnel.frames._normalise import normalise
+from salesfunnel.frames._scaled import Scaled, give_back, lines, scaled
 from salesfunnel.frames._scan import rate_dates, reporting_currency, scan
 from salesfunnel.funnel.course import DEFAULT_FUNNEL
 from salesfunnel.funnel.stages import Funnel
@@ -188,78 +191,179 @@ def forecast_frame(
     needed = ["stage", "created", "expected_close", "amount", "currency"]
     require(frame, [*needed, *(["owner"] if "owner" in keys else [])], function=_FUNCTION)
     prob_column = "probability" if "probability" in names else None
+    dates = [c for c in ("created", "expected_close", "closed_on") if c in names]
+    options = CellOptions(allow_float, zone(tz), probability_scale)
+    cells = _Cells(cutoff, keys, calendar, currency, rates, policy, funnel, counted)
+    fast = scaled(
+        frame,
+        dates=dates,
+        probability=prob_column,
+        keep=[c for c in _USED if c in names],
+        options=options,
+        funnel=funnel,
+    )
+    if fast is not None:
+        try:
+            return cells.engine(fast, names, prob_column)
+        except _SlowPathError:
+            pass
     frame = normalise(
         frame,
-        dates=[c for c in ("created", "expected_close", "closed_on") if c in names],
+        dates=dates,
         money=["amount"],
         probability=prob_column,
-        options=CellOptions(allow_float, zone(tz), probability_scale),
+        options=options,
         function=_FUNCTION,
     )
-    kind = money_kind(frame, "amount")
-    frame = frame.with_columns(stage=stage_on(funnel, cutoff, has_closed_on="closed_on" in names))
-    override = "category_override" if "category_override" in names else None
-    counts = (nw.col("created") <= cutoff) & _in_period(
-        funnel, counted, cutoff, has_closed_on="closed_on" in names
+    return to_native(
+        cells.compute(frame, names, prob_column, probability_places(funnel, frame, prob_column))
     )
-    found = scan(
-        frame,
-        funnel=funnel,
-        function=_FUNCTION,
-        required=["created", "expected_close", "amount"],
-        kind=kind,
-        counts=counts,
-        override=override,
-    )
-    manual = _manual(frame, found.overrides, funnel, override)
-    target = reporting_currency(
-        found.currencies,
-        currency,
-        fix="pass currency= (the reporting currency) and rates= (an ExchangeRates) to convert them",
-    )
-    quarter = calendar.quarter_of(cutoff)
-    prob_places = probability_places(funnel, frame, prob_column)
-    rows = frame.filter(counts).with_columns(
-        _p=probability(funnel, prob_column, kind, prob_places),
-        _b=_bucket(funnel, cutoff),
-        _w=_window(quarter),
-    )
-    rows = rows.with_columns(_c=_category(funnel, policy, manual, override))
-    on = _rate_date(funnel, cutoff, "closed_on" in names)
-    pairs = rate_dates(frame, target, on, counts) if target is not None else []
-    fx = rates if rates is not None else ExchangeRates()
-    factors = {(c, d): fx.rate(c, target, on=d) for c, d in pairs} if target else {}
-    group = [k for k in keys if k != "product"]
-    if "product" in keys or factors:
-        carry = [c for c in ("products", "id") if c in names]
-        step = Expansion(
-            keep=(*group, "_b", "_c"),
-            by_product="product" in keys,
-            target=target if factors else None,
-            factors=factors,
-            kind=kind,
+
+
+#: The columns the forecast reads.
+_USED = (
+    "stage",
+    "created",
+    "expected_close",
+    "amount",
+    "currency",
+    "owner",
+    "products",
+    "probability",
+    "category_override",
+    "closed_on",
+    "id",
+)
+
+
+class _SlowPathError(Exception):
+    """The engine path cannot take this frame (a currency to convert, products to read slowly)."""
+
+
+@attrs.frozen
+class _Cells:
+    """The forecast's options, and its computation on a frame of exact values."""
+
+    cutoff: date
+    keys: tuple[str, ...]
+    calendar: FiscalCalendar
+    currency: str | None
+    rates: ExchangeRates | None
+    policy: CategoryPolicy
+    funnel: Funnel
+    counted: Period
+
+    def engine(self, fast: Scaled, names: list[str], prob_column: str | None) -> Any:  # noqa: ANN401 - a frame of the caller's engine
+        """The forecast on units, every figure an integer sum in the engine."""
+        # polars plans the steps as one query (its eager calls would each run on their own)
+        start: Frame = fast.frame.lazy() if fast.back.startswith("polars") else fast.frame
+        got = self.compute(start, names, prob_column, fast.places, fast=fast)
+        scale = got.scale if isinstance(got, _Units) else fast.scale
+        frame = got.frame if isinstance(got, _Units) else got
+        return give_back(
+            collect(frame), {"amount": scale, "weighted": scale + fast.places}, fast.back
+        )
+
+    def compute(
+        self,
+        frame: Frame,
+        names: list[str],
+        prob_column: str | None,
+        prob_places: int,
+        fast: Scaled | None = None,
+    ) -> Any:  # noqa: ANN401 - a narwhals frame, or units
+        """The forecast's cells (``fast``: on units, else on exact values)."""
+        funnel, cutoff, keys, policy = self.funnel, self.cutoff, self.keys, self.policy
+        counted, calendar = self.counted, self.calendar
+        kind: MoneyKind = "scaled" if fast is not None else money_kind(frame, "amount")
+        closed_on = "closed_on" in names
+        frame = frame.with_columns(stage=stage_on(funnel, cutoff, has_closed_on=closed_on))
+        override = "category_override" if "category_override" in names else None
+        counts = (nw.col("created") <= cutoff) & _in_period(
+            funnel, counted, cutoff, has_closed_on="closed_on" in names
+        )
+        found = scan(
+            frame,
+            funnel=funnel,
             function=_FUNCTION,
+            required=["created", "expected_close", "amount"],
+            kind=kind,
+            counts=counts,
+            override=override,
         )
-        values = expand(
-            rows.with_columns(_on=on).select(
-                *group,
-                "_b",
-                "_c",
-                "_p",
-                "amount",
-                *carry,
-                *(["currency", "_on"] if factors else []),
-            ),
-            step,
+        manual = _manual(frame, found.overrides, funnel, override)
+        target = reporting_currency(
+            found.currencies,
+            self.currency,
+            fix="pass currency= (the reporting currency) and rates= (an ExchangeRates) to "
+            "convert them",
         )
-    else:
-        values = rows.with_columns(
-            _v=nw.col("amount"),
-            _x=product(
-                nw.col("amount"), scale_of(frame, "amount"), nw.col("_p"), prob_places, kind
-            ),
+        quarter = calendar.quarter_of(cutoff)
+        rows = frame.filter(counts).with_columns(
+            _p=probability(funnel, prob_column, kind, prob_places),
+            _b=_bucket(funnel, cutoff),
+            _w=_window(quarter),
         )
-    return to_native(_finish(aggregate(values, (*keys, "_b", "_c"), function=_FUNCTION), keys))
+        rows = rows.with_columns(_c=_category(funnel, policy, manual, override))
+        on = _rate_date(funnel, cutoff, "closed_on" in names)
+        pairs = []  # one currency, the target's: nothing to convert
+        if target is not None and found.currencies != (target,):
+            pairs = rate_dates(frame, target, on, counts)
+        fx = self.rates if self.rates is not None else ExchangeRates()
+        factors = {(c, d): fx.rate(c, target, on=d) for c, d in pairs} if target else {}
+        group = [k for k in keys if k != "product"]
+        if fast is not None and (factors or ("product" in keys and "products" not in names)):
+            raise _SlowPathError
+        if fast is not None and "product" in keys:
+            long = lines(
+                collect(rows.select(*group, "_b", "_c", "_p", "amount", "products")),
+                [*group, "_b", "_c"],
+                fast.scale,
+                fast.peak,
+                prob_places,
+            )
+            if long is None:
+                raise _SlowPathError
+            cells = aggregate(long[0], (*keys, "_b", "_c"), function=_FUNCTION)
+            return _Units(_finish(cells, keys), long[1])
+        if "product" in keys or factors:
+            carry = [c for c in ("products", "id") if c in names]
+            step = Expansion(
+                keep=(*group, "_b", "_c"),
+                by_product="product" in keys,
+                target=target if factors else None,
+                factors=factors,
+                kind=kind,
+                function=_FUNCTION,
+            )
+            values = expand(
+                rows.with_columns(_on=on).select(
+                    *group,
+                    "_b",
+                    "_c",
+                    "_p",
+                    "amount",
+                    *carry,
+                    *(["currency", "_on"] if factors else []),
+                ),
+                step,
+            )
+        else:
+            values = rows.with_columns(
+                _v=nw.col("amount"),
+                _x=product(
+                    nw.col("amount"), scale_of(frame, "amount"), nw.col("_p"), prob_places, kind
+                ),
+            )
+        return _finish(aggregate(values, (*keys, "_b", "_c"), function=_FUNCTION), keys)
+
+
+@attrs.frozen
+class _Units:
+    """Cells whose amounts have their own scale (line items with more places than the amounts)."""
+
+    frame: Frame
+    scale: int
 
 
 def _finish(cells: Frame, keys: tuple[str, ...]) -> Frame:

@@ -1,0 +1,160 @@
+"""ABC analysis in the engine: sums, ranking and running totals in the frame, shares from integers.
+
+The engine path of :func:`~salesfunnel.frames.abc_frame` for fixed
+thresholds without ``keep_ties``: the engine sums the figure per customer
+(exact figures as ``int64`` units, :mod:`salesfunnel.frames._scaled`), sorts
+by figure descending and key ascending, and numpy takes the running totals,
+the class limits (one binary search per threshold) and the shares. Exact
+shares are rounded half-even from the integer running totals, as
+:func:`salesfunnel.customers._abc_rank.round_ratio` rounds them, with the
+quotient estimated in floats and corrected with exact ``int64`` remainders
+(the remainder is small, so its wrapped product is exact). Nothing builds a
+Python object per customer: the columns are made from the numbers' bytes.
+
+This is a speed-only copy of the cut rule of
+:func:`salesfunnel.customers.abc_classes.abc_classify` (``_cut``) on arrays:
+the equality tests hold it to the core's result, and
+``benchmarks/bench_abc.py`` and ``bench_frames.py`` show what it saves
+(the core's ranking works on Python objects, one per customer). Anything
+else (computed limits, ties kept, figures that do not fit ``int64``, more
+than 12 places) gives ``None`` and the core computes the classes.
+"""
+
+from __future__ import annotations
+
+import math
+from fractions import Fraction
+from typing import Any
+
+import narwhals.stable.v2 as nw
+
+from salesfunnel.customers._abc_rank import LETTERS, check_thresholds
+from salesfunnel.customers.abc_classes import Basis, Boundary
+from salesfunnel.frames._common import Frame
+from salesfunnel.frames._scaled import decimals, load, native, replace, units
+
+__all__ = ["engine_abc"]
+
+#: Running totals stay below this, so that twice a remainder fits int64.
+_TOTAL_LIMIT = 2**62
+#: Share places whose float estimate is within one unit of the quotient.
+_MAX_SHARE_PLACES = 12
+
+
+def engine_abc(
+    frame: Frame,
+    *,
+    key: str,
+    value: str,
+    thresholds: object,
+    basis: Basis,
+    boundary: Boundary,
+    places: int,
+) -> Any | None:  # noqa: ANN401 - a frame of the caller's engine
+    """The ABC frame computed in the engine, or ``None`` where the core must do it."""
+    if places > _MAX_SHARE_PLACES:
+        return None
+    loaded = load(frame, [key, value])
+    if loaded is None:
+        return None
+    eager, back = loaded
+    import numpy as np  # noqa: PLC0415 - present: load() needs it
+    import pyarrow as pa  # noqa: PLC0415
+
+    column = eager[value].to_arrow()
+    kind = column.type
+    floats = pa.types.is_floating(kind)
+    scale = 0
+    if not floats:
+        found = units(column)
+        if found is None:
+            return None
+        ints, scale = found
+        peak = int(ints.max()) if len(ints) else 0
+        if peak * max(len(ints), 1) >= _TOTAL_LIMIT:
+            return None
+        eager = replace(eager, {value: pa.array(ints)})
+    sums = eager.group_by(key).agg(nw.col(value).sum())
+    ranked = sums.sort(value, key, descending=[True, False])
+    n = len(ranked)
+    if n == 0:
+        return None
+    nums = np.asarray(ranked[value].to_arrow())
+    if floats and (not np.isfinite(nums).all() or nums.min() < 0):
+        return None  # the core names the customer
+    cum = np.cumsum(nums)
+    limits = check_thresholds(
+        thresholds
+        if thresholds is not None
+        else (("0.8", "0.95") if basis is Basis.VALUE else ("0.2", "0.5"))
+    )
+    cuts = [_cut(np, cum, n, t, basis, boundary, floats=floats) for t in limits]
+    labels = pa.array(list(LETTERS[: len(limits) + 1]))
+    classes = np.searchsorted(np.array([*cuts, n]), np.arange(n), side="right")
+    if floats:
+        total = float(cum[-1])
+        shares = [nums / total, cum / total] if total else [np.zeros(n), np.zeros(n)]
+        share, running = (pa.array(x, type=pa.float64()) for x in shares)
+    else:
+        rounded = _rounded(np, cum, int(cum[-1]), places)
+        share = decimals(np.diff(rounded, prepend=0), places)
+        running = decimals(rounded, places)
+    figures: Any = ranked[value].to_arrow()
+    if pa.types.is_decimal(kind):
+        figures = decimals(nums, scale)
+    table = pa.table(
+        {
+            key: ranked[key].to_arrow(),
+            value: figures,
+            "rank": pa.array(np.arange(1, n + 1)),
+            "abc_class": pa.DictionaryArray.from_arrays(pa.array(classes), labels).cast(
+                pa.string()
+            ),
+            "share": share,
+            "cumulative_share": running,
+        }
+    )
+    return native(table, {"pandas": "pandas-arrow", "polars-lazy": "polars"}.get(back, back))
+
+
+def _cut(
+    np: Any,  # noqa: ANN401 - numpy
+    cum: Any,  # noqa: ANN401 - numpy
+    n: int,
+    t: Fraction,
+    basis: Basis,
+    boundary: Boundary,
+    *,
+    floats: bool,
+) -> int:
+    """How many top-ranked customers are within threshold ``t`` (the core's ``_cut``)."""
+    inclusive = boundary is Boundary.INCLUSIVE
+    if basis is Basis.COUNT:
+        return math.floor(t * n) if inclusive else math.ceil(t * n)
+    total = cum[-1]
+    if not total:
+        return 0
+    if floats:
+        target: Any = float(t) * float(total)
+    else:  # whole running totals: below a fraction is below its ceiling
+        exact = t * int(total)
+        target = math.floor(exact) if inclusive else math.ceil(exact)
+    if inclusive:
+        return int(np.searchsorted(cum, target, side="right"))
+    return 1 + min(int(np.searchsorted(cum, target, side="left")), n - 1)
+
+
+def _rounded(np: Any, cum: Any, whole: int, places: int) -> Any:  # noqa: ANN401 - numpy
+    """``round(cum × 10**places / whole)`` half-even, exactly, in int64."""
+    if not whole:
+        return np.zeros(len(cum), dtype=np.int64)
+    unit = 10**places
+    q = np.floor(cum.astype(np.float64) * (unit / whole)).astype(np.int64)
+    with np.errstate(over="ignore"):
+        r = cum * np.int64(unit) - q * np.int64(whole)  # wraps, and the true value is small
+    low = r < 0
+    q, r = q - low, r + low * np.int64(whole)
+    high = r >= whole
+    q, r = q + high, r - high * np.int64(whole)
+    twice = 2 * r
+    return q + ((twice > whole) | ((twice == whole) & (q % 2 == 1)))
