@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 import attrs
 
 from salesfunnel.analytics.conversion import snapshots
+from salesfunnel.cli.commands import command_help
 from salesfunnel.cli.common import (
     DEMO_CURRENCY,
     DEMO_RATES,
@@ -77,8 +78,6 @@ if TYPE_CHECKING:
 
     from salesfunnel.funnel.opportunity import Opportunity
     from salesfunnel.render import Table
-
-ORDER = 50
 
 #: The schema and version of ``salesfunnel abc --format json``.
 SCHEMA, VERSION = "salesfunnel/abc-report", 1
@@ -499,10 +498,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the ``abc`` subcommand."""
     parser = sub.add_parser(
         "abc",
-        help=tr(
-            "ABC (80/20) classes of the accounts by revenue, profit or volume",
-            "按收入、利润或数量对客户做 ABC（80/20）分类",
-        ),
+        help=command_help("abc"),
         description=tr(
             "Classify the accounts of a file of opportunities A, B, C by their won "
             "deals: by revenue (won amount), profit (a profit column or fact, else the "

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 import attrs
 
 from salesfunnel.analytics.conversion import conversion, snapshots
+from salesfunnel.cli.commands import command_help
 from salesfunnel.cli.common import (
     DEMO_CURRENCY,
     EXIT_OK,
@@ -42,8 +43,6 @@ if TYPE_CHECKING:
     from datetime import date
 
     from salesfunnel.funnel.opportunity import Opportunity
-
-ORDER = 0
 
 #: The schema and version of ``salesfunnel demo --format json``.
 SCHEMA, VERSION = "salesfunnel/demo", 1
@@ -244,7 +243,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the ``demo`` subcommand."""
     parser = sub.add_parser(
         "demo",
-        help=tr("the full tour on the bundled sample pipeline", "在自带的样本商机上完整演示"),
+        help=command_help("demo"),
         description=tr(
             "Tour the library on the bundled sample pipeline (600 opportunities in CNY, "
             "USD and EUR, as of 2026-09-30): the funnel by stage with conversion, the "

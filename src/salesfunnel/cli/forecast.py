@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Literal
 
 from salesfunnel.calendar import GREGORIAN, FiscalCalendar
+from salesfunnel.cli.commands import command_help
 from salesfunnel.cli.common import (
     DEMO_CURRENCY,
     DEMO_RATES,
@@ -53,8 +54,6 @@ __all__ = [
     "run",
     "without_lost",
 ]
-
-ORDER = 30
 
 _VIEWS: dict[str, tuple[Literal["time", "category"], ...]] = {
     "time": ("time",),
@@ -195,10 +194,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the ``forecast`` subcommand."""
     parser = sub.add_parser(
         "forecast",
-        help=tr(
-            "the forecast by time and by category for a file of opportunities",
-            "商机文件按时间和按销售预测类别的预测",
-        ),
+        help=command_help("forecast"),
         description=tr(
             "Forecast a pipeline at a cutoff date, as the source's forecast sheets do: "
             "by time (closed, overdue, within 3 months, 3-6, 6-9, 9-12, beyond 12, "

@@ -21,6 +21,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from salesfunnel.cli.commands import command_help
 from salesfunnel.cli.common import EXIT_OK, UsageError, add_common, guard, require_file, working
 from salesfunnel.cli.funnel_options import funnel_from_args
 from salesfunnel.cli.mapping_options import mapping_from_args
@@ -28,7 +29,6 @@ from salesfunnel.cli.messages import tr
 from salesfunnel.cli.reading import add_reading_options
 from salesfunnel.io import read_csv, write_csv, write_json
 
-ORDER = 80
 # The module is named importer because "import" is a keyword; the command is "import".
 COMMAND = "import"
 
@@ -81,10 +81,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the ``import`` subcommand."""
     parser = sub.add_parser(
         COMMAND,
-        help=tr(
-            "read a CRM export (Salesforce, HubSpot, Pipedrive, Odoo, or mapped) into CSV files",
-            "把 CRM 导出文件（Salesforce、HubSpot、Pipedrive、Odoo 或自定义映射）读入 CSV 文件",
-        ),
+        help=command_help(COMMAND),
         description=tr(
             "Read a CRM export through a preset or the mapping options, check every\n"
             "row, and write salesfunnel's opportunities file (and the events file with\n"

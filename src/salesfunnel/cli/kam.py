@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from salesfunnel.analytics.conversion import snapshots
+from salesfunnel.cli.commands import command_help
 from salesfunnel.cli.common import (
     EXIT_OK,
     DataProblemError,
@@ -42,8 +43,6 @@ if TYPE_CHECKING:
 
     from salesfunnel.funnel.opportunity import Opportunity
     from salesfunnel.qualification import FactValue
-
-ORDER = 70
 
 #: The schema and version of ``salesfunnel kam --format json``.
 SCHEMA, VERSION = "salesfunnel/kam-report", 1
@@ -408,10 +407,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the ``kam`` subcommand."""
     parser = sub.add_parser(
         "kam",
-        help=tr(
-            "key accounts by lifecycle stage, with evidence and playbook gaps",
-            "按生命周期阶段列出大客户，以及证据和工作重点差距",
-        ),
+        help=command_help("kam"),
         description=tr(
             "Summarise a key-account file (one row per account: id, name, stage, "
             "stage_since, optional since, manager, activities, notes, and one column "

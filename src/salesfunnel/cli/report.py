@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 import attrs
 
 from salesfunnel.analytics.conversion import FunnelSummary, conversion, funnel_summary, snapshots
+from salesfunnel.cli.commands import command_help
 from salesfunnel.cli.common import (
     DEMO_CURRENCY,
     DEMO_RATES,
@@ -57,8 +58,6 @@ if TYPE_CHECKING:
     from salesfunnel.analytics.conversion import ConversionTable
     from salesfunnel.funnel.opportunity import Opportunity
     from salesfunnel.pipeline.distribution import OutcomeDistribution
-
-ORDER = 40
 
 #: The schema and version of ``salesfunnel report --format json``.
 SCHEMA, VERSION = "salesfunnel/report", 1
@@ -406,10 +405,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the ``report`` subcommand."""
     parser = sub.add_parser(
         "report",
-        help=tr(
-            "the weighted pipeline with P10/P50/P90 and the conversion table for a file",
-            "文件的加权在途商机（含 P10/P50/P90）与阶段转化表",
-        ),
+        help=command_help("report"),
         description=tr(
             "Report a file of opportunities as of a cutoff: the weighted pipeline of open "
             "deals with the P10/P50/P90 of the total to be won (per currency, or converted "

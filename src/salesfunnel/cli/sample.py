@@ -14,13 +14,12 @@ import csv
 from pathlib import Path
 from typing import IO
 
+from salesfunnel.cli.commands import command_help
 from salesfunnel.cli.common import EXIT_OK, UsageError, guard
 from salesfunnel.cli.messages import tr
 from salesfunnel.datasets import SAMPLE_AS_OF, SAMPLE_RATES, sample_pipeline
 from salesfunnel.io import write_csv, write_json
 from salesfunnel.io._atomic import atomic_write
-
-ORDER = 85
 
 FILES = ("deals.csv", "events.csv", "deals.json", "rates.csv")
 
@@ -64,10 +63,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the ``sample`` subcommand."""
     parser = sub.add_parser(
         "sample",
-        help=tr(
-            "write the bundled sample pipeline as files to try the commands on",
-            "把自带的样本商机写成文件，以便试用各个命令",
-        ),
+        help=command_help("sample"),
         description=tr(
             "Write the bundled sample (deals.csv, events.csv, deals.json and\n"
             "rates.csv) into DIR, so that every command can be tried on files.",

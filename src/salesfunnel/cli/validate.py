@@ -19,6 +19,7 @@ from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from salesfunnel.cli.commands import command_help
 from salesfunnel.cli.common import (
     EXIT_DATA,
     EXIT_OK,
@@ -50,8 +51,6 @@ from salesfunnel.render import Table
 
 if TYPE_CHECKING:
     from salesfunnel.fx import ExchangeRates
-
-ORDER = 90
 
 _HEADERS = {
     "en": ("file", "row", "column", "value", "problem", "fix"),
@@ -227,10 +226,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the ``validate`` subcommand."""
     parser = sub.add_parser(
         "validate",
-        help=tr(
-            "check a CSV or JSON file of opportunities and list every problem",
-            "检查 CSV 或 JSON 商机文件并列出所有问题",
-        ),
+        help=command_help("validate"),
         description=tr(
             "Check a .csv file (with an optional events file) or a .json document of\n"
             "opportunities and print every problem: first grouped by column and kind,\n"
