@@ -22,11 +22,13 @@ deals.csv: 1 problem; nothing was imported:
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from typing import Generic, TypeVar
+from typing import Generic, Literal, TypeVar
 
 import attrs
 
 from salesfunnel.errors import FunnelError
+from salesfunnel.i18n import Lang, check_lang
+from salesfunnel.io.problem_texts import translate
 
 __all__ = [
     "DataFileError",
@@ -81,6 +83,35 @@ class Problem:
         value = f" ({self.value!r})" if self.value is not None else ""
         fix = f"; {self.fix}" if self.fix else ""
         return f"{self.where()}{value}: {self.why}{fix}"
+
+    def text(self, part: Literal["why", "fix"], lang: Lang = "en") -> str:
+        """Return the problem's ``why`` or ``fix`` in ``lang`` (English when no text is known).
+
+        >>> Problem("deals.csv", 3, "created", "3/1", "is empty", "fill it in").text("why", "zh")
+        '为空'
+        """
+        english = self.why if part == "why" else self.fix
+        return translate(english, lang) or english
+
+    def describe(self, lang: Lang = "en") -> str:
+        """Describe the problem on one line in ``lang`` (``str(problem)`` is the English line).
+
+        >>> p = Problem("deals.csv", 3, "created", "", "is empty", "fill it in")
+        >>> print(p.describe("zh"))
+        deals.csv 第 3 行，列 created（''）：为空；请填写
+        """
+        if check_lang(lang) == "en":
+            return str(self)
+        parts = [self.file]
+        if self.row is not None:
+            parts.append(f" 第 {self.row} 行")
+        if self.column is not None and self.column.startswith("$"):
+            parts.append(f" {self.column} 处")
+        elif self.column is not None:
+            parts.append(("，" if self.row is not None else " ") + f"列 {self.column}")
+        value = f"（{self.value!r}）" if self.value is not None else ""
+        fix = f"；{self.text('fix', lang)}" if self.fix else ""
+        return f"{''.join(parts)}{value}：{self.text('why', lang)}{fix}"
 
     def as_dict(self) -> dict[str, str | int | None]:
         """Return the problem as a JSON-ready dict (the ``validate --format json`` rows)."""
@@ -159,11 +190,21 @@ class DataFileError(FunnelError, ValueError):
     def __init__(self, file: str, problems: Iterable[Problem]) -> None:
         self.file = file
         self.problems = tuple(problems)
+        super().__init__(self.describe())
+
+    def describe(self, lang: Lang = "en") -> str:
+        """Return the message in ``lang``: the count, then every problem on a line of its own.
+
+        >>> err = DataFileError("d.csv", [Problem("d.csv", 2, "id", "", "is empty", "fill it in")])
+        >>> print(err.describe("zh"))
+        d.csv：1 个问题；未导入任何数据：
+          d.csv 第 2 行，列 id（''）：为空；请填写
+        """
         n = len(self.problems)
-        lines = "\n".join(f"  {p}" for p in self.problems)
-        super().__init__(
-            f"{file}: {n} problem{'s' if n != 1 else ''}; nothing was imported:\n{lines}"
-        )
+        lines = "\n".join(f"  {p.describe(lang)}" for p in self.problems)
+        if check_lang(lang) == "zh":
+            return f"{self.file}：{n} 个问题；未导入任何数据：\n{lines}"
+        return f"{self.file}: {n} problem{'s' if n != 1 else ''}; nothing was imported:\n{lines}"
 
 
 class FileEncodingError(DataFileError):
