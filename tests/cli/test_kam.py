@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import csv
+import io
 import json
 from datetime import date
 
@@ -94,7 +96,7 @@ class TestKamCommand:
         assert main([*args, "--table", "accounts"]) == 0
         out = capsys.readouterr().out
         row = next(line for line in out.splitlines() if line.startswith("KA3"))
-        assert row.split(",")[5] == ""
+        assert row.split(",")[4] == ""
 
     def test_bad_file_exits_1_listing_every_problem(self, tmp_path, capsys):
         """A file with problems is refused with exit 1 and every problem on stderr."""
@@ -201,3 +203,11 @@ class TestDemoSection:
         assert "Key accounts: evidence and gaps (the sample's largest accounts" in (
             capsys.readouterr().out
         )
+
+
+def test_the_demo_shows_the_signals_as_evidence(capsys):
+    """In the demo, "evidence" lists the signals; the stage they support has its own column."""
+    assert main(["demo", "--table", "kam-accounts", "--format", "csv"]) == 0
+    rows = list(csv.reader(io.StringIO(capsys.readouterr().out)))
+    assert rows[0][3:5] == ["signals support", "evidence"]
+    assert all(row[4] != row[3] and "A trial or first order" in row[4] for row in rows[1:])

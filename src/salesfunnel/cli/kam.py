@@ -103,13 +103,16 @@ def summary_tables(
     title: str | None = None,
     gap_limit: int | None = 3,
     steps: Sequence[tuple[KeyAccount, NextStep]] | None = None,
+    signals: bool = False,
 ) -> list[Table]:
     """Return the stage counts and the per-account table (evidence, next step, gaps).
 
     Accounts are listed by recorded stage, top of the lifecycle first, then by
-    id. "evidence" is the stage the account's signals support; "next needs"
-    counts the evidence criteria still to show for the next stage up; "gaps" counts the
-    stage's playbook activities with no record and lists them (the first
+    id. "evidence" is the stage the account's signals support; with
+    ``signals`` that column is "signals support" and "evidence" lists the
+    signals that speak for it (the first ``gap_limit``). "next needs" counts
+    the evidence criteria still to show for the next stage up; "gaps" counts
+    the stage's playbook activities with no record and lists them (the first
     ``gap_limit``; ``None`` lists all).
     """
     counts = Counter(a.stage for a in accounts)
@@ -127,13 +130,18 @@ def summary_tables(
     for a, step in next_steps(accounts) if steps is None else steps:
         if step.fit is Fit.AHEAD:
             ahead.append(a.id)
+        supported = step.assessment.stage.label(lang)
+        evidence = (
+            (supported, _evidence_text(step.assessment.signals_for, lang, gap_limit))
+            if signals
+            else (supported,)
+        )
         rows.append(
             (
                 a.id,
                 a.name,
                 a.stage.label(lang),
-                step.assessment.stage.label(lang),
-                _evidence_text(step.assessment.signals_for, lang, gap_limit),
+                *evidence,
                 a.days_in_stage(as_of=as_of) if as_of >= a.entered else None,
                 len(step.needs) if step.target is not None else None,
                 f"{len(step.gaps)}/{len(playbook(a.stage))}",
@@ -141,15 +149,29 @@ def summary_tables(
             )
         )
     flagged = ", ".join(ahead)
+    explained = (
+        pick(
+            "signals support: the stage the signals support; evidence: the signals that "
+            "speak for it",
+            "信号支持：信号所支持的阶段；证据：支持该阶段的信号",
+            lang,
+        )
+        if signals
+        else pick("evidence: the stage the signals support", "证据：信号所支持的阶段", lang)
+    )
     note = pick(
-        f"{len(accounts)} key accounts as of {as_of}. signals support: the stage the "
-        "signals support; evidence: the signals that speak for it; next needs: criteria still to show for the next stage; gaps: "
-        "playbook activities with no record"
+        f"{len(accounts)} key accounts as of {as_of}. {explained}; next needs: criteria "
+        "still to show for the next stage; gaps: playbook activities with no record"
         + (f". Recorded ahead of the evidence: {flagged}" if ahead else ""),
-        f"截至 {as_of} 共 {len(accounts)} 个大客户。信号支持：信号所支持的阶段；证据：支持它的信号；"
+        f"截至 {as_of} 共 {len(accounts)} 个大客户。{explained}；"
         "下一步所需：进入下一阶段尚需证明的条件数；差距：该阶段工作重点中尚无记录的项目"
         + (f"。记录超前于证据：{flagged}" if ahead else ""),
         lang,
+    )
+    columns = (
+        (pick("signals support", "信号支持", lang), pick("evidence", "证据", lang))
+        if signals
+        else (pick("evidence", "证据", lang),)
     )
     detail = Table(
         title or pick("Key accounts: evidence and gaps", "大客户：证据与差距", lang),
@@ -157,8 +179,7 @@ def summary_tables(
             pick("id", "编号", lang),
             pick("account", "客户", lang),
             pick("stage", "阶段", lang),
-            pick("signals support", "信号支持", lang),
-            pick("evidence", "证据", lang),
+            *columns,
             pick("days in stage", "本阶段天数", lang),
             pick("next needs", "下一步所需", lang),
             pick("gaps", "差距", lang),
@@ -334,6 +355,7 @@ def demo_section(opportunities: Sequence[Opportunity], opts: Options) -> list[Ta
             opts.lang,
         ),
         gap_limit=1,
+        signals=True,
     )
 
 
