@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from datetime import date
+from decimal import Decimal
 
 from hypothesis import given
 
@@ -19,7 +20,7 @@ ACCOUNTS = [
         "mid",
         since=date(2025, 1, 5),
         manager="Li Wei",
-        signals={"contacts": 4, "share_of_wallet": "0.3"},
+        signals={"contacts": 4, "share_of_wallet": Decimal("0.3")},
         activities=[ActivityRecord("joint_plan", date(2025, 3, 1))],
         notes="=1+1",
     ),

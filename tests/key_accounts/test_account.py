@@ -393,3 +393,22 @@ class TestProperties:
         )
         assert acct.stage is KamStage.EARLY
         assert KAM_FUNNEL.keys()[-1] == "uncoupling"
+
+
+class TestSignalsChecked:
+    """A key account refuses a catalogue signal its file reader would refuse."""
+
+    @pytest.mark.parametrize(
+        "signals",
+        [{"contacts": -4}, {"share_of_wallet": 5}, {"contacts": 1.5}, {"coach_found": "yes"}],
+    )
+    def test_refused(self, signals):
+        from salesfunnel.errors import FunnelError
+
+        with pytest.raises(FunnelError) as err:
+            KeyAccount("A1", "Acme", "mid", since=date(2026, 1, 5), signals=signals)
+        assert isinstance(err.value, (ValueError, TypeError))  # a range, or a kind
+
+    def test_own_signals_are_free(self):
+        a = KeyAccount("A1", "Acme", "mid", since=date(2026, 1, 5), signals={"my_score": -3})
+        assert a.signals["my_score"] == -3

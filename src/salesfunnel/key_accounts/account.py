@@ -42,6 +42,7 @@ from salesfunnel.funnel.records import ChangeKind, StageChange
 from salesfunnel.funnel.stages import Funnel
 from salesfunnel.i18n import Lang, check_lang, pick
 from salesfunnel.key_accounts.lifecycle import KAM_FUNNEL, KamStage
+from salesfunnel.key_accounts.signals import SIGNALS
 from salesfunnel.qualification import Facts, FactValue
 from salesfunnel.tables import Cell, Table, Tabular
 
@@ -96,7 +97,12 @@ def _record_date(value: object) -> date | None:
 
 
 def _facts(value: Mapping[str, FactValue] | None) -> Facts:
-    return value if isinstance(value, Facts) else Facts(value or {})
+    """The signals as Facts, each catalogue signal checked for its kind and range."""
+    facts = value if isinstance(value, Facts) else Facts(value or {})
+    for key, fact in facts.items():
+        if key in SIGNALS:
+            SIGNALS[key].check(fact)
+    return facts
 
 
 def _records(value: Iterable[ActivityRecord]) -> tuple[ActivityRecord, ...]:
