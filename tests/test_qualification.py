@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from types import MappingProxyType
 
 import pytest
 from hypothesis import given
@@ -296,6 +297,17 @@ class TestFactsChecks:
         """Empty facts are one shared value."""
         assert as_facts(None) is NO_FACTS and as_facts({}) is NO_FACTS
         assert len(NO_FACTS) == 0
+
+    def test_as_facts_checks_and_copies(self):
+        """as_facts() checks and freezes like Facts(), and never keeps the caller's dict."""
+        given_facts = {"a": True}
+        made = as_facts(given_facts)
+        given_facts["a"] = False
+        assert made == {"a": True}
+        assert as_facts({"a": [1]}) == Facts({"a": (1,)})
+        assert as_facts(MappingProxyType({"b": True})) == {"b": True}
+        with pytest.raises(InvalidFactError):
+            as_facts({"a": float("nan")})
 
 
 ODDS = Criterion.above("odds", Decimal("0.5"), "Odds")

@@ -47,7 +47,6 @@ from salesfunnel.funnel.records import (
     SkipPolicy,
     StageChange,
     StageKind,
-    checked_stage_change,
 )
 from salesfunnel.qualification import AllOf, Facts, FactValue, Outcome, decide, evaluate
 
@@ -111,7 +110,7 @@ def _check_when(
     history: tuple[StageChange, ...],
     created: date,
 ) -> date:
-    when = check_date(on, field="on")
+    when = on if type(on) is date else check_date(on, field="on")
     last = max(history[-1].on, created) if history else created
     if when < last:
         raise ChronologyError(
@@ -244,8 +243,6 @@ def plan_advance(
                 verdict=skipped_verdict,
             )
         forced = not gates_ok
-    if not skipped and reason is None:  # the common move, every part checked above
-        return checked_stage_change(stage, to_stage, when, ChangeKind.ADVANCE)
     kind = ChangeKind.SKIP if skipped else ChangeKind.ADVANCE
     return StageChange(stage, to_stage, when, reason, kind, skipped, forced)
 
@@ -423,13 +420,7 @@ def advance(
         allow_skip=allow_skip,
     )
     won = funnel[to_stage].kind is StageKind.WON
-    return _apply(
-        opportunity,
-        change,
-        facts=merged,
-        closed_on=change.on if won else None,
-        lost_reason=None,
-    )
+    return with_stage_change(opportunity, change, merged, change.on if won else None, None)
 
 
 def lose(funnel: Funnel, opportunity: Opportunity, *, on: date, reason: str) -> Opportunity:

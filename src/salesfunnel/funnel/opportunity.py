@@ -60,7 +60,8 @@ from salesfunnel.funnel.records import (
 )
 from salesfunnel.i18n import Lang, check_lang, pick
 from salesfunnel.money import ISO_4217, Currency, currency_code, to_amount, to_probability
-from salesfunnel.qualification import NO_FACTS, Facts, FactValue
+from salesfunnel.qualification import FactValue
+from salesfunnel.qualification.facts import Facts, as_facts
 from salesfunnel.tables import Cell, Table, Tabular
 
 if TYPE_CHECKING:
@@ -260,8 +261,12 @@ class Opportunity(Tabular):
             account, owner, stage = share_text(account), share_text(owner), share_text(stage)
         else:  # plain strings: one interned copy of each (few owners, accounts, stages)
             account, owner, stage = _intern(account), _intern(owner), _intern(stage)
-        created = share_date(check_date(created, field="created"))
-        expected_close = share_date(check_date(expected_close, field="expected_close"))
+        # A plain date needs no check (check_date returns it as it is).
+        if type(created) is not date:
+            created = check_date(created, field="created")
+        if type(expected_close) is not date:
+            expected_close = check_date(expected_close, field="expected_close")
+        created, expected_close = share_date(created), share_date(expected_close)
         if expected_close < created:
             raise InvalidOpportunityError(
                 f"opportunity {id!r}: expected_close {expected_close} is before "
@@ -311,7 +316,7 @@ class Opportunity(Tabular):
             code,
             items,
             prob,
-            facts if isinstance(facts, Facts) else (Facts(facts) if facts else NO_FACTS),
+            as_facts(facts),
             hist,
             revs,
             closed,

@@ -36,7 +36,6 @@ __all__ = [
     "StageKey",
     "StageKind",
     "checked_line_item",
-    "checked_stage_change",
     "default_history",
     "share_date",
     "share_text",
@@ -368,28 +367,6 @@ def default_history(
         _HISTORIES.clear()
     _HISTORIES[key] = history
     return history
-
-
-def checked_stage_change(
-    from_stage: StageKey, to_stage: StageKey, on: date, kind: ChangeKind
-) -> StageChange:
-    """Build a :class:`StageChange` of stage keys and a date already checked, with no reason.
-
-    For the stage machine's forward moves, which have checked every part
-    (the keys are the funnel's, the date is a plain date in order), so that a
-    move does not pay for the checks twice. Anything else builds
-    ``StageChange(...)``.
-    """
-    change = object.__new__(StageChange)
-    put = object.__setattr__
-    put(change, "from_stage", _from_stage(from_stage))
-    put(change, "to_stage", _stage_key(to_stage))
-    put(change, "on", share_date(on))
-    put(change, "reason", None)
-    put(change, "kind", kind)
-    put(change, "skipped", ())
-    put(change, "forced", False)  # noqa: FBT003
-    return change
 
 
 #: One-line items shared by records of the same product and amount (the same

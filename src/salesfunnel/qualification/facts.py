@@ -50,41 +50,39 @@ def _frozen(key: str, value: object) -> FactValue:
 #: The value types that are immutable and equal to themselves as they are:
 #: a fact of one of these exact types needs no conversion and no check.
 _PLAIN: frozenset[type] = frozenset({bool, int, str, date, type(None)})
-_PLAIN_OR_DECIMAL = _PLAIN | {Decimal}
-_KEY = frozenset({str})
 
 
 def _checked(value: Mapping[str, FactValue]) -> dict[str, FactValue]:
     """Return ``value`` as a dict of checked, immutable facts (a copy only when one changes)."""
     facts = value if type(value) is dict else dict(value)
-    # The common case, tested in bulk (the types seen, not each fact): plain
-    # string keys, values that need no conversion, finite decimals.
-    kinds = set(map(type, facts.values()))
-    if (
-        "" not in facts
-        and set(map(type, facts)) <= _KEY
-        and kinds <= _PLAIN_OR_DECIMAL
-        and (
-            Decimal not in kinds
-            or all(v.is_finite() for v in facts.values() if isinstance(v, Decimal))
-        )
-    ):
-        return facts
+    # The common case in one quick pass: plain string keys, values that need
+    # no conversion, finite decimals. Anything else takes the careful pass.
+    for key, item in facts.items():
+        kind = type(item)
+        if (
+            type(key) is not str
+            or not key
+            or (kind not in _PLAIN and not (kind is Decimal and item.is_finite()))  # type: ignore[union-attr]
+        ):
+            return _converted(facts)
+    return facts
+
+
+def _converted(facts: dict[str, FactValue]) -> dict[str, FactValue]:
+    """Check every fact, converting lists and sets; raise :class:`InvalidFactError` for a bad one."""
     changed: dict[str, FactValue] | None = None
     for key, item in facts.items():
-        if (type(key) is not str and not isinstance(key, str)) or not key:
+        if not isinstance(key, str) or not key:
             raise InvalidFactError(
                 f"fact keys must be non-empty strings, got {key!r}",
                 fact=repr(key),
                 value=key,
             )
-        kind = type(item)
-        if kind not in _PLAIN and not (kind is Decimal and item.is_finite()):  # type: ignore[union-attr]
-            frozen = _frozen(key, item)
-            if frozen is not item:
-                if changed is None:
-                    changed = dict(facts)
-                changed[key] = frozen
+        frozen = _frozen(key, item)
+        if frozen is not item:
+            if changed is None:
+                changed = dict(facts)
+            changed[key] = frozen
     return facts if changed is None else changed
 
 
@@ -173,4 +171,9 @@ def as_facts(value: Mapping[str, FactValue] | None) -> Facts:
     """Return ``value`` as :class:`Facts` (``None`` is no facts)."""
     if isinstance(value, Facts):
         return value
-    return Facts(value) if value else NO_FACTS
+    if not value:
+        return NO_FACTS
+    checked = _checked(value)
+    facts = object.__new__(Facts)  # checked just above: the converter need not run again
+    object.__setattr__(facts, "_map", dict(checked) if checked is value else checked)
+    return facts
