@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from decimal import Decimal
 
 from salesfunnel.key_accounts.account import ActivityRecord
 from salesfunnel.key_accounts.loyalty import LoyaltyModel
@@ -57,3 +58,26 @@ class TestLoyaltyModel:
         shown = cell_texts(html)
         assert "-60" in shown and "42" in shown and "56" in shown  # cumulative after year 3
         assert "(USD)" in html and "year 0: acquisition cost" in html
+
+
+class TestRetentionEffect:
+    def test_html_has_both_profits_and_the_change(self):
+        """The lifetime profit at both rates, the change and its share show; Chinese too."""
+        from salesfunnel.key_accounts.loyalty import retention_effect
+
+        model = LoyaltyModel.from_totals(60, [30, 42, 44, 50, 56], currency="USD")
+        effect = retention_effect(model, retention="0.8", to="0.85", discount="0.1")
+        shown = cell_texts(effect._repr_html_())
+        assert f"{effect.before:,}" in shown and f"{effect.after:,}" in shown
+        assert f"{effect.change:,}" in shown and "+25%" in shown and "80%" in shown
+        zh = effect.table("zh")
+        assert zh.title == "提高客户保持率的价值" and zh.note == "贴现率 10%"
+
+    def test_no_ratio_from_zero(self):
+        """From a lifetime profit of zero the change has no share."""
+        from salesfunnel.key_accounts.loyalty import RetentionEffect
+
+        zero = RetentionEffect(
+            Decimal("0.5"), Decimal("0.6"), Decimal("0.1"), Decimal(0), Decimal(5)
+        )
+        assert zero.table().rows[-1][-1] == ""

@@ -57,7 +57,7 @@ from salesfunnel.errors import (
 )
 from salesfunnel.i18n import Lang, Text, check_lang
 from salesfunnel.money import Currency, currency_code, to_amount, to_probability
-from salesfunnel.tables import Table, Tabular
+from salesfunnel.tables import Cell, Table, Tabular
 
 __all__ = [
     "CENT",
@@ -466,7 +466,7 @@ def expected_tenure(retention: Decimal | float | str) -> Decimal:
 
 
 @attrs.frozen
-class RetentionEffect:
+class RetentionEffect(Tabular):
     """What raising the retention rate does to a customer's lifetime profit.
 
     Attributes:
@@ -515,6 +515,30 @@ class RetentionEffect:
         if self.before == 0:
             return None
         return float(self.change / abs(self.before))
+
+    def table(self, lang: Lang = "en") -> Table:
+        """Return the lifetime profit at both retention rates, and the change, for display."""
+        en = check_lang(lang) == "en"
+        ratio = self.change_ratio
+        headers = ("", "before", "after", "change") if en else ("", "之前", "之后", "变化")
+        rows: list[tuple[str, Cell, Cell, Cell]] = [
+            (
+                "retention rate" if en else "客户保持率",
+                f"{self.retention:.0%}",
+                f"{self.to:.0%}",
+                "",
+            ),
+            (
+                "lifetime profit per customer" if en else "每位客户的终身利润",
+                self.before,
+                self.after,
+                self.change,
+            ),
+            ("change" if en else "变化幅度", "", "", "" if ratio is None else f"{ratio:+.0%}"),
+        ]
+        title = "What raising retention is worth" if en else "提高客户保持率的价值"
+        note = f"discount rate {self.discount:.0%}" if en else f"贴现率 {self.discount:.0%}"
+        return Table(title, headers, rows, note)
 
     def explain(self, lang: Lang = "en") -> str:
         """Describe the effect in one sentence in ``lang``."""
