@@ -26,6 +26,7 @@ class TestKeyAccount:
         assert "Li Wei" in shown and "2025-09-01" in shown and "first orders" in shown
         assert "signal: coach_found" in shown and "yes" in shown and "3" in shown
         assert "Key account Acme (KA1)" in html and "Lifecycle history" in html
+        assert "created" in shown and "advanced" in shown
         assert "Playbook activities done" not in html
 
     def test_activities_notes_and_chinese(self):
@@ -40,8 +41,20 @@ class TestKeyAccount:
         assert "watch the renewal" in html and ">no<" in html
         zh = acct.table("zh")
         assert zh.title == "大客户 Acme（KA1）" and ("信号：coach_found", "否") in zh.rows
-        assert acct.history_table("zh").headers[0] == "日期"
+        history = acct.history_table("zh")
+        assert history.headers[0] == "日期" and history.rows[0][3] == "建立"
         assert acct.activities_table("zh").title == "已完成的行动手册活动"
+
+    def test_every_move_reads(self):
+        """Each kind of move in a history has words in both languages."""
+        from salesfunnel.funnel.records import ChangeKind
+        from salesfunnel.key_accounts.account import _MOVES
+
+        assert set(_MOVES) == set(ChangeKind)
+        gone = factories.account("mid").uncouple(on=date(2025, 3, 1), reason="merger")
+        back = gone.resume(on=date(2025, 4, 1), reason="new owner", to="early")
+        moves = [row[3] for row in back.history_table().rows]
+        assert moves == ["created", "uncoupled", "resumed"]
 
     def test_escaped(self):
         """Names and reasons are escaped."""

@@ -40,7 +40,7 @@ from salesfunnel.errors import FunnelDefinitionError, FunnelError, TransitionErr
 from salesfunnel.funnel.machine import plan_advance, plan_exit, plan_reopen
 from salesfunnel.funnel.records import ChangeKind, StageChange
 from salesfunnel.funnel.stages import Funnel
-from salesfunnel.i18n import Lang, check_lang, pick
+from salesfunnel.i18n import Lang, Text, check_lang, pick
 from salesfunnel.key_accounts.lifecycle import KAM_FUNNEL, KamStage
 from salesfunnel.key_accounts.signals import SIGNALS
 from salesfunnel.qualification import Facts, FactValue
@@ -136,6 +136,19 @@ def _fact_cell(value: FactValue, lang: Lang) -> Cell:
     if isinstance(value, bool):
         return pick("yes", "是", lang) if value else pick("no", "否", lang)
     return value
+
+
+#: How a history entry reads in the account's table.
+_MOVES = {
+    ChangeKind.CREATE: Text("created", "建立"),
+    ChangeKind.ADVANCE: Text("advanced", "推进"),
+    ChangeKind.SKIP: Text("skipped ahead", "跳级推进"),
+    ChangeKind.REGRESS: Text("moved back", "回退"),
+    ChangeKind.LOSE: Text("lost", "丢失"),
+    ChangeKind.REOPEN: Text("resumed", "恢复"),
+    ChangeKind.EXIT: Text("uncoupled", "解体"),
+    ChangeKind.CLOSE: Text("closed", "结束"),
+}
 
 
 def _stage_label(key: str | None, lang: Lang) -> str:
@@ -349,7 +362,7 @@ class KeyAccount(Tabular):
                 c.on,
                 _stage_label(c.from_stage, lang),
                 _stage_label(c.to_stage, lang),
-                c.kind.value,
+                _MOVES[c.kind](lang),
                 c.reason or "",
             )
             for c in self.history
