@@ -7,7 +7,7 @@ import json
 import pytest
 
 from salesfunnel.cli import main
-from salesfunnel.cli.abc import read_values
+from salesfunnel.cli.abc_values import read_values
 from salesfunnel.io import DataFileError
 
 

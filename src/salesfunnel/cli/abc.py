@@ -18,15 +18,14 @@ out.
 from __future__ import annotations
 
 import argparse
-import re
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import attrs
 
 from salesfunnel.analytics.conversion import snapshots
+from salesfunnel.cli.abc_values import cell_number, load_values, values_header
 from salesfunnel.cli.commands import command_help
 from salesfunnel.cli.common import (
     DEMO_CURRENCY,
@@ -64,14 +63,11 @@ from salesfunnel.customers.abc_classes import (
     abc_combined,
     computed_abc,
 )
-from salesfunnel.errors import FunnelError
 from salesfunnel.funnel.course import DEFAULT_FUNNEL
 from salesfunnel.funnel.records import StageKind
 from salesfunnel.funnel.stages import Funnel
 from salesfunnel.fx import CENTS, ExchangeRates
 from salesfunnel.i18n import Text
-from salesfunnel.money import to_amount
-from salesfunnel.render import restore_cell
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
@@ -169,21 +165,8 @@ def read_profit_column(path: str) -> tuple[dict[str, Decimal], str | None]:
     for line, row in enumerate(rows, start=2):
         text = row[header].strip()
         if text:
-            out[row[id_header].strip()] = _cell_number(text, f"{path}, row {line}, column {header}")
+            out[row[id_header].strip()] = cell_number(text, f"{path}, row {line}, column {header}")
     return out, header
-
-
-_SIGNED_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)", re.ASCII)
-
-
-def _cell_number(text: str, where: str) -> Decimal:
-    if not _SIGNED_NUMBER.fullmatch(text):
-        raise UsageError("abc_number", where=where, text=text[:40])
-    try:
-        to_amount(text.lstrip("+-"), field=where)  # the bounds of amounts; the sign is ours
-    except FunnelError as err:
-        raise UsageError("abc_amount", where=where, why=err) from None
-    return Decimal(text)
 
 
 def _thresholds(text: str) -> tuple[str, ...]:
@@ -333,9 +316,9 @@ def _load(
     """
     rates = rates_from_args(args)
     require_file(args.file)
-    values = _values_header(args)
+    values = values_header(args)
     if values is not None:
-        return _load_values(args, values)
+        return load_values(args, values)
     column, header = read_profit_column(args.file)
     data, funnel = read_from_args(args, ignore=(header,) if header else ())
     if not data:
@@ -352,94 +335,6 @@ def _load(
         for name in args.by
     }
     return cutoff, per, {name: _MEASURES[name] for name in args.by}
-
-
-#: Options that a customer-value file leaves no use for.
-_DEAL_OPTIONS = {
-    "events": "--events",
-    "margin": "--margin",
-    "rates": "--rates",
-    "currency": "--currency",
-    "stages": "--stages",
-    "funnel": "--funnel",
-    "preset": "--preset",
-    "mapping": "--mapping",
-}
-
-
-def _values_header(args: argparse.Namespace) -> list[str] | None:
-    """The header of a customer-value file (``--values``, or two columns without ``id``), else ``None``."""
-    if args.input == "deals" or not args.file.lower().endswith(".csv"):
-        return None
-    header = _first_row(args.file)
-    names = {h.strip().lower() for h in header}
-    looks_like = len(header) == 2 and not names & {"id", "stage", "编号", "阶段"}  # noqa: PLR2004
-    if args.input == "values" or looks_like:
-        return header
-    return None
-
-
-def _first_row(path: str) -> list[str]:
-    """The first row of a CSV file (``[]`` for one that is not UTF-8 text: the reader reports it)."""
-    import csv  # noqa: PLC0415
-
-    try:
-        with Path(path).open(encoding="utf-8-sig", newline="") as handle:
-            return [restore_cell(c) for c in next(csv.reader(handle), [])]
-    except (UnicodeDecodeError, csv.Error):
-        return []
-
-
-def _load_values(
-    args: argparse.Namespace, header: list[str]
-) -> tuple[None, dict[str, dict[str, Figure]], dict[str, Text]]:
-    """Read a customer → value CSV file: the customer in the first column, a number in the second."""
-    given = [flag for dest, flag in _DEAL_OPTIONS.items() if getattr(args, dest, None)]
-    if given or args.by != ("revenue",):
-        raise UsageError("abc_values_options", options=", ".join(given or ["--by"]))
-    if len(header) != 2:  # noqa: PLR2004
-        raise UsageError("abc_values_header", path=args.file, count=len(header))
-    values = read_values(args.file)
-    name = header[1].strip() or "value"
-    return None, {name: dict(values)}, {name: Text(name)}
-
-
-def read_values(path: str) -> dict[str, Decimal]:
-    """Read a two-column customer → value CSV file (``customer,spend``): each customer's number.
-
-    Raises:
-        DataFileError: Listing every bad row: an empty customer, a customer
-            listed twice, a value that is not a plain number.
-    """
-    from salesfunnel.io import DataFileError, Problem  # noqa: PLC0415
-
-    header, rows = read_csv_rows(path)
-    key, value = header[0], header[1]
-    out: dict[str, Decimal] = {}
-    first: dict[str, int] = {}
-    problems = []
-    for line, row in enumerate(rows, start=2):
-        customer, text = row[key].strip(), row[value].strip()
-        try:
-            if not customer:
-                raise UsageError("abc_values_empty_customer")  # noqa: TRY301  (one report below)
-            if customer in first:
-                raise UsageError("abc_values_twice", customer=customer, first=first[customer])  # noqa: TRY301
-            number = _cell_number(text, f"{path}, row {line}, column {value}")
-        except UsageError as err:
-            column = value if customer and customer not in first else key
-            cell = text if column == value else customer
-            problems.append(
-                Problem(path, line, column, cell, str(err), str(Message("abc_values_fix")))
-            )
-            continue
-        first[customer] = line
-        out[customer] = number
-    if problems:
-        raise DataFileError(path, problems)
-    if not out:
-        raise DataProblemError("abc_values_no_rows", path=path)
-    return out
 
 
 def run(args: argparse.Namespace) -> int:
