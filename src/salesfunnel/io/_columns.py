@@ -191,7 +191,7 @@ _ENCODING_FIX = (
 )
 
 
-def _encoding_error(name: str, why: str, encoding: str | None, fix: str) -> FileEncodingError:
+def encoding_error(name: str, why: str, encoding: str | None, fix: str) -> FileEncodingError:
     return FileEncodingError(name, Problem(name, why=why, fix=fix), encoding=encoding)
 
 
@@ -207,7 +207,7 @@ def decode(data: bytes, name: str, encoding: str = "utf-8") -> str:
         DataFileError: If the file is empty.
     """
     if data.startswith(b"PK\x03\x04"):
-        raise _encoding_error(
+        raise encoding_error(
             name,
             "the file is an Excel workbook (or another zip archive), not CSV text",
             None,
@@ -215,7 +215,7 @@ def decode(data: bytes, name: str, encoding: str = "utf-8") -> str:
         )
     if encoding.lower() in _UTF8:
         if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-            raise _encoding_error(
+            raise encoding_error(
                 name,
                 "the file is UTF-16 text (it starts with a UTF-16 byte-order mark), not UTF-8",
                 "utf-16",
@@ -225,12 +225,12 @@ def decode(data: bytes, name: str, encoding: str = "utf-8") -> str:
         try:
             text = body.decode("utf-8")
         except UnicodeDecodeError as err:
-            raise _not_utf8(name, body, err) from None
+            raise not_utf8(name, body, err) from None
     else:
         try:
             text = data.decode(encoding)
         except (UnicodeDecodeError, LookupError) as err:
-            raise _encoding_error(
+            raise encoding_error(
                 name,
                 f"the file cannot be read as {encoding}: {err}",
                 encoding,
@@ -251,11 +251,14 @@ def decode(data: bytes, name: str, encoding: str = "utf-8") -> str:
     return text
 
 
-def _not_utf8(name: str, body: bytes, err: UnicodeDecodeError) -> FileEncodingError:
-    line = body.count(b"\n", 0, err.start) + 1
+def not_utf8(
+    name: str, body: bytes, err: UnicodeDecodeError, lines_before: int = 0
+) -> FileEncodingError:
+    """The error for bytes that are not UTF-8 (``body`` a block after ``lines_before`` lines)."""
+    line = lines_before + body.count(b"\n", 0, err.start) + 1
     where = f"byte 0x{body[err.start]:02x} on line {line} is not valid UTF-8"
     if b"\x00" in body:
-        return _encoding_error(
+        return encoding_error(
             name,
             f"the file is not UTF-8 ({where}); it looks like UTF-16 without a byte-order mark",
             "utf-16",
@@ -264,13 +267,13 @@ def _not_utf8(name: str, body: bytes, err: UnicodeDecodeError) -> FileEncodingEr
     try:
         body.decode("gb18030")
     except UnicodeDecodeError:
-        return _encoding_error(
+        return encoding_error(
             name,
             f"the file is not UTF-8 ({where}); it may be in a legacy encoding such as cp1252",
             None,
             _ENCODING_FIX.format(enc="cp1252"),
         )
-    return _encoding_error(
+    return encoding_error(
         name,
         f"the file is not UTF-8 ({where}); it looks like GBK/GB18030, the default of Chinese Excel",
         "gb18030",

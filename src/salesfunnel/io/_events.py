@@ -7,6 +7,7 @@ and forecast category before and after, as ``probability=0.8;category=commit``
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from decimal import Decimal
@@ -14,7 +15,7 @@ from typing import TYPE_CHECKING, cast
 
 import attrs
 
-from salesfunnel.funnel.change_rules import change_problem
+from salesfunnel.funnel.change_rules import ChangeProblem, change_problem
 from salesfunnel.funnel.records import (
     ChangeKind,
     LineItem,
@@ -31,6 +32,7 @@ from salesfunnel.io._columns import (
     header_aliases,
     read_text,
 )
+from salesfunnel.io._memo import Memo
 from salesfunnel.io._table import Row, parse_table
 from salesfunnel.io.problems import Problem
 
@@ -39,7 +41,15 @@ if TYPE_CHECKING:
     from salesfunnel.funnel.records import Revision
     from salesfunnel.funnel.stages import Funnel
 
-__all__ = ["EVENT_KINDS", "Events", "event_rows", "read_events"]
+__all__ = [
+    "ALIASES",
+    "EVENT_KINDS",
+    "REQUIRED",
+    "EventReader",
+    "Events",
+    "event_rows",
+    "read_events",
+]
 
 #: The values of the ``kind`` column: the stage-change kinds, then the revisions.
 EVENT_KINDS: tuple[str, ...] = (
@@ -54,8 +64,8 @@ _OVERRIDE_FIX = (
     "for none, such as probability=0.8;category=commit"
 )
 
-_ALIASES = header_aliases(EVENT_COLUMNS, EVENT_HEADERS_ZH, {"opportunity_id": ("opportunity",)})
-_REQUIRED = ("opportunity_id", "kind", "on")
+ALIASES = header_aliases(EVENT_COLUMNS, EVENT_HEADERS_ZH, {"opportunity_id": ("opportunity",)})
+REQUIRED = ("opportunity_id", "kind", "on")
 
 
 @attrs.frozen
@@ -82,11 +92,16 @@ class Events:
 class _Event:
     """One events row being read; problems go to a shared list."""
 
-    def __init__(self, name: str, row: Row, headers: Mapping[str, str], out: list[Problem]) -> None:
+    __slots__ = ("headers", "memo", "name", "ok", "opp_id", "out", "row")
+
+    def __init__(
+        self, name: str, row: Row, headers: Mapping[str, str], out: list[Problem], memo: Memo
+    ) -> None:
         self.name = name
         self.row = row
         self.headers = headers
         self.out = out
+        self.memo = memo
         self.opp_id = row.cells["opportunity_id"]
         self.ok = True
 
@@ -99,12 +114,17 @@ class _Event:
     def get(self, column: str) -> str:
         return self.row.cells.get(column, "")
 
-    def parse(self, column: str, parser: Callable[[str], object]) -> object:
-        try:
-            return parser(self.get(column))
-        except v.BadValue as err:
-            self.bad(column, err.why, err.fix)
+    def parse(self, column: str, parser: Callable[[str], object], key: str) -> object:
+        """Parse a cell with ``parser`` (remembered under ``key``), recording its problem."""
+        text = self.row.cells.get(column, "")
+        table = self.memo[key]
+        found = table.get(text, table)  # the table itself: not seen yet
+        if found is table:
+            found = self.memo.miss(table, parser, text)
+        if isinstance(found, v.BadValue):
+            self.bad(column, found.why, found.fix)
             return None
+        return found
 
     def unused(self, kind: str, columns: Iterable[str]) -> None:
         for column in columns:
@@ -112,29 +132,35 @@ class _Event:
                 self.bad(column, f"is not used by a {kind!r} row", "leave it empty")
 
 
-def _stage_change(ev: _Event, kind: ChangeKind, on: object, funnel: Funnel) -> StageChange | None:
-    to_stage = ev.parse("to_stage", lambda t: v.parse_stage(t, funnel))
+class _Parsers:
+    """The funnel's cell parsers, made once per read."""
+
+    def __init__(self, funnel: Funnel) -> None:
+        self.stage = functools.partial(v.parse_stage, funnel=funnel)
+        self.skipped = lambda t: tuple(v.parse_stage(s, funnel) for s in v.parse_list(t))
+
+
+def _stage_change(
+    ev: _Event, kind: ChangeKind, on: object, parsers: _Parsers
+) -> StageChange | None:
+    to_stage = ev.parse("to_stage", parsers.stage, "stage")
     from_stage: object = None
     if kind is ChangeKind.CREATE:
         ev.unused("create", ("from_stage",))
     else:
-        from_stage = ev.parse("from_stage", lambda t: v.parse_stage(t, funnel))
-    skipped = ev.parse(
-        "skipped", lambda t: tuple(v.parse_stage(s, funnel) for s in v.parse_list(t))
-    )
-    forced = ev.parse("forced", v.parse_bool)
+        from_stage = ev.parse("from_stage", parsers.stage, "stage")
+    skipped = ev.parse("skipped", parsers.skipped, "skipped")
+    forced = ev.parse("forced", v.parse_bool, "bool")
     ev.unused(kind.value, ("old", "new"))
     if not ev.ok:
         return None
-    return StageChange(
-        from_stage,  # type: ignore[arg-type]
-        to_stage,  # type: ignore[arg-type]
-        on,
-        ev.get("reason") or None,
-        kind,
-        skipped,  # type: ignore[arg-type]
-        forced,  # type: ignore[arg-type]
-    )
+    fields = (from_stage, to_stage, on, ev.get("reason") or None, kind, skipped, forced)
+    # equal rows share one StageChange (a million deals' histories repeat their moves)
+    change = ev.memo["change="].get(fields)
+    if change is None:
+        change = StageChange(*fields)  # type: ignore[arg-type]
+        ev.memo.keep("change=", fields, change)
+    return change  # type: ignore[return-value]
 
 
 def _lines(text: str) -> tuple[LineItem, ...]:
@@ -165,8 +191,8 @@ def _format_overrides(probability: object, category: str | None) -> str:
 def _revision(ev: _Event, kind: str, on: object) -> Revision | None:
     ev.unused(kind, ("from_stage", "to_stage", "skipped", "forced"))
     if kind == "override":
-        old_o = ev.parse("old", _overrides)
-        new_o = ev.parse("new", _overrides)
+        old_o = ev.parse("old", _overrides, kind)
+        new_o = ev.parse("new", _overrides, kind)
         if not ev.ok:
             return None
         old_p, old_c = cast("tuple[Decimal | None, str | None]", old_o)
@@ -174,8 +200,8 @@ def _revision(ev: _Event, kind: str, on: object) -> Revision | None:
         # both sides are checked values already, so the Override cannot refuse them
         return Override(on, old_p, new_p, old_c, new_c, ev.get("reason") or None)
     parser: Callable[[str], object] = v.parse_date if kind == "reschedule" else _lines
-    old = ev.parse("old", parser)
-    new = ev.parse("new", parser)
+    old = ev.parse("old", parser, kind)
+    new = ev.parse("new", parser, kind)
     if not ev.ok:
         return None
     reason = ev.get("reason") or None
@@ -221,9 +247,171 @@ def _chain(ev: _Event, change: StageChange, previous: tuple[int, StageChange] | 
 
 def _meaning(ev: _Event, change: StageChange, funnel: Funnel) -> None:
     """Check that ``change`` is a move the funnel can make (see ``change_problem``)."""
-    problem = change_problem(funnel, change)
+    table = ev.memo["meaning="]  # the judgement is a function of the change alone
+    known = table.get(change, table)
+    if known is table:
+        problem = change_problem(funnel, change)
+        ev.memo.keep("meaning=", change, problem)
+    else:
+        problem = cast("ChangeProblem | None", known)
     if problem is not None:
         ev.bad(problem.field, f"history of opportunity {ev.opp_id!r}: {problem.why}", problem.fix)
+
+
+_STAGE_KINDS = {k.value: k for k in ChangeKind}
+_NO_CHANGE_CELLS = ("old", "new")
+
+
+class EventReader:
+    """Reads events rows one by one into histories and revisions, every problem collected.
+
+    :func:`read_events` feeds it a whole file; the streaming reader feeds it
+    the rows of each chunk. A row whose cells have all been seen (and were
+    good) in their columns takes the short path: its stage change is looked
+    up, not rebuilt, and the checks that report (``_chain``, ``_meaning``) run
+    only when the quick test of their one condition says they have something
+    to say. Any other row goes through :class:`_Event`, which reports.
+    """
+
+    def __init__(self, name: str, headers: Mapping[str, str], funnel: Funnel) -> None:
+        self.name = name
+        self.headers = headers
+        self.funnel = funnel
+        self.problems: list[Problem] = []
+        self.history: dict[str, list[StageChange]] = {}
+        self.revisions: dict[str, list[Revision]] = {}
+        self.last_change: dict[str, tuple[int, StageChange]] = {}
+        self.last_revision: dict[str, tuple[int, Revision]] = {}
+        self.lines: dict[str, int] = {}
+        self.bad: set[str] = set()
+        self.memo = Memo()
+        self.parsers = _Parsers(funnel)
+
+    def _quick(self, row: Row) -> bool:
+        """Take a stage-change row whose every cell is known good; ``False`` to read it fully."""
+        cells = row.cells
+        memo = self.memo
+        kind = _STAGE_KINDS.get(cells.get("kind", "").strip().lower())
+        on = memo["date"].get(cells.get("on", ""))
+        if kind is None or on is None or isinstance(on, v.BadValue):
+            return False
+        stages = memo["stage"]
+        to_stage = stages.get(cells.get("to_stage", ""))
+        from_stage: object = None
+        if kind is not ChangeKind.CREATE:
+            from_stage = stages.get(cells.get("from_stage", ""))
+            if type(from_stage) is not str:
+                return False
+        elif cells.get("from_stage", "").strip():
+            return False
+        skipped = memo["skipped"].get(cells.get("skipped", ""))
+        forced = memo["bool"].get(cells.get("forced", ""))
+        if (
+            type(to_stage) is not str
+            or type(skipped) is not tuple
+            or type(forced) is not bool
+            or any(cells.get(c, "").strip() for c in _NO_CHANGE_CELLS)
+        ):
+            return False
+        fields = (from_stage, to_stage, on, cells.get("reason") or None, kind, skipped, forced)
+        found = memo["change="].get(fields)
+        if found is None or memo["meaning="].get(found, found) is not None:
+            return False
+        change = cast("StageChange", found)
+        opp_id = cells["opportunity_id"]
+        previous = self.last_change.get(opp_id)
+        if not opp_id:
+            return False
+        if previous is None:
+            if kind is not ChangeKind.CREATE:
+                return False
+        elif (
+            kind is ChangeKind.CREATE
+            or change.from_stage != previous[1].to_stage
+            or change.on < previous[1].on
+        ):
+            return False
+        self.lines.setdefault(opp_id, row.line)
+        self.history.setdefault(opp_id, []).append(change)
+        self.last_change[opp_id] = (row.line, change)
+        return True
+
+    def add(self, row: Row) -> None:
+        """Read one events row."""
+        if self._quick(row):
+            return
+        ev = _Event(self.name, row, self.headers, self.problems, self.memo)
+        if not ev.opp_id.strip():
+            ev.bad(
+                "opportunity_id", "is empty", "give the id of the opportunity the event belongs to"
+            )
+            return
+        self.lines.setdefault(ev.opp_id, row.line)
+        kind = ev.get("kind").strip().lower()
+        on = ev.parse("on", v.parse_date, "date")
+        if kind not in EVENT_KINDS:
+            ev.bad("kind", "is not an event kind", f"use one of {', '.join(EVENT_KINDS)}")
+        elif kind in _REVISION_KINDS:
+            rev = _revision(ev, kind, on) if on is not None else None
+            if rev is not None:
+                prev_rev = self.last_revision.get(ev.opp_id)
+                if prev_rev is not None and rev.on < prev_rev[1].on:
+                    ev.bad(
+                        "on",
+                        f"revisions of opportunity {ev.opp_id!r} go back in time: {rev.on} "
+                        f"is before the previous revision on {prev_rev[1].on} (row {prev_rev[0]})",
+                        "list each opportunity's events oldest first",
+                    )
+                else:
+                    self.revisions.setdefault(ev.opp_id, []).append(rev)
+                    self.last_revision[ev.opp_id] = (row.line, rev)
+        else:
+            change = (
+                _stage_change(ev, ChangeKind(kind), on, self.parsers) if on is not None else None
+            )
+            if change is not None:
+                _chain(ev, change, self.last_change.get(ev.opp_id))
+                _meaning(ev, change, self.funnel)
+                self.history.setdefault(ev.opp_id, []).append(change)
+                self.last_change[ev.opp_id] = (row.line, change)
+        if not ev.ok or on is None:
+            self.bad.add(ev.opp_id)
+
+    def take(self, ids: Iterable[str]) -> Events:
+        """The events read so far of ``ids``, with every problem since the last take.
+
+        The reader forgets them: a stream keeps the state of the opportunities
+        of one chunk only.
+        """
+        history: dict[str, tuple[StageChange, ...]] = {}
+        revisions: dict[str, tuple[Revision, ...]] = {}
+        lines: dict[str, int] = {}
+        bad: set[str] = set()
+        for key in ids:
+            if key in self.lines:
+                lines[key] = self.lines.pop(key)
+                if key in self.history:
+                    history[key] = tuple(self.history.pop(key))
+                if key in self.revisions:
+                    revisions[key] = tuple(self.revisions.pop(key))
+                self.last_change.pop(key, None)
+                self.last_revision.pop(key, None)
+            if key in self.bad:
+                self.bad.discard(key)
+                bad.add(key)
+        problems, self.problems = tuple(self.problems), []
+        return Events(self.name, history, revisions, lines, frozenset(bad), problems)
+
+    def events(self, problems: Iterable[Problem] = ()) -> Events:
+        """What was read: ``problems`` (of the file as a whole) first, then the rows'."""
+        return Events(
+            self.name,
+            {k: tuple(h) for k, h in self.history.items()},
+            {k: tuple(r) for k, r in self.revisions.items()},
+            self.lines,
+            frozenset(self.bad),
+            (*problems, *self.problems),
+        )
 
 
 def read_events(
@@ -235,59 +423,13 @@ def read_events(
 ) -> Events:
     """Read an events file into histories and revisions per opportunity id."""
     name, text = read_text(source, encoding)
-    table = parse_table(name, text, aliases=_ALIASES, required=_REQUIRED, ignore=tuple(ignore))
-    problems = list(table.problems)
-    history: dict[str, list[StageChange]] = {}
-    revisions: dict[str, list[Revision]] = {}
-    last_change: dict[str, tuple[int, StageChange]] = {}
-    last_revision: dict[str, tuple[int, Revision]] = {}
-    lines: dict[str, int] = {}
-    bad: set[str] = set()
+    table = parse_table(name, text, aliases=ALIASES, required=REQUIRED, ignore=tuple(ignore))
+    reader = EventReader(name, table.headers, funnel)
     for row in table.rows if table.usable else ():
-        ev = _Event(name, row, table.headers, problems)
-        if not ev.opp_id.strip():
-            ev.bad(
-                "opportunity_id", "is empty", "give the id of the opportunity the event belongs to"
-            )
-            continue
-        lines.setdefault(ev.opp_id, row.line)
-        kind = ev.get("kind").strip().lower()
-        on = ev.parse("on", v.parse_date)
-        if kind not in EVENT_KINDS:
-            ev.bad("kind", "is not an event kind", f"use one of {', '.join(EVENT_KINDS)}")
-        elif kind in _REVISION_KINDS:
-            rev = _revision(ev, kind, on) if on is not None else None
-            if rev is not None:
-                prev_rev = last_revision.get(ev.opp_id)
-                if prev_rev is not None and rev.on < prev_rev[1].on:
-                    ev.bad(
-                        "on",
-                        f"revisions of opportunity {ev.opp_id!r} go back in time: {rev.on} "
-                        f"is before the previous revision on {prev_rev[1].on} (row {prev_rev[0]})",
-                        "list each opportunity's events oldest first",
-                    )
-                else:
-                    revisions.setdefault(ev.opp_id, []).append(rev)
-                    last_revision[ev.opp_id] = (row.line, rev)
-        else:
-            change = _stage_change(ev, ChangeKind(kind), on, funnel) if on is not None else None
-            if change is not None:
-                _chain(ev, change, last_change.get(ev.opp_id))
-                _meaning(ev, change, funnel)
-                history.setdefault(ev.opp_id, []).append(change)
-                last_change[ev.opp_id] = (row.line, change)
-        if not ev.ok or on is None:
-            bad.add(ev.opp_id)
+        reader.add(row)
     if not table.usable:
-        bad.update(row.cells.get("opportunity_id", "") for row in table.rows)
-    return Events(
-        name,
-        {k: tuple(h) for k, h in history.items()},
-        {k: tuple(r) for k, r in revisions.items()},
-        lines,
-        frozenset(bad),
-        tuple(problems),
-    )
+        reader.bad.update(row.cells.get("opportunity_id", "") for row in table.rows)
+    return reader.events(table.problems)
 
 
 def _blank(**cells: str) -> dict[str, str]:

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import csv
 import io
-from typing import TYPE_CHECKING
+import operator
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, NamedTuple
 
 import attrs
 
@@ -18,14 +20,17 @@ from salesfunnel.io.problems import Problem
 from salesfunnel.render import restore_cell
 
 if TYPE_CHECKING:
-    from collections.abc import Collection, Mapping
+    from collections.abc import Collection, Iterable
 
 __all__ = ["Row", "Table", "parse_table", "raw_records"]
 
 
-@attrs.frozen
-class Row:
-    """One record: the line it starts on and its cells by column."""
+class Row(NamedTuple):
+    """One record: the line it starts on and its cells by column.
+
+    A named tuple, not an attrs class: a reader makes one per line of a file,
+    millions of them, and a tuple is built in one step.
+    """
 
     line: int
     cells: Mapping[str, str]
@@ -80,27 +85,31 @@ def _records(name: str, text: str) -> tuple[list[str], list[tuple[int, list[str]
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     records: list[tuple[int, list[str]]] = []
     header: list[str] = []
+    quoted = "'" in text  # no cell can start with the formula guard otherwise
     try:
         header = [restore_cell(c) for c in next(reader)]
         last = reader.line_num
         for cells in reader:
-            records.append((last + 1, [restore_cell(c) if c[:1] == "'" else c for c in cells]))
+            if quoted:
+                cells = [restore_cell(c) if c[:1] == "'" else c for c in cells]  # noqa: PLW2901
+            records.append((last + 1, cells))
             last = reader.line_num
     except csv.Error as err:
-        return (
-            header,
-            records,
-            Problem(
-                name,
-                reader.line_num or 1,
-                None,
-                None,
-                f"the CSV text is malformed ({err})",
-                "check the quoting: a cell with a comma, quote or line break is written "
-                'in "double quotes", with "" for a quote inside',
-            ),
-        )
+        return header, records, malformed(name, reader.line_num or 1, err)
     return header, records, None
+
+
+def malformed(name: str, line: int, err: csv.Error) -> Problem:
+    """The problem of a CSV text the ``csv`` module cannot split, at ``line``."""
+    return Problem(
+        name,
+        line,
+        None,
+        None,
+        f"the CSV text is malformed ({err})",
+        "check the quoting: a cell with a comma, quote or line break is written "
+        'in "double quotes", with "" for a quote inside',
+    )
 
 
 def raw_records(name: str, text: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
@@ -186,6 +195,75 @@ def header_fields(
 _KEYS = frozenset({"id", "opportunity_id"})
 
 
+def check_header(head: _Header, required: Collection[str]) -> list[str]:
+    """Add a problem for each required column ``head`` lacks; return those columns."""
+    missing = [c for c in required if c not in head.columns and not (c == "stage" and head.marks)]
+    for column in missing:
+        head.bad(
+            column, "required column is missing", f"add a column {column!r} (or one of its aliases)"
+        )
+    return missing
+
+
+class RowMaker:
+    """Turns the ``(line, cells)`` records under a checked header into :class:`Row` values.
+
+    Blank records are skipped; a record of the wrong width, or a report form's
+    row without exactly one stage mark, is a problem instead of a row.
+    """
+
+    def __init__(self, name: str, head: _Header, width: int) -> None:
+        self.name = name
+        self.head = head
+        self.width = width
+        self.names = tuple(head.columns)
+        picks = tuple(head.columns.values())
+        # one C call picks a row's cells in column order (itemgetter of one index gives a str)
+        self.pick = operator.itemgetter(*picks) if len(picks) > 1 else None
+        self.keys = tuple(_KEYS.intersection(self.names))
+
+    def rows(self, records: Iterable[tuple[int, list[str]]], problems: list[Problem]) -> list[Row]:
+        """The rows of ``records``; each problem goes to ``problems``, in file order."""
+        name, head, width, names, pick, keys = (
+            self.name,
+            self.head,
+            self.width,
+            self.names,
+            self.pick,
+            self.keys,
+        )
+        rows: list[Row] = []
+        for line, cells in records:
+            if not (cells and cells[0].strip()) and not any(c.strip() for c in cells):
+                continue
+            if len(cells) != width:
+                problems.append(
+                    Problem(
+                        name,
+                        line,
+                        None,
+                        None,
+                        f"has {len(cells)} cells but the header has {width}",
+                        "check for a missing or extra comma, or an unquoted comma in a cell",
+                    )
+                )
+                continue
+            mark = None
+            if head.marks:
+                mark, mark_problems = stage_mark(name, line, cells, head.marks)
+                problems.extend(mark_problems)
+                if mark is None:
+                    continue
+            if pick is not None:
+                row = dict(zip(names, pick(cells), strict=True))
+            else:
+                row = {c: cells[i] for c, i in head.columns.items()}
+            for key in keys:
+                row[key] = row[key].strip()
+            rows.append(Row(line, row, mark))
+        return rows
+
+
 def parse_table(
     name: str,
     text: str,
@@ -213,37 +291,7 @@ def parse_table(
     if broken is not None:
         return Table(name, {}, (), (broken,), usable=False)
     head = header_fields(name, header, records, aliases, ignore, stage_marks or {}, unknown=unknown)
+    missing = check_header(head, required)
     problems = head.problems
-    missing = [c for c in required if c not in head.columns and not (c == "stage" and head.marks)]
-    for column in missing:
-        head.bad(
-            column, "required column is missing", f"add a column {column!r} (or one of its aliases)"
-        )
-    rows: list[Row] = []
-    width = len(header)
-    for line, cells in records:
-        if not any(c.strip() for c in cells):
-            continue
-        if len(cells) != width:
-            problems.append(
-                Problem(
-                    name,
-                    line,
-                    None,
-                    None,
-                    f"has {len(cells)} cells but the header has {width}",
-                    "check for a missing or extra comma, or an unquoted comma in a cell",
-                )
-            )
-            continue
-        mark = None
-        if head.marks:
-            mark, mark_problems = stage_mark(name, line, cells, head.marks)
-            problems.extend(mark_problems)
-            if mark is None:
-                continue
-        row = {c: cells[i] for c, i in head.columns.items()}
-        for key in _KEYS.intersection(row):
-            row[key] = row[key].strip()
-        rows.append(Row(line, row, mark))
+    rows = RowMaker(name, head, len(header)).rows(records, problems)
     return Table(name, head.written, tuple(rows), tuple(problems), usable=not missing)

@@ -31,7 +31,7 @@ salesfunnel.io.problems.DataFileError: <stream>: 2 problems; nothing was importe
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import TYPE_CHECKING, Literal, overload
 
 from salesfunnel.funnel.course import DEFAULT_FUNNEL
@@ -45,7 +45,8 @@ from salesfunnel.io._columns import (
     read_text,
     stage_mark_headers,
 )
-from salesfunnel.io._events import read_events
+from salesfunnel.io._events import Events, read_events
+from salesfunnel.io._memo import Memo
 from salesfunnel.io._table import Row, parse_table
 from salesfunnel.io.problems import Problem, ReadResult
 from salesfunnel.io.rows import COLUMN_ALIASES, RowReader, build_opportunity, flag_duplicate_ids
@@ -84,56 +85,92 @@ def _read(
         stage_marks=stage_mark_headers(funnel),
     )
     problems = list(table.problems)
-    if "amount" not in table.headers and "products" not in table.headers:
-        problems.append(
-            Problem(
-                name,
-                1,
-                "amount",
-                None,
-                "required column is missing",
-                "add an 'amount' column, or 'products' with NAME=AMOUNT entries",
-            )
-        )
+    if not has_amounts(table.headers):
+        problems.append(no_amounts(name))
     ev = (
         read_events(events, funnel, encoding=encoding, ignore=ignore)
         if events is not None
         else None
     )
-    built: list[tuple[Row, Opportunity | None, list[Problem]]] = []
-    usable = table.usable and ("amount" in table.headers or "products" in table.headers)
-    rows = table.rows if usable else ()
-    for done, row in enumerate(rows, start=1):
-        reader = RowReader(name, row, table.headers)
-        opportunity = build_opportunity(reader, funnel, ev)
-        built.append((row, opportunity, reader.problems))
-        if progress is not None and (done % _PROGRESS_EVERY == 0 or done == len(rows)):
-            progress(done, len(rows))
+    usable = table.usable and has_amounts(table.headers)
+    built = build_rows(name, table.rows if usable else (), table.headers, funnel, ev, progress)
     seen = flag_duplicate_ids(name, built, table.headers.get("id", "id"))
+    records = keep_good(built, ev, problems)
+    if ev is not None:
+        problems.extend(ev.problems)
+        problems.extend(
+            orphan(ev.name, line, opp_id)
+            for opp_id, line in ev.lines.items()
+            if opp_id not in seen and opp_id.strip()
+        )
+    return name, ReadResult(records, problems)
+
+
+def has_amounts(headers: Mapping[str, str]) -> bool:
+    """Whether a file's columns give the amounts (an amount column, or products)."""
+    return "amount" in headers or "products" in headers
+
+
+def no_amounts(name: str) -> Problem:
+    """The problem of a file with neither an amount nor a products column."""
+    return Problem(
+        name,
+        1,
+        "amount",
+        None,
+        "required column is missing",
+        "add an 'amount' column, or 'products' with NAME=AMOUNT entries",
+    )
+
+
+def orphan(name: str, line: int, opp_id: str) -> Problem:
+    """The problem of events whose opportunity is not in the opportunities file."""
+    return Problem(
+        name,
+        line,
+        "opportunity_id",
+        opp_id,
+        "has events but no opportunity in the opportunities file",
+        "add the opportunity, or remove its events",
+        opp_id,
+    )
+
+
+Built = list[tuple[Row, Opportunity | None, list[Problem]]]
+
+
+def build_rows(
+    name: str,
+    rows: Sequence[Row],
+    headers: Mapping[str, str],
+    funnel: Funnel,
+    events: Events | None,
+    progress: Callable[[int, int], None] | None = None,
+    memo: Memo | None = None,
+) -> Built:
+    """Each row with the opportunity built from it (or ``None``) and its problems."""
+    memo = Memo() if memo is None else memo
+    built: Built = []
+    total = len(rows)
+    for done, row in enumerate(rows, start=1):
+        reader = RowReader(name, row, headers, memo=memo)
+        built.append((row, build_opportunity(reader, funnel, events), reader.problems))
+        if progress is not None and (done % _PROGRESS_EVERY == 0 or done == total):
+            progress(done, total)
+    return built
+
+
+def keep_good(built: Built, events: Events | None, problems: list[Problem]) -> list[Opportunity]:
+    """The opportunities built without a problem (nor one in their events); rows' problems to ``problems``."""
     records: list[Opportunity] = []
+    bad_ids = events.bad_ids if events is not None else frozenset()
     for row, opportunity, row_problems in built:
-        opp_id = row.cells.get("id", "")
         problems.extend(row_problems)
-        if ev is not None and opp_id in ev.bad_ids:
+        if bad_ids and row.cells.get("id", "") in bad_ids:
             continue
         if opportunity is not None and not row_problems:
             records.append(opportunity)
-    if ev is not None:
-        problems.extend(ev.problems)
-        for opp_id, line in ev.lines.items():
-            if opp_id not in seen and opp_id.strip():
-                problems.append(
-                    Problem(
-                        ev.name,
-                        line,
-                        "opportunity_id",
-                        opp_id,
-                        "has events but no opportunity in the opportunities file",
-                        "add the opportunity, or remove its events",
-                        opp_id,
-                    )
-                )
-    return name, ReadResult(records, problems)
+    return records
 
 
 @overload

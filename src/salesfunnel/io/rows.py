@@ -18,6 +18,7 @@ from salesfunnel.funnel.stages import Funnel
 from salesfunnel.io import _values as v
 from salesfunnel.io._columns import COLUMNS, HEADERS_EN, HEADERS_ZH, header_aliases
 from salesfunnel.io._events import Events
+from salesfunnel.io._memo import Memo
 from salesfunnel.io._table import Row
 from salesfunnel.io.problems import Problem
 
@@ -38,13 +39,21 @@ class RowReader:
     import mapping converting the row), so they are not reported twice.
     """
 
+    __slots__ = ("headers", "memo", "name", "opp_id", "problems", "quiet", "row")
+
     def __init__(
-        self, name: str, row: Row, headers: Mapping[str, str], quiet: Collection[str] = ()
+        self,
+        name: str,
+        row: Row,
+        headers: Mapping[str, str],
+        quiet: Collection[str] = (),
+        memo: Memo | None = None,
     ) -> None:
         self.name = name
         self.row = row
         self.headers = headers
         self.quiet = quiet
+        self.memo = memo
         self.problems: list[Problem] = []
         self.opp_id = row.cells.get("id", "") or None
 
@@ -68,16 +77,26 @@ class RowReader:
     ) -> object:
         """Parse a cell with ``parser``, recording its problem; ``None`` for an empty optional cell."""
         value = self.row.cells.get(column)
-        if required and value is not None and not value.strip():
-            self.bad(column, "is empty", _fill_fix(column))
+        if value is None:
             return None
-        if value is None or (not required and not value.strip()):
+        if not value.strip():
+            if required:
+                self.bad(column, "is empty", _fill_fix(column))
             return None
-        try:
-            return parser(value)
-        except v.BadValue as err:
-            self.bad(column, err.why, err.fix)
+        if self.memo is not None:
+            table = self.memo[column]
+            found = table.get(value, table)  # the table itself: not seen yet
+            if found is table:
+                found = self.memo.miss(table, parser, value)
+        else:
+            try:
+                found = parser(value)
+            except v.BadValue as err:
+                found = err
+        if isinstance(found, v.BadValue):
+            self.bad(column, found.why, found.fix)
             return None
+        return found
 
 
 def _line_items(reader: RowReader) -> tuple[object, object]:
@@ -90,15 +109,24 @@ def _line_items(reader: RowReader) -> tuple[object, object]:
     pairs = reader.parse("products", lambda t: v.parse_products(t, bare_ok=True))
     if not isinstance(pairs, tuple):
         return amount, None
-    if pairs[0][1] is None:  # one product named without an amount: the amount column's
-        if amount is None and not reader.problems:
+    bare = pairs[0][1] is None  # one product named without an amount: the amount column's
+    if bare and amount is None:
+        if not reader.problems:
             reader.bad(
                 "products",
                 "names a product without an amount, and the amount column is empty",
                 "write NAME=AMOUNT, or fill the amount column",
             )
-        return amount, None if amount is None else v.make_lines(pairs, amount)  # type: ignore[arg-type]
-    return amount, v.make_lines(pairs, None)
+        return amount, None
+    if reader.memo is None:
+        return amount, v.make_lines(pairs, amount if bare else None)  # type: ignore[arg-type]
+    # keyed by the texts: Decimal("1.0") == Decimal("1"), but the lines keep the text's places
+    key = (cells["products"], cells.get("amount") if bare else None)
+    lines = reader.memo["products="].get(key)
+    if lines is None:
+        lines = v.make_lines(pairs, amount if bare else None)  # type: ignore[arg-type]
+        reader.memo.keep("products=", key, lines)
+    return amount, lines
 
 
 def _fill_fix(column: str) -> str:
@@ -130,6 +158,9 @@ def build_opportunity(
     closed_on = reader.parse("closed_on", v.parse_date)
     if reader.problems:
         return None
+    shared = reader.memo if facts else None
+    if shared is not None:  # one Facts object for every row with the same facts text
+        facts = shared["facts="].get(cells["facts"], facts)
     history = revisions = None
     if events is not None and opp_id not in events.bad_ids:
         history = events.history.get(opp_id)
@@ -164,12 +195,15 @@ def build_opportunity(
                 "correct the amount or the products, or leave the amount empty",
             )
             return None
-        return funnel.check(opportunity)
+        checked = funnel.check(opportunity)
     except FunnelError as err:
         field = getattr(err, "field", None)
         column = _FIELD_COLUMN.get(field, field) if isinstance(field, str) else None
         reader.bad(column if column in cells else None, str(err))
         return None
+    if shared is not None:
+        shared.keep("facts=", cells["facts"], checked.facts)
+    return checked
 
 
 def _disagrees(reader: RowReader, opportunity: Opportunity) -> bool:

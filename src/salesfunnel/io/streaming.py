@@ -1,0 +1,549 @@
+"""Reading an opportunities file in chunks, for files larger than memory.
+
+:func:`iter_opportunities` reads the file (and its events file) a chunk of
+rows at a time and yields each chunk's opportunities once every check of the
+chunk has passed: the same checks, and the same problems word for word, as
+:func:`~salesfunnel.io.read_csv`, with the rows' true line numbers.
+
+What a stream keeps between chunks is small: the line of each id seen (to
+report a duplicate id), the parsed value of each distinct cell text (bounded,
+see :mod:`salesfunnel.io._memo`) and the events not yet matched to a chunk.
+
+**Nothing half-way.** A chunk is all or nothing: in strict mode the first
+chunk with a problem raises one :class:`~salesfunnel.io.DataFileError`
+listing every problem of that chunk, and none of its records is yielded; the
+chunks yielded before it were whole and checked, and stay with the caller
+(who, to import a file all or nothing, writes the chunks to a staging place
+and commits once the iterator is exhausted). In lenient mode each chunk is a
+:class:`~salesfunnel.io.ReadResult`: its good records and its problems.
+
+What only a later row can reveal is reported in that row's chunk:
+
+- a duplicate id: the later rows are reported ("also on row ..." names the
+  earlier rows); the first row, already yielded, is not taken back;
+- events: the events file is read alongside, in the order of the
+  opportunities file (the order :func:`~salesfunnel.io.write_csv` writes).
+  A chunk takes the events rows up to the first row of an opportunity not
+  in it; an events row of an opportunity of an earlier chunk is a problem,
+  and the events of ids that never come are reported after the last chunk;
+- a malformed CSV text (in either file) ends the stream at the chunk where
+  it is found.
+
+>>> import io
+>>> text = '''id,name,account,owner,stage,created,expected_close,amount,currency
+... D1,ERP rollout,Acme,Li Wei,intent,2026-01-05,2026-06-30,120000,CNY
+... D2,CRM,Beta,Ann,potential,2026-02-01,2026-05-31,5000,CNY
+... D3,Hardware,Gamma,Ann,potential,2026-02-01,2026-05-31,-5,CNY
+... '''
+>>> chunks = iter_opportunities(io.StringIO(text), chunk_size=2)
+>>> [deal.id for deal in next(chunks)]
+['D1', 'D2']
+>>> next(chunks)
+Traceback (most recent call last):
+...
+salesfunnel.io.problems.DataFileError: <stream>: 1 problem; nothing was imported:
+  <stream> row 4, column amount ('-5'): is negative; amounts are zero or more; record a refund as its own deal
+>>> [
+...     len(part.records)
+...     for part in iter_opportunities(io.StringIO(text), chunk_size=2, lenient=True)
+... ]
+[2, 0]
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import itertools
+import os
+import re
+from collections.abc import Iterable, Iterator
+from itertools import islice
+from typing import IO, TYPE_CHECKING, Literal, overload
+
+from salesfunnel.errors import OptionError
+from salesfunnel.funnel.course import DEFAULT_FUNNEL
+from salesfunnel.io import _events as events_format
+from salesfunnel.io._columns import (
+    REQUIRED,
+    Source,
+    decode,
+    encoding_error,
+    not_utf8,
+    source_name,
+    stage_mark_headers,
+)
+from salesfunnel.io._memo import Memo
+from salesfunnel.io._table import Row, RowMaker, _Header, check_header, header_fields, malformed
+from salesfunnel.io.csv_format import build_rows, has_amounts, keep_good, no_amounts, orphan
+from salesfunnel.io.problems import DataFileError, Problem, ReadResult
+from salesfunnel.io.rows import COLUMN_ALIASES
+from salesfunnel.render import restore_cell
+
+if TYPE_CHECKING:
+    from salesfunnel.funnel.opportunity import Opportunity
+    from salesfunnel.funnel.stages import Funnel
+
+__all__ = ["iter_opportunities"]
+
+#: Bytes (or characters) read from a file at a time.
+BLOCK = 1 << 20
+
+#: Events records split into rows at a time.
+_EVENT_BATCH = 10_000
+
+#: A chunk stops reading events after this many rows in a row of other opportunities.
+LOOKAHEAD = 1_000
+
+_UTF8 = {"utf-8", "utf8", "utf_8", "utf-8-sig", "utf_8_sig"}
+
+#: One line and its end, as ``io.StringIO(text, newline="")`` splits a text.
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)")
+
+
+def _byte_blocks(source: Source) -> Iterator[bytes | str]:
+    if isinstance(source, (str, os.PathLike)):
+        with open(source, "rb") as handle:  # noqa: PTH123  (str or PathLike alike)
+            yield from iter(lambda: handle.read(BLOCK), b"")
+        return
+    stream: IO[str] | IO[bytes] = source
+    while block := stream.read(BLOCK):
+        yield block
+
+
+def _texts(name: str, source: Source, encoding: str) -> Iterator[str]:
+    """The text of ``source`` block by block, refused as :func:`decode` refuses a file."""
+    blocks = _byte_blocks(source)
+    first = next(blocks, b"")
+    if isinstance(first, str):
+        first = first.removeprefix("\ufeff")
+        if not first.strip():
+            rest = "".join(b for b in blocks if isinstance(b, str))
+            if not rest.strip():
+                decode(b"", name)  # raises: the file is empty
+            first = rest
+        yield first
+        yield from (b for b in blocks if isinstance(b, str))  # a text stream reads text
+        return
+    cut = first.rfind(b"\n") + 1 or len(first)
+    if first[:cut].strip():  # the checks of a whole file, on its first lines
+        decode(first[:cut], name, encoding)
+    elif not first.strip() and not any(b.strip() for b in blocks):
+        decode(b"", name)  # raises: the file is empty
+    utf8 = encoding.lower() in _UTF8
+    try:
+        decoder = codecs.getincrementaldecoder("utf-8-sig" if utf8 else encoding)()
+    except LookupError as err:
+        raise _unreadable(name, encoding, err) from None
+    lines = 0
+    start = not utf8  # the utf-8-sig decoder drops the byte-order mark itself
+    for data in itertools.chain((first,), blocks):
+        if not isinstance(data, bytes):
+            data = data.encode(encoding)  # noqa: PLW2901  (a stream that mixes; not expected)
+        try:
+            text = decoder.decode(data)
+        except UnicodeDecodeError as err:
+            if utf8:
+                raise not_utf8(name, data, err, lines) from None
+            raise _unreadable(name, encoding, err) from None
+        if start:
+            text, start = text.removeprefix("\ufeff"), False
+        lines += data.count(b"\n")
+        yield text
+    try:
+        yield decoder.decode(b"", final=True)
+    except UnicodeDecodeError as err:
+        if utf8:
+            raise not_utf8(name, err.object, err, lines) from None
+        raise _unreadable(name, encoding, err) from None
+
+
+def _unreadable(name: str, encoding: str, err: Exception) -> DataFileError:
+    return encoding_error(
+        name,
+        f"the file cannot be read as {encoding}: {err}",
+        encoding,
+        "check the encoding the file was saved in; UTF-8 is the default",
+    )
+
+
+def _lines(texts: Iterable[str]) -> Iterator[str]:
+    """Split the text into lines with their ends, as the ``csv`` module reads them."""
+    rest = ""
+    for block in texts:
+        text = rest + block
+        end = 0
+        for match in _LINE.finditer(text):
+            if match.end() == len(text) and text.endswith("\r"):
+                break  # a "\r\n" may be split between two blocks
+            end = match.end()
+            yield match.group()
+        rest = text[end:]
+    if rest:
+        yield rest
+
+
+class _Records:
+    """The ``(line, cells)`` records of a CSV stream, the header first."""
+
+    def __init__(self, name: str, source: Source, encoding: str) -> None:
+        self.name = name
+        self.reader = csv.reader(_lines(_texts(name, source, encoding)), strict=True)
+        self.broken: Problem | None = None
+        self.header: list[str] = []
+        try:
+            self.header = [restore_cell(c) for c in next(self.reader, [])]
+        except csv.Error as err:
+            self.broken = malformed(name, self.reader.line_num or 1, err)
+        self.last = self.reader.line_num
+
+    def __iter__(self) -> Iterator[tuple[int, list[str]]]:
+        """Each record and the line it starts on; a malformed text ends it (see ``broken``)."""
+        reader = self.reader
+        while self.broken is None:
+            try:
+                cells = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as err:
+                self.broken = malformed(self.name, reader.line_num or 1, err)
+                return
+            yield self.last + 1, [restore_cell(c) if c[:1] == "'" else c for c in cells]
+            self.last = reader.line_num
+
+
+def _head(
+    name: str,
+    records: _Records,
+    first: list[tuple[int, list[str]]],
+    aliases: dict[str, str],
+    ignore: tuple[str, ...],
+    marks: dict[str, str],
+    required: tuple[str, ...],
+) -> tuple[_Header, bool]:
+    head = header_fields(name, records.header, first, aliases, ignore, marks)
+    return head, not check_header(head, required)
+
+
+class _Unnamed:
+    """Columns with values but no header, reported once, in the chunk that shows them."""
+
+    def __init__(self, header: list[str], ignore: tuple[str, ...], head: _Header) -> None:
+        skip = {h.strip() for h in ignore}
+        reported = {p.column for p in head.problems}
+        self.columns = [
+            i
+            for i, raw in enumerate(header)
+            if not raw.strip() and raw.strip() not in skip and f"#{i + 1}" not in reported
+        ]
+
+    def check(self, name: str, records: list[tuple[int, list[str]]]) -> list[Problem]:
+        found = [i for i in self.columns if any(i < len(c) and c[i].strip() for _, c in records)]
+        self.columns = [i for i in self.columns if i not in found]
+        return [
+            Problem(
+                name,
+                1,
+                f"#{i + 1}",
+                None,
+                f"column {i + 1} has values but no header",
+                "give it a header or delete it",
+            )
+            for i in found
+        ]
+
+
+class _EventStream:
+    """The events file, read alongside the opportunities in their order.
+
+    Every events row is read once, in file order, into one
+    :class:`~salesfunnel.io._events.EventReader`, which keeps the state of each
+    opportunity until a chunk takes it. A chunk reads on until
+    :data:`LOOKAHEAD` rows in a row have named none of its opportunities.
+    """
+
+    def __init__(
+        self, source: Source, funnel: Funnel, encoding: str, ignore: tuple[str, ...]
+    ) -> None:
+        name = self.name = source_name(source)
+        self.records = _Records(name, source, encoding)
+        self.stream = iter(self.records)
+        first = list(islice(self.stream, _EVENT_BATCH))
+        broken = self.records.broken
+        head = header_fields(name, self.records.header, first, events_format.ALIASES, ignore, {})
+        self.usable = not check_header(head, events_format.REQUIRED)
+        # as read_events: a malformed text is the file's one problem, and it gives no events
+        self.problems: list[Problem] = [] if broken is not None else head.problems
+        self.reader = events_format.EventReader(name, head.written, funnel)
+        self.maker = RowMaker(name, head, len(self.records.header))
+        self.unnamed = _Unnamed(self.records.header, ignore, head)
+        self.rows = self._rows(first if broken is None else [])
+        self.told = False  # whether the malformed text was reported
+
+    def _rows(self, first: list[tuple[int, list[str]]]) -> Iterator[Row]:
+        chunk = first
+        while chunk:
+            yield from self.maker.rows(chunk, self.problems)
+            chunk = list(islice(self.stream, _EVENT_BATCH))
+            self.problems.extend(self.unnamed.check(self.name, chunk))
+
+    def _told(self) -> list[Problem]:
+        """This stream's problems found so far (the malformed text once), and forget them."""
+        problems, self.problems = self.problems, []
+        if self.records.broken is not None and not self.told:
+            problems.append(self.records.broken)
+            self.told = True
+        return problems
+
+    def _read(self, ids: set[str], done: dict[str, int], late: list[Problem]) -> None:
+        """Read rows until ``LOOKAHEAD`` rows in a row name none of ``ids`` (all rows if empty)."""
+        reader = self.reader
+        quiet = 0
+        for row in self.rows:
+            opp_id = row.cells.get("opportunity_id", "")
+            if opp_id in done:
+                if self.usable:
+                    late.append(_late(self.name, row.line, opp_id))
+            elif not self.usable:
+                reader.bad.add(opp_id)  # as read_events: every id of an unusable file is bad
+            else:
+                reader.add(row)
+            quiet = 0 if opp_id in ids else quiet + 1
+            if ids and quiet >= LOOKAHEAD:
+                return
+
+    def take(self, ids: set[str], done: dict[str, int]) -> events_format.Events:
+        """The events of the opportunities ``ids``, the problems found on the way first."""
+        late: list[Problem] = []
+        self._read(ids, done, late)
+        found = self.reader.take(ids)
+        problems = (*self._told(), *found.problems, *late)
+        return events_format.Events(
+            found.name, found.history, found.revisions, found.lines, found.bad_ids, problems
+        )
+
+    def rest(self, done: dict[str, int]) -> list[Problem]:
+        """The problems of the events rows no chunk took: orphans and late rows."""
+        late: list[Problem] = []
+        self._read(set(), done, late)
+        lines = dict(self.reader.lines)
+        problems = [*self._told(), *self.reader.take(lines).problems, *late]
+        problems.extend(orphan(self.name, line, i) for i, line in lines.items() if i.strip())
+        return problems
+
+
+def _late(name: str, line: int, opp_id: str) -> Problem:
+    return Problem(
+        name,
+        line,
+        "opportunity_id",
+        opp_id,
+        "comes after the events of opportunities that follow its opportunity; a stream "
+        "reads the events in the order of the opportunities file",
+        "list the events in the order of the opportunities file (as write_csv writes "
+        "them), or read the files whole with read_csv",
+        opp_id,
+    )
+
+
+def _duplicates(
+    name: str, column: str, rows: list[Row], lines: dict[str, int], again: dict[str, list[int]]
+) -> dict[int, Problem]:
+    """The "duplicated id" problem of each row whose id is on an earlier or another row."""
+    here: dict[str, list[int]] = {}
+    for row in rows:
+        opp_id = row.cells.get("id", "")
+        here.setdefault(opp_id, []).append(row.line)
+    found: dict[int, Problem] = {}
+    for row in rows:
+        opp_id = row.cells.get("id", "")
+        if not opp_id:
+            continue
+        before = again.get(opp_id) or ([lines[opp_id]] if opp_id in lines else [])
+        every = [*before, *here[opp_id]]
+        if len(every) > 1:
+            others = ", ".join(str(n) for n in every if n != row.line)
+            found[row.line] = Problem(
+                name,
+                row.line,
+                column,
+                opp_id,
+                f"duplicated id: also on row {others}",
+                "give every opportunity its own id",
+                opp_id,
+            )
+    for opp_id, at in here.items():
+        if opp_id in lines:
+            again[opp_id] = [*(again.get(opp_id) or [lines[opp_id]]), *at]
+        else:
+            lines[opp_id] = at[0]
+            if len(at) > 1:
+                again[opp_id] = at
+    return found
+
+
+@overload
+def iter_opportunities(
+    source: Source,
+    *,
+    events: Source | None = None,
+    chunk_size: int = 10_000,
+    funnel: Funnel = DEFAULT_FUNNEL,
+    encoding: str = "utf-8",
+    ignore: Iterable[str] = (),
+    lenient: Literal[False] = False,
+) -> Iterator[tuple[Opportunity, ...]]: ...
+
+
+@overload
+def iter_opportunities(
+    source: Source,
+    *,
+    events: Source | None = None,
+    chunk_size: int = 10_000,
+    funnel: Funnel = DEFAULT_FUNNEL,
+    encoding: str = "utf-8",
+    ignore: Iterable[str] = (),
+    lenient: Literal[True],
+) -> Iterator[ReadResult[Opportunity]]: ...
+
+
+def iter_opportunities(
+    source: Source,
+    *,
+    events: Source | None = None,
+    chunk_size: int = 10_000,
+    funnel: Funnel = DEFAULT_FUNNEL,
+    encoding: str = "utf-8",
+    ignore: Iterable[str] = (),
+    lenient: bool = False,
+) -> Iterator[tuple[Opportunity, ...]] | Iterator[ReadResult[Opportunity]]:
+    """Read opportunities from a CSV file chunk by chunk (and their histories from an events file).
+
+    The file is in the plain layout of :func:`~salesfunnel.io.read_csv`
+    (its columns, Chinese headers and report-form stage marks); a mapped
+    export or a CRM preset is read whole with ``read_csv``. See the module
+    documentation for what a chunk holds and what "nothing half-way" means
+    for a stream.
+
+    Args:
+        source: A path, or an open file (text or binary).
+        events: The events file, in the order of the opportunities (as
+            :func:`~salesfunnel.io.write_csv` writes it).
+        chunk_size: The most rows of the opportunities file in one chunk.
+        funnel: The funnel whose stages the files use.
+        encoding: The files' encoding; UTF-8 (with or without a byte-order
+            mark) unless named.
+        ignore: Headers of columns to skip on purpose.
+        lenient: Yield a :class:`~salesfunnel.io.ReadResult` per chunk (its
+            good records and every problem) instead of raising.
+
+    Yields:
+        Each chunk's opportunities in file order (strict), or a
+        :class:`~salesfunnel.io.ReadResult` per chunk (lenient); after the
+        last chunk, lenient mode yields one more result, without records,
+        when events were left that no chunk took.
+
+    Raises:
+        DataFileError: In strict mode, at the first chunk with a problem;
+            in both modes, for an empty file.
+        FileEncodingError: For a file that is not text in ``encoding``.
+        OptionError: For a ``chunk_size`` that is not a whole number of at least 1.
+        OSError: If a file cannot be opened.
+    """
+    if isinstance(chunk_size, bool) or not isinstance(chunk_size, int) or chunk_size < 1:
+        raise OptionError(
+            f"chunk_size is {chunk_size!r}; give a whole number of rows, at least 1",
+            option="chunk_size",
+            value=chunk_size,
+        )
+    chunks = _chunks(source, events, chunk_size, funnel, encoding, tuple(ignore))
+    if lenient:
+        return chunks
+    return _strict(source_name(source), chunks)
+
+
+def _strict(
+    name: str, chunks: Iterator[ReadResult[Opportunity]]
+) -> Iterator[tuple[Opportunity, ...]]:
+    for chunk in chunks:
+        records = chunk.raise_for_problems(name)
+        if records:
+            yield records
+
+
+def _chunk(
+    name: str,
+    rows: list[Row],
+    headers: dict[str, str],
+    funnel: Funnel,
+    ev_stream: _EventStream | None,
+    memo: Memo,
+    seen: tuple[dict[str, int], dict[str, list[int]]],
+    problems: list[Problem],
+) -> ReadResult[Opportunity]:
+    """Build and check the rows of one chunk (``problems`` holds its rows' shape problems)."""
+    lines, again = seen
+    ids = {row.cells.get("id", "") for row in rows}
+    ev = ev_stream.take(ids, lines) if ev_stream is not None else None
+    built = build_rows(name, rows, headers, funnel, ev, memo=memo)
+    duplicated = _duplicates(name, headers.get("id", "id"), rows, lines, again)
+    for row, _, row_problems in built:
+        if row.line in duplicated:
+            row_problems.append(duplicated[row.line])
+    good = keep_good(built, ev, problems)
+    if ev is not None:
+        problems.extend(ev.problems)
+    return ReadResult(good, problems)
+
+
+def _chunks(
+    source: Source,
+    events: Source | None,
+    chunk_size: int,
+    funnel: Funnel,
+    encoding: str,
+    ignore: tuple[str, ...],
+) -> Iterator[ReadResult[Opportunity]]:
+    name = source_name(source)
+    records = _Records(name, source, encoding)
+    stream = iter(records)
+    first = list(islice(stream, chunk_size))
+    head, usable = _head(
+        name, records, first, COLUMN_ALIASES, ignore, stage_mark_headers(funnel), REQUIRED
+    )
+    problems: list[Problem] = list(head.problems)
+    amounts = has_amounts(head.written)
+    ev_stream = _EventStream(events, funnel, encoding, ignore) if events is not None else None
+    unnamed = _Unnamed(records.header, ignore, head)
+    maker = RowMaker(name, head, len(records.header))
+    memo = Memo()
+    lines: dict[str, int] = {}
+    again: dict[str, list[int]] = {}
+    chunk = first
+    start = True
+    while True:
+        if records.broken is not None:  # as read_csv: the malformed text is the chunk's problem
+            problems = [records.broken, *([no_amounts(name)] if start else [])]
+            if ev_stream is not None:
+                problems.extend(ev_stream.rest(lines))
+            yield ReadResult((), problems)
+            return
+        rows = maker.rows(chunk, problems)
+        if usable and amounts:
+            yield _chunk(
+                name, rows, head.written, funnel, ev_stream, memo, (lines, again), problems
+            )
+        else:  # no row can be built; the rows are still checked for their width
+            if start and not amounts:
+                problems.append(no_amounts(name))
+            yield ReadResult((), problems)
+        chunk = list(islice(stream, chunk_size))
+        if records.broken is None and not chunk:
+            break
+        start = False
+        problems = unnamed.check(name, chunk)
+    if ev_stream is not None:
+        rest = ev_stream.rest(lines)
+        if rest:
+            yield ReadResult((), rest)
