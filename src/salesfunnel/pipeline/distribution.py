@@ -49,7 +49,7 @@ from fractions import Fraction
 import attrs
 
 from salesfunnel.i18n import Lang, check_lang
-from salesfunnel.money import to_amount, to_probability
+from salesfunnel.money import MAX_INTEGER_DIGITS, MAX_PLACES, to_amount, to_probability
 from salesfunnel.pipeline._convolution import (
     EXACT_BUDGET,
     EXACT_MAX_DEALS,
@@ -434,7 +434,11 @@ def _pairs(pairs: Iterable[tuple[object, object]]) -> list[tuple[Decimal, Decima
         # through the converters, which raise the errors.
         a = (
             amount
-            if type(amount) is Decimal and amount.is_finite() and amount > 0
+            if type(amount) is Decimal
+            and amount.is_finite()
+            and amount > 0
+            and amount.adjusted() < MAX_INTEGER_DIGITS
+            and amount.as_tuple().exponent >= -MAX_PLACES  # type: ignore[operator]
             else to_amount(amount, field=f"pairs[{i}] amount")
         )
         p = (
