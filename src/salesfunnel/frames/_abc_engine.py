@@ -31,7 +31,7 @@ import narwhals.stable.v2 as nw
 from salesfunnel.customers._abc_rank import LETTERS, check_thresholds
 from salesfunnel.customers.abc_classes import Basis, Boundary
 from salesfunnel.frames._common import Frame
-from salesfunnel.frames._scaled import decimals, load, native, replace, units
+from salesfunnel.frames._scaled import decimals, load, native, units
 
 __all__ = ["engine_abc"]
 
@@ -65,21 +65,24 @@ def engine_abc(
     kind = column.type
     floats = pa.types.is_floating(kind)
     scale = 0
-    if not floats:
+    if floats:
+        nums = np.asarray(column, dtype=np.float64)
+    else:
         found = units(column)
         if found is None:
             return None
-        ints, scale = found
-        peak = int(ints.max()) if len(ints) else 0
-        if peak * max(len(ints), 1) >= _TOTAL_LIMIT:
+        nums, scale = found
+        peak = int(nums.max()) if len(nums) else 0
+        if peak * max(len(nums), 1) >= _TOTAL_LIMIT:
             return None
-        eager = replace(eager, {value: pa.array(ints)})
-    sums = eager.group_by(key).agg(nw.col(value).sum())
-    ranked = sums.sort(value, key, descending=[True, False])
-    n = len(ranked)
-    if n == 0:
+    if len(nums) == 0:
         return None
-    nums = np.asarray(ranked[value].to_arrow())
+    native_frame = nw.to_native(eager)
+    if isinstance(native_frame, pa.Table):
+        customers, nums = _arrow_sums(np, pa, native_frame[key].combine_chunks(), nums)
+    else:
+        customers, nums = _polars_sums(native_frame, key, value, nums)
+    n = len(nums)
     if floats and (not np.isfinite(nums).all() or nums.min() < 0):
         return None  # the core names the customer
     cum = np.cumsum(nums)
@@ -99,12 +102,12 @@ def engine_abc(
         rounded = _rounded(np, cum, int(cum[-1]), places)
         share = decimals(np.diff(rounded, prepend=0), places)
         running = decimals(rounded, places)
-    figures: Any = ranked[value].to_arrow()
+    figures: Any = pa.array(nums)
     if pa.types.is_decimal(kind):
         figures = decimals(nums, scale)
     table = pa.table(
         {
-            key: ranked[key].to_arrow(),
+            key: customers,
             value: figures,
             "rank": pa.array(np.arange(1, n + 1)),
             "abc_class": pa.DictionaryArray.from_arrays(pa.array(classes), labels).cast(
@@ -115,6 +118,46 @@ def engine_abc(
         }
     )
     return native(table, {"pandas": "pandas-arrow", "polars-lazy": "polars"}.get(back, back))
+
+
+def _arrow_sums(np: Any, pa: Any, keys: Any, nums: Any) -> tuple[Any, Any]:  # noqa: ANN401 - numpy, Arrow
+    """Sum per customer and rank (figure descending, key ascending), in Arrow and numpy.
+
+    The keys are dictionary-encoded (one hash pass; Acero's grouping is far
+    slower on a million distinct keys); distinct keys need no sums at all.
+    """
+    import pyarrow.compute as pc  # noqa: PLC0415 - optional, imported when used
+
+    encoded = pc.dictionary_encode(keys)
+    customers = encoded.dictionary
+    if len(customers) != len(keys):
+        codes = np.asarray(encoded.indices)
+        if nums.dtype.kind == "f":
+            nums = np.bincount(codes, weights=nums, minlength=len(customers))
+        else:
+            sums = np.zeros(len(customers), dtype=np.int64)
+            np.add.at(sums, codes, nums)
+            nums = sums
+    order = pc.sort_indices(
+        pa.table({"k": customers, "v": pa.array(nums)}),
+        [("v", "descending"), ("k", "ascending")],
+    )
+    return customers.take(order), nums[np.asarray(order)]
+
+
+def _polars_sums(df: Any, key: str, value: str, nums: Any) -> tuple[Any, Any]:  # noqa: ANN401 - polars, numpy
+    """Sum per customer and rank, in polars (its grouping and sort run in parallel)."""
+    import polars as pl  # noqa: PLC0415 - the frame is polars
+
+    ranked = (
+        df.lazy()
+        .select(pl.col(key), pl.Series(value, nums))
+        .group_by(key)
+        .agg(pl.col(value).sum())
+        .sort([value, key], descending=[True, False])
+        .collect()
+    )
+    return ranked[key].to_arrow(), ranked[value].to_numpy()
 
 
 def _cut(

@@ -145,8 +145,7 @@ def units(column: Any, *, probability: bool = False) -> tuple[Any, int] | None: 
     """An Arrow money column as (``int64`` numpy units, scale), or ``None`` if it cannot be.
 
     Nulls are refused, and so are negatives (the slow path names them);
-    with ``probability``, nulls and NaN are kept as missing (a masked
-    array's mask, as ``-1`` units) and values above 1 refused.
+    with ``probability``, nulls and NaN are kept as missing (``-1`` units).
     """
     mods = _modules()
     if mods is None:  # pragma: no cover - installed with every frame extra
@@ -182,11 +181,8 @@ def units(column: Any, *, probability: bool = False) -> tuple[Any, int] | None: 
     ints, scale = found
     if len(ints) and ints.min() < 0:
         return None
-    if probability:
-        if len(ints) and ints.max() > 10**scale:
-            return None  # above 1 (or 100 %): the slow path says so
-        if missing is not None:
-            ints = np.where(missing, -1, ints)
+    if probability and missing is not None:
+        ints = np.where(missing, -1, ints)
     return ints, scale
 
 
@@ -240,8 +236,10 @@ def scaled(
     the slow path converts differently (text, aware date-times) gives ``None``.
     """
     mods = _modules()
-    if mods is None or options.tz is not None:  # pragma: no cover - extras installed
+    if mods is None:  # pragma: no cover - installed with every frame extra
         return None
+    if options.tz is not None:
+        return None  # aware date-times are converted by the slow path
     np, pa, _pc = mods
     loaded = load(frame, keep)
     if loaded is None:
@@ -268,8 +266,8 @@ def scaled(
         probs, prob_scale = shares
         if options.scale == "percent":
             prob_scale += 2
-            if len(probs) and probs.max() > 10**prob_scale:
-                return None
+        if len(probs) and probs.max() > 10**prob_scale:
+            return None  # above 1 (or 100 %): the slow path says so
         places = max(places, prob_scale)
         if places > _MAX_SCALE:
             return None
@@ -287,17 +285,13 @@ def scaled(
 
 
 def replace(frame: nw.DataFrame[Any], columns: dict[str, Any]) -> nw.DataFrame[Any]:
-    """``frame`` (polars or pyarrow) with ``columns`` (Arrow arrays) put in (or added)."""
+    """``frame`` (polars or pyarrow) with its ``columns`` replaced by Arrow arrays."""
     import pyarrow as pa  # noqa: PLC0415 - optional, imported when used
 
     native = nw.to_native(frame)
     if isinstance(native, pa.Table):
         for name, values in columns.items():
-            index = native.schema.get_field_index(name)
-            if index < 0:
-                native = native.append_column(name, values)
-            else:
-                native = native.set_column(index, name, values)
+            native = native.set_column(native.schema.get_field_index(name), name, values)
         return nw.from_native(native, eager_only=True)
     import polars as pl  # noqa: PLC0415 - the frame is polars
 
@@ -384,13 +378,7 @@ def lines(  # noqa: PLR0915 - one kernel after the other, each check where its d
     out["product"] = names.cast(pa.string())
     out["_v"] = pa.array(values)
     out["_x"] = pa.array(values * probs)
-    if isinstance(nw.to_native(frame), pa.Table):
-        return nw.from_native(pa.table(out), eager_only=True), line_scale
-    import polars as pl  # noqa: PLC0415 - the frame is polars
-
-    return nw.from_native(
-        pl.DataFrame([pl.Series(k, v) for k, v in out.items()]), eager_only=True
-    ), line_scale
+    return nw.from_native(pa.table(out), eager_only=True), line_scale
 
 
 def _polars_lines(
