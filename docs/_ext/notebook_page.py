@@ -106,6 +106,8 @@ def execute(path: Path) -> Any:  # noqa: ANN401
         notebook,
         timeout=TIMEOUT,
         kernel_name="python3",
+        # the kernel's own start-up notices are not the build's business
+        extra_arguments=["--IPKernelApp.log_level=ERROR"],
         resources={"metadata": {"path": str(path.parent)}},
     )
     client.execute()
