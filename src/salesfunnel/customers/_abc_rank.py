@@ -30,7 +30,10 @@ from decimal import (
     MIN_EMIN,
     Context,
     Decimal,
+    DivisionByZero,
+    Inexact,
     InvalidOperation,
+    Overflow,
     localcontext,
 )
 from fractions import Fraction
@@ -40,6 +43,8 @@ from typing import TYPE_CHECKING, Any, Generic, TypeAlias, TypeVar, Union
 import attrs
 
 from salesfunnel.errors import FunnelError
+from salesfunnel.money import MAX_INTEGER_DIGITS
+from salesfunnel.money import MAX_PLACES as AMOUNT_PLACES
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
@@ -66,6 +71,14 @@ K = TypeVar("K", bound=Hashable)
 
 #: A context in which Decimal addition and scaling never round.
 EXACT = Context(prec=MAX_PREC, Emax=MAX_EMAX, Emin=MIN_EMIN)
+#: Sums of figures within the bounds of an amount are exact in 60 digits; one
+#: beyond them is inexact at once, instead of a sum of a million digits.
+_BOUNDED = Context(prec=60, traps=[InvalidOperation, Inexact, Overflow, DivisionByZero])
+#: An integer figure is shown by its number of digits up to this many bits
+#: (Python refuses to write out an integer of more than 4 300 digits).
+_SHOWN_BITS = 10_000
+#: Whole-number figures stay below a quintillion, as amounts do.
+_INT_BOUND = 10**MAX_INTEGER_DIGITS
 
 
 class InvalidCustomerValueError(FunnelError, ValueError):
@@ -237,7 +250,11 @@ def _bad_value(keys: Sequence[object], raw: Sequence[Any], criterion: str | None
                 value=value,
                 criterion=criterion,
             )
-        finite = value.is_finite() if isinstance(value, Decimal) else math.isfinite(value)
+        finite = (
+            value.is_finite()
+            if isinstance(value, Decimal)
+            else isinstance(value, numbers.Integral) or math.isfinite(value)
+        )
         if not finite:
             return InvalidCustomerValueError(
                 f"customer {key!r}{_where(criterion)}: the figure must be finite, got {value!r}; "
@@ -255,6 +272,24 @@ def _bad_value(keys: Sequence[object], raw: Sequence[Any], criterion: str | None
                 value=value,
                 criterion=criterion,
             )
+        if (isinstance(value, int) and abs(value) >= _INT_BOUND) or (
+            isinstance(value, Decimal) and _out_of_bounds(value)
+        ):
+            shown = (
+                f"(an integer of {len(str(value))} digits)"
+                if isinstance(value, int) and value.bit_length() < _SHOWN_BITS
+                else "(an integer of thousands of digits)"
+                if isinstance(value, int)
+                else repr(value)
+            )
+            return InvalidCustomerValueError(
+                f"customer {key!r}{_where(criterion)}: the figure {shown} is outside the "
+                f"bounds of an amount (at most {MAX_INTEGER_DIGITS} integer digits and "
+                f"{AMOUNT_PLACES} decimal places); give it in a larger unit, or rounded",
+                key=key,
+                value=value,
+                criterion=criterion,
+            )
     # Every figure is fine on its own: only their float sum overflowed.
     return InvalidCustomerValueError(
         f"the figures{_where(criterion)} are too large to add up as floats; scale them "
@@ -265,23 +300,39 @@ def _bad_value(keys: Sequence[object], raw: Sequence[Any], criterion: str | None
     )
 
 
+def _out_of_bounds(value: Decimal) -> bool:
+    """Whether an exact figure has more integer digits or places than an amount may."""
+    return not value.is_zero() and (
+        value.adjusted() >= MAX_INTEGER_DIGITS or int(value.as_tuple().exponent) < -AMOUNT_PLACES
+    )
+
+
 def _exact_ints(
     keys: Sequence[object], raw: list[Any], types: set[type], criterion: str | None
 ) -> tuple[list[int], int]:
-    """Scale exact figures to integers: ``figure == int * 10 ** exponent``."""
+    """Scale exact figures to integers: ``figure == int * 10 ** exponent``.
+
+    Exact figures keep the bounds of an amount (``salesfunnel.money``), so that
+    no figure can make the integer maths hang.
+    """
     if Decimal not in types:
         ints: list[int] = list(map(int, raw))
-        if min(ints) < 0:
+        if min(ints) < 0 or max(ints) >= _INT_BOUND:
             raise _bad_value(keys, raw, criterion)
         return ints, 0
     decimals: list[Decimal] = raw if types == {Decimal} else list(map(Decimal, raw))
     total: Decimal
     try:
-        with localcontext(EXACT):
+        # exact within the bounds; a figure beyond them makes the sum inexact at once
+        with localcontext(_BOUNDED):
             total = sum(decimals, Decimal(0))
-    except InvalidOperation:
+    except (InvalidOperation, Inexact, Overflow):
         total = Decimal("NaN")
-    if not total.is_finite():
+    if (
+        not total.is_finite()
+        or _out_of_bounds(max(decimals, key=abs))
+        or int(total.as_tuple().exponent) < -AMOUNT_PLACES
+    ):
         raise _bad_value(keys, raw, criterion)
     exponent = min(int(total.as_tuple().exponent), 0)
     if exponent == 0:

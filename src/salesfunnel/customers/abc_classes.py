@@ -233,7 +233,14 @@ def _first_minimum(n: int, f: Callable[[int], float]) -> int:
 
 
 def _distance2(r: Ranking[K], x_num: int, total: float, k: int) -> float:
-    """Squared distance of curve point ``k`` from ``(x_num / n, 1)``, times ``(n·T)²``."""
+    """Squared distance of curve point ``k`` from ``(x_num / n, 1)``, times ``(n·T)²``.
+
+    Exact figures keep the exact integer form; float figures are divided by
+    ``T²`` first (the same order of points), so that squaring a large total
+    cannot overflow.
+    """
+    if isinstance(total, float):
+        return (k - x_num) ** 2 + (r.n * (1 - r.cum_at(k) / total)) ** 2
     return ((k - x_num) * total) ** 2 + (r.n * (total - r.cum_at(k))) ** 2
 
 
