@@ -166,6 +166,14 @@ class Accumulator:
         self.amounts[cell] += amount
         self.weighted[cell] += weighted
 
+    def merge(self, other: Accumulator) -> None:
+        """Add ``other``'s cells to these (in the caller's exact money context)."""
+        for i, count in enumerate(other.counts):
+            if count:
+                self.counts[i] += count
+                self.amounts[i] += other.amounts[i]
+                self.weighted[i] += other.weighted[i]
+
 
 #: Count, amount and weighted amount, as summed.
 Sum = tuple[int, Decimal, Decimal]

@@ -519,16 +519,23 @@ def _forecast(
             lines = converted_lines(then, target, fx, on or cutoff, factors)
             amount = sum((a for _, a in lines), NO_MONEY)
         weighted = amount * prob
-        totals.add(cell, amount, weighted)
         if not by_product:
-            if by_owner:
+            if by_owner:  # the grand total is the owners' sums, added once at the end
                 acc = groups.get((then.owner,))
                 if acc is None:
                     acc = groups[then.owner,] = Accumulator()
                 acc.add(cell, amount, weighted)
+            else:
+                totals.add(cell, amount, weighted)
             continue
+        totals.add(cell, amount, weighted)
         owner = then.owner if by_owner else None
         _add_lines(groups, lines, owner, owner_first, cell, prob)
+    if by_owner and not by_product:
+        # Exact sums (money_context), so adding the owners' sums gives the very
+        # same Decimals (value and exponent) as adding every deal to the total.
+        for acc in groups.values():
+            totals.merge(acc)
     rows = tuple(_row(g, groups[g]) for g in sorted(groups))
     return Forecast(
         cutoff=cutoff,
@@ -553,13 +560,20 @@ def _add_lines(
 ) -> None:
     """Add a deal's lines to their product (or owner and product) groups, once per product."""
     if len(lines) == 1:
-        per_product = dict(lines)
-    else:
-        per_product = {}
-        for product, value in lines:
-            per_product[product] = per_product.get(product, NO_MONEY) + value
-    for product, value in per_product.items():
+        product, value = lines[0]
         group: tuple[str, ...] = (product,)
+        if owner is not None:
+            group = (owner, product) if owner_first else (product, owner)
+        acc = groups.get(group)
+        if acc is None:
+            acc = groups[group] = Accumulator()
+        acc.add(cell, value, value * prob)
+        return
+    per_product: dict[str, Decimal] = {}
+    for product, value in lines:
+        per_product[product] = per_product.get(product, NO_MONEY) + value
+    for product, value in per_product.items():
+        group = (product,)
         if owner is not None:
             group = (owner, product) if owner_first else (product, owner)
         acc = groups.get(group)
