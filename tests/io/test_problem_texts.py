@@ -550,10 +550,21 @@ class TestCatalogue:
             is None
         )
 
+    @pytest.mark.parametrize(
+        "template", [t for t in TEMPLATES if t.messages], ids=lambda t: t.en[:40]
+    )
+    def test_a_template_with_a_message_gives_each_field_once(self, template):
+        """Such a template is cut field by field, so a field given twice could not be checked."""
+        assert len(set(template.fields)) == len(template.fields), template
+
     def test_a_nested_message_is_cut_where_it_translates(self):
         """Where a field could end in several places, the cut that translates wins."""
         assert translate("fact 'a: b': is empty", "zh") == "事实 'a: b'：为空"
         assert translate("opportunity 'x': y': is empty", "zh") is None
+        assert (
+            translate("is not a calendar date (a (b) c)", "zh") == "不是有效的日历日期（a (b) c）"
+        )
+        assert translate("is a bool, not a, not a number", "zh") is None
         assert (
             translate("customer 'b': the figure 3 is negative", "zh") == "客户 'b'：数值 3 为负数"
         )

@@ -58,13 +58,26 @@ __all__ = ["TEMPLATES", "Template", "translate"]
 
 _FIELD = re.compile(r"\{(\w+)(?::(q|num|val|code|any|msg|list|note))?\}")
 
-#: What each kind of field matches (``msg`` and ``note`` are checked in turn).
-_KIND_PATTERNS = {
-    None: r"(?:(?!; ).)+?",
-    "q": r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"",
+_QUOTED = r"'[^'\\]*(?:\\.[^'\\]*)*'|\"[^\"\\]*(?:\\.[^\"\\]*)*\""
+
+#: What each kind of field matches (``msg``, ``list`` and ``note`` are then
+#: translated in turn). Patterns are written so that a long value (a list of
+#: two thousand rows) costs a single pass.
+_KIND_PATTERNS: dict[str | None, str] = {
+    None: r"(?:[^;]|;(?! ))[^;]*(?:;(?! )[^;]*)*",
+    "q": _QUOTED,
     "num": r"-?[0-9]+",
-    "val": r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|\S+",
+    "val": _QUOTED + r"|\S+",
     "code": r"[A-Za-z_][\w.]*",
+    "any": r".+",
+    "msg": r".+",
+    "list": r".+",
+    "note": r".+",
+}
+#: The same for a field that text follows: the shortest value is tried first.
+_LAZY_PATTERNS: dict[str | None, str] = {
+    **_KIND_PATTERNS,
+    None: r"(?:[^;]|;(?! ))+?",
     "any": r".+?",
     "msg": r".+?",
     "list": r".+?",
@@ -119,7 +132,8 @@ class Template:
             if name in seen:  # a field given twice is the same text twice
                 parts.append(f"(?P={name})")
             else:
-                parts.append(f"(?P<{name}>{_KIND_PATTERNS[m.group(2)]})")
+                kinds = _KIND_PATTERNS if m.end() == len(self.en) else _LAZY_PATTERNS
+                parts.append(f"(?P<{name}>{kinds[m.group(2)]})")
                 seen.add(name)
             at = m.end()
         parts.append(re.escape(self.en[at:]))
@@ -415,20 +429,19 @@ TEMPLATES: tuple[Template, ...] = (
         "（--map '<header>=amount'），或用 NAME=AMOUNT 条目给出产品",
     ),
     _t(
-        "add {named:msg}, map one with columns={'<header>': {quoted:q}} "
+        "add a column {names:any}, map one with columns={'<header>': {quoted:q}} "
         "(--map '<header>={field}'), or give a default with defaults={{quoted}: '...'} "
         "(--default {field}=...)",
-        "请添加{named}，或用 columns={'<header>': {quoted}} 映射一列"
+        "请添加列 {names}，或用 columns={'<header>': {quoted}} 映射一列"
         "（--map '<header>={field}'），或用 defaults={{quoted}: '...'} 给出默认值"
         "（--default {field}=...）",
     ),
     _t(
-        "add {named:msg}, map one with columns={'<header>': {quoted:q}}, "
+        "add a column {names:any}, map one with columns={'<header>': {quoted:q}}, "
         "or give a default with defaults={{quoted}: '...'}",
-        "请添加{named}，或用 columns={'<header>': {quoted}} 映射一列，"
+        "请添加列 {names}，或用 columns={'<header>': {quoted}} 映射一列，"
         "或用 defaults={{quoted}: '...'} 给出默认值",
     ),
-    _t("a column {names:any}", "列 {names}"),
     _t(
         "every opportunity needs a {field}: fill it in, "
         "or give a default with defaults={{quoted:q}: '...'} (--default {field}=...)",
@@ -874,6 +887,53 @@ TEMPLATES: tuple[Template, ...] = (
         "概率从 {lower}（{low}）降到了 {upper}（{high}）",
     ),
     _t("it must not decrease up the ladder", "沿阶段向上，概率不能下降"),
+    _t("it has no stages", "漏斗没有阶段"),
+    _t("give at least an entry stage", "请至少给出一个入口阶段"),
+    _t("lost={stage:q} is not a Stage", "lost={stage} 不是 Stage"),
+    _t(
+        "the stage key {key:q} is reserved for deals whose stage was not recorded",
+        "阶段键 {key} 保留给未记录阶段的商机",
+    ),
+    _t("rename the stage", "请给该阶段改名"),
+    _t("duplicate stage key(s) {keys}", "阶段键重复：{keys}"),
+    _t("keys must be unique", "键必须唯一"),
+    _t("the lost outcome {stage:q} must have kind LOST", "丢单结果 {stage} 的类型必须是 LOST"),
+    _t("pass it as lost=", "请用 lost= 传入"),
+    _t(
+        "won stage(s) {stages}: a funnel has at most one, last on the ladder",
+        "赢单阶段 {stages}：一个漏斗至多有一个，且位于阶段序列的最后",
+    ),
+    _t(
+        "entry {stage:q} must be exactly one open stage of the ladder",
+        "入口 {stage} 必须恰好是阶段序列中的一个未结阶段",
+    ),
+    _t("edge {start:q} -> {end:q} names an unknown stage", "边 {start} -> {end} 指向未知的阶段"),
+    _t(
+        "edge {start:q} -> {end:q} does not go up the ladder",
+        "边 {start} -> {end} 没有沿阶段向上",
+    ),
+    _t(
+        "moving back is a separate, reasoned move, not an edge",
+        "回退是另一种需要写明原因的变动，不是一条边",
+    ),
+    _t("edge {start:q} -> {end:q} leaves a terminal stage", "边 {start} -> {end} 从终结阶段出发"),
+    _t(
+        "stage(s) {stages} cannot be reached from the entry {entry:q}",
+        "从入口 {entry} 无法到达阶段 {stages}",
+    ),
+    _t("add an edge into them or remove them", "请添加通往它们的边，或删除它们"),
+    _t("stage(s) {stages} cannot reach {top:q}", "阶段 {stages} 无法到达 {top}"),
+    _t("a deal there could only be lost", "处于这些阶段的商机只能丢单"),
+    _t(
+        "won stage {stage:q} has probability {probability}",
+        "赢单阶段 {stage} 的概率是 {probability}",
+    ),
+    _t("it must be 1", "它必须为 1"),
+    _t(
+        "lost outcome {stage:q} has probability {probability}",
+        "丢单结果 {stage} 的概率是 {probability}",
+    ),
+    _t("it must be 0", "它必须为 0"),
     _t(
         "buying steps run backwards: {stage:q} is {step:q} but the later stage {later:q} "
         "is {later_step:q}",
@@ -1298,6 +1358,7 @@ TEMPLATES: tuple[Template, ...] = (
         "{schema} 文档只含 'schema'、'version' 和 '{key}' 三个键",
     ),
     _t("unknown keys: {keys:any}", "未知的键：{keys}"),
+    _t("unknown keys: ", "未知的键：（空的键名）"),
     _t("keep exactly those keys", "请只保留这些键"),
     _t("is not a list", "不是列表"),
     _t("give the items as a JSON array", "请把各项写成 JSON 数组"),
@@ -1328,9 +1389,11 @@ TEMPLATES: tuple[Template, ...] = (
         '请用普通写法书写：ASCII 数字加小数点，例如 "120000.50"',
     ),
     _t("has unknown keys: {keys:any}", "有未知的键：{keys}"),
+    _t("has unknown keys: ", "有未知的键：（空的键名）"),
     _t("remove them, or check their spelling", "请删除它们，或检查拼写"),
     _t("is not a list of [from, to] stage-key pairs", "不是 [from, to] 阶段键对的列表"),
     _t("give a {cls:code}", "请给出一个 {cls}"),
+    _t("is null, not a {cls:code} object", "为 null，不是 {cls} 对象"),
     _t("is null, not {what:msg}", "为 null，不是{what}"),
     _t("is {kind:msg}, not a {cls:code} object", "是{kind}，不是 {cls} 对象"),
     _t("is {kind:msg}, not {what:msg}", "是{kind}，不是{what}"),
@@ -1347,13 +1410,13 @@ TEMPLATES: tuple[Template, ...] = (
     _t("a bool", "布尔值"),
     _t("a date", "日期"),
     _t("a whole number", "整数"),
-    _t("true or false", "true 或 false"),
+    _t("true or false", "布尔值 true 或 false"),
     _t("a currency code", "货币代码"),
     _t("a figure", "数值"),
     _t("a customer key", "客户键"),
     _t("a probability", "概率"),
     _t("a rule", "规则"),
-    _t("a [first, last] pair of dates", "[first, last] 日期对"),
+    _t("a [first, last] pair of dates", "日期对 [first, last]"),
     _t("a list of stage keys", "阶段键的列表"),
     _t("a non-empty list of close windows", "非空的成交时间窗列表"),
     _t(
@@ -1436,6 +1499,7 @@ TEMPLATES: tuple[Template, ...] = (
         "{what} 须为 Decimal、int 或数字字符串，实际是 {kind}",
     ),
     _t("{value:val} is not a plain number", "{value} 不是普通写法的数字"),
+    _t("{stages} on the ladder is of kind LOST", "阶段序列中的 {stages} 类型为 LOST"),
     _t(
         "{what:msg} has unknown keys: {keys:any} (its keys are {known:any})",
         "{what}有未知的键：{keys}（它的键是 {known}）",
@@ -1521,18 +1585,18 @@ def _value(kind: str | None, text: str) -> str | None:
 
 
 def _solve(
-    segments: Sequence[str | tuple[str, str | None]], text: str, at: int, raw: dict[str, str]
+    segments: Sequence[str | tuple[str, str | None]], text: str, at: int
 ) -> dict[str, str] | None:
     """The fields' values of ``text[at:]`` for ``segments``, trying every way to cut it.
 
-    ``raw`` holds the English text of the fields already cut (a field given
-    twice is the same text twice).
+    Only templates with a message field are solved so (their fields are each
+    given once: a test holds it); the others take the regular expression's match.
     """
     if not segments:
         return {} if at == len(text) else None
     first, rest = segments[0], segments[1:]
     if isinstance(first, str):
-        return _solve(rest, text, at + len(first), raw) if text.startswith(first, at) else None
+        return _solve(rest, text, at + len(first)) if text.startswith(first, at) else None
     name, kind = first
     if rest:
         literal = cast("str", rest[0])  # two fields never touch (a test holds it)
@@ -1545,18 +1609,18 @@ def _solve(
         ends = [len(text)]
     for end in ends:
         part = text[at:end]
-        if raw.get(name, part) != part or _KIND_RES[kind].fullmatch(part) is None:
+        if _KIND_RES[kind].fullmatch(part) is None:
             continue
         value = _value(kind, part)
         if value is None:
             continue
-        found = _solve(rest, text, end, {**raw, name: part})
+        found = _solve(rest, text, end)
         if found is not None:
             return {name: value, **found}
     return None
 
 
-@functools.lru_cache(maxsize=8192)
+@functools.lru_cache(maxsize=16384)
 def _zh(text: str) -> str | None:
     found = _EXACT.get(text)
     if found is not None:
@@ -1569,7 +1633,7 @@ def _zh(text: str) -> str | None:
         match = c.pattern.fullmatch(text)
         if match is None:
             continue
-        values = _solve(c.segments, text, 0, {}) if c.nested else match.groupdict()
+        values = _solve(c.segments, text, 0) if c.nested else match.groupdict()
         if values is not None:
             return c.fill(values)
     return None
@@ -1587,7 +1651,7 @@ def _zh_joined(text: str, sep: str, zh_sep: str) -> str | None:
     return None
 
 
-@functools.lru_cache(maxsize=8192)
+@functools.lru_cache(maxsize=16384)
 def _zh_list(text: str, sep: str = ", ", zh_sep: str = "，") -> str | None:
     """``text`` as one or more messages joined by ``sep``, each translated."""
     return _zh_joined(text, sep, zh_sep) or _zh(text)
