@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Collection
-from typing import Literal, overload
+from typing import TYPE_CHECKING, Literal, overload
 
 from salesfunnel.funnel.course import DEFAULT_FUNNEL
 from salesfunnel.funnel.opportunity import Opportunity
@@ -56,6 +56,9 @@ from salesfunnel.io.problems import (
 )
 from salesfunnel.io.rule_registry import DEFAULT_REGISTRY, RuleRegistry, UnknownRuleError
 
+if TYPE_CHECKING:
+    from salesfunnel.io.streaming import iter_opportunities
+
 __all__ = [
     "COLUMNS",
     "DEFAULT_REGISTRY",
@@ -88,6 +91,7 @@ __all__ = [
     "check_stages",
     "dumps",
     "from_dict",
+    "iter_opportunities",
     "loads",
     "preset",
     "read_csv",
@@ -172,3 +176,13 @@ def read_opportunities(
             )
         return read_csv(path, events=events, funnel=funnel, encoding=encoding, ignore=ignore)
     raise UnsupportedFileError(source_name(path))
+
+
+def __getattr__(name: str) -> object:
+    """Load :func:`~salesfunnel.io.streaming.iter_opportunities` on first use."""
+    if name == "iter_opportunities":
+        from salesfunnel.io.streaming import iter_opportunities  # noqa: PLC0415  (lazy)
+
+        return iter_opportunities
+    msg = f"module {__name__!r} has no attribute {name!r}"
+    raise AttributeError(msg)

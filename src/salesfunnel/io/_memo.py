@@ -52,12 +52,6 @@ class Memo(dict[str, dict[object, object]]):
         table[text] = found
         return found
 
-    def parse(self, key: str, parser: Callable[[str], object], text: str) -> object:
-        """``parser(text)``, or the ``BadValue`` it raises, remembered under ``key``."""
-        table = self[key]
-        found = table.get(text, table)
-        return self.miss(table, parser, text) if found is table else found
-
     def keep(self, key: str, item: object, value: object) -> None:
         """Remember ``value`` for ``item`` under ``key`` (a built value shared by equal rows)."""
         table = self[key]

@@ -59,7 +59,7 @@ import os
 import re
 from collections.abc import Iterable, Iterator
 from itertools import islice
-from typing import IO, TYPE_CHECKING, Literal, overload
+from typing import IO, TYPE_CHECKING, Literal, cast, overload
 
 from salesfunnel.errors import OptionError
 from salesfunnel.funnel.course import DEFAULT_FUNNEL
@@ -115,31 +115,28 @@ def _texts(name: str, source: Source, encoding: str) -> Iterator[str]:
     """The text of ``source`` block by block, refused as :func:`decode` refuses a file."""
     blocks = _byte_blocks(source)
     first = next(blocks, b"")
+    while not first.strip():  # leading blank lines: read on to the first text
+        more = next(blocks, None)
+        # decode raises for an empty file; one source reads one kind, bytes or text
+        first = decode(b"", name) if more is None else first + more  # type: ignore[operator]
     if isinstance(first, str):
-        first = first.removeprefix("\ufeff")
-        if not first.strip():
-            rest = "".join(b for b in blocks if isinstance(b, str))
-            if not rest.strip():
-                decode(b"", name)  # raises: the file is empty
-            first = rest
-        yield first
+        yield first.removeprefix("\ufeff")
         yield from (b for b in blocks if isinstance(b, str))  # a text stream reads text
         return
-    cut = first.rfind(b"\n") + 1 or len(first)
-    if first[:cut].strip():  # the checks of a whole file, on its first lines
-        decode(first[:cut], name, encoding)
-    elif not first.strip() and not any(b.strip() for b in blocks):
-        decode(b"", name)  # raises: the file is empty
     utf8 = encoding.lower() in _UTF8
+    if utf8:  # a whole file's checks, on the first lines (a line end never splits a character)
+        cut = first.rfind(b"\n") + 1 or len(first)
+        decode(first[:cut] if first[:cut].strip() else first, name, encoding)
+    elif first.startswith(b"PK\x03\x04"):
+        decode(first, name, encoding)  # raises: a workbook, not text
     try:
         decoder = codecs.getincrementaldecoder("utf-8-sig" if utf8 else encoding)()
     except LookupError as err:
         raise _unreadable(name, encoding, err) from None
     lines = 0
     start = not utf8  # the utf-8-sig decoder drops the byte-order mark itself
-    for data in itertools.chain((first,), blocks):
-        if not isinstance(data, bytes):
-            data = data.encode(encoding)  # noqa: PLW2901  (a stream that mixes; not expected)
+    for block in itertools.chain((first,), blocks):
+        data = cast("bytes", block)  # a binary source reads bytes
         try:
             text = decoder.decode(data)
         except UnicodeDecodeError as err:
@@ -301,11 +298,10 @@ class _EventStream:
         quiet = 0
         for row in self.rows:
             opp_id = row.cells.get("opportunity_id", "")
-            if opp_id in done:
-                if self.usable:
-                    late.append(_late(self.name, row.line, opp_id))
-            elif not self.usable:
+            if not self.usable:
                 reader.bad.add(opp_id)  # as read_events: every id of an unusable file is bad
+            elif opp_id in done:
+                late.append(_late(self.name, row.line, opp_id))
             else:
                 reader.add(row)
             quiet = 0 if opp_id in ids else quiet + 1
