@@ -562,6 +562,18 @@ TEMPLATES: tuple[Template, ...] = (
     ),
     _t("list each opportunity's events oldest first", "请把每个商机的事件按时间从早到晚排列"),
     _t(
+        "comes after the events of opportunities that follow its opportunity; "
+        "a stream reads the events in the order of the opportunities file",
+        "这一行排在了商机文件中更靠后的商机的事件之后；流式读取时，事件须按商机文件中的商机顺序排列",
+    ),
+    _t(
+        "list the events in the order of the opportunities file (as write_csv writes them), "
+        "or read the files whole with read_csv",
+        "请按商机文件中商机的顺序排列事件（write_csv 写出的就是这种顺序），或用 read_csv 整体读取文件",
+    ),
+    _t("chunk_size is {size}", "chunk_size 为 {size}"),
+    _t("give a whole number of rows, at least 1", "请给出至少为 1 的整数行数"),
+    _t(
         "history of opportunity {id:q} does not chain: its first stage change is {kind:q}, "
         "not 'create'",
         "商机 {id} 的历史记录接不上：第一次阶段变更是 {kind}，不是 'create'",
