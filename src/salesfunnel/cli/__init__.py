@@ -281,10 +281,9 @@ def _subparser(parser: argparse.ArgumentParser, command: str | None) -> _Parser:
     """The parser of ``command`` (the main parser without one)."""
     for action in parser._actions:  # noqa: SLF001  (argparse keeps its subparsers there)
         if isinstance(action, argparse._SubParsersAction) and command in action.choices:  # noqa: SLF001
-            found = action.choices[command]
-            if isinstance(found, _Parser):
-                return found
-    assert isinstance(parser, _Parser)  # noqa: S101  (build_parser makes one)
+            parser = action.choices[command]
+            break
+    assert isinstance(parser, _Parser)  # noqa: S101  (build_parser makes only _Parser ones)
     return parser
 
 
