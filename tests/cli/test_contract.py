@@ -358,6 +358,28 @@ class TestChinese:
         err = run(capsys, "report", "--lang", "zh")[2]
         assert "缺少以下必需参数：FILE" in err
 
+    def test_data_problems_in_chinese(self, capsys, tmp_path):
+        """With --lang zh, a file's problems are in Chinese, on stderr and in validate's tables."""
+        bad = tmp_path / "bad.csv"
+        bad.write_text(
+            "id,name,account,owner,stage,created,expected_close,amount,currency\n"
+            "D1,ERP,Acme,Ann,intent,2026-01-05,2026-06-30,-5,CNY\n"
+            "D2,CRM,Kite,Bo,intent,2026-01-05,30/06/2026,100,CNY\n",
+            encoding="utf-8",
+        )
+        code, _, err = run(capsys, "report", bad, "--lang", "zh")
+        assert code == 1
+        assert "2 个问题；未导入任何数据" in err
+        assert "为负数" in err
+        bad.write_text(bad.read_text(encoding="utf-8").rsplit("D2", 1)[0], encoding="utf-8")
+        code, _, err = run(capsys, "report", bad, "--lang", "zh")
+        assert code == 1
+        assert err.startswith(f"salesfunnel report: {bad} 第 2 行，列 amount")
+        code, out, _ = run(capsys, "validate", bad, "--lang", "zh")
+        assert code == 1
+        assert "为负数" in out
+        assert "is negative" not in out
+
     def test_help_in_chinese(self, capsys):
         """--help with --lang zh: usage, headings and option help in Chinese."""
         english = run(capsys, "report", "--help")[1]

@@ -200,11 +200,17 @@ def _report(command: str, err: BaseException, *, debug: bool) -> int:
 
 
 def _library_message(err: FunnelError) -> str:
-    """A library error's message: a file's single problem on one line, else the whole report."""
+    """A library error's message: a file's single problem on one line, else the whole report.
+
+    A file's problems are in the language of the command (their ``describe``).
+    """
     from salesfunnel.io import DataFileError  # noqa: PLC0415  (io loads on first use)
 
-    if isinstance(err, DataFileError) and len(err.problems) == 1:
-        return str(err.problems[0])
+    if isinstance(err, DataFileError):
+        language = LANG.get()
+        return (
+            err.problems[0].describe(language) if len(err.problems) == 1 else err.describe(language)
+        )
     return str(err)
 
 

@@ -101,7 +101,7 @@ def _missing_rates(
 
 def summary_table(file: str, problems: list[Problem], opts: Options) -> Table:
     """The problems grouped by column and kind, with a count, most frequent first."""
-    counts = Counter((p.column or "", p.why) for p in problems)
+    counts = Counter((p.column or "", p.text("why", opts.lang)) for p in problems)
     rows = [
         (column, why, count)
         for (column, why), count in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
@@ -126,7 +126,10 @@ def clean_line(records: int, opts: Options) -> str:
 
 def _table(file: str, problems: list[Problem], records: int, opts: Options) -> Table:
     zh = opts.lang == "zh"
-    rows = [(p.file, p.row, p.column, p.value, p.why, p.fix) for p in problems]
+    rows = [
+        (p.file, p.row, p.column, p.value, p.text("why", opts.lang), p.text("fix", opts.lang))
+        for p in problems
+    ]
     if zh:
         title = f"{file} 的数据问题"
         note = (
