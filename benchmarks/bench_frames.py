@@ -203,7 +203,7 @@ def pandas_forecast(df):
             "line": df["products"].str.split(";"),
         }
     ).explode("line")
-    parts = table["line"].str.split("=", n=1, expand=True)
+    parts = table["line"].str.split("=", n=1, expand=True).reindex(columns=[0, 1])
     table["product"] = parts[0]
     table["amount"] = parts[1].astype("float64")
     table["weighted"] = table["amount"] * table["prob"]
@@ -435,10 +435,15 @@ def main():
 
 def run_dask(bench, cols):
     """The forecast on a Dask LocalCluster over 10 000 000 rows (10 copies of the frame)."""
-    import dask.dataframe as dd  # noqa: PLC0415 - only with --dask
+    import dask  # noqa: PLC0415 - only with --dask
+    import dask.dataframe as dd  # noqa: PLC0415
     from distributed import Client, LocalCluster  # noqa: PLC0415
 
-    with LocalCluster(n_workers=2, threads_per_worker=1) as cluster, Client(cluster):
+    with (
+        dask.config.set({"dataframe.convert-string": False}),  # the partitions as built
+        LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=None) as cluster,
+        Client(cluster),
+    ):
         part = analyst_pandas(cols)
         parts = [dd.from_pandas(part, npartitions=4) for _ in range(10)]
         ddf = dd.concat(parts).persist()

@@ -269,6 +269,24 @@ class TestForecastInTheEngine:
             with pytest.raises(FrameValueError, match="probability"):
                 forecast_frame(frame, cutoff=CUTOFF, probability_scale="percent")
 
+    def test_other_engines_go_the_slow_path(self):
+        """Only pandas and polars frames are loaded for the engine path (a pyarrow table is not)."""
+        frame = _frame("pandas", amount=[100.0], products=["A"])
+        table = nw.from_native(pa.Table.from_pandas(frame, preserve_index=False))
+        options = CellOptions()
+        assert _scaled.load(table, ["amount"]) is None
+        assert (
+            _scaled.scaled(
+                table,
+                dates=[],
+                probability=None,
+                keep=["stage", "amount"],
+                options=options,
+                funnel=DEFAULT_FUNNEL,
+            )
+            is None
+        )
+
     def test_aware_datetimes_and_zones(self):
         """With tz= the slow path converts aware date-times (the engine takes naive ones)."""
         frame = _frame("pandas", amount=[100.0], products=["A"])
@@ -400,8 +418,14 @@ class TestAbcInTheEngine:
             {"account": list(figures), "amount": pd.Series(figures.values(), dtype=object)}
         )
         assert rows(abc_frame(frame, places=20)) == core_rows(abc_classify(figures, places=20))
-        big = pl.DataFrame({"account": ["a", "b"], "amount": [2**62, 2**62]})
-        assert rows(abc_frame(big)) == core_rows(abc_classify({"a": 2**62, "b": 2**62}))
+        most = 10**18 - 1  # the largest whole amount: five of them pass 2**62
+        big = pl.DataFrame({"account": list("abcde"), "amount": [most] * 5})
+        assert rows(abc_frame(big)) == core_rows(abc_classify(dict.fromkeys("abcde", most)))
+        places = pl.DataFrame({"account": ["a"], "amount": [Decimal("1.5")]})
+        with pytest.raises(InvalidCustomerValueError, match="bounds"):
+            abc_frame(places.with_columns(pl.col("amount").cast(pl.Decimal(38, 12))))
+        with pytest.raises(InvalidCustomerValueError, match="bounds"):
+            abc_frame(pl.DataFrame({"account": ["a", "a"], "amount": [6 * 10**17] * 2}))
         with pytest.raises(InvalidCustomerValueError):
             abc_frame(pl.DataFrame({"account": ["a"], "amount": [-1.0]}))
         with pytest.raises(InvalidCustomerValueError):
@@ -441,3 +465,38 @@ def _frame(backend, *, amount, products, probability=None):
     if exact:
         frame["amount"] = pd.Series(amount, dtype=object)
     return frame
+
+
+class TestForecastOnDaskPartitions:
+    """Each Dask partition takes the pandas engine path; one task adds the cells up."""
+
+    @pytest.fixture
+    def dd(self):
+        dask = pytest.importorskip("dask")
+        with dask.config.set({"dataframe.convert-string": False, "scheduler": "synchronous"}):
+            yield pytest.importorskip("dask.dataframe")
+
+    def test_partitions_of_an_analysts_frame(self, dd):
+        """Floats and date-times over several partitions give the single-machine cells."""
+        deals = [
+            factories.deal(id=f"D{i}", amount=str(1000 + i), probability=f"0.{i % 9 + 1}")
+            for i in range(12)
+        ]
+        pdf = analyst_pandas(deals)
+        result = forecast_frame(dd.from_pandas(pdf, npartitions=3), cutoff=CUTOFF, by="owner")
+        assert cells(result) == cells(forecast_frame(pdf, cutoff=CUTOFF, by="owner"))
+
+    def test_mixed_currencies(self, dd):
+        """Several currencies without currency= are refused before any partition runs."""
+        from salesfunnel.errors import CurrencyError
+
+        pdf = analyst_pandas([factories.deal(), factories.deal(id="D2", currency="USD")])
+        with pytest.raises(CurrencyError, match="CNY, USD"):
+            forecast_frame(dd.from_pandas(pdf, npartitions=2), cutoff=CUTOFF)
+
+    def test_no_rows(self, dd):
+        """A frame without rows gives an empty result of the result's columns."""
+        pdf = analyst_pandas([factories.deal()]).iloc[:0]
+        result = forecast_frame(dd.from_pandas(pdf, npartitions=1), cutoff=CUTOFF).compute()
+        assert list(result.columns) == ["bucket", "category", "count", "amount", "weighted"]
+        assert len(result) == 0

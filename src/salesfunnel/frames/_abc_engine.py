@@ -32,6 +32,7 @@ from salesfunnel.customers._abc_rank import LETTERS, check_thresholds
 from salesfunnel.customers.abc_classes import Basis, Boundary
 from salesfunnel.frames._common import Frame
 from salesfunnel.frames._scaled import decimals, load, native, units
+from salesfunnel.money import MAX_INTEGER_DIGITS, MAX_PLACES
 
 __all__ = ["engine_abc"]
 
@@ -69,8 +70,8 @@ def engine_abc(
         nums = np.asarray(column, dtype=np.float64)
     else:
         found = units(column)
-        if found is None:
-            return None
+        if found is None or found[1] > MAX_PLACES:
+            return None  # the core refuses figures of more places than an amount has
         nums, scale = found
         peak = int(nums.max()) if len(nums) else 0
         if peak * max(len(nums), 1) >= _TOTAL_LIMIT:
@@ -85,6 +86,8 @@ def engine_abc(
     n = len(nums)
     if floats and (not np.isfinite(nums).all() or nums.min() < 0):
         return None  # the core names the customer
+    if not floats and int(nums.max()) >= 10 ** (MAX_INTEGER_DIGITS + scale):
+        return None  # a sum beyond an amount's bounds: the core names the customer
     cum = np.cumsum(nums)
     limits = check_thresholds(
         thresholds

@@ -40,6 +40,7 @@ from typing import Any
 
 import attrs
 import narwhals.stable.v2 as nw
+from narwhals.stable.v2.dependencies import is_dask_dataframe
 
 from salesfunnel.calendar import (
     GREGORIAN,
@@ -73,6 +74,7 @@ from salesfunnel.frames._common import (
 )
 from salesfunnel.frames._lines import Expansion, expand
 from salesfunnel.frames._normalise import normalise
+from salesfunnel.frames._partitions import on_partitions
 from salesfunnel.frames._scaled import Scaled, give_back, lines, scaled
 from salesfunnel.frames._scan import rate_dates, reporting_currency, scan
 from salesfunnel.funnel.course import DEFAULT_FUNNEL
@@ -190,6 +192,24 @@ def forecast_frame(
     names = columns_of(frame)
     needed = ["stage", "created", "expected_close", "amount", "currency"]
     require(frame, [*needed, *(["owner"] if "owner" in keys else [])], function=_FUNCTION)
+    native: Any = nw.to_native(frame)
+    if is_dask_dataframe(native):
+        step = _OnPartition(
+            {
+                "cutoff": cutoff,
+                "by": keys,
+                "calendar": calendar,
+                "currency": currency if currency is not None else _one_currency(native),
+                "rates": rates,
+                "policy": policy,
+                "funnel": funnel,
+                "period": period,
+                "allow_float": allow_float,
+                "tz": tz,
+                "probability_scale": probability_scale,
+            }
+        )
+        return on_partitions(native, step, keys=(*keys, "bucket", "category"), ranks=_RANKS)
     prob_column = "probability" if "probability" in names else None
     dates = [c for c in ("created", "expected_close", "closed_on") if c in names]
     options = CellOptions(allow_float, zone(tz), probability_scale)
@@ -217,6 +237,37 @@ def forecast_frame(
     )
     return to_native(
         cells.compute(frame, names, prob_column, probability_places(funnel, frame, prob_column))
+    )
+
+
+#: The order of the buckets and categories in a result.
+_RANKS = {
+    "bucket": {b.value: i for i, b in enumerate(_BUCKETS)},
+    "category": {c.value: i for i, c in enumerate(_CATEGORIES)},
+}
+
+
+@attrs.frozen
+class _OnPartition:
+    """The forecast of one pandas partition of a Dask frame (picklable)."""
+
+    options: dict[str, Any]
+
+    def __call__(self, part: Any) -> Any:  # noqa: ANN401 - a pandas partition, untyped
+        return forecast_frame(part, **self.options)
+
+
+def _one_currency(native: Any) -> str | None:  # noqa: ANN401 - a Dask frame, untyped
+    """The Dask frame's one currency (one small computation), as the reporting currency.
+
+    Raises:
+        CurrencyError: For several currencies.
+    """
+    found = sorted(str(c) for c in native["currency"].dropna().unique().compute())
+    return reporting_currency(
+        found,
+        None,
+        fix="pass currency= (the reporting currency) and rates= (an ExchangeRates) to convert them",
     )
 
 
