@@ -472,7 +472,7 @@ IN_CHINESE = {
     "（第 1 行的字节 0xb1 不是有效的 UTF-8）；看起来是 GBK/GB18030，即中文版 Excel 的默认编码",
     "unknown column": "未知的列",
     "the known columns are id, name; rename it, or skip it on purpose "
-    "(ignore=['a; b'], --ignore 'a; b')": "已知的列有：id, name；请改名，或有意跳过它"
+    "(ignore=['a; b'], --ignore 'a; b')": "已知的列有：id, name；请改用已知的列名，或明确忽略该列"
     "（ignore=['a; b']，--ignore 'a; b'）",
     "a salesfunnel/funnel document holds 'schema', 'version' and 'funnel'; unknown keys: x": (
         "salesfunnel/funnel 文档只含 'schema'、'version' 和 'funnel' 三个键；未知的键：x"

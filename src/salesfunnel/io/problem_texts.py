@@ -399,7 +399,7 @@ TEMPLATES: tuple[Template, ...] = (
     _t("the known columns are {known}", "已知的列有：{known}"),
     _t(
         "rename it, or skip it on purpose (ignore=[{header:q}], --ignore {header:q})",
-        "请改名，或有意跳过它（ignore=[{header}]，--ignore {header}）",
+        "请改用已知的列名，或明确忽略该列（ignore=[{header}]，--ignore {header}）",
     ),
     _t(
         "gives {field} a second time (also column {column:q})",
@@ -457,10 +457,10 @@ TEMPLATES: tuple[Template, ...] = (
     # -- the report form's marked stage columns -------------------------------
     _t("no stage column is marked", "没有标记任何阶段列"),
     _t("mark the current stage with ●", "请用 ● 标出当前阶段"),
-    _t("mark exactly one stage: the current one", "只标记一个阶段：当前阶段"),
+    _t("mark exactly one stage: the current one", "只标记一个阶段，即当前阶段"),
     _t(
         "the stage is given both as a column and as marked stage columns",
-        "阶段既在阶段列中给出，又用阶段列的标记给出",
+        "阶段既由 stage 列给出，又由打了标记的各阶段列给出",
     ),
     # -- rows of the opportunities file ----------------------------------------
     _t("duplicated id", "编号重复"),
@@ -750,12 +750,12 @@ TEMPLATES: tuple[Template, ...] = (
     ),
     _t("is won ({stage:q}) but has no closed_on date", "已赢单（{stage}），但没有 closed_on 日期"),
     _t("is lost ({stage:q}) but has no closed_on date", "已丢单（{stage}），但没有 closed_on 日期"),
-    _t("give the date it closed", "请给出它结束的日期"),
+    _t("give the date it closed", "请填写成交或丢单的日期"),
     _t(
         "is open in {stage:q} but has closed_on {date}",
-        "在 {stage} 阶段尚未结束，却有 closed_on {date}",
+        "仍处于未结阶段 {stage}，却填写了 closed_on {date}",
     ),
-    _t("clear it or set the stage", "请清除它，或设置阶段"),
+    _t("clear it or set the stage", "请清空它，或更正阶段"),
     _t(
         "line items add up to {total} but amount is {amount}",
         "产品明细合计 {total}，但金额是 {amount}",
@@ -986,7 +986,7 @@ TEMPLATES: tuple[Template, ...] = (
     _t("give a number in [0, 1]", "请给出 [0, 1] 之间的数"),
     # -- key-account files -----------------------------------------------------
     _t("key account {id:q}: {why:msg}", "关键客户 {id}：{why}"),
-    _t("is not a lifecycle stage", "不是生命周期阶段"),
+    _t("is not a lifecycle stage", "不是有效的客户生命周期阶段"),
     _t("use one of {values} (or their labels)", "请使用以下之一：{values}（或它们的标签）"),
     _t(
         "is not a column of a key-account file nor a known signal",
@@ -1222,7 +1222,7 @@ TEMPLATES: tuple[Template, ...] = (
     _t("is null, but a quarter is needed", "为 null，但这里需要一个季度"),
     _t("is not a [first, last] pair of dates", "不是 [first, last] 日期对"),
     _t("is not one of {names:any}", "不是以下之一：{names}"),
-    _t("see the result documents in the data-formats docs", "结果文档的写法见数据格式文档"),
+    _t("see the result documents in the data-formats docs", "请参阅数据格式文档中的结果文档说明"),
     # -- facts -----------------------------------------------------------------
     _t("fact {key:q}: {why:msg}", "事实 {key}：{why}"),
     _t("a fact has an empty key", "有一个事实的键为空"),
@@ -1291,7 +1291,7 @@ TEMPLATES: tuple[Template, ...] = (
     _t("text is not {'en': ..., 'zh': ...}", "text 不是 {'en': ..., 'zh': ...} 的形式"),
     _t("give both languages as strings", "请把两种语言都写成字符串"),
     _t("a rule is not a JSON object", "规则不是 JSON 对象"),
-    _t("see the rule forms in the data-formats docs", "规则的写法见数据格式文档"),
+    _t("see the rule forms in the data-formats docs", "请参阅数据格式文档中规则的写法"),
     _t("a criterion has no text", "准则没有文字"),
     _t("give its text in 'en' and 'zh'", "请用 'en' 和 'zh' 给出它的文字"),
     # -- JSON documents: text and bounds ---------------------------------------
@@ -1388,7 +1388,7 @@ TEMPLATES: tuple[Template, ...] = (
         "请升级 salesfunnel，或按第 {supported} 版写出该文档",
     ),
     # -- JSON documents: values of the wrong kind ------------------------------
-    _t("see the JSON schema in the data-formats docs", "JSON schema 见数据格式文档"),
+    _t("see the JSON schema in the data-formats docs", "请参阅数据格式文档中的 JSON schema"),
     _t('write numbers as strings, such as "120000.50"', '请把数字写成字符串，例如 "120000.50"'),
     _t("is a JSON number with a fraction, which is not exact", "是带小数的 JSON 数字，不精确"),
     _t(
