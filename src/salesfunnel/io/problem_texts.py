@@ -1057,6 +1057,20 @@ TEMPLATES: tuple[Template, ...] = (
     _t("profile {name:q}: {why:msg}", "客户画像 {name}：{why}"),
     _t("repeats a customer", "重复了某个客户"),
     _t(
+        "the customer is empty; write a name in the first column",
+        "客户为空；请在第一列写上客户名称",
+    ),
+    _t(
+        "customer {customer:q} is listed twice (first on row {first:num})",
+        "客户 {customer} 出现两次（第一次在第 {first} 行）",
+    ),
+    _t("give each customer one row", "每个客户只写一行"),
+    _t("correct the row, or leave it out", "请修改该行，或将其删除"),
+    _t(
+        "write it with ASCII digits and a decimal point, without separators, like -1200.50",
+        "请用半角数字和小数点书写，不加分隔符，例如 -1200.50",
+    ),
+    _t(
         "is {given}, but the figures and cuts put {key:q} in {actual:q}",
         "是 {given}，但按数值和分界，{key} 应属于 {actual}",
     ),
@@ -1473,6 +1487,7 @@ TEMPLATES: tuple[Template, ...] = (
     _t("{key:q} is not a {kind:code}", "{key} 的值不是 {kind} 类型"),
     _t("{key:q} is missing", "缺少 {key}"),
     _t("{field:code}: {why:msg}", "{field}：{why}"),
+    _t("{where}: {text:q} is not a number", "{where}：{text} 不是数字"),
     _t("{field:code} is {value:val}, outside {scale}", "{field} 为 {value}，超出 {scale}"),
     _t("{kind:code} limit {limit} {why:msg}", "{kind} 的界限 {limit} {why}"),
     _t(
