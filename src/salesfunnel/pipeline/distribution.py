@@ -66,6 +66,8 @@ from salesfunnel.pipeline._convolution import (
     round_to,
     sparse_cost,
 )
+from salesfunnel.pipeline._fft import available as fft_available
+from salesfunnel.pipeline._fft import fft_table
 from salesfunnel.pipeline.labels import LABELS, quantile_rows, titled
 from salesfunnel.pipeline.parameters import (
     DEFAULT_BUDGET,
@@ -407,7 +409,7 @@ def distribution_of(
             table = exact_table(live.units, live.probs, certain, live.unit)
             bound = ErrorBound(Decimal(0), 0.0)
         elif chosen is Method.LATTICE:
-            table, lost = lattice_table(live.units, live.probs, certain, live.unit, WINDOW_SD)
+            table, lost = _programme(live, live.units, certain, live.unit, live.cells())
             bound = ErrorBound(Decimal(0), lost)
         elif chosen is Method.GRID:
             table, bound = _grid(live, grid, certain)
@@ -519,8 +521,19 @@ def _grid(live: Deals, step: Decimal, certain: Decimal) -> tuple[Table, ErrorBou
     units, shift, amount = live.on_grid(step)
     with exact_context():
         offset = certain + shift
-    table, lost = lattice_table(units, live.probs, offset, step, WINDOW_SD)
+    # The cost on the grid, for choosing the engine (a grid finer than the unit costs more).
+    cells = live.cells(max(int(step / live.unit), 1))
+    table, lost = _programme(live, units, offset, step, cells)
     return table, ErrorBound(amount, lost + GRID_TAIL)
+
+
+def _programme(
+    live: Deals, units: list[int], offset: Decimal, step: Decimal, cells: int
+) -> tuple[Table, float]:
+    """Run the lattice programme: by FFT with numpy when it is costly, else in Python."""
+    if cells > _FREE_CELLS and fft_available():
+        return fft_table(units, live.probs, offset, step)
+    return lattice_table(units, live.probs, offset, step, WINDOW_SD)
 
 
 def _normal(
