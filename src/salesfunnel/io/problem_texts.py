@@ -1484,10 +1484,11 @@ TEMPLATES: tuple[Template, ...] = (
         "{codec:q} codec can't decode bytes in position {at}: {reason:note}",
         "{codec} 编解码器无法解码位置 {at} 处的字节：{reason}",
     ),
+    _t("{text:q} is not a number", "{text} 不是数字"),
     _t("{key:q} is not a {kind:code}", "{key} 的值不是 {kind} 类型"),
     _t("{key:q} is missing", "缺少 {key}"),
-    _t("{field:code}: {why:msg}", "{field}：{why}"),
     _t("{where}: {text:q} is not a number", "{where}：{text} 不是数字"),
+    _t("{field:code}: {why:msg}", "{field}：{why}"),
     _t("{field:code} is {value:val}, outside {scale}", "{field} 为 {value}，超出 {scale}"),
     _t("{kind:code} limit {limit} {why:msg}", "{kind} 的界限 {limit} {why}"),
     _t(
