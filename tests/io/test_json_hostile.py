@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -300,3 +301,11 @@ class TestResultInvariants:
         doc = self.example("retention_effects")
         why = self.refused(doc, "retention_effect", "discount", value=value)
         assert why.startswith("$.retention_effect.discount: ")
+
+    def test_distribution_mean_contradicting_its_table(self):
+        doc = self.example("distributions")
+        body = doc["distribution"]
+        beyond = str(Decimal(body["maximum"]) + 1)
+        assert self.refused(doc, "distribution", "mean", value=beyond).startswith(
+            "$.distribution.mean: is "
+        )

@@ -41,7 +41,35 @@ def test_masses_must_be_a_distribution(table, where, why):
 def test_evenly_spaced_masses_need_no_points():
     """A lattice table lists no points: only its masses are checked."""
     dist = distribution_of(PAIRS)
-    assert attrs.evolve(dist, table=Table([1, 2, 1], 4)).count == dist.count
+    lattice = Table([1, 1, 1, 1], 4, step=Decimal(100))
+    assert attrs.evolve(dist, table=lattice).count == dist.count
+
+
+@pytest.mark.parametrize(
+    ("change", "why"),
+    [
+        ({"mean": Decimal(400)}, "is 400, outside the totals from 0 to 300"),
+        ({"mean": Decimal(140)}, "is 140, but the masses give 150"),
+        ({"table": Table([1, 2, 1], 4)}, "is 150.0, but the masses give 1"),
+    ],
+)
+def test_the_mean_follows_from_the_masses(change, why):
+    """An exact distribution's mean is its masses' mean; any mean lies within its totals."""
+    with pytest.raises(InvalidResultError) as info:
+        attrs.evolve(distribution_of(PAIRS), **change)
+    assert info.value.where == ("mean",)
+    assert info.value.why == why
+
+
+def test_an_approximate_mean_is_within_the_error_bound():
+    """The grid's masses may stray from the exact mean by the guaranteed error, no further."""
+    pairs = [(Decimal(1000 + i), Decimal("0.5")) for i in range(400)]
+    dist = distribution_of(pairs, method="grid")
+    assert dist.method.value == "grid"
+    slack = dist.error.amount + dist.resolution
+    assert attrs.evolve(dist, mean=dist.mean + slack / 2).mean > dist.mean
+    with pytest.raises(InvalidResultError, match="further than the error bound allows"):
+        attrs.evolve(dist, mean=dist.mean + 2 * slack + dist.maximum * Decimal("0.01"))
 
 
 def test_a_simulation_has_one_total_per_trial():

@@ -149,6 +149,15 @@ class Table:
         with exact_context():
             return self.offset + i * self.step
 
+    def mean(self) -> Fraction:
+        """Return the exact mean of the masses (one pass in C over the weights)."""
+        if self.points is not None:
+            with exact_context():
+                total = sum(map(operator.mul, self.points, self.weights), Decimal(0))
+            return Fraction(total) / self.denominator
+        moment = sum(map(operator.mul, range(len(self.weights)), self.weights))
+        return Fraction(self.offset) + Fraction(self.step) * Fraction(moment, self.denominator)
+
     def mass(self, i: int) -> Fraction:
         """Return the mass at the ``i``-th point."""
         return Fraction(self.weights[i], self.denominator)

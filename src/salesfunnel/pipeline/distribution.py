@@ -48,6 +48,7 @@ from fractions import Fraction
 
 import attrs
 
+from salesfunnel.errors import InvalidResultError
 from salesfunnel.i18n import Lang, check_lang
 from salesfunnel.money import MAX_INTEGER_DIGITS, MAX_PLACES, to_amount, to_probability
 from salesfunnel.pipeline._convolution import (
@@ -168,6 +169,44 @@ class OutcomeDistribution(Tabular):
     error: ErrorBound
     maximum: Decimal
     _table: Table = attrs.field(eq=_masses, validator=lambda _d, _a, t: t.check(_NAME))
+
+    def __attrs_post_init__(self) -> None:
+        """Refuse a mean its masses contradict (see :meth:`_check_mean`)."""
+        self._check_mean()
+
+    def _check_mean(self) -> None:
+        """Refuse a mean outside [certain, maximum], or further from the table's than its error.
+
+        Exact methods hold the exact masses, so their mean is the table's.
+        Otherwise the guaranteed error bounds how far the table's mean may be:
+        at most ``amount + probability * (maximum - certain)``, and one
+        resolution for the discretisation.
+
+        Raises:
+            InvalidResultError: Naming ``mean``.
+        """
+        if not self.certain <= self.mean <= self.maximum:
+            raise InvalidResultError(
+                _NAME,
+                "mean",
+                f"is {self.mean}, outside the totals from {self.certain} to {self.maximum}",
+            )
+        given, table = Fraction(self.mean), self._table.mean()
+        if self.method is Method.EXACT:
+            if given != table:
+                raise InvalidResultError(
+                    _NAME, "mean", f"is {self.mean}, but the masses give {float(table):.10g}"
+                )
+            return
+        slack = Fraction(self.error.amount) + Fraction(self.resolution)
+        slack += Fraction(self.error.probability) * Fraction(self.maximum - self.certain)
+        if abs(given - table) > slack:
+            raise InvalidResultError(
+                _NAME,
+                "mean",
+                f"is {self.mean}, but the masses give {float(table):.10g}, further than "
+                f"the error bound allows ({float(slack):.6g})",
+            )
 
     def __repr__(self) -> str:
         """Show the method, the mean and the spread."""
