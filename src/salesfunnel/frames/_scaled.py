@@ -302,7 +302,7 @@ def replace(frame: nw.DataFrame[Any], columns: dict[str, Any]) -> nw.DataFrame[A
 
 
 def lines(  # noqa: PLR0915 - one kernel after the other, each check where its data is
-    frame: nw.DataFrame[Any], keep: list[str], scale: int, peak: int, places: int
+    frame: Frame, keep: list[str], scale: int, peak: int, places: int
 ) -> tuple[nw.DataFrame[Any], int] | None:
     """One row per (deal, product): ``keep``, ``product``, ``_v`` and ``_x`` in units.
 
@@ -397,28 +397,36 @@ def _polars_lines(
     """
     import polars as pl  # noqa: PLC0415 - the frame is polars
 
-    if df.schema["products"] not in (pl.String, pl.Null):
+    df = df.lazy()
+    if df.collect_schema()["products"] not in (pl.String, pl.Null):
         return None
     text = pl.col("products").fill_null("")
     halves = pl.col("_l").str.split_exact("=", 1)
     written = halves.struct.field("field_1").str.strip_chars(" ").str.split_exact(".", 1)
+    plain = text.str.contains(PLAIN)
+    # A bare name (or none) is one line "NAME=" whose amount is the deal's; only
+    # the columns the lines need are exploded (the text is not).
     long = (
-        df.lazy()
-        .with_columns(_plain=text.str.contains(PLAIN), _r=pl.int_range(pl.len(), dtype=pl.Int64))
-        .with_columns(_l=pl.when(pl.col("_plain")).then(text).otherwise(pl.lit("")).str.split(";"))
+        df.with_columns(
+            _plain=plain,
+            _r=pl.int_range(pl.len(), dtype=pl.Int64),
+            _l=pl.when(plain).then(text).otherwise(text + "=").str.split(";"),
+        )
+        .drop("products")
         .explode("_l")
         .with_columns(
             product=pl.when(pl.col("_plain"))
             .then(halves.struct.field("field_0").str.strip_chars(" "))
-            .otherwise(text),
+            .otherwise(halves.struct.field("field_0")),
             _whole=written.struct.field("field_0"),
             _part=written.struct.field("field_1").fill_null(""),
         )
+        .drop("_l")
         .collect()
     )
-    if not long["_plain"].all():
-        other = long.filter(~pl.col("_plain"))
-        if not other.select(((text == "") | text.str.contains(BARE)).all()).item():
+    if not long["_plain"].all():  # the other rows' names, as written, must be bare
+        other = long.filter(~pl.col("_plain"))["product"]
+        if not ((other == "") | other.str.contains(BARE)).all():
             return None
     digits, longest = long.select(
         pl.col("_part").str.len_bytes().max(), pl.col("_whole").str.len_bytes().max()
@@ -432,7 +440,8 @@ def _polars_lines(
     value = (
         pl.when(pl.col("_plain"))
         .then(
-            pl.col("_whole").cast(pl.Int64) * 10**line_scale
+            # the plain lines' digits (checked); a bare line's "" is not taken
+            pl.col("_whole").cast(pl.Int64, strict=False) * 10**line_scale
             + pl.when(part == "")
             .then(0)
             .otherwise(part.str.pad_end(line_scale, "0").cast(pl.Int64))

@@ -366,8 +366,9 @@ class _Cells:
         if fast is not None and (factors or ("product" in keys and "products" not in names)):
             raise _SlowPathError
         if fast is not None and "product" in keys:
+            selected = rows.select(*group, "_b", "_c", "_p", "amount", "products")
             long = lines(
-                collect(rows.select(*group, "_b", "_c", "_p", "amount", "products")),
+                selected if fast.back.startswith("polars") else collect(selected),
                 [*group, "_b", "_c"],
                 fast.scale,
                 fast.peak,
