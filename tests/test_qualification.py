@@ -387,3 +387,14 @@ class TestDecide:
         assert [c.key for c in v.met] == ["a"]
         assert [c.key for c in v.failed] == ["odds", "c"]
         assert [c.key for c in v.missing] == ["b"]
+
+
+def test_a_subclass_of_a_rule_type_is_evaluated_as_its_base():
+    """A rule of a subclass of AllOf is evaluated, and decided, as an AllOf."""
+
+    class Both(AllOf):
+        pass
+
+    rule = Both([A, B])
+    assert evaluate(rule, {"a": True, "b": True}).passed
+    assert decide(rule, {"a": True}) is Outcome.UNDECIDED

@@ -165,11 +165,11 @@ def kleene(rule: AllOf | AnyOf | AtLeast, trues: int, falses: int, unknown: int)
     >>> kleene(AllOf([a, a]), trues=1, falses=0, unknown=1) is None
     True
     """
-    if type(rule) is AllOf:
+    if isinstance(rule, AllOf):
         return False if falses else (None if unknown else True)
-    if type(rule) is AnyOf:
+    if isinstance(rule, AnyOf):
         return True if trues else (None if unknown else False)
-    need = rule.n  # type: ignore[union-attr]
+    need = rule.n
     return True if trues >= need else (False if trues + unknown < need else None)
 
 
@@ -259,7 +259,8 @@ def _run(rule: Rule, known: Facts) -> tuple[bool | None, _Sink]:
     run = _EVAL.get(type(rule))
     if run is None:
         check_rules(None, None, (rule,))
-        run = _EVAL[type(rule)]  # a subclass of a rule type
+        # a subclass of a rule type: evaluated as the type it extends
+        run = next(_EVAL[kind] for kind in type(rule).__mro__ if kind in _EVAL)
     sink: _Sink = ({}, {}, {})
     return run(rule, known, True, sink), sink  # noqa: FBT003
 
