@@ -159,9 +159,12 @@ class Template:
         return tuple(out)
 
 
-#: Every message the readers write, with its Chinese text. Texts without a
-#: varying part are matched exactly; the others in this order, the first
-#: match winning (so a more particular template comes before a general one).
+#: Every message the readers write, with its Chinese text (kept by area in
+#: the modules ``_problem_texts_files``, ``_histories``, ``_results`` and
+#: ``_documents``). Texts without a varying part are matched exactly; the
+#: others in this order, the first match winning (so a more particular
+#: template comes before a general one, and texts that start with a value
+#: come last).
 TEMPLATES: tuple[Template, ...] = tuple(
     Template(en, zh)
     for en, zh in (
