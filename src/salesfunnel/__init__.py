@@ -22,8 +22,8 @@ architecture page of the documentation):
 * :mod:`salesfunnel.io`, :mod:`salesfunnel.render`, :mod:`salesfunnel.frames`,
   :mod:`salesfunnel.plot`: files, output formats, DataFrames and charts.
 
-The readers and writers load on first use, so importing salesfunnel does
-not import the JSON codec; output formats are in :mod:`salesfunnel.render`
+Every name loads its module on first use, so importing salesfunnel imports
+only what is used (and never the JSON codec); output formats are in :mod:`salesfunnel.render`
 (``from salesfunnel.render import render``).
 """
 
@@ -32,56 +32,52 @@ from __future__ import annotations
 import typing as _typing
 from importlib import import_module as _import_module
 
-from salesfunnel.analytics import (
-    conversion,
-    funnel_summary,
-    learn_probabilities,
-    sales_cycle,
-    win_rate,
-)
-from salesfunnel.calendar import FiscalCalendar
-from salesfunnel.customers import abc_classify, abc_combined, computed_abc, score_accounts
-from salesfunnel.errors import (
-    FunnelError,
-    GateNotPassedError,
-    InvalidOpportunityError,
-    TransitionError,
-    UnknownStageError,
-)
-from salesfunnel.forecasting import (
-    Forecast,
-    ForecastCategory,
-    Quota,
-    TimeBucket,
-    forecast,
-    forecast_category,
-    quota_attainment,
-    time_bucket,
-    waterfall,
-)
-from salesfunnel.funnel import (
-    DEFAULT_FUNNEL,
-    UNRECORDED_STAGE,
-    ChangeKind,
-    Funnel,
-    LineItem,
-    Opportunity,
-    Stage,
-    StageChange,
-    StageKind,
-    as_of,
-    override,
-    reprice,
-    reschedule,
-    snapshot,
-)
-from salesfunnel.fx import ExchangeRates, MissingRateError
-from salesfunnel.i18n import Text
-from salesfunnel.key_accounts import KamStage, KeyAccount, assess, next_step, playbook
-from salesfunnel.pipeline import distribution_of, outcome_distribution, simulate, weighted_value
-from salesfunnel.qualification import AllOf, AnyOf, Criterion, Verdict, evaluate
-
 if _typing.TYPE_CHECKING:
+    from salesfunnel.analytics import (
+        conversion,
+        funnel_summary,
+        learn_probabilities,
+        sales_cycle,
+        win_rate,
+    )
+    from salesfunnel.calendar import FiscalCalendar
+    from salesfunnel.customers import abc_classify, abc_combined, computed_abc, score_accounts
+    from salesfunnel.errors import (
+        FunnelError,
+        GateNotPassedError,
+        InvalidOpportunityError,
+        TransitionError,
+        UnknownStageError,
+    )
+    from salesfunnel.forecasting import (
+        Forecast,
+        ForecastCategory,
+        Quota,
+        TimeBucket,
+        forecast,
+        forecast_category,
+        quota_attainment,
+        time_bucket,
+        waterfall,
+    )
+    from salesfunnel.funnel import (
+        DEFAULT_FUNNEL,
+        UNRECORDED_STAGE,
+        ChangeKind,
+        Funnel,
+        LineItem,
+        Opportunity,
+        Stage,
+        StageChange,
+        StageKind,
+        as_of,
+        override,
+        reprice,
+        reschedule,
+        snapshot,
+    )
+    from salesfunnel.fx import ExchangeRates, MissingRateError
+    from salesfunnel.i18n import Text
     from salesfunnel.io import (
         DataFileError,
         dumps,
@@ -91,6 +87,9 @@ if _typing.TYPE_CHECKING:
         write_csv,
         write_json,
     )
+    from salesfunnel.key_accounts import KamStage, KeyAccount, assess, next_step, playbook
+    from salesfunnel.pipeline import distribution_of, outcome_distribution, simulate, weighted_value
+    from salesfunnel.qualification import AllOf, AnyOf, Criterion, Verdict, evaluate
 
 __version__ = "0.1.0.dev0"
 
@@ -109,8 +108,64 @@ _AREAS = (
     "errors",
 )
 
-#: Names that load their module on first use: where each one lives.
+#: Every name of the namespace loads its module on first use (so that
+#: ``import salesfunnel`` and the command line's start are quick): where it lives.
 _LAZY = {
+    "conversion": "salesfunnel.analytics",
+    "funnel_summary": "salesfunnel.analytics",
+    "learn_probabilities": "salesfunnel.analytics",
+    "sales_cycle": "salesfunnel.analytics",
+    "win_rate": "salesfunnel.analytics",
+    "FiscalCalendar": "salesfunnel.calendar",
+    "abc_classify": "salesfunnel.customers",
+    "abc_combined": "salesfunnel.customers",
+    "computed_abc": "salesfunnel.customers",
+    "score_accounts": "salesfunnel.customers",
+    "FunnelError": "salesfunnel.errors",
+    "GateNotPassedError": "salesfunnel.errors",
+    "InvalidOpportunityError": "salesfunnel.errors",
+    "TransitionError": "salesfunnel.errors",
+    "UnknownStageError": "salesfunnel.errors",
+    "Forecast": "salesfunnel.forecasting",
+    "ForecastCategory": "salesfunnel.forecasting",
+    "Quota": "salesfunnel.forecasting",
+    "TimeBucket": "salesfunnel.forecasting",
+    "forecast": "salesfunnel.forecasting",
+    "forecast_category": "salesfunnel.forecasting",
+    "quota_attainment": "salesfunnel.forecasting",
+    "time_bucket": "salesfunnel.forecasting",
+    "waterfall": "salesfunnel.forecasting",
+    "DEFAULT_FUNNEL": "salesfunnel.funnel",
+    "UNRECORDED_STAGE": "salesfunnel.funnel",
+    "ChangeKind": "salesfunnel.funnel",
+    "Funnel": "salesfunnel.funnel",
+    "LineItem": "salesfunnel.funnel",
+    "Opportunity": "salesfunnel.funnel",
+    "Stage": "salesfunnel.funnel",
+    "StageChange": "salesfunnel.funnel",
+    "StageKind": "salesfunnel.funnel",
+    "as_of": "salesfunnel.funnel",
+    "override": "salesfunnel.funnel",
+    "reprice": "salesfunnel.funnel",
+    "reschedule": "salesfunnel.funnel",
+    "snapshot": "salesfunnel.funnel",
+    "ExchangeRates": "salesfunnel.fx",
+    "MissingRateError": "salesfunnel.fx",
+    "Text": "salesfunnel.i18n",
+    "KamStage": "salesfunnel.key_accounts",
+    "KeyAccount": "salesfunnel.key_accounts",
+    "assess": "salesfunnel.key_accounts",
+    "next_step": "salesfunnel.key_accounts",
+    "playbook": "salesfunnel.key_accounts",
+    "distribution_of": "salesfunnel.pipeline",
+    "outcome_distribution": "salesfunnel.pipeline",
+    "simulate": "salesfunnel.pipeline",
+    "weighted_value": "salesfunnel.pipeline",
+    "AllOf": "salesfunnel.qualification",
+    "AnyOf": "salesfunnel.qualification",
+    "Criterion": "salesfunnel.qualification",
+    "Verdict": "salesfunnel.qualification",
+    "evaluate": "salesfunnel.qualification",
     "DataFileError": "salesfunnel.io",
     "dumps": "salesfunnel.io",
     "loads": "salesfunnel.io",
@@ -122,7 +177,7 @@ _LAZY = {
 
 
 def __getattr__(name: str) -> object:
-    """Load the readers and writers on first use."""
+    """Load a name of the namespace from its module on first use."""
     module = _LAZY.get(name)
     if module is None:
         home = next(
