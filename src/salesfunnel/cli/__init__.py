@@ -233,13 +233,22 @@ def language_of(argv: Sequence[str]) -> Lang:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status."""
-    arguments = sys.argv[1:] if argv is None else list(argv)
+    arguments = _lang_after_command(sys.argv[1:] if argv is None else list(argv))
     token = LANG.set(language_of(arguments))
     try:
         # known before parsing, for an error while parsing (parse_args sets args.debug)
         return _guarded("salesfunnel", lambda: _main(arguments), debug="--debug" in arguments)
     finally:
         LANG.reset(token)
+
+
+def _lang_after_command(argv: list[str]) -> list[str]:
+    """Move a ``--lang`` given before the command after it (``salesfunnel --lang zh report f``)."""
+    if argv[:1] == ["--lang"] and len(argv) > 2:  # noqa: PLR2004  (option, value, command)
+        return [argv[2], *argv[:2], *argv[3:]]
+    if argv and argv[0].startswith("--lang=") and len(argv) > 1:
+        return [argv[1], argv[0], *argv[2:]]
+    return argv
 
 
 def _chosen(argv: Sequence[str]) -> list[ModuleType]:
