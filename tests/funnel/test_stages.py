@@ -235,3 +235,15 @@ class TestDefinitionEdges:
             Funnel(stages=[], lost=lost)
         with pytest.raises(FunnelDefinitionError, match="is not a Stage"):
             Funnel(stages=DEFAULT_FUNNEL.stages, lost="lost")  # type: ignore[arg-type]
+
+
+def test_the_funnel_table_left_aligns_its_text():
+    """In a notebook the stage names sit on the left, the probabilities on the right."""
+    import re
+
+    from salesfunnel import DEFAULT_FUNNEL
+
+    html = DEFAULT_FUNNEL._repr_html_()
+    assert re.search(r"text-align:left[^>]*>定位目标客户群<", html)
+    assert re.search(r"text-align:right[^>]*>100%<", html)
+    assert DEFAULT_FUNNEL.table("zh").headers[-2:] == ("概率", "负责人")

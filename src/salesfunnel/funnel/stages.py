@@ -51,10 +51,11 @@ from salesfunnel.errors import FunnelDefinitionError, UnknownStageError
 from salesfunnel.funnel import machine
 from salesfunnel.funnel._graph import check_graph, definition_error
 from salesfunnel.funnel.records import UNRECORDED_STAGE, SkipPolicy, StageKind
-from salesfunnel.i18n import Lang, Text
+from salesfunnel.i18n import Lang, Text, pick
 from salesfunnel.money import to_probability
 from salesfunnel.options import enum_option
 from salesfunnel.qualification import Criterion, FactValue, Rule, Verdict, evaluate
+from salesfunnel.tables import Table, Tabular
 
 if TYPE_CHECKING:
     from salesfunnel.funnel.opportunity import Opportunity
@@ -177,7 +178,7 @@ def _edge_set(
 
 
 @attrs.frozen(repr=False)
-class Funnel:
+class Funnel(Tabular):
     """An ordered ladder of stages with a lost outcome beside it.
 
     Attributes:
@@ -529,18 +530,25 @@ class Funnel:
         """Bring a lost ``opportunity`` back; see :func:`salesfunnel.funnel.machine.reopen`."""
         return machine.reopen(self, opportunity, on=on, reason=reason, to_stage=to_stage)
 
-    def _repr_html_(self) -> str:
-        """Show the funnel as a table in a notebook."""
-        from html import escape  # noqa: PLC0415
+    def table(self, lang: Lang = "en") -> Table:
+        """Return the stages for display: number, key, both labels, probability and owners.
 
-        rows = "".join(
-            f"<tr><td>{i}</td><td>{escape(s.key)}</td><td>{escape(s.label('en'))}</td>"
-            f"<td>{escape(s.label('zh'))}</td><td>{s.probability:.0%}</td>"
-            f"<td>{escape(', '.join(r.label('en') for r in s.owners))}</td></tr>"
+        Text columns are left-aligned and numbers right-aligned in a notebook.
+
+        >>> from salesfunnel import DEFAULT_FUNNEL
+        >>> DEFAULT_FUNNEL.table().headers
+        ('#', 'key', 'stage', '阶段', 'probability', 'owners')
+        """
+        rows = [
+            (
+                i,
+                s.key,
+                s.label("en"),
+                s.label("zh"),
+                f"{s.probability:.0%}",
+                ", ".join(r.label(lang) for r in s.owners),
+            )
             for i, s in enumerate([*self.stages, self.lost], start=1)
-        )
-        return (
-            f"<table><caption>{escape(self.name)}</caption><thead><tr><th>#</th>"
-            "<th>key</th><th>stage</th><th>阶段</th><th>probability</th><th>owners</th>"
-            f"</tr></thead><tbody>{rows}</tbody></table>"
-        )
+        ]
+        probability, owners = pick("probability", "概率", lang), pick("owners", "负责人", lang)
+        return Table(self.name, ("#", "key", "stage", "阶段", probability, owners), rows)
