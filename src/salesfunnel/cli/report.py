@@ -265,28 +265,8 @@ def figures_table(
 
 
 def _figures_table(s: FunnelSummary, lang: Lang) -> Table:
-    cutoff = s.as_of
-
-    def pct(value: float | None) -> str:
-        return "" if value is None else f"{value:.1%}"
-
-    rows = [
-        (pick("deals", "商机数", lang), str(s.deals)),
-        (pick("open", "进行中", lang), str(s.open)),
-        (pick("won", "成交", lang), str(s.won)),
-        (pick("lost", "丢单", lang), str(s.lost)),
-        (pick("win rate (won ÷ closed)", "赢单率（成交 ÷ 已结）", lang), pct(s.win_rate)),
-        (
-            pick("lost orders % (lost ÷ deals)", "流失的定单%（丢单 ÷ 商机数）", lang),
-            pct(s.lost_share),
-        ),
-        (
-            pick("average sales cycle, days", "平均销售周期（天）", lang),
-            "" if s.cycle.mean is None else f"{s.cycle.mean:.0f}",
-        ),
-    ]
-    title = pick(f"Funnel figures as of {cutoff}", f"截至 {cutoff} 的漏斗指标", lang)
-    return Table(title, (pick("figure", "指标", lang), pick("value", "数值", lang)), rows)
+    """The funnel figures as the summary lays them out (one copy of the table)."""
+    return s.table(lang)
 
 
 def _demo_rates(cutoff: date) -> dict[str, Decimal]:
