@@ -377,3 +377,88 @@ def test_unknown_io_names_are_attribute_errors():
     assert package.iter_opportunities is streaming.iter_opportunities
     with pytest.raises(AttributeError):
         package.no_such_name  # noqa: B018
+
+
+def _no_progress(done: int, total: int) -> None:
+    """A progress hook that draws nothing: it makes read_csv read the whole text first."""
+
+
+class TestWholeFileReaders:
+    @STREAM
+    @given(mutated(MAIN), mutated(EVENTS), st.booleans())
+    def test_with_and_without_a_progress_hook(self, main, events, with_events):
+        """read_csv reads the same with a progress hook (the whole text) as without (a stream)."""
+        ev = events if with_events else None
+
+        def read(**options: object) -> object:
+            return read_csv(
+                io.StringIO(main),
+                events=io.StringIO(ev) if ev is not None else None,
+                lenient=True,
+                **options,  # type: ignore[arg-type]
+            )
+
+        assert outcome(read) == outcome(read, progress=_no_progress)
+
+    def test_bytes_in_other_encodings(self, tmp_path):
+        """Both readers refuse bytes that are not text in the encoding with the same problem."""
+        path = tmp_path / "x.csv"
+        path.write_bytes(b"id,name\nA,Caf\xe9\xff\xff\n")
+        for encoding in ("ascii", "utf-16", "no-such-codec"):
+            lean = outcome(read_csv, path, encoding=encoding)
+            whole_text = outcome(read_csv, path, encoding=encoding, progress=_no_progress)
+            assert lean == whole_text
+            assert lean[0] is FileEncodingError  # type: ignore[index]
+
+    def test_an_unusable_events_file(self):
+        """An events file without a required column drops the deals with events, on both paths."""
+        main = "\n".join([HEADER, row(1), row(2)])
+        events = "opportunity_id,on\nD1,2026-01-05\n"
+        hooked = read_csv(
+            io.StringIO(main), events=io.StringIO(events), lenient=True, progress=_no_progress
+        )
+        assert (hooked.records, hooked.problems) == whole(main, events)
+        assert [d.id for d in hooked.records] == ["D2"]
+
+    def test_a_character_cut_by_the_first_block(self, monkeypatch):
+        """A character split between the first two blocks is read whole."""
+        data = ("\n".join([HEADER, row(1).replace("Acme", "项目公司")]) + "\n").encode()
+        monkeypatch.setattr(streaming, "BLOCK", data.index("项".encode()) + 1)
+        (deal,) = read_csv(io.BytesIO(data))
+        assert deal.account == "项目公司"
+
+    def test_malformed_opportunities_with_events(self):
+        """A malformed opportunities text after the first chunk reports the events left."""
+        main = "\n".join([HEADER, row(1), row(2), 'D3,"a"b,Acme'])
+        events = "\n".join([EV_HEADER, create(1), create(2), create(3)])
+        records, problems = flat(main, events, 1)
+        assert [d.id for d in records] == ["D1", "D2"]
+        assert "malformed" in problems[-2].why
+        assert (problems[-1].why, problems[-1].opportunity_id) == (
+            "has events but no opportunity in the opportunities file",
+            "D3",
+        )
+
+    def test_an_unknown_from_stage_seen_twice(self):
+        """A stage change whose from_stage failed before fails the same way again."""
+        main = "\n".join([HEADER, row(1), row(2)])
+        events = "\n".join(
+            [
+                EV_HEADER,
+                create(1),
+                "D1,advance,2026-01-06,bogus,intent,,,,,",
+                create(2),
+                "D2,advance,2026-01-06,bogus,intent,,,,,",
+            ]
+        )
+        _, problems = whole(main, events)
+        assert [(p.row, p.column) for p in problems if p.column] == [
+            (3, "from_stage"),
+            (5, "from_stage"),
+        ]
+
+    def test_a_blank_text_stream_on_both_paths(self):
+        """A text stream of blank lines is an empty file, with or without a progress hook."""
+        for options in ({}, {"progress": _no_progress}):
+            with pytest.raises(DataFileError, match="the file is empty"):
+                read_csv(io.StringIO(" \n"), **options)  # type: ignore[arg-type]

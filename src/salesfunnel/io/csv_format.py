@@ -330,7 +330,11 @@ def read_csv(
         tz=tz,
         probability_scale=probability_scale,
     )
-    if chosen.is_plain and found is None and history is None:
+    if chosen.is_plain and found is None and history is None and progress is None:
+        from salesfunnel.io._lean import read_lean  # noqa: PLC0415  (cycle)
+
+        name, result = read_lean(source, events, funnel, encoding, tuple(ignore))
+    elif chosen.is_plain and found is None and history is None:  # a progress bar needs the count
         name, result = _read(source, events, funnel, encoding, tuple(ignore), progress)
     else:
         name, result = read_mapped(

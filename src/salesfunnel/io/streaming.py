@@ -95,6 +95,9 @@ _EVENT_BATCH = 10_000
 #: A chunk stops reading events after this many rows in a row of other opportunities.
 LOOKAHEAD = 1_000
 
+#: Encodings decoded whole, as ``read_csv`` decodes them (a byte-order mark decides the order).
+_WHOLE = frozenset({"utf-16", "utf-32"})
+
 _UTF8 = {"utf-8", "utf8", "utf_8", "utf-8-sig", "utf_8_sig"}
 
 #: One line and its end, as ``io.StringIO(text, newline="")`` splits a text.
@@ -124,15 +127,24 @@ def _texts(name: str, source: Source, encoding: str) -> Iterator[str]:
         yield from (b for b in blocks if isinstance(b, str))  # a text stream reads text
         return
     utf8 = encoding.lower() in _UTF8
-    if utf8:  # a whole file's checks, on the first lines (a line end never splits a character)
-        cut = first.rfind(b"\n") + 1 or len(first)
-        decode(first[:cut] if first[:cut].strip() else first, name, encoding)
+    if utf8:  # a whole file's checks, on the first block less a character it may cut
+        body = first
+        try:
+            first.decode("utf-8")
+        except UnicodeDecodeError as err:
+            if err.reason == "unexpected end of data":
+                body = first[: err.start]
+        decode(body if body.strip() else first, name, encoding)
     elif first.startswith(b"PK\x03\x04"):
         decode(first, name, encoding)  # raises: a workbook, not text
     try:
-        decoder = codecs.getincrementaldecoder("utf-8-sig" if utf8 else encoding)()
+        codec = codecs.lookup(encoding).name
     except LookupError as err:
         raise _unreadable(name, encoding, err) from None
+    if codec in _WHOLE:  # its incremental decoder refuses what bytes.decode reads
+        yield decode(b"".join([first, *blocks]), name, encoding)  # type: ignore[list-item]
+        return
+    decoder = codecs.getincrementaldecoder("utf-8-sig" if utf8 else encoding)()
     lines = 0
     start = not utf8  # the utf-8-sig decoder drops the byte-order mark itself
     for block in itertools.chain((first,), blocks):
