@@ -230,6 +230,8 @@ TEXTS: tuple[tuple[str, str], ...] = (
         "{what} 须为 Decimal、int 或数字字符串，实际是 {kind}",
     ),
     _t("{value:val} is not a plain number", "{value} 不是普通写法的数字"),
+    _t("{value:val} is outside [0, 1)", "{value} 不在 [0, 1) 范围内"),
+    _t("{value:val} is not a forecast category", "{value} 不是预测类别"),
     _t("{stages} on the ladder is of kind LOST", "阶段序列中的 {stages} 类型为 LOST"),
     _t(
         "{what:msg} has unknown keys: {keys:any} (its keys are {known:any})",

@@ -398,6 +398,56 @@ TEXTS: tuple[tuple[str, str], ...] = (
         "概率从 {lower}（{low}）降到了 {upper}（{high}）",
     ),
     _t("it must not decrease up the ladder", "沿阶段向上，概率不能下降"),
+    _t("duplicate stage name(s) {names}", "阶段名称重复：{names}"),
+    _t(
+        "a stage key must be a non-empty string, got {value:any}",
+        "阶段键须为非空字符串，实际是 {value}",
+    ),
+    _t(
+        "build stages with Stage(key, text, probability, ...)",
+        "请用 Stage(key, text, probability, ...) 构建阶段",
+    ),
+    _t(
+        "skipped holds stage keys (strings), got {value:any}",
+        "skipped 应为阶段键（字符串），实际是 {value}",
+    ),
+    _t(
+        "a line item's product is a name (a string, '' when not specified), got {value:any}",
+        "产品明细的产品应为名称（字符串，未指定时为 ''），实际是 {value}",
+    ),
+    _t(
+        "a category override is a category value such as 'commit' or None, got {value:any}",
+        "类别覆盖值应为 'commit' 这样的类别值或 None，实际是 {value}",
+    ),
+    _t(
+        "use one of {names} (or a CRM name: Closed, Commit, Best Case, Pipeline, Omitted)",
+        "请使用以下之一：{names}（或 CRM 中的名称：Closed、Commit、Best Case、Pipeline、Omitted）",
+    ),
+    _t(
+        "rate {pair} on {on}: a currency needs no rate to itself",
+        "{on} 的汇率 {pair}：货币对自身不需要汇率",
+    ),
+    _t("leave it out", "请删除它"),
+    _t(
+        "two {pair} rates on {on}: {first} and {second}",
+        "{on} 有两个 {pair} 汇率：{first} 和 {second}",
+    ),
+    _t("keep one", "请只保留一个"),
+    _t("{value} is not a month", "{value} 不是月份"),
+    _t(
+        "give 1 (January) to 12 (December), the month the fiscal year starts in",
+        "请给出财年开始的月份，1（一月）到 12（十二月）",
+    ),
+    _t(
+        "expected a month number 1-12, got {value:any}",
+        "应为 1-12 的月份数字，实际是 {value}",
+    ),
+    _t("pass 4 for a fiscal year that starts in April", "财年从四月开始时请传入 4"),
+    _t(
+        "use 'end' (FY2027 ends in 2027) or 'start' (FY2026 starts in 2026)",
+        "请使用 'end'（FY2027 于 2027 年结束）或 'start'（FY2026 于 2026 年开始）",
+    ),
+    _t("expected one of {values}, got {value:any}", "应为以下之一：{values}，实际是 {value}"),
     _t("it has no stages", "漏斗没有阶段"),
     _t("give at least an entry stage", "请至少给出一个入口阶段"),
     _t("lost={stage:q} is not a Stage", "lost={stage} 不是 Stage"),

@@ -84,6 +84,49 @@ TEXTS: tuple[tuple[str, str], ...] = (
     _t("profile {name:q}: {why:msg}", "客户画像 {name}：{why}"),
     _t("repeats a customer", "重复了某个客户"),
     _t(
+        "give a rate such as 0.1 (not a percentage such as 10)",
+        "请给出比率，例如 0.1（而不是 10 这样的百分比）",
+    ),
+    _t("year {year}: years of profit are 1, 2, …", "第 {year} 年：利润的年份从 1、2、… 起算"),
+    _t("year 0 is the acquisition", "第 0 年是获客年"),
+    _t("a loyalty model needs the profit of at least year 1", "忠诚度模型至少需要第 1 年的利润"),
+    _t("give a number or None", "请给出数字或 None"),
+    _t("AnyOf() with no parts can never hold", "不含任何部分的 AnyOf() 永远不会成立"),
+    _t("give at least one rule", "请至少给出一条规则"),
+    _t(
+        "a criterion needs a non-empty string key, got {value:any}",
+        "准则需要一个非空字符串键，实际是 {value}",
+    ),
+    _t("AtLeast needs a whole number n, got {value:any}", "AtLeast 需要整数 n，实际是 {value}"),
+    _t("signal {key:q} is a number, got {value:any}", "信号 {key} 是数字，实际是 {value}"),
+    _t(
+        "signal {key:q} is yes/no: give True or False (or leave it out when unknown), got {value:any}",
+        "信号 {key} 是“是/否”：请给出 True 或 False（未知时省略），实际是 {value}",
+    ),
+    _t(
+        "weights must add up to 1, these add up to {total}",
+        "权重之和必须为 1，这些权重之和为 {total}",
+    ),
+    _t(
+        "scale them, or give importance=[...] to have weights derived from an order",
+        "请按比例缩放，或给出 importance=[...]，由重要性顺序推出权重",
+    ),
+    _t("the weight of {key:q} is {value}", "{key} 的权重为 {value}"),
+    _t("weights are zero or more", "权重须为 0 或以上"),
+    _t(
+        "a key-customer threshold must be a finite number of zero or more, got {value:any}",
+        "重要客户阈值须为 0 或以上的有限数，实际是 {value}",
+    ),
+    _t("threshold {index} is {value}", "阈值 {index} 为 {value}"),
+    _t(
+        "thresholds are shares strictly between 0 and 1, e.g. (0.8, 0.95) (not percentages such as 80)",
+        "阈值是严格介于 0 和 1 之间的比例，例如 (0.8, 0.95)（而不是 80 这样的百分比）",
+    ),
+    _t(
+        "give between 1 and {most} thresholds, got {count}",
+        "请给出 1 到 {most} 个阈值，实际是 {count} 个",
+    ),
+    _t(
         "the customer is empty; write a name in the first column",
         "客户为空；请在第一列写上客户名称",
     ),
@@ -199,6 +242,18 @@ TEXTS: tuple[tuple[str, str], ...] = (
         "没有超过 {days} 天的阈值，因此该商机并未停滞",
     ),
     _t("a threshold is 0 days or more", "阈值为 0 天或以上"),
+    _t("is {value}, more than the {deals} deals", "为 {value}，超过了商机总数 {deals}"),
+    _t("is {value}, not a score in [0, 1]", "为 {value}，不是 [0, 1] 内的分数"),
+    _t("is {value}, not a finite Decimal", "为 {value}，不是有限的 Decimal"),
+    _t(
+        "is {mean}, outside the totals from {low} to {high}",
+        "为 {mean}，不在总额 {low} 到 {high} 的范围内",
+    ),
+    _t(
+        "is {mean}, but the masses give {table}, further than the error bound allows ({bound})",
+        "为 {mean}，但按概率质量算得 {table}，超出了误差界（{bound}）",
+    ),
+    _t("is {mean}, but the masses give {table}", "为 {mean}，但按概率质量算得 {table}"),
     _t("is not a number of stays (1 or more)", "不是有效的停留次数（1 或以上）"),
     _t("is not between 0 and the total", "不在 0 与总数之间"),
     _t(
