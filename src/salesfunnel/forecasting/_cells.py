@@ -38,6 +38,7 @@ __all__ = [
     "Figured",
     "Placer",
     "Sum",
+    "add_lines",
     "cell_sums",
 ]
 
@@ -209,3 +210,35 @@ def cell_sums(
             categories[category] = (n + f.count, a + f.amount, w + f.weighted)
             total = (total[0] + f.count, total[1] + f.amount, total[2] + f.weighted)
     return buckets, categories, total
+
+
+def add_lines(
+    groups: dict[tuple[str, ...], Accumulator],
+    lines: list[tuple[str, Decimal]],
+    owner: str | None,
+    owner_first: bool,  # noqa: FBT001
+    cell: int,
+    prob: Decimal,
+) -> None:
+    """Add a deal's lines to their product (or owner and product) groups, once per product."""
+    if len(lines) == 1:
+        product, value = lines[0]
+        group: tuple[str, ...] = (product,)
+        if owner is not None:
+            group = (owner, product) if owner_first else (product, owner)
+        acc = groups.get(group)
+        if acc is None:
+            acc = groups[group] = Accumulator()
+        acc.add(cell, value, value * prob)
+        return
+    per_product: dict[str, Decimal] = {}
+    for product, value in lines:
+        per_product[product] = per_product.get(product, NO_MONEY) + value
+    for product, value in per_product.items():
+        group = (product,)
+        if owner is not None:
+            group = (owner, product) if owner_first else (product, owner)
+        acc = groups.get(group)
+        if acc is None:
+            acc = groups[group] = Accumulator()
+        acc.add(cell, value, value * prob)

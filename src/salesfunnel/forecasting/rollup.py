@@ -69,6 +69,7 @@ from salesfunnel.forecasting._cells import (
     Accumulator,
     Chooser,
     Placer,
+    add_lines,
     cell_sums,
 )
 from salesfunnel.forecasting._invariants import check_forecast, check_grouping, check_row
@@ -530,7 +531,7 @@ def _forecast(
             continue
         totals.add(cell, amount, weighted)
         owner = then.owner if by_owner else None
-        _add_lines(groups, lines, owner, owner_first, cell, prob)
+        add_lines(groups, lines, owner, owner_first, cell, prob)
     if by_owner and not by_product:
         # Exact sums (money_context), so adding the owners' sums gives the very
         # same Decimals (value and exponent) as adding every deal to the total.
@@ -548,38 +549,6 @@ def _forecast(
         not_yet_created=tuple(later),
         period=counted,
     )
-
-
-def _add_lines(
-    groups: dict[tuple[str, ...], Accumulator],
-    lines: list[tuple[str, Decimal]],
-    owner: str | None,
-    owner_first: bool,  # noqa: FBT001
-    cell: int,
-    prob: Decimal,
-) -> None:
-    """Add a deal's lines to their product (or owner and product) groups, once per product."""
-    if len(lines) == 1:
-        product, value = lines[0]
-        group: tuple[str, ...] = (product,)
-        if owner is not None:
-            group = (owner, product) if owner_first else (product, owner)
-        acc = groups.get(group)
-        if acc is None:
-            acc = groups[group] = Accumulator()
-        acc.add(cell, value, value * prob)
-        return
-    per_product: dict[str, Decimal] = {}
-    for product, value in lines:
-        per_product[product] = per_product.get(product, NO_MONEY) + value
-    for product, value in per_product.items():
-        group = (product,)
-        if owner is not None:
-            group = (owner, product) if owner_first else (product, owner)
-        acc = groups.get(group)
-        if acc is None:
-            acc = groups[group] = Accumulator()
-        acc.add(cell, value, value * prob)
 
 
 def converted_lines(
