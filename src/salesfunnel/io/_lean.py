@@ -15,13 +15,13 @@ from itertools import islice
 from typing import TYPE_CHECKING
 
 from salesfunnel.io import _events as events_format
+from salesfunnel.io._building import build_rows, has_amounts, keep_good, no_amounts, orphan
 from salesfunnel.io._columns import REQUIRED, source_name, stage_mark_headers
 from salesfunnel.io._memo import Memo
-from salesfunnel.io._table import Row, RowMaker, _Header, check_header, header_fields
-from salesfunnel.io.csv_format import build_rows, has_amounts, keep_good, no_amounts, orphan
+from salesfunnel.io._table import Header, Row, RowMaker, check_header, header_fields
 from salesfunnel.io.problems import Problem, ReadResult
 from salesfunnel.io.rows import COLUMN_ALIASES, flag_duplicate_ids
-from salesfunnel.io.streaming import _Records
+from salesfunnel.io.streaming import Records
 
 if TYPE_CHECKING:
     from collections.abc import Collection, Mapping
@@ -36,7 +36,7 @@ __all__ = ["read_lean"]
 BATCH = 2_000
 
 
-def _batches(records: _Records) -> Iterator[list[tuple[int, list[str]]]]:
+def _batches(records: Records) -> Iterator[list[tuple[int, list[str]]]]:
     stream = iter(records)
     while batch := list(islice(stream, BATCH)):
         yield batch
@@ -61,13 +61,13 @@ class _Blank:
 
 
 def _header(
-    records: _Records,
+    records: Records,
     blank: _Blank,
     aliases: Mapping[str, str],
     ignore: Collection[str],
     marks: Mapping[str, str],
     required: Collection[str],
-) -> tuple[_Header, list[str]]:
+) -> tuple[Header, list[str]]:
     """The header checked as the whole-file reader checks it, once the values were seen."""
     head = header_fields(records.name, records.header, blank.record(), aliases, ignore, marks)
     return head, check_header(head, required)
@@ -78,7 +78,7 @@ def read_events_lean(
 ) -> events_format.Events:
     """:func:`~salesfunnel.io._events.read_events`, a batch of rows at a time."""
     name = source_name(source)
-    records = _Records(name, source, encoding)
+    records = Records(name, source, encoding)
     blank = _Blank(records.header)
     head = header_fields(name, records.header, [], events_format.ALIASES, ignore, {})
     usable = all(c in head.columns for c in events_format.REQUIRED)
@@ -109,7 +109,7 @@ def read_lean(
 ) -> tuple[str, ReadResult[Opportunity]]:
     """What ``read_csv`` reads from a file of the plain layout (see the module docs)."""
     name = source_name(source)
-    records = _Records(name, source, encoding)
+    records = Records(name, source, encoding)
     marks = stage_mark_headers(funnel)
     blank = _Blank(records.header)
     head = header_fields(name, records.header, [], COLUMN_ALIASES, ignore, marks)

@@ -22,7 +22,16 @@ from salesfunnel.render import restore_cell
 if TYPE_CHECKING:
     from collections.abc import Collection, Iterable
 
-__all__ = ["Row", "Table", "parse_table", "raw_records"]
+__all__ = [
+    "Header",
+    "Row",
+    "RowMaker",
+    "Table",
+    "check_header",
+    "malformed",
+    "parse_table",
+    "raw_records",
+]
 
 
 class Row(NamedTuple):
@@ -119,7 +128,7 @@ def raw_records(name: str, text: str) -> tuple[list[str], list[tuple[int, list[s
 
 
 @attrs.define
-class _Header:
+class Header:
     """The header being read: columns found, stage-mark columns and problems."""
 
     name: str
@@ -141,8 +150,8 @@ def header_fields(
     stage_marks: Mapping[str, str],
     *,
     unknown: str = "problem",
-) -> _Header:
-    out = _Header(name)
+) -> Header:
+    out = Header(name)
     skip = {h.strip() for h in ignore}
     known = ", ".join(dict.fromkeys(aliases.values()))
     for i, raw in enumerate(header):
@@ -195,7 +204,7 @@ def header_fields(
 _KEYS = frozenset({"id", "opportunity_id"})
 
 
-def check_header(head: _Header, required: Collection[str]) -> list[str]:
+def check_header(head: Header, required: Collection[str]) -> list[str]:
     """Add a problem for each required column ``head`` lacks; return those columns."""
     missing = [c for c in required if c not in head.columns and not (c == "stage" and head.marks)]
     for column in missing:
@@ -212,7 +221,7 @@ class RowMaker:
     row without exactly one stage mark, is a problem instead of a row.
     """
 
-    def __init__(self, name: str, head: _Header, width: int) -> None:
+    def __init__(self, name: str, head: Header, width: int) -> None:
         self.name = name
         self.head = head
         self.width = width

@@ -31,12 +31,13 @@ salesfunnel.io.problems.DataFileError: <stream>: 2 problems; nothing was importe
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping
 from typing import TYPE_CHECKING, Literal, overload
 
 from salesfunnel.funnel.course import DEFAULT_FUNNEL
 from salesfunnel.funnel.opportunity import Opportunity
 from salesfunnel.funnel.stages import Funnel
+from salesfunnel.io._building import build_rows, has_amounts, keep_good, no_amounts, orphan
 from salesfunnel.io._columns import (
     COLUMNS,
     EVENT_COLUMNS,
@@ -45,11 +46,10 @@ from salesfunnel.io._columns import (
     read_text,
     stage_mark_headers,
 )
-from salesfunnel.io._events import Events, read_events
-from salesfunnel.io._memo import Memo
-from salesfunnel.io._table import Row, parse_table
-from salesfunnel.io.problems import Problem, ReadResult
-from salesfunnel.io.rows import COLUMN_ALIASES, RowReader, build_opportunity, flag_duplicate_ids
+from salesfunnel.io._events import read_events
+from salesfunnel.io._table import parse_table
+from salesfunnel.io.problems import ReadResult
+from salesfunnel.io.rows import COLUMN_ALIASES, flag_duplicate_ids
 
 if TYPE_CHECKING:
     from datetime import tzinfo
@@ -62,9 +62,6 @@ __all__ = [
     "EVENT_COLUMNS",
     "read_csv",
 ]
-
-#: How many rows are checked between two calls of a ``progress`` hook.
-_PROGRESS_EVERY = 500
 
 
 def _read(
@@ -104,73 +101,6 @@ def _read(
             if opp_id not in seen and opp_id.strip()
         )
     return name, ReadResult(records, problems)
-
-
-def has_amounts(headers: Mapping[str, str]) -> bool:
-    """Whether a file's columns give the amounts (an amount column, or products)."""
-    return "amount" in headers or "products" in headers
-
-
-def no_amounts(name: str) -> Problem:
-    """The problem of a file with neither an amount nor a products column."""
-    return Problem(
-        name,
-        1,
-        "amount",
-        None,
-        "required column is missing",
-        "add an 'amount' column, or 'products' with NAME=AMOUNT entries",
-    )
-
-
-def orphan(name: str, line: int, opp_id: str) -> Problem:
-    """The problem of events whose opportunity is not in the opportunities file."""
-    return Problem(
-        name,
-        line,
-        "opportunity_id",
-        opp_id,
-        "has events but no opportunity in the opportunities file",
-        "add the opportunity, or remove its events",
-        opp_id,
-    )
-
-
-Built = list[tuple[Row, Opportunity | None, list[Problem]]]
-
-
-def build_rows(
-    name: str,
-    rows: Sequence[Row],
-    headers: Mapping[str, str],
-    funnel: Funnel,
-    events: Events | None,
-    progress: Callable[[int, int], None] | None = None,
-    memo: Memo | None = None,
-) -> Built:
-    """Each row with the opportunity built from it (or ``None``) and its problems."""
-    memo = Memo() if memo is None else memo
-    built: Built = []
-    total = len(rows)
-    for done, row in enumerate(rows, start=1):
-        reader = RowReader(name, row, headers, memo=memo)
-        built.append((row, build_opportunity(reader, funnel, events), reader.problems))
-        if progress is not None and (done % _PROGRESS_EVERY == 0 or done == total):
-            progress(done, total)
-    return built
-
-
-def keep_good(built: Built, events: Events | None, problems: list[Problem]) -> list[Opportunity]:
-    """The opportunities built without a problem (nor one in their events); rows' problems to ``problems``."""
-    records: list[Opportunity] = []
-    bad_ids = events.bad_ids if events is not None else frozenset()
-    for row, opportunity, row_problems in built:
-        problems.extend(row_problems)
-        if bad_ids and row.cells.get("id", "") in bad_ids:
-            continue
-        if opportunity is not None and not row_problems:
-            records.append(opportunity)
-    return records
 
 
 @overload

@@ -23,9 +23,11 @@ What only a later row can reveal is reported in that row's chunk:
   earlier rows); the first row, already yielded, is not taken back;
 - events: the events file is read alongside, in the order of the
   opportunities file (the order :func:`~salesfunnel.io.write_csv` writes).
-  A chunk takes the events rows up to the first row of an opportunity not
-  in it; an events row of an opportunity of an earlier chunk is a problem,
-  and the events of ids that never come are reported after the last chunk;
+  A chunk reads events rows until :data:`LOOKAHEAD` rows in a row name none
+  of its opportunities (rows of later opportunities read on the way wait
+  for their chunk); an events row of an opportunity of an earlier chunk is a
+  problem, and the events of ids that never come are reported after the
+  last chunk;
 - a malformed CSV text (in either file) ends the stream at the chunk where
   it is found.
 
@@ -64,6 +66,7 @@ from typing import IO, TYPE_CHECKING, Literal, cast, overload
 from salesfunnel.errors import OptionError
 from salesfunnel.funnel.course import DEFAULT_FUNNEL
 from salesfunnel.io import _events as events_format
+from salesfunnel.io._building import build_rows, has_amounts, keep_good, no_amounts, orphan
 from salesfunnel.io._columns import (
     REQUIRED,
     Source,
@@ -74,8 +77,7 @@ from salesfunnel.io._columns import (
     stage_mark_headers,
 )
 from salesfunnel.io._memo import Memo
-from salesfunnel.io._table import Row, RowMaker, _Header, check_header, header_fields, malformed
-from salesfunnel.io.csv_format import build_rows, has_amounts, keep_good, no_amounts, orphan
+from salesfunnel.io._table import Header, Row, RowMaker, check_header, header_fields, malformed
 from salesfunnel.io.problems import DataFileError, Problem, ReadResult
 from salesfunnel.io.rows import COLUMN_ALIASES
 from salesfunnel.render import restore_cell
@@ -195,7 +197,7 @@ def _pieces(texts: Iterable[str]) -> Iterator[io.StringIO]:
         yield io.StringIO(rest, newline="")
 
 
-class _Records:
+class Records:
     """The ``(line, cells)`` records of a CSV stream, the header first."""
 
     def __init__(self, name: str, source: Source, encoding: str) -> None:
@@ -226,13 +228,13 @@ class _Records:
 
 def _head(
     name: str,
-    records: _Records,
+    records: Records,
     first: list[tuple[int, list[str]]],
     aliases: dict[str, str],
     ignore: tuple[str, ...],
     marks: dict[str, str],
     required: tuple[str, ...],
-) -> tuple[_Header, bool]:
+) -> tuple[Header, bool]:
     head = header_fields(name, records.header, first, aliases, ignore, marks)
     return head, not check_header(head, required)
 
@@ -240,7 +242,7 @@ def _head(
 class _Unnamed:
     """Columns with values but no header, reported once, in the chunk that shows them."""
 
-    def __init__(self, header: list[str], ignore: tuple[str, ...], head: _Header) -> None:
+    def __init__(self, header: list[str], ignore: tuple[str, ...], head: Header) -> None:
         skip = {h.strip() for h in ignore}
         reported = {p.column for p in head.problems}
         self.columns = [
@@ -278,7 +280,7 @@ class _EventStream:
         self, source: Source, funnel: Funnel, encoding: str, ignore: tuple[str, ...]
     ) -> None:
         name = self.name = source_name(source)
-        self.records = _Records(name, source, encoding)
+        self.records = Records(name, source, encoding)
         self.stream = iter(self.records)
         first = list(islice(self.stream, _EVENT_BATCH))
         broken = self.records.broken
@@ -517,7 +519,7 @@ def _chunks(
     ignore: tuple[str, ...],
 ) -> Iterator[ReadResult[Opportunity]]:
     name = source_name(source)
-    records = _Records(name, source, encoding)
+    records = Records(name, source, encoding)
     stream = iter(records)
     first = list(islice(stream, chunk_size))
     head, usable = _head(
