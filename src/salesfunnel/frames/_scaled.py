@@ -123,11 +123,13 @@ def load(frame: Frame, columns: list[str]) -> tuple[nw.DataFrame[Any], str] | No
     the work runs in Arrow's kernels; ``None`` for other engines (Dask, ...).
     """
     native: Any = nw.to_native(frame)
+    if _modules() is None:  # pragma: no cover - polars without numpy and pyarrow
+        return None
     if is_polars_lazyframe(native):
         return nw.from_native(native.select(columns).collect(), eager_only=True), "polars-lazy"
     if is_polars_dataframe(native):
         return nw.from_native(native.select(columns), eager_only=True), "polars"
-    if not is_pandas_dataframe(native) or _modules() is None:
+    if not is_pandas_dataframe(native):
         return None
     import pyarrow as pa  # noqa: PLC0415 - optional, imported when used
 
@@ -322,7 +324,7 @@ def lines(  # noqa: PLR0915 - one kernel after the other, each check where its d
     if not (
         pa.types.is_string(text.type)
         or pa.types.is_large_string(text.type)
-        or pa.types.is_string_view(text.type)
+        or getattr(pa.types, "is_string_view", _never)(text.type)  # pyarrow >= 16
     ):
         return None
     text = text.cast(pa.string()).fill_null("")
@@ -379,6 +381,11 @@ def lines(  # noqa: PLR0915 - one kernel after the other, each check where its d
     out["_v"] = pa.array(values)
     out["_x"] = pa.array(values * probs)
     return nw.from_native(pa.table(out), eager_only=True), line_scale
+
+
+def _never(_dtype: object) -> bool:  # pragma: no cover - pyarrow before 16
+    """No type is a string view (before pyarrow had them)."""
+    return False
 
 
 def _polars_lines(
