@@ -12,6 +12,7 @@ from __future__ import annotations
 import enum
 import functools
 import json
+import operator
 import types
 import typing
 from collections.abc import Callable, Sequence
@@ -130,14 +131,23 @@ def _date(value: object, _t: type) -> date:
 
 def _enum_hook(cls: type[enum.Enum]) -> Callable[[object, type], enum.Enum]:
     values = [m.value for m in cls]
+    # keyed by type and value, so that 1 never reads as True (or "1" as 1)
+    members = {(type(m.value), m.value): m for m in cls}
 
     def hook(value: object, _t: type) -> enum.Enum:
-        for member in cls:
-            if member.value == value and type(member.value) is type(value):
-                return member
-        raise v.BadValue(f"is not a {cls.__name__}", f"use one of {', '.join(map(str, values))}")
+        try:
+            return members[type(value), value]
+        except (KeyError, TypeError):  # TypeError: an unhashable value
+            raise v.BadValue(
+                f"is not a {cls.__name__}", f"use one of {', '.join(map(str, values))}"
+            ) from None
 
     return hook
+
+
+def _enum_out(_cls: type[enum.Enum]) -> Callable[[enum.Enum], object]:
+    """Write an enum member as its value (read straight from the member, not the property)."""
+    return operator.attrgetter("_value_")
 
 
 def add_note(err: Exception, note: str) -> Exception:
@@ -267,11 +277,14 @@ class Codec:
         conv.register_structure_hook(Decimal, _decimal)
         conv.register_unstructure_hook(Decimal, v.format_amount)
         conv.register_structure_hook(date, _date)
-        conv.register_unstructure_hook(date, lambda d: d.isoformat())
+        conv.register_unstructure_hook(date, date.isoformat)
         conv.register_unstructure_hook(Facts, _facts_out)
         conv.register_structure_hook(Facts, self._facts)
         conv.register_structure_hook_factory(
             lambda t: isinstance(t, type) and issubclass(t, enum.Enum), _enum_hook
+        )
+        conv.register_unstructure_hook_factory(
+            lambda t: isinstance(t, type) and issubclass(t, enum.Enum), _enum_out
         )
         conv.register_unstructure_hook_func(_is_rule, self._rule_out)
         conv.register_structure_hook_func(_is_rule, self._rule_in)

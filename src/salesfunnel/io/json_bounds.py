@@ -11,6 +11,7 @@ half-build a value.
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import re
@@ -51,6 +52,13 @@ _NOT_BRACKET = re.compile(r"[^\[\]{}]+")
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
+#: The change of depth at each bracket.
+_STEP = {"[": 1, "{": 1, "]": -1, "}": -1}
+
+#: A JSON escape of a surrogate code point (the only way one gets into text
+#: read as UTF-8, which cannot hold a lone surrogate itself).
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+
 
 _INT_LIMIT = 10**MAX_NUMBER_DIGITS
 
@@ -74,13 +82,9 @@ def one_problem(name: str, why: str, fix: str, column: str | None = None) -> Dat
 
 
 def _depth(text: str) -> int:
-    """The deepest nesting of brackets outside strings in ``text``."""
+    """The deepest nesting of brackets outside strings in ``text`` (the loops run in C)."""
     brackets = _NOT_BRACKET.sub("", _STRING.sub("", text))
-    depth = deepest = 0
-    for ch in brackets:
-        depth += 1 if ch in "[{" else -1
-        deepest = max(deepest, depth)
-    return deepest
+    return max(itertools.accumulate(map(_STEP.__getitem__, brackets)), default=0)
 
 
 def _int(text: str) -> int:
@@ -214,5 +218,9 @@ def parse_bounded(text: str, name: str) -> object:
                 )
             ],
         ) from None
-    check_tree(doc, name, repeated)
+    if repeated or _SURROGATE_ESCAPE.search(text) or _SURROGATE.search(text):
+        # only then is there anything for the walk to find: the parser's hooks
+        # have refused long integers, non-finite numbers and the constants, and
+        # the depth was measured on the text
+        check_tree(doc, name, repeated)
     return doc
