@@ -309,3 +309,14 @@ class TestResultInvariants:
         assert self.refused(doc, "distribution", "mean", value=beyond).startswith(
             "$.distribution.mean: is "
         )
+
+
+@pytest.mark.parametrize("kind", [["advance"], 1, True, "hop"])
+def test_an_enum_given_as_another_json_value(kind):
+    """A stage change's kind as a list, a number or an unknown word is a problem at its path."""
+    doc = json.loads(dumps([DEAL]))
+    doc["opportunities"][0]["history"][0]["kind"] = kind
+    with pytest.raises(DataFileError) as info:
+        loads(json.dumps(doc))
+    assert info.value.problems[0].column == "$.opportunities[0].history[0].kind"
+    assert info.value.problems[0].why == "is not a ChangeKind"
