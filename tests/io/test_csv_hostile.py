@@ -157,3 +157,16 @@ def test_an_id_with_surrounding_spaces_is_refused_by_the_record():
     with pytest.raises(InvalidOpportunityError, match=r"write 'D1'") as err:
         factories.deal(id=" D1 ")
     assert err.value.field == "id"
+
+
+def test_a_duplicated_id_lists_a_few_rows_then_how_many_more():
+    """An id repeated on 2 000 rows gives short problems, not a list of every other row."""
+    row = ROW.format(amount="1", p="", products="", facts="")
+    text = HEAD + "\n" + "\n".join([row] * 2000) + "\n"
+    with pytest.raises(DataFileError) as err:
+        read_csv(io.StringIO(text))
+    first = err.value.problems[0]
+    assert first.why == "duplicated id: also on row 3, 4, 5, 6, 7, 8, 9, 10, 11, 12 and 1989 more"
+    assert first.text("why", "zh") == (
+        "编号重复：第 3, 4, 5, 6, 7, 8, 9, 10, 11, 12 行及另外 1989 行也用了这个编号"
+    )

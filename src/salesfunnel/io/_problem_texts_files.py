@@ -314,7 +314,15 @@ TEXTS: tuple[tuple[str, str], ...] = (
     ),
     # -- rows of the opportunities file ----------------------------------------
     _t("duplicated id", "编号重复"),
+    _t(
+        "duplicated id: also on row {rows} and {more} more",
+        "编号重复：第 {rows} 行及另外 {more} 行也用了这个编号",
+    ),
     _t("duplicated id: also on row {rows}", "编号重复：第 {rows} 行也用了这个编号"),
+    _t(
+        "duplicated id: also at {paths:any} and {more} more",
+        "编号重复：{paths} 处及另外 {more} 处也用了这个编号",
+    ),
     _t("duplicated id: also at {paths:any}", "编号重复：{paths} 处也用了这个编号"),
     _t("give every opportunity its own id", "请给每个商机一个唯一的编号"),
     _t("is not a stage of the funnel", "不是该漏斗的阶段"),

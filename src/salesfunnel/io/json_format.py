@@ -54,7 +54,13 @@ from salesfunnel.io._columns import Source, read_text
 from salesfunnel.io._converter import Codec, problems_of
 from salesfunnel.io._schema import DocumentSchema
 from salesfunnel.io.json_bounds import MAX_DOCUMENT_SIZE, check_tree, parse_bounded
-from salesfunnel.io.problems import DataFileError, Problem, ReadResult, UnwritableValueError
+from salesfunnel.io.problems import (
+    DataFileError,
+    Problem,
+    ReadResult,
+    UnwritableValueError,
+    some_of,
+)
 from salesfunnel.io.results import RESULT_SCHEMAS
 from salesfunnel.io.rule_registry import DEFAULT_REGISTRY, RuleRegistry
 from salesfunnel.qualification import Verdict
@@ -258,7 +264,7 @@ def _duplicates(body: list[object], name: str, path: str) -> list[Problem]:
             None,
             f"{path}[{i}].id",
             opp_id,
-            f"duplicated id: also at {', '.join(f'{path}[{j}]' for j in at if j != i)}",
+            f"duplicated id: also at {some_of(f'{path}[{j}]' for j in at if j != i)}",
             "give every opportunity its own id",
             opp_id,
         )

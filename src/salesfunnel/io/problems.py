@@ -31,15 +31,36 @@ from salesfunnel.i18n import Lang, check_lang
 from salesfunnel.io.problem_texts import translate
 
 __all__ = [
+    "SHOWN",
     "DataFileError",
     "FileEncodingError",
     "Problem",
     "ReadResult",
     "UnsupportedFileError",
     "UnwritableValueError",
+    "some_of",
 ]
 
 T = TypeVar("T")
+
+#: How many rows or places a problem lists before it says how many more.
+SHOWN = 10
+
+
+def some_of(items: Iterable[object], limit: int = SHOWN) -> str:
+    """List ``items`` with commas, the first ``limit`` of them and then how many more.
+
+    So that a problem repeated on thousands of rows stays one short line.
+
+    >>> some_of([2, 5, 9])
+    '2, 5, 9'
+    >>> some_of(range(2, 2000), limit=3)
+    '2, 3, 4 and 1995 more'
+    """
+    shown = [str(x) for x in items]
+    if len(shown) <= limit:
+        return ", ".join(shown)
+    return f"{', '.join(shown[:limit])} and {len(shown) - limit} more"
 
 
 @attrs.frozen

@@ -20,7 +20,7 @@ from salesfunnel.io._columns import COLUMNS, HEADERS_EN, HEADERS_ZH, header_alia
 from salesfunnel.io._events import Events
 from salesfunnel.io._memo import Memo
 from salesfunnel.io._table import Row
-from salesfunnel.io.problems import Problem
+from salesfunnel.io.problems import Problem, some_of
 
 __all__ = ["COLUMN_ALIASES", "RowReader", "build_opportunity", "flag_duplicate_ids"]
 
@@ -278,7 +278,7 @@ def flag_duplicate_ids(
         opp_id = row.cells.get("id", "")
         lines = seen.get(opp_id, [])
         if opp_id and len(lines) > 1:
-            others = ", ".join(str(n) for n in lines if n != row.line)
+            others = some_of(n for n in lines if n != row.line)
             row_problems.append(
                 Problem(
                     name,

@@ -78,7 +78,7 @@ from salesfunnel.io._columns import (
 )
 from salesfunnel.io._memo import Memo
 from salesfunnel.io._table import Header, Row, RowMaker, check_header, header_fields, malformed
-from salesfunnel.io.problems import DataFileError, Problem, ReadResult
+from salesfunnel.io.problems import DataFileError, Problem, ReadResult, some_of
 from salesfunnel.io.rows import COLUMN_ALIASES
 from salesfunnel.render import restore_cell
 
@@ -375,7 +375,7 @@ def _duplicates(
         before = again.get(opp_id) or ([lines[opp_id]] if opp_id in lines else [])
         every = [*before, *here[opp_id]]
         if len(every) > 1:
-            others = ", ".join(str(n) for n in every if n != row.line)
+            others = some_of(n for n in every if n != row.line)
             found[row.line] = Problem(
                 name,
                 row.line,
