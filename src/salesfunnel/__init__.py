@@ -29,10 +29,10 @@ only what is used (and never the JSON codec); output formats are in :mod:`salesf
 
 from __future__ import annotations
 
-import typing as _typing
 from importlib import import_module as _import_module
+from typing import TYPE_CHECKING
 
-if _typing.TYPE_CHECKING:
+if TYPE_CHECKING:
     from salesfunnel.analytics import (
         conversion,
         funnel_summary,

@@ -564,6 +564,11 @@ class TestDemo:
 
 
 class TestHelpers:
+    @pytest.fixture(autouse=True)
+    def _not_in_ci(self, monkeypatch):
+        """The progress line is never shown in CI: these tests play a terminal outside it."""
+        monkeypatch.delenv("CI", raising=False)
+
     class _Tty:
         def __init__(self, tty):
             self.tty = tty
