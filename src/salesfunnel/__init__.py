@@ -91,6 +91,8 @@ if TYPE_CHECKING:
     from salesfunnel.pipeline import distribution_of, outcome_distribution, simulate, weighted_value
     from salesfunnel.qualification import AllOf, AnyOf, Criterion, Verdict, evaluate
 
+del TYPE_CHECKING  # a name of the typing module, not of this namespace
+
 __version__ = "0.1.0.dev0"
 
 #: The subpackages and modules searched to say where a name lives.
