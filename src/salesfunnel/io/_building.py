@@ -9,7 +9,7 @@ problems in the same words.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from salesfunnel.io._memo import Memo
@@ -22,7 +22,15 @@ if TYPE_CHECKING:
     from salesfunnel.io._events import Events
     from salesfunnel.io._table import Row
 
-__all__ = ["Built", "build_rows", "has_amounts", "keep_good", "no_amounts", "orphan"]
+__all__ = [
+    "Built",
+    "add_event_problems",
+    "build_rows",
+    "has_amounts",
+    "keep_good",
+    "no_amounts",
+    "orphan",
+]
 
 #: How many rows are checked between two calls of a ``progress`` hook.
 PROGRESS_EVERY = 500
@@ -91,4 +99,18 @@ def orphan(name: str, line: int, opp_id: str) -> Problem:
         "has events but no opportunity in the opportunities file",
         "add the opportunity, or remove its events",
         opp_id,
+    )
+
+
+def add_event_problems(
+    events: Events | None, problems: list[Problem], seen: Collection[str]
+) -> None:
+    """Add the events file's own problems, then one for each id with events but no opportunity."""
+    if events is None:
+        return
+    problems.extend(events.problems)
+    problems.extend(
+        orphan(events.name, line, opp_id)
+        for opp_id, line in events.lines.items()
+        if opp_id not in seen and opp_id.strip()
     )

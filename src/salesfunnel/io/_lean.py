@@ -15,7 +15,13 @@ from itertools import islice
 from typing import TYPE_CHECKING
 
 from salesfunnel.io import _events as events_format
-from salesfunnel.io._building import build_rows, has_amounts, keep_good, no_amounts, orphan
+from salesfunnel.io._building import (
+    add_event_problems,
+    build_rows,
+    has_amounts,
+    keep_good,
+    no_amounts,
+)
 from salesfunnel.io._columns import REQUIRED, source_name, stage_mark_headers
 from salesfunnel.io._memo import Memo
 from salesfunnel.io._table import Header, Row, RowMaker, check_header, header_fields
@@ -159,11 +165,5 @@ def read_lean(
         records_out = [o for _, i, o in good if i not in twice and i not in bad_ids]
     if records.broken is not None:
         records_out = []
-    if ev is not None:
-        problems.extend(ev.problems)
-        problems.extend(
-            orphan(ev.name, line, opp_id)
-            for opp_id, line in ev.lines.items()
-            if opp_id not in seen and opp_id.strip()
-        )
+    add_event_problems(ev, problems, seen)
     return name, ReadResult(records_out, problems)

@@ -37,7 +37,13 @@ from typing import TYPE_CHECKING, Literal, overload
 from salesfunnel.funnel.course import DEFAULT_FUNNEL
 from salesfunnel.funnel.opportunity import Opportunity
 from salesfunnel.funnel.stages import Funnel
-from salesfunnel.io._building import build_rows, has_amounts, keep_good, no_amounts, orphan
+from salesfunnel.io._building import (
+    add_event_problems,
+    build_rows,
+    has_amounts,
+    keep_good,
+    no_amounts,
+)
 from salesfunnel.io._columns import (
     COLUMNS,
     EVENT_COLUMNS,
@@ -93,13 +99,7 @@ def _read(
     built = build_rows(name, table.rows if usable else (), table.headers, funnel, ev, progress)
     seen = flag_duplicate_ids(name, built, table.headers.get("id", "id"))
     records = keep_good(built, ev, problems)
-    if ev is not None:
-        problems.extend(ev.problems)
-        problems.extend(
-            orphan(ev.name, line, opp_id)
-            for opp_id, line in ev.lines.items()
-            if opp_id not in seen and opp_id.strip()
-        )
+    add_event_problems(ev, problems, seen)
     return name, ReadResult(records, problems)
 
 
