@@ -19,7 +19,7 @@ from salesfunnel.funnel.records import LineItem
 from salesfunnel.money import currency_code, to_amount, to_probability
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Mapping
+    from collections.abc import Callable, Iterable, Mapping
 
     from salesfunnel.funnel.stages import Funnel
     from salesfunnel.qualification import FactValue
@@ -341,8 +341,8 @@ def fact_from_json(value: object) -> FactValue:
     raise BadValue(f"{shown[:60]} is not a fact value", FACTS_FIX)
 
 
-def facts_from_json(value: object) -> dict[str, FactValue]:
-    """Decode a facts object; every bad entry is named in the error."""
+def _facts_read(value: object, read: Callable[[object], FactValue]) -> dict[str, FactValue]:
+    """Decode a facts object with ``read`` for each value; every bad entry is named."""
     if not isinstance(value, dict):
         raise BadValue("is not a JSON object", FACTS_FIX)
     out: dict[str, FactValue] = {}
@@ -352,12 +352,17 @@ def facts_from_json(value: object) -> dict[str, FactValue]:
             bad.append("a fact has an empty key")
             continue
         try:
-            out[key] = fact_from_json(item)
+            out[key] = read(item)
         except BadValue as err:
             bad.append(f"fact {key!r}: {err.why}")
     if bad:
         raise BadValue("; ".join(bad), FACTS_FIX)
     return out
+
+
+def facts_from_json(value: object) -> dict[str, FactValue]:
+    """Decode a facts object; every bad entry is named in the error."""
+    return _facts_read(value, fact_from_json)
 
 
 #: A facts cell longer than this is refused before it is parsed.
@@ -505,18 +510,4 @@ def json_fact(value: object) -> FactValue:
 
 def json_facts(value: object) -> dict[str, FactValue]:
     """Decode a facts object of a JSON document (see :func:`json_fact`)."""
-    if not isinstance(value, dict):
-        raise BadValue("is not a JSON object", FACTS_FIX)
-    out: dict[str, FactValue] = {}
-    bad: list[str] = []
-    for key, item in value.items():
-        if not key:
-            bad.append("a fact has an empty key")
-            continue
-        try:
-            out[key] = json_fact(item)
-        except BadValue as err:
-            bad.append(f"fact {key!r}: {err.why}")
-    if bad:
-        raise BadValue("; ".join(bad), FACTS_FIX)
-    return out
+    return _facts_read(value, json_fact)
