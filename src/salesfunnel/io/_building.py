@@ -9,22 +9,25 @@ problems in the same words.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import TYPE_CHECKING
 
+from salesfunnel.io import _values as v
 from salesfunnel.io._memo import Memo
+from salesfunnel.io._table import Row
 from salesfunnel.io.problems import Problem
-from salesfunnel.io.rows import RowReader, build_opportunity
+from salesfunnel.io.rows import RowReader, build_opportunity, quick_opportunity
 
 if TYPE_CHECKING:
     from salesfunnel.funnel.opportunity import Opportunity
     from salesfunnel.funnel.stages import Funnel
     from salesfunnel.io._events import Events
-    from salesfunnel.io._table import Row
 
 __all__ = [
     "Built",
     "add_event_problems",
+    "build_columns",
     "build_rows",
     "has_amounts",
     "keep_good",
@@ -57,6 +60,115 @@ def build_rows(
         if progress is not None and (done % PROGRESS_EVERY == 0 or done == total):
             progress(done, total)
     return built
+
+
+#: A cell with a problem (its row is read by ``build_opportunity``, which reports it).
+_BAD = object()
+
+
+def _parsed(
+    memo: Memo, column: str, texts: Sequence[str], parser: Callable[[str], object]
+) -> tuple[list[object], list[int]]:
+    """Each cell's value (``None`` when empty, ``_BAD`` when bad), and the rows of the bad ones.
+
+    Each distinct text is parsed once, by the parser ``RowReader.parse``
+    uses for the column, under the same key of the memo.
+    """
+    table = memo[column]
+    lookup: dict[str, object] = {}
+    bad = False
+    for text in set(texts):
+        found: object = None
+        if text.strip():
+            found = table.get(text, table)  # the table itself: not seen yet
+            if found is table:
+                found = memo.miss(table, parser, text)
+            if isinstance(found, v.BadValue):
+                found, bad = _BAD, True
+        lookup[text] = found
+    values = list(map(lookup.__getitem__, texts))
+    return values, [i for i, x in enumerate(values) if x is _BAD] if bad else []
+
+
+def _parsers(funnel: Funnel) -> tuple[tuple[str, Callable[[str], object]], ...]:
+    """The parser of each parsed column, as :func:`~salesfunnel.io.rows.build_opportunity` calls them."""
+    return (
+        ("stage", functools.partial(v.parse_stage, funnel=funnel)),
+        ("created", v.parse_date),
+        ("expected_close", v.parse_date),
+        ("amount", v.parse_amount),
+        ("products", functools.partial(v.parse_products, bare_ok=True)),
+        ("currency", v.parse_currency),
+        ("probability", v.parse_probability),
+        ("facts", v.parse_facts),
+        ("closed_on", v.parse_date),
+    )
+
+
+_TEXTS = (
+    "name",
+    "account",
+    "owner",
+    "amount",
+    "products",
+    "facts",
+    "lost_reason",
+    "notes",
+    "category_override",
+)
+
+
+def build_columns(
+    name: str,
+    lines: Sequence[int],
+    cells: Mapping[str, Sequence[str]],
+    headers: Mapping[str, str],
+    funnel: Funnel,
+    events: Events | None,
+    memo: Memo,
+) -> tuple[list[tuple[Row, list[Problem]]], list[tuple[int, str, Opportunity]]]:
+    """Build the rows of a batch given column by column: the rows with a problem, and the good records.
+
+    ``cells`` holds each column's cells (ids without surrounding spaces, as
+    :class:`~salesfunnel.io._table.RowMaker` gives them) for the rows on
+    ``lines``. Each column's distinct texts are parsed once; a row whose
+    cells are all good is built by
+    :func:`~salesfunnel.io.rows.quick_opportunity`, and any other row (or one
+    that it refuses) by :func:`build_rows`' :func:`~salesfunnel.io.rows.build_opportunity`,
+    so the records and problems are the row reader's.
+    """
+    count = len(lines)
+    empty = ("",) * count
+    nothing: list[object] = [None] * count
+    slow: set[int] = set()  # an absent required column gives None values: every row is slow
+    columns: list[Sequence[object]] = []
+    for column, parser in _parsers(funnel):
+        if column in cells:
+            values, bad = _parsed(memo, column, cells[column], parser)
+            slow.update(bad)
+            columns.append(values)
+        else:
+            columns.append(nothing)
+    texts = zip(*(cells.get(c, empty) for c in _TEXTS), strict=True)
+    troubled: list[tuple[Row, list[Problem]]] = []
+    good: list[tuple[int, str, Opportunity]] = []
+    for i, (line, opp_id, text, value) in enumerate(
+        zip(lines, cells["id"], texts, zip(*columns, strict=True), strict=True)
+    ):
+        found = (
+            None
+            if slow and i in slow
+            else quick_opportunity(funnel, events, memo, opp_id, text, value)
+        )
+        if found is None:
+            row = Row(line, {c: texts_[i] for c, texts_ in cells.items()})
+            reader = RowReader(name, row, headers, memo=memo)
+            found = build_opportunity(reader, funnel, events)
+            if reader.problems or found is None:
+                troubled.append((row, reader.problems))
+                continue
+        good.append((line, opp_id, found))
+    return troubled, good
 
 
 def keep_good(built: Built, events: Events | None, problems: list[Problem]) -> list[Opportunity]:

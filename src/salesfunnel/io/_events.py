@@ -8,10 +8,10 @@ and forecast category before and after, as ``probability=0.8;category=commit``
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import attrs
 
@@ -260,6 +260,9 @@ def _meaning(ev: _Event, change: StageChange, funnel: Funnel) -> None:
 
 _STAGE_KINDS = {k.value: k for k in ChangeKind}
 _NO_CHANGE_CELLS = ("old", "new")
+#: The cells :meth:`EventReader._change_of` reads, in its order.
+_COLUMNWISE = ("kind", "from_stage", "to_stage", "reason", "skipped", "forced", "old", "new")
+_UNSEEN: Any = object()
 
 
 class EventReader:
@@ -335,6 +338,103 @@ class EventReader:
         self.history.setdefault(opp_id, []).append(change)
         self.last_change[opp_id] = (row.line, change)
         return True
+
+    def _parsed(self, key: str, parser: Callable[[str], object], text: str) -> object:
+        table = self.memo[key]
+        found = table.get(text, table)  # the table itself: not seen yet
+        if found is table:
+            found = self.memo.miss(table, parser, text)
+        return found
+
+    def _base_of(self, cells: tuple[str, ...]) -> tuple[object, ...] | None:
+        """A row's stage-change fields but the date, if its cells (``_COLUMNWISE``) are good."""
+        kind_text, from_text, to_text, reason, skipped_text, forced_text, old, new = cells
+        kind = _STAGE_KINDS.get(kind_text.strip().lower())
+        if kind is None or old.strip() or new.strip():
+            return None
+        stage = self.parsers.stage
+        to_stage = self._parsed("stage", stage, to_text)
+        from_stage: object = None
+        if kind is not ChangeKind.CREATE:
+            from_stage = self._parsed("stage", stage, from_text)
+        elif from_text.strip():
+            return None
+        skipped = self._parsed("skipped", self.parsers.skipped, skipped_text)
+        forced = self._parsed("bool", v.parse_bool, forced_text)
+        if any(isinstance(x, v.BadValue) for x in (to_stage, from_stage, skipped, forced)):
+            return None
+        return (from_stage, to_stage, reason or None, kind, skipped, forced)
+
+    def _change_of(self, base: tuple[object, ...], on_text: str) -> StageChange | None:
+        """The stage change of a row's good cells (see :meth:`_base_of`) on ``on_text``, if the funnel can make it.
+
+        The cells are parsed as :meth:`add` parses them (the same parsers,
+        under the same keys of the memo); ``None`` sends the row to
+        :meth:`add`, which reports.
+        """
+        on = self._parsed("date", v.parse_date, on_text)
+        if isinstance(on, v.BadValue):
+            return None
+        from_stage, to_stage, reason, kind, skipped, forced = base
+        fields = (from_stage, to_stage, on, reason, kind, skipped, forced)
+        change = self.memo["change="].get(fields)
+        if change is None:
+            change = StageChange(*fields)  # type: ignore[arg-type]
+            self.memo.keep("change=", fields, change)
+        table = self.memo["meaning="]
+        known = table.get(change, table)
+        if known is table:
+            known = change_problem(self.funnel, cast("StageChange", change))
+            self.memo.keep("meaning=", change, known)
+        return cast("StageChange", change) if known is None else None
+
+    def add_columns(self, lines: Sequence[int], cells: Mapping[str, Sequence[str]]) -> None:
+        """Read the rows on ``lines``, given column by column (ids without surrounding spaces).
+
+        The same as :meth:`add` on each row in turn: a row of a good stage
+        change that follows its opportunity's previous one is taken here,
+        each distinct row parsed once; any other row goes through :meth:`add`.
+        """
+        empty = ("",) * len(lines)
+        bases, changes = self.memo["base="], self.memo["row="]
+        last_change, history, first_lines = self.last_change, self.history, self.lines
+        create = ChangeKind.CREATE
+        for i, (line, opp_id, on_text, key) in enumerate(
+            zip(
+                lines,
+                cells["opportunity_id"],
+                cells["on"],
+                zip(*(cells.get(c, empty) for c in _COLUMNWISE), strict=True),
+                strict=True,
+            )
+        ):
+            found = changes.get((key, on_text), _UNSEEN)
+            if found is _UNSEEN:
+                base = bases.get(key, _UNSEEN)
+                if base is _UNSEEN:
+                    base = self._base_of(key)
+                    self.memo.keep("base=", key, base)
+                found = (
+                    None
+                    if base is None
+                    else self._change_of(cast("tuple[object, ...]", base), on_text)
+                )
+                self.memo.keep("row=", (key, on_text), found)
+            change = cast("StageChange | None", found)
+            if change is not None and opp_id:
+                previous = last_change.get(opp_id)
+                if (
+                    change.kind is create
+                    if previous is None
+                    else change.kind is not create
+                    and change.from_stage == previous[1].to_stage
+                    and not change.on < previous[1].on
+                ):
+                    first_lines.setdefault(opp_id, line)
+                    history.setdefault(opp_id, []).append(change)
+                    last_change[opp_id] = (line, change)
+                    continue
+            self.add(Row(line, {c: column[i] for c, column in cells.items()}))
 
     def add(self, row: Row) -> None:
         """Read one events row."""

@@ -10,22 +10,26 @@ header's, every row's shape, the rows' own, the events', the orphans'.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import io
+import os
+from collections.abc import Iterator, Sequence
 from itertools import islice
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeAlias
 
 from salesfunnel.io import _events as events_format
 from salesfunnel.io._building import (
     add_event_problems,
+    build_columns,
     build_rows,
     has_amounts,
     keep_good,
     no_amounts,
 )
-from salesfunnel.io._columns import REQUIRED, source_name, stage_mark_headers
+from salesfunnel.io._columns import REQUIRED, decode, source_name, stage_mark_headers
+from salesfunnel.io._engine import engine_columns
 from salesfunnel.io._memo import Memo
 from salesfunnel.io._table import Header, Row, RowMaker, check_header, header_fields
-from salesfunnel.io.problems import Problem, ReadResult
+from salesfunnel.io.problems import DataFileError, Problem, ReadResult
 from salesfunnel.io.rows import COLUMN_ALIASES, flag_duplicate_ids
 from salesfunnel.io.streaming import Records
 
@@ -40,6 +44,14 @@ __all__ = ["read_lean"]
 
 #: Records split, built and dropped at a time.
 BATCH = 2_000
+
+#: Rows an engine's columns are checked at a time.
+ENGINE_BATCH = 50_000
+
+_UTF8 = frozenset({"utf-8", "utf8", "utf_8", "utf-8-sig", "utf_8_sig"})
+
+#: A batch: its records (split by the ``csv`` module), or its lines and cells by column index.
+Batch: TypeAlias = list[tuple[int, list[str]]] | tuple[Sequence[int], list[list[str]]]
 
 
 def _batches(records: Records) -> Iterator[list[tuple[int, list[str]]]]:
@@ -56,7 +68,13 @@ class _Blank:
         self.columns = [i for i, h in enumerate(header) if not h.strip()]
         self.filled: set[int] = set()
 
-    def see(self, batch: list[tuple[int, list[str]]]) -> None:
+    def see(self, batch: Batch) -> None:
+        if isinstance(batch, tuple):
+            by_index = batch[1]
+            for i in self.columns:
+                if i not in self.filled and any(c.strip() for c in by_index[i]):
+                    self.filled.add(i)
+            return
         for i in self.columns:
             if i not in self.filled and any(i < len(c) and c[i].strip() for _, c in batch):
                 self.filled.add(i)
@@ -67,7 +85,7 @@ class _Blank:
 
 
 def _header(
-    records: Records,
+    records: Source_,
     blank: _Blank,
     aliases: Mapping[str, str],
     ignore: Collection[str],
@@ -79,12 +97,91 @@ def _header(
     return head, check_header(head, required)
 
 
+class _Split:
+    """A file split by an engine: its name, header and cells by column index (lines 2, 3, ...)."""
+
+    broken: Problem | None = None
+
+    def __init__(self, name: str, header: list[str], columns: list[list[str]]) -> None:
+        self.name = name
+        self.header = header
+        self.columns = columns
+
+    def batches(self) -> Iterator[tuple[Sequence[int], list[list[str]]]]:
+        total = len(self.columns[0])
+        for start in range(0, total, ENGINE_BATCH):
+            end = min(start + ENGINE_BATCH, total)
+            yield range(start + 2, end + 2), [c[start:end] for c in self.columns]
+
+
+Source_: TypeAlias = Records | _Split
+
+
+def _open(name: str, source: Source, encoding: str, engine: str | None) -> Source_:
+    """The file split by ``engine`` when its text allows (see ``_engine``), else by the ``csv`` module."""
+    if engine is None or encoding.lower() not in _UTF8:
+        return Records(name, source, encoding)
+    if isinstance(source, (str, os.PathLike)):
+        with open(source, "rb") as handle:  # noqa: PTH123  (str or PathLike alike)
+            data: bytes | str = handle.read()
+    else:
+        data = source.read()
+    again: Source = io.StringIO(data) if isinstance(data, str) else io.BytesIO(data)
+    try:
+        text = data.removeprefix("\ufeff") if isinstance(data, str) else decode(data, name)
+    except DataFileError:  # the csv module's reader reports it, in its own words
+        return Records(name, again, encoding)
+    split = engine_columns(text, engine)
+    if split is None:
+        return Records(name, again, encoding)
+    return _Split(name, *split)
+
+
+def _each(records: Source_) -> Iterator[Batch]:
+    if isinstance(records, _Split):
+        yield from records.batches()
+    else:
+        yield from _batches(records)
+
+
+def _columns(
+    batch: Batch, width: int, head: Header
+) -> tuple[Sequence[int], dict[str, Sequence[str]]] | None:
+    """A batch's lines and cells by column name, or ``None`` when a record is odd.
+
+    Odd: of the wrong width, or with a blank first cell (blank, or a row
+    without an id): such a batch goes row by row through
+    :class:`~salesfunnel.io._table.RowMaker`, which reports and skips them.
+    """
+    if isinstance(batch, tuple):
+        lines, by_index = batch
+        if not width or not all(map(str.strip, by_index[0])):
+            return None
+    else:
+        if not width or not all(len(c) == width and c[0].strip() for _, c in batch):
+            return None
+        lines = [line for line, _ in batch]
+        by_index = list(zip(*(c for _, c in batch), strict=True))  # type: ignore[arg-type]
+    cells: dict[str, Sequence[str]] = {c: by_index[i] for c, i in head.columns.items()}
+    for key in ("id", "opportunity_id"):
+        if key in cells:
+            cells[key] = list(map(str.strip, cells[key]))
+    return lines, cells
+
+
+def _records(batch: Batch) -> list[tuple[int, list[str]]]:
+    if isinstance(batch, tuple):
+        lines, by_index = batch
+        return list(zip(lines, map(list, zip(*by_index, strict=True)), strict=True))
+    return batch
+
+
 def read_events_lean(
-    source: Source, funnel: Funnel, encoding: str, ignore: Collection[str]
+    source: Source, funnel: Funnel, encoding: str, ignore: Collection[str], engine: str | None
 ) -> events_format.Events:
     """:func:`~salesfunnel.io._events.read_events`, a batch of rows at a time."""
     name = source_name(source)
-    records = Records(name, source, encoding)
+    records = _open(name, source, encoding, engine)
     blank = _Blank(records.header)
     head = header_fields(name, records.header, [], events_format.ALIASES, ignore, {})
     usable = all(c in head.columns for c in events_format.REQUIRED)
@@ -92,9 +189,13 @@ def read_events_lean(
     maker = RowMaker(name, head, len(records.header))
     shape: list[Problem] = []
     unusable_ids: set[str] = set()
-    for batch in _batches(records):
+    for batch in _each(records):
         blank.see(batch)
-        for row in maker.rows(batch, shape):
+        columns = _columns(batch, len(records.header), head) if usable else None
+        if columns is not None:
+            reader.add_columns(*columns)
+            continue
+        for row in maker.rows(_records(batch), shape):
             if usable:
                 reader.add(row)
             else:
@@ -106,43 +207,76 @@ def read_events_lean(
     return reader.events([*head.problems, *shape])
 
 
+class _Rows:
+    """The rows with a problem, and the good records, by line; and each id's rows."""
+
+    def __init__(
+        self, name: str, head: Header, funnel: Funnel, ev: events_format.Events | None
+    ) -> None:
+        self.name, self.headers, self.funnel, self.ev = name, head.written, funnel, ev
+        self.memo = Memo()
+        self.troubled: list[tuple[Row, list[Problem]]] = []
+        self.good: list[tuple[int, str, Opportunity]] = []  # a row's cells are not kept
+        self.lines: dict[str, list[int]] = {}
+
+    def add(self, rows: list[Row]) -> None:
+        """Build rows one by one."""
+        for row, opportunity, row_problems in build_rows(
+            self.name, rows, self.headers, self.funnel, self.ev, memo=self.memo
+        ):
+            self.lines.setdefault(row.cells.get("id", ""), []).append(row.line)
+            if row_problems or opportunity is None:
+                self.troubled.append((row, row_problems))
+            else:
+                self.good.append((row.line, row.cells.get("id", ""), opportunity))
+
+    def add_columns(self, at: Sequence[int], cells: Mapping[str, Sequence[str]]) -> None:
+        """Build the rows of a batch given column by column."""
+        lines = self.lines
+        for opp_id, line in zip(cells["id"], at, strict=True):
+            lines.setdefault(opp_id, []).append(line)
+        bad, fine = build_columns(
+            self.name, at, cells, self.headers, self.funnel, self.ev, self.memo
+        )
+        self.troubled.extend(bad)
+        self.good.extend(fine)
+
+
 def read_lean(
     source: Source,
     events: Source | None,
     funnel: Funnel,
     encoding: str,
     ignore: Collection[str],
+    engine: str | None = None,
 ) -> tuple[str, ReadResult[Opportunity]]:
-    """What ``read_csv`` reads from a file of the plain layout (see the module docs)."""
+    """What ``read_csv`` reads from a file of the plain layout (see the module docs).
+
+    ``engine`` names the DataFrame engine that splits the files (see
+    :mod:`salesfunnel.io._engine`); ``None`` splits them with the ``csv`` module.
+    """
     name = source_name(source)
-    records = Records(name, source, encoding)
+    records = _open(name, source, encoding, engine)
     marks = stage_mark_headers(funnel)
     blank = _Blank(records.header)
     head = header_fields(name, records.header, [], COLUMN_ALIASES, ignore, marks)
     usable = all(
         c in head.columns or (c == "stage" and head.marks) for c in REQUIRED
     ) and has_amounts(head.written)
-    ev = read_events_lean(events, funnel, encoding, ignore) if events is not None else None
+    ev = read_events_lean(events, funnel, encoding, ignore, engine) if events is not None else None
     maker = RowMaker(name, head, len(records.header))
-    memo = Memo()
     shape: list[Problem] = []
-    # the rows with a problem, and the good records, by line; and each id's rows
-    troubled: list[tuple[Row, list[Problem]]] = []
-    good: list[tuple[int, str, Opportunity]] = []  # line and id: a row's cells are not kept
-    lines: dict[str, list[int]] = {}
-    for batch in _batches(records):
+    rows = _Rows(name, head, funnel, ev)
+    for batch in _each(records):
         blank.see(batch)
-        rows = maker.rows(batch, shape)
-        if not usable:
-            continue
-        for row, opportunity, row_problems in build_rows(
-            name, rows, head.written, funnel, ev, memo=memo
-        ):
-            lines.setdefault(row.cells.get("id", ""), []).append(row.line)
-            if row_problems or opportunity is None:
-                troubled.append((row, row_problems))
-            else:
-                good.append((row.line, row.cells.get("id", ""), opportunity))
+        columns = _columns(batch, len(records.header), head) if not head.marks else None
+        if columns is None:
+            made = maker.rows(_records(batch), shape)
+            if usable:
+                rows.add(made)
+        elif usable:
+            rows.add_columns(*columns)
+    troubled, good, lines = rows.troubled, rows.good, rows.lines
     if records.broken is not None:
         problems = [records.broken, no_amounts(name)]
         seen: Mapping[str, object] = {}

@@ -52,6 +52,7 @@ from salesfunnel.io._columns import (
     read_text,
     stage_mark_headers,
 )
+from salesfunnel.io._engine import Engine, EngineNotInstalledError, resolve_engine
 from salesfunnel.io._events import read_events
 from salesfunnel.io._table import parse_table
 from salesfunnel.io.problems import ReadResult
@@ -66,6 +67,8 @@ if TYPE_CHECKING:
 __all__ = [
     "COLUMNS",
     "EVENT_COLUMNS",
+    "Engine",
+    "EngineNotInstalledError",
     "read_csv",
 ]
 
@@ -121,6 +124,7 @@ def read_csv(
     mapping: ImportMapping | None = None,
     history: Source | None = None,
     progress: Callable[[int, int], None] | None = None,
+    engine: Engine = "auto",
 ) -> tuple[Opportunity, ...]: ...
 
 
@@ -142,6 +146,7 @@ def read_csv(
     mapping: ImportMapping | None = None,
     history: Source | None = None,
     progress: Callable[[int, int], None] | None = None,
+    engine: Engine = "auto",
 ) -> ReadResult[Opportunity]: ...
 
 
@@ -162,6 +167,7 @@ def read_csv(
     mapping: ImportMapping | None = None,
     history: Source | None = None,
     progress: Callable[[int, int], None] | None = None,
+    engine: Engine = "auto",
 ) -> tuple[Opportunity, ...] | ReadResult[Opportunity]:
     r"""Read opportunities from a CSV file (and their histories from an events file).
 
@@ -235,6 +241,21 @@ def read_csv(
             rows of a file in the plain layout are checked (every few hundred
             rows, and once at the end), e.g. to draw a progress bar; a
             mapped export does not call it.
+        engine: What splits a file of the plain layout into cells:
+            ``"auto"`` (the default) takes polars, else pyarrow, else pandas,
+            whichever is installed first, and the ``csv`` module when none
+            is; ``"python"`` always takes the ``csv`` module; ``"polars"``,
+            ``"pyarrow"`` or ``"pandas"`` that engine. The engine reads every
+            cell as text, and only a text it splits exactly as the ``csv``
+            module does (no quotes, carriage returns, NUL characters, blank
+            lines, formula-guarded cells or ragged rows; any other file is
+            split by the ``csv`` module); the cells are then checked column by
+            column, each distinct text once, by the same rules. So the
+            records and the problems are the same whatever the engine; only
+            the time differs. The engine path holds the whole file in memory
+            (:func:`~salesfunnel.io.iter_opportunities` reads one larger than
+            memory). A mapped export, a history table or a ``progress`` hook
+            is read by the ``csv`` module.
 
     Returns:
         The opportunities in file order (strict), or a
@@ -247,8 +268,12 @@ def read_csv(
             names the encoding it found and the fix.
         UnknownFieldError: For a column mapped to a field that does not exist.
         UnknownPresetError: For a preset name that does not exist.
+        EngineNotInstalledError: For an ``engine`` that is not installed
+            (an :class:`ImportError` too); it names the extra to install.
+        OptionError: For an ``engine`` that is none of the above.
         OSError: If a file cannot be opened.
     """
+    split_by = resolve_engine(engine)
     from salesfunnel.io._mapped import build_mapping, read_mapped  # noqa: PLC0415  (cycle)
 
     chosen, found = build_mapping(
@@ -263,7 +288,7 @@ def read_csv(
     if chosen.is_plain and found is None and history is None and progress is None:
         from salesfunnel.io._lean import read_lean  # noqa: PLC0415  (cycle)
 
-        name, result = read_lean(source, events, funnel, encoding, tuple(ignore))
+        name, result = read_lean(source, events, funnel, encoding, tuple(ignore), split_by)
     elif chosen.is_plain and found is None and history is None:  # a progress bar needs the count
         name, result = _read(source, events, funnel, encoding, tuple(ignore), progress)
     else:

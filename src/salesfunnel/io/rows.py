@@ -22,7 +22,13 @@ from salesfunnel.io._memo import Memo
 from salesfunnel.io._table import Row
 from salesfunnel.io.problems import Problem, some_of
 
-__all__ = ["COLUMN_ALIASES", "RowReader", "build_opportunity", "flag_duplicate_ids"]
+__all__ = [
+    "COLUMN_ALIASES",
+    "RowReader",
+    "build_opportunity",
+    "flag_duplicate_ids",
+    "quick_opportunity",
+]
 
 
 COLUMN_ALIASES = header_aliases(COLUMNS, HEADERS_ZH, HEADERS_EN)
@@ -206,26 +212,123 @@ def build_opportunity(
     return checked
 
 
-def _disagrees(reader: RowReader, opportunity: Opportunity) -> bool:
-    """Record a problem when the last reschedule or reprice disagrees with the row."""
+def quick_opportunity(
+    funnel: Funnel,
+    events: Events | None,
+    memo: Memo,
+    opp_id: str,
+    texts: tuple[str, str, str, str, str, str, str, str, str],
+    values: tuple[object, object, object, object, object, object, object, object, object],
+) -> Opportunity | None:
+    """The opportunity :func:`build_opportunity` builds from a row whose every cell is good, or ``None``.
+
+    The columnar readers check each column's distinct texts with the parsers
+    of :class:`RowReader` (the one copy of each cell's rule) and call this for
+    a row none of whose cells has a problem. It builds what
+    :func:`build_opportunity` would, through the same constructor and
+    checks, and gives ``None`` at the first sign of a problem (an empty
+    required cell, a failed constructor or funnel check, a disagreeing
+    revision, a manual category): the caller then reads the row with
+    :func:`build_opportunity`, which reports it. A speed-only path: it skips
+    the per-cell calls of :class:`RowReader` (see ``benchmarks/bench_io.py``).
+
+    ``texts`` are the name, account, owner, amount, products, facts,
+    lost_reason, notes and category_override cells (empty when the column is
+    absent); ``values`` the parsed stage, created, expected close, amount,
+    products pairs, currency, probability, facts and closed-on date (``None``
+    for an empty or absent cell).
+    """
+    name, account, owner, amount_text, products_text, facts_text, lost, notes, category = texts
+    if category:  # its checks report; a manual category is rare
+        return None
+    stage, created, expected, amount, pairs, currency, probability, facts, closed_on = values
+    if not (opp_id and name.strip() and account.strip() and owner.strip()):
+        return None
+    if stage is None or created is None or expected is None or currency is None:
+        return None
+    lines: object = None
+    if pairs is None:
+        if amount is None:
+            return None
+    else:
+        bare = pairs[0][1] is None  # type: ignore[index]
+        if bare and amount is None:
+            return None
+        key = (products_text, amount_text if bare else None)
+        lines = memo["products="].get(key)
+        if lines is None:
+            lines = v.make_lines(pairs, amount if bare else None)  # type: ignore[arg-type]
+            memo.keep("products=", key, lines)
+    if facts:  # one Facts object for every row with the same facts text
+        facts = memo["facts="].get(facts_text, facts)
+    history = revisions = None
+    if events is not None and opp_id not in events.bad_ids:
+        history = events.history.get(opp_id)
+        revisions = events.revisions.get(opp_id)
+    try:
+        opportunity = Opportunity(
+            id=opp_id,
+            name=name,
+            account=account,
+            owner=owner,
+            stage=stage,  # type: ignore[arg-type]
+            created=created,  # type: ignore[arg-type]
+            expected_close=expected,  # type: ignore[arg-type]
+            amount=amount if lines is None else None,  # type: ignore[arg-type]
+            currency=currency,  # type: ignore[arg-type]
+            line_items=lines,  # type: ignore[arg-type]
+            probability=probability,  # type: ignore[arg-type]
+            facts=facts,  # type: ignore[arg-type]
+            history=history,
+            revisions=revisions or (),
+            closed_on=closed_on,  # type: ignore[arg-type]
+            lost_reason=lost or None,
+            notes=notes,
+        )
+        if revisions and _disagreements(opportunity):
+            return None
+        if amount is not None and lines is not None and amount != opportunity.amount:
+            return None
+        checked = funnel.check(opportunity)
+    except FunnelError:
+        return None
+    if facts:
+        memo.keep("facts=", facts_text, checked.facts)
+    return checked
+
+
+def _disagreements(opportunity: Opportunity) -> list[tuple[str, str, str]]:
+    """The column, why and fix of each way the last reschedule or reprice disagrees with the row."""
     last_date = last_lines = None
     for rev in opportunity.revisions:
         if isinstance(rev, Reschedule):
             last_date = rev
         elif isinstance(rev, Reprice):
             last_lines = rev
+    found: list[tuple[str, str, str]] = []
     if last_date is not None and last_date.new != opportunity.expected_close:
-        reader.bad(
-            "expected_close",
-            f"disagrees with the last reschedule in the events file ({last_date.new})",
-            "correct the expected close date or the reschedule's new date",
+        found.append(
+            (
+                "expected_close",
+                f"disagrees with the last reschedule in the events file ({last_date.new})",
+                "correct the expected close date or the reschedule's new date",
+            )
         )
     if last_lines is not None and last_lines.new_amount != opportunity.amount:
-        reader.bad(
-            "amount",
-            f"disagrees with the last reprice in the events file ({last_lines.new_amount})",
-            "correct the amount or the reprice's new line items",
+        found.append(
+            (
+                "amount",
+                f"disagrees with the last reprice in the events file ({last_lines.new_amount})",
+                "correct the amount or the reprice's new line items",
+            )
         )
+    return found
+
+
+def _disagrees(reader: RowReader, opportunity: Opportunity) -> bool:
+    """Record a problem when the last reschedule or reprice disagrees with the row."""
+    for column, why, fix in _disagreements(opportunity):
+        reader.bad(column, why, fix)
     return bool(reader.problems)
 
 

@@ -1,0 +1,178 @@
+"""Splitting a CSV text into columns with a DataFrame engine (polars, pyarrow or pandas).
+
+The engine only *splits*: every cell is read as the text it is (no type
+inference, no NA values, white space kept), and the cells go through the same
+checks as the pure-Python reader's (:mod:`salesfunnel.io._building`). So that
+the split is the ``csv`` module's by construction, an engine reads only a
+text whose syntax cannot differ between the two: no quote, carriage return
+(but in CR LF line ends) or NUL, no cell starting with the formula guard ``'``, no blank line, and every
+line with the header's number of commas. Any other text (a quoted cell, a
+ragged row, Windows line ends, ...) is split by the ``csv`` module; the
+result is the same, only slower.
+
+Each engine is imported when a file is read, never with :mod:`salesfunnel.io`.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import io
+from operator import methodcaller
+from typing import Literal, TypeAlias
+
+from salesfunnel.errors import FunnelError
+
+__all__ = ["ENGINES", "Engine", "EngineNotInstalledError", "engine_columns", "resolve_engine"]
+
+#: The ``engine=`` values of :func:`~salesfunnel.io.read_csv`.
+Engine: TypeAlias = Literal["auto", "python", "polars", "pyarrow", "pandas"]
+
+#: The engines ``"auto"`` tries, in order, and the extra that installs each.
+ENGINES: dict[str, str] = {"polars": "polars", "pyarrow": "pandas", "pandas": "pandas"}
+
+#: What an engine cannot read exactly as the ``csv`` module does (see the module docs).
+_TRICKY = ('"', "\r", "\x00", ",'", "\n'")
+
+_CRLF = "\r\n"
+
+_COUNT_COMMAS = methodcaller("count", ",")
+
+
+class EngineNotInstalledError(FunnelError, ImportError):
+    """The DataFrame engine named by ``engine=`` is not installed.
+
+    Subclasses :class:`ImportError`: it is the failed import of an optional
+    dependency, and callers that probe for optional features catch that.
+    """
+
+    def __init__(self, engine: str) -> None:
+        extra = ENGINES[engine]
+        super().__init__(
+            f"the {engine} engine is not installed; install it with "
+            f"pip install 'salesfunnel[{extra}]', or read with engine='auto' or 'python'",
+            name=engine,
+        )
+        self.engine = engine
+
+
+def _installed(engine: str) -> bool:
+    try:
+        return importlib.util.find_spec(engine) is not None
+    except (ImportError, ValueError):  # a module set to None, or one without a spec
+        return False
+
+
+def resolve_engine(engine: str) -> str | None:
+    """The engine to split with: a name of :data:`ENGINES`, or ``None`` for the ``csv`` module.
+
+    Raises:
+        EngineNotInstalledError: For a named engine that is not installed.
+        OptionError: For a name that is no engine.
+    """
+    if engine == "python":
+        return None
+    if engine == "auto":
+        return next((e for e in ENGINES if _installed(e)), None)
+    if engine not in ENGINES:
+        from salesfunnel.errors import OptionError  # noqa: PLC0415  (only on a bad call)
+
+        raise OptionError(
+            f"engine is {engine!r}; use 'auto', 'python', 'polars', 'pyarrow' or 'pandas'",
+            option="engine",
+            value=engine,
+        )
+    if not _installed(engine):
+        raise EngineNotInstalledError(engine)
+    return engine
+
+
+def _split(engine: str, body: bytes, width: int) -> list[list[str]]:
+    """The columns of ``body`` (lines of ``width`` cells, no quotes) but its first line, as the engine reads them.
+
+    The engine reads the header line too, and drops it: an engine takes a
+    byte-order mark at the start of what it reads for no text, and the first
+    data line may start with one.
+    """
+    if engine == "polars":
+        import polars as pl  # noqa: PLC0415  (optional engine)
+
+        frame = pl.read_csv(
+            body,
+            has_header=False,
+            infer_schema=False,
+            quote_char=None,
+            empty_string_is_null=False,
+            comment_prefix=None,
+            raise_if_empty=False,
+        )
+        frame = frame.slice(1)
+        return [frame.to_series(i).to_list() for i in range(frame.width)]
+    if engine == "pyarrow":
+        import pyarrow as pa  # noqa: PLC0415  (optional engine)
+        import pyarrow.csv as pa_csv  # noqa: PLC0415
+
+        table = pa_csv.read_csv(
+            io.BytesIO(body),
+            read_options=pa_csv.ReadOptions(autogenerate_column_names=True),
+            parse_options=pa_csv.ParseOptions(
+                quote_char=False,
+                double_quote=False,
+                escape_char=False,
+                newlines_in_values=False,
+                ignore_empty_lines=False,
+            ),
+            convert_options=pa_csv.ConvertOptions(
+                column_types={f"f{i}": pa.string() for i in range(width)},
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+                null_values=[],
+            ),
+        )
+        return [column.to_pylist() for column in table.slice(1).columns]
+    import csv  # noqa: PLC0415
+
+    import pandas as pd  # noqa: PLC0415  (optional engine)
+
+    frame = pd.read_csv(
+        io.BytesIO(body),
+        header=None,
+        dtype=str,
+        keep_default_na=False,
+        na_filter=False,
+        quoting=csv.QUOTE_NONE,
+        skip_blank_lines=False,
+        engine="c",
+        encoding="utf-8",
+    )
+    frame = frame.iloc[1:]
+    return [frame[c].tolist() for c in frame.columns]
+
+
+def engine_columns(text: str, engine: str) -> tuple[list[str], list[list[str]]] | None:
+    """The header and the cells by column of ``text``, split by ``engine``.
+
+    ``None`` when the text is one an engine could split differently from the
+    ``csv`` module (see the module docs): the caller splits it with ``csv``.
+    The data lines are lines 2, 3, ... of the file, one record each.
+    """
+    if "\r" in text and text.count("\r") == text.count(_CRLF):
+        # every line ends in CR LF (as the csv module writes): one line end, as LF is
+        text = text.replace(_CRLF, "\n")
+    if text.startswith("'") or any(mark in text for mark in _TRICKY):
+        return None
+    lines = text.split("\n")
+    if lines[-1] == "":
+        lines.pop()
+    if len(lines) < 2 or "" in lines:  # noqa: PLR2004  (a header and a row at least)
+        return None
+    header = lines[0].split(",")
+    if set(map(_COUNT_COMMAS, lines)) != {len(header) - 1}:
+        return None
+    try:
+        body = text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate, from a text stream: no UTF-8 an engine reads
+        return None
+    columns = _split(engine, body, len(header))
+    if len(columns) != len(header) or any(len(c) != len(lines) - 1 for c in columns):
+        return None  # pragma: no cover - every line was counted above
+    return header, columns

@@ -1,0 +1,379 @@
+"""Tests for read_csv's engine path: the same records and problems as the csv module's path."""
+
+from __future__ import annotations
+
+import csv
+import importlib.util
+import io
+import sys
+
+import attrs
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from salesfunnel.datasets import sample_pipeline
+from salesfunnel.errors import FunnelError, OptionError
+from salesfunnel.io import DataFileError, iter_opportunities, read_csv, write_csv
+from salesfunnel.io import _engine as engine_module
+from salesfunnel.io import _lean as lean_module
+from salesfunnel.io.csv_format import EngineNotInstalledError
+from tests.fuzz.test_csv import EVENTS, MAIN, ODD, mutated, mutated_bytes
+from tests.strategies import eventful_opportunities, opportunity_sets
+
+#: The engines installed here (CI installs all three).
+ENGINES = [e for e in ("polars", "pyarrow", "pandas") if importlib.util.find_spec(e)]
+
+needs_engine = pytest.mark.skipif(not ENGINES, reason="no DataFrame engine installed")
+
+_DEALS = [attrs.evolve(d, facts={}) for d in sample_pipeline()[:20]]
+_PLAIN, _PLAIN_EVENTS = io.StringIO(), io.StringIO()
+write_csv(_DEALS, _PLAIN, events=_PLAIN_EVENTS)
+#: A file without quotes (no facts cells), written with CR LF line ends: what an engine splits.
+PLAIN, PLAIN_EVENTS = _PLAIN.getvalue(), _PLAIN_EVENTS.getvalue()
+
+SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def outcome(
+    text: str | bytes, events: str | None, engine: str, *, lenient: bool, encoding: str = "utf-8"
+) -> object:
+    """What read_csv gives: the records and problems, or the error's type, text and problems."""
+    source = io.BytesIO(text) if isinstance(text, bytes) else io.StringIO(text)
+    ev = io.StringIO(events) if events is not None else None
+    try:
+        result = read_csv(source, events=ev, lenient=lenient, engine=engine, encoding=encoding)  # type: ignore[call-overload]
+    except FunnelError as err:
+        return type(err), str(err), list(getattr(err, "problems", ()))
+    if lenient:
+        return result.records, list(result.problems)
+    return result
+
+
+def same_everywhere(
+    text: str | bytes, events: str | None, *, lenient: bool, encoding: str = "utf-8"
+) -> None:
+    expected = outcome(text, events, "python", lenient=lenient, encoding=encoding)
+    for engine in ENGINES:
+        assert outcome(text, events, engine, lenient=lenient, encoding=encoding) == expected
+
+
+def plain(text: str) -> str:
+    """``text`` as an engine reads it when it can: LF line ends."""
+    return text.replace("\r\n", "\n")
+
+
+@needs_engine
+class TestSameResult:
+    """The engine path gives the records and problems of the csv module's path, in order."""
+
+    @SETTINGS
+    @given(mutated(plain(PLAIN)), mutated(plain(PLAIN_EVENTS)), st.booleans(), st.booleans())
+    def test_mutated_plain_files(self, text, events, with_events, lenient):
+        """Mutated quote-free files (mostly split by the engine) read the same in every engine."""
+        same_everywhere(text, events if with_events else None, lenient=lenient)
+
+    @SETTINGS
+    @given(mutated(MAIN), mutated(EVENTS), st.booleans())
+    def test_mutated_files_with_quotes(self, text, events, lenient):
+        """Files with quoted cells (split by the csv module) read the same too."""
+        same_everywhere(text, events, lenient=lenient)
+
+    @SETTINGS
+    @given(mutated_bytes(plain(PLAIN)), st.sampled_from(["utf-8", "utf-8-sig", "gb18030"]))
+    def test_odd_bytes(self, data, encoding):
+        """Bytes that are not text in the encoding give the same error on every path."""
+        same_everywhere(data, None, lenient=True, encoding=encoding)
+
+    @SETTINGS
+    @given(opportunity_sets(), st.booleans())
+    def test_written_opportunities(self, deals, lenient):
+        """Whatever write_csv writes reads back the same on every path."""
+        main, ev = io.StringIO(), io.StringIO()
+        write_csv(deals, main, events=ev)
+        same_everywhere(plain(main.getvalue()), plain(ev.getvalue()), lenient=lenient)
+
+    @SETTINGS
+    @given(st.lists(eventful_opportunities(), min_size=1, max_size=6), st.booleans())
+    def test_histories_and_revisions(self, deals, lenient):
+        """Histories, reschedules, reprices and overrides read the same (ids made unique)."""
+        deals = [attrs.evolve(d, id=f"D{i}", facts={}) for i, d in enumerate(deals)]
+        main, ev = io.StringIO(), io.StringIO()
+        write_csv(deals, main, events=ev)
+        same_everywhere(plain(main.getvalue()), plain(ev.getvalue()), lenient=lenient)
+
+    def test_the_plain_file_reads_back(self):
+        """The quote-free file is the engine's case, and reads back equal."""
+        for engine in ENGINES:
+            assert engine_module.engine_columns(PLAIN, engine) is not None
+            back = read_csv(io.StringIO(PLAIN), events=io.StringIO(PLAIN_EVENTS), engine=engine)
+            assert back == tuple(_DEALS)
+
+    @pytest.mark.parametrize("odd", ODD)
+    def test_each_odd_cell_in_each_column(self, odd):
+        """Every odd text of the fuzzers, in every column of a row, reads the same."""
+        lines = plain(PLAIN).splitlines()
+        width = len(lines[0].split(","))
+        for j in range(width):
+            cells = lines[1].split(",")
+            cells[j] = odd
+            text = "\n".join([lines[0], ",".join(cells), *lines[2:]]) + "\n"
+            same_everywhere(text, plain(PLAIN_EVENTS), lenient=True)
+
+    @pytest.mark.parametrize("odd", ["", " ", "bogus", "2026-13-01", "intent", "true", "x=1"])
+    def test_each_odd_cell_in_each_events_column(self, odd):
+        """An odd text in each column of an events row reads the same."""
+        lines = plain(PLAIN_EVENTS).splitlines()
+        width = len(lines[0].split(","))
+        for j in range(width):
+            for at in (1, 2, 3):
+                cells = lines[at].split(",")
+                cells[j] = odd
+                events = "\n".join([*lines[:at], ",".join(cells), *lines[at + 1 :]]) + "\n"
+                same_everywhere(plain(PLAIN), events, lenient=True)
+
+    def test_a_duplicate_id_and_an_orphan(self):
+        """Duplicated ids and events without an opportunity are reported alike."""
+        lines = plain(PLAIN).splitlines()
+        text = "\n".join([*lines, lines[1]]) + "\n"
+        events = plain(PLAIN_EVENTS) + "NOBODY,create,2026-01-05,,potential,,,,,\n"
+        same_everywhere(text, events, lenient=True)
+        same_everywhere(text, events, lenient=False)
+
+
+def csv_columns(text: str) -> tuple[list[str], list[list[str]]]:
+    header, *rows = csv.reader(io.StringIO(text, newline=""), strict=True)
+    return header, [list(c) for c in zip(*rows, strict=True)] or [[] for _ in header]
+
+
+@needs_engine
+class TestEngineColumns:
+    """An engine splits a text only where its cells are the csv module's."""
+
+    @settings(max_examples=150, deadline=None)
+    @given(
+        st.text(alphabet=",\n\r\"' ab\x00\x0b\x0c\x1c\x85\u2028\ufeff\t\ud800é#;=", max_size=60),
+        st.sampled_from(ENGINES or ["polars"]),
+    )
+    def test_cells_are_the_csv_modules(self, text, engine):
+        """Wherever an engine splits a text, it gives the csv module's header and cells."""
+        split = engine_module.engine_columns(text, engine)
+        if split is not None:
+            assert split == csv_columns(text.replace("\r\n", "\n"))
+
+    @pytest.mark.parametrize(
+        ("name", "text"),
+        [
+            ("a quoted cell", 'a,b\n"x",y\n'),
+            ("a quote inside a cell", 'a,b\nx"y,z\n'),
+            ("a lone carriage return", "a,b\nx,y\rz,w\n"),
+            ("a carriage return without its line feed at the end", "a,b\r\nx,y\r"),
+            ("a NUL character", "a,b\nx,\x00\n"),
+            ("a formula guard at a cell's start", "a,b\nx,'=1+1\n"),
+            ("a formula guard at a line's start", "a,b\n'=1,y\n"),
+            ("a formula guard in the header", "'a,b\nx,y\n"),
+            ("a blank line", "a,b\n\nx,y\n"),
+            ("a ragged row", "a,b\nx,y,z\n"),
+            ("a short row", "a,b,c\nx,y\n"),
+            ("a header alone", "a,b\n"),
+            ("a lone surrogate", "a,b\nx,\ud800\n"),
+        ],
+    )
+    def test_the_csv_module_splits(self, name, text):
+        """Each case an engine could split differently goes to the csv module."""
+        for engine in ENGINES:
+            assert engine_module.engine_columns(text, engine) is None, name
+
+    def test_crlf_line_ends_are_split(self):
+        """CR LF line ends (as write_csv writes them) are one line end, as LF is."""
+        for engine in ENGINES:
+            assert engine_module.engine_columns("a,b\r\nx,y\r\n", engine) == (
+                ["a", "b"],
+                [["x"], ["y"]],
+            )
+
+    def test_spaces_and_other_line_breaks_stay_in_the_cells(self):
+        """White space and the characters str.splitlines breaks on are kept as cell text."""
+        text = "a,b,c\n x ,\x0b\x85,\u2028\x1c\n"
+        for engine in ENGINES:
+            assert engine_module.engine_columns(text, engine) == csv_columns(text)
+
+    @pytest.mark.parametrize(
+        "case",
+        [
+            "quoted cells",
+            "a byte-order mark",
+            "text that is not UTF-8",
+            "another encoding",
+            "a blank line",
+            "a ragged row",
+            "a lone carriage return",
+            "report-form stage marks",
+            "a row without an id",
+            "a header alone",
+        ],
+    )
+    def test_every_fallback_reads_the_same(self, case):
+        """Each case the engine does not split reads as the csv module's path reads it."""
+        lines = plain(PLAIN).splitlines()
+        encoding = "utf-8"
+        if case == "quoted cells":
+            data: str | bytes = PLAIN.replace("Wang Fang", '"Wang, Fang"')
+        elif case == "a byte-order mark":
+            data = "\ufeff" + plain(PLAIN)
+        elif case == "text that is not UTF-8":
+            data = plain(PLAIN).encode() + b"\xff,x\n"
+        elif case == "another encoding":
+            data, encoding = plain(PLAIN).replace("Acme", "项目").encode("gb18030"), "gb18030"
+        elif case == "a blank line":
+            data = "\n".join([lines[0], "", *lines[1:]]) + "\n"
+        elif case == "a ragged row":
+            data = "\n".join([*lines, lines[1] + ",extra"]) + "\n"
+        elif case == "a lone carriage return":
+            data = plain(PLAIN).replace("\n", "\r", 3)
+        elif case == "report-form stage marks":
+            data = (
+                "id,name,account,owner,created,expected_close,amount,currency,潜在客户,意向\n"
+                "D1,ERP,Acme,Li,2026-01-05,2026-06-30,100,CNY,●,\n"
+            )
+        elif case == "a row without an id":
+            data = "\n".join([*lines, "," + lines[1].partition(",")[2]]) + "\n"
+        else:
+            data = lines[0] + "\n"
+        for lenient in (True, False):
+            same_everywhere(data, None, lenient=lenient, encoding=encoding)
+            if case != "another encoding":
+                same_everywhere(data, plain(PLAIN_EVENTS), lenient=lenient, encoding=encoding)
+
+    def test_a_path_is_read_by_the_engine(self, tmp_path):
+        """A file on disk reads as its stream does."""
+        path = tmp_path / "deals.csv"
+        path.write_text(PLAIN, encoding="utf-8", newline="")
+        events = tmp_path / "events.csv"
+        events.write_text(PLAIN_EVENTS, encoding="utf-8", newline="")
+        for engine in ENGINES:
+            assert read_csv(path, events=events, engine=engine) == tuple(_DEALS)
+
+
+class TestEngineChoice:
+    """engine= chooses what splits the file; a missing engine is a typed ImportError."""
+
+    @pytest.mark.parametrize("engine", ["polars", "pyarrow", "pandas"])
+    def test_a_missing_engine(self, monkeypatch, engine):
+        """A named engine that is not installed raises, naming the extra to install."""
+        monkeypatch.setitem(sys.modules, engine, None)
+        with pytest.raises(EngineNotInstalledError) as caught:
+            read_csv(io.StringIO(PLAIN), engine=engine)  # type: ignore[call-overload]
+        assert isinstance(caught.value, ImportError)
+        assert isinstance(caught.value, FunnelError)
+        assert caught.value.engine == engine
+        assert f"salesfunnel[{engine_module.ENGINES[engine]}]" in str(caught.value)
+
+    def test_auto_without_any_engine_reads_with_the_csv_module(self, monkeypatch):
+        """With no engine installed, "auto" reads as "python" does."""
+        for engine in ("polars", "pyarrow", "pandas"):
+            monkeypatch.setitem(sys.modules, engine, None)
+        assert engine_module.resolve_engine("auto") is None
+        assert read_csv(io.StringIO(PLAIN), events=io.StringIO(PLAIN_EVENTS)) == tuple(_DEALS)
+
+    def test_a_module_without_a_spec_is_not_installed(self, monkeypatch):
+        """A module in sys.modules without a spec counts as not installed."""
+        fake = type(sys)("polars")
+        monkeypatch.setitem(sys.modules, "polars", fake)
+        assert not engine_module._installed("polars")
+
+    def test_an_unknown_engine(self):
+        """A name that is no engine is an OptionError naming the choices."""
+        with pytest.raises(OptionError, match="'auto', 'python'"):
+            read_csv(io.StringIO(PLAIN), engine="duckdb")  # type: ignore[call-overload]
+
+    def test_python_is_the_csv_module(self):
+        """engine="python" never splits with an engine."""
+        assert engine_module.resolve_engine("python") is None
+
+    @needs_engine
+    def test_auto_prefers_polars(self):
+        """ "auto" takes the first installed engine, polars first."""
+        assert engine_module.resolve_engine("auto") == ENGINES[0]
+
+    def test_a_mapped_export_reads_alike(self):
+        """A mapped export is read by the csv module whatever the engine."""
+        text = (
+            "Deal,Client,Rep,Phase,Opened,Close,Value\nD1,Acme,Ann,intent,2026-01-05,2026-03-31,5\n"
+        )
+        columns = {
+            "Deal": "id",
+            "Client": "account",
+            "Rep": "owner",
+            "Phase": "stage",
+            "Opened": "created",
+            "Close": "expected_close",
+            "Value": "amount",
+        }
+        defaults = {"currency": "USD", "name": "(unnamed)"}
+        python = read_csv(io.StringIO(text), columns=columns, defaults=defaults, engine="python")
+        for engine in ENGINES:
+            assert (
+                read_csv(io.StringIO(text), columns=columns, defaults=defaults, engine=engine)
+                == python
+            )
+
+    def test_strict_errors_match(self):
+        """A strict read's error is the same DataFileError on both paths."""
+        bad = plain(PLAIN).replace("2026-05-05", "05/05/2026")
+        with pytest.raises(DataFileError) as python:
+            read_csv(io.StringIO(bad), engine="python")
+        for engine in ENGINES:
+            with pytest.raises(DataFileError) as other:
+                read_csv(io.StringIO(bad), engine=engine)  # type: ignore[call-overload]
+            assert str(other.value) == str(python.value)
+            assert other.value.problems == python.value.problems
+
+
+@needs_engine
+class TestBatches:
+    """Rows checked a batch at a time read as a whole file does."""
+
+    def test_small_batches(self, monkeypatch):
+        """Batches of three rows (the cells' memo shared between them) read the same."""
+        lines = plain(PLAIN).splitlines()
+        bad = lines[3].replace("CNY", "XX1").replace("USD", "XX1")
+        text = "\n".join([*lines, bad, lines[2]]) + "\n"
+        events = plain(PLAIN_EVENTS)
+        expected = outcome(text, events, "python", lenient=True)
+        monkeypatch.setattr(lean_module, "BATCH", 3)
+        monkeypatch.setattr(lean_module, "ENGINE_BATCH", 3)
+        for engine in ["python", *ENGINES]:
+            assert outcome(text, events, engine, lenient=True) == expected
+
+    def test_one_change_written_two_ways(self):
+        """An event kind in capitals is the same change as in small letters."""
+        lines = plain(PLAIN_EVENTS).splitlines()
+        events = "\n".join(
+            [lines[0], *(line.replace(",skip,", ",SKIP,") for line in lines[1:5]), *lines[5:]]
+        )
+        same_everywhere(plain(PLAIN), events + "\n", lenient=True)
+
+    @pytest.mark.parametrize("value", ["", "x"])
+    def test_a_column_without_a_header(self, value):
+        """A column without a header is a problem where it has values, on every path."""
+        lines = plain(PLAIN).splitlines()
+        text = "\n".join([lines[0] + ",", *(line + "," + value for line in lines[1:])]) + "\n"
+        same_everywhere(text, plain(PLAIN_EVENTS), lenient=True)
+
+    def test_the_stream_reads_the_same(self):
+        """iter_opportunities gives what read_csv gives."""
+        chunks = iter_opportunities(
+            io.StringIO(PLAIN), events=io.StringIO(PLAIN_EVENTS), chunk_size=7
+        )
+        assert tuple(d for chunk in chunks for d in chunk) == tuple(_DEALS)
+
+    def test_a_progress_hook_without_amounts(self):
+        """A file without amounts read with a progress hook reports the missing column."""
+        text = "id,name,account,owner,stage,created,expected_close,currency\n"
+        text += "D1,ERP,Acme,Li,intent,2026-01-05,2026-06-30,CNY\n"
+        seen: list[tuple[int, int]] = []
+        result = read_csv(
+            io.StringIO(text), lenient=True, progress=lambda d, t: seen.append((d, t))
+        )
+        assert [p.column for p in result.problems] == ["amount"]
