@@ -48,7 +48,17 @@ if TYPE_CHECKING:
     from salesfunnel.io.json_format import DocumentSchema
     from salesfunnel.io.rule_registry import RuleRegistry
 
-__all__ = ["Codec", "attrs_hook", "error_at", "located", "problems_of"]
+__all__ = [
+    "REVISION_KINDS",
+    "REVISION_NAMES",
+    "Codec",
+    "attrs_hook",
+    "error_at",
+    "fact_out",
+    "facts_out",
+    "located",
+    "problems_of",
+]
 
 _RULE_TYPES = frozenset(get_args(Rule))
 _EDGES = frozenset[tuple[str, str]]
@@ -64,17 +74,19 @@ def _is_rule(t: object) -> bool:
     return False
 
 
-_REVISION_KINDS: dict[object, type[Reschedule | Reprice | Override]] = {
+#: The revision classes by the ``type`` a document names them with.
+REVISION_KINDS: dict[object, type[Reschedule | Reprice | Override]] = {
     "reschedule": Reschedule,
     "reprice": Reprice,
     "override": Override,
 }
-_REVISION_NAMES = {cls: name for name, cls in _REVISION_KINDS.items()}
+#: The ``type`` of each revision class in a document.
+REVISION_NAMES = {cls: name for name, cls in REVISION_KINDS.items()}
 
 
 def _is_revision(t: object) -> bool:
     return get_origin(t) in (Union, types.UnionType) and set(get_args(t)) == set(
-        _REVISION_KINDS.values()
+        REVISION_KINDS.values()
     )
 
 
@@ -115,12 +127,16 @@ def _decimal(value: object, _t: type) -> Decimal:
     return v.plain_decimal(value)
 
 
-def _facts_out(facts: Facts) -> dict[str, object]:
-    """Facts as JSON, exact decimals in plain notation (as :func:`~._values.json_fact` reads)."""
-    return {
-        key: {"decimal": v.format_amount(x)} if isinstance(x, Decimal) else v.fact_to_json(x)
-        for key, x in sorted(facts.items())
-    }
+def fact_out(value: object) -> object:
+    """One fact as JSON, an exact decimal in plain notation (as :func:`~._values.json_fact` reads it)."""
+    if isinstance(value, Decimal):
+        return {"decimal": v.format_amount(value)}
+    return v.fact_to_json(value)  # type: ignore[arg-type]
+
+
+def facts_out(facts: Facts) -> dict[str, object]:
+    """Facts as JSON, in key order (see :func:`fact_out`)."""
+    return {key: fact_out(x) for key, x in sorted(facts.items())}
 
 
 def _date(value: object, _t: type) -> date:
@@ -278,7 +294,7 @@ class Codec:
         conv.register_unstructure_hook(Decimal, v.format_amount)
         conv.register_structure_hook(date, _date)
         conv.register_unstructure_hook(date, date.isoformat)
-        conv.register_unstructure_hook(Facts, _facts_out)
+        conv.register_unstructure_hook(Facts, facts_out)
         conv.register_structure_hook(Facts, self._facts)
         conv.register_structure_hook_factory(
             lambda t: isinstance(t, type) and issubclass(t, enum.Enum), _enum_hook
@@ -331,12 +347,12 @@ class Codec:
         return rule
 
     def _revision_out(self, rev: Revision) -> dict[str, object]:
-        kind = _REVISION_NAMES[type(rev)]
+        kind = REVISION_NAMES[type(rev)]
         return {"type": kind, **self.conv.unstructure(rev, type(rev))}
 
     def _revision_in(self, value: object, _t: object) -> Revision:
         obj = check_object(value, Reschedule)
-        cls = _REVISION_KINDS.get(obj.get("type"))
+        cls = REVISION_KINDS.get(obj.get("type"))
         if cls is None:
             raise v.BadValue("has no 'type' of 'reschedule', 'reprice' or 'override'", _FIX)
         return self.conv.structure({k: x for k, x in obj.items() if k != "type"}, cls)

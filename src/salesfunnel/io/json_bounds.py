@@ -2,11 +2,17 @@
 
 A document is refused, with a typed :class:`~salesfunnel.io.problems.DataFileError`,
 when it is longer than :data:`MAX_DOCUMENT_SIZE` characters, nests deeper than
-:data:`MAX_DEPTH` levels (measured on the text before anything is built),
-holds a number of more than :data:`MAX_NUMBER_DIGITS` digits or one that is
-not finite, ``NaN`` or ``Infinity``, a key twice in one object, or a lone
-surrogate. So no document can exhaust the stack, hang on a huge number or
-half-build a value.
+:data:`MAX_DEPTH` levels, holds a number of more than :data:`MAX_NUMBER_DIGITS`
+digits or one that is not finite, ``NaN`` or ``Infinity``, a key twice in one
+object, or a lone surrogate. So no document can exhaust the stack, hang on a
+huge number or half-build a value.
+
+A document is first parsed by the C parser with hooks for numbers only, and
+cleared by a few scans of its text and one pass over the parsed containers
+(the parser's own recursion limit stops a deep document early). A document
+these checks cannot clear is parsed again with a hook on every object and its
+depth measured on the text before anything is built: that parse finds what is
+wrong and names it, so the problems are the same whichever parse ran first.
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ import itertools
 import json
 import math
 import re
+from typing import Any
 
 from salesfunnel.io.problems import DataFileError, Problem
 
@@ -33,9 +40,8 @@ __all__ = [
 MAX_DOCUMENT_SIZE = 64 * 1024 * 1024
 
 
-#: The deepest nesting of arrays and objects a document may have, measured on
-#: the text before it is parsed (the deepest document salesfunnel writes has
-#: fewer than 20 levels).
+#: The deepest nesting of arrays and objects a document may have (the deepest
+#: document salesfunnel writes has fewer than 20 levels).
 MAX_DEPTH = 64
 
 
@@ -166,8 +172,93 @@ def check_tree(doc: object, name: str, repeated: dict[int, list[str]]) -> None:
         raise DataFileError(name, problems)
 
 
+def _members(doc: Any) -> int | None:  # noqa: ANN401  (any parsed JSON value)
+    """The number of object members in ``doc``, or ``None`` when it nests deeper than allowed.
+
+    One pass over the containers, level by level (strings and numbers are
+    only looked at, not visited).
+    """
+    members = 0
+    level: list[Any] = [doc]
+    for _ in range(MAX_DEPTH):
+        below: list[Any] = []
+        keep = below.append
+        for container in level:
+            if type(container) is dict:
+                members += len(container)
+                for x in container.values():
+                    if type(x) is dict or type(x) is list:
+                        keep(x)
+            elif type(container) is list:
+                for x in container:
+                    if type(x) is dict or type(x) is list:
+                        keep(x)
+        if not below:
+            return members
+        level = below
+    return None
+
+
+def _string_colons(doc: Any) -> int:  # noqa: ANN401  (any parsed JSON value)
+    """The colons inside the keys and strings of ``doc``."""
+    colons = 0
+    stack: list[Any] = [doc]
+    while stack:
+        value = stack.pop()
+        if type(value) is dict:
+            colons += "".join(value).count(":")
+            stack.extend(value.values())
+        elif type(value) is list:
+            stack.extend(value)
+        elif type(value) is str:
+            colons += value.count(":")
+    return colons
+
+
+def _parse_quick(text: str) -> object:
+    r"""``text`` parsed by the C parser, or :data:`_SLOW` unless it is surely within the bounds.
+
+    The value is the one :func:`parse_bounded` builds, had it found nothing to
+    refuse; on :data:`_SLOW` it must look itself (and says what it refuses).
+    The checks made here cost a few scans of the text in C and one pass over
+    the parsed containers: no hook per object (which is what makes the full
+    parse slow). Repeated keys are found by counting: every member of an
+    object has one colon outside the strings of the text, so the members of
+    the parsed objects and the colons inside their strings add up to the
+    colons of the text exactly when no key was given twice (a repeated key
+    loses its member and the colons of the value it loses, and a ``\u``
+    escape can only add a colon to a string, which is why the second count
+    is only made on text without one).
+    """
+    if len(text) > MAX_DOCUMENT_SIZE or not text.strip():
+        return _SLOW
+    escapes = "\\u" in text
+    if (escapes and _SURROGATE_ESCAPE.search(text)) or (
+        not text.isascii() and _SURROGATE.search(text)
+    ):
+        return _SLOW
+    try:
+        doc = json.loads(text, parse_int=_int, parse_float=_float, parse_constant=_constant)
+    except Exception:  # noqa: BLE001  (malformed, refused or too deep: the full parse says why)
+        return _SLOW
+    members = _members(doc)
+    colons = text.count(":")
+    if members == colons or (
+        members is not None and not escapes and members + _string_colons(doc) == colons
+    ):
+        return doc
+    return _SLOW
+
+
+#: What :func:`_parse_quick` returns for a text it leaves to the full parse.
+_SLOW = object()
+
+
 def parse_bounded(text: str, name: str) -> object:
     """Parse ``text`` as JSON within the bounds of the module docstring, or raise the problems."""
+    quick = _parse_quick(text)
+    if quick is not _SLOW:
+        return quick
     if not text.strip():
         raise DataFileError(
             name,

@@ -52,6 +52,7 @@ from salesfunnel.funnel.opportunity import Opportunity
 from salesfunnel.funnel.stages import Funnel
 from salesfunnel.io._columns import Source, read_text
 from salesfunnel.io._converter import Codec, problems_of
+from salesfunnel.io._json_fast import opportunity_dict, reader
 from salesfunnel.io._schema import DocumentSchema
 from salesfunnel.io.json_bounds import MAX_DOCUMENT_SIZE, check_tree, parse_bounded
 from salesfunnel.io.problems import (
@@ -124,6 +125,12 @@ DEFAULT_SCHEMAS: tuple[DocumentSchema, ...] = (
 )
 
 
+_OPPORTUNITY_SCHEMAS = DEFAULT_SCHEMAS[:2]
+
+
+_DEFAULT_SCHEMA_SET = frozenset(DEFAULT_SCHEMAS)
+
+
 def _schema_for(obj: object, schemas: Sequence[DocumentSchema]) -> tuple[DocumentSchema, object]:
     if isinstance(obj, (list, tuple)):
         items = tuple(obj)
@@ -162,12 +169,61 @@ def to_dict(
         UnknownRuleError: For a rule with a custom test that is not registered.
     """
     schema, payload = _schema_for(obj, schemas)
+    if _direct(schema, schemas):
+        direct = _direct_body(payload, many=schema.many)
+        if direct is not None:
+            return {"schema": schema.name, "version": schema.version, schema.key: direct}
     codec = Codec.build(registry, tuple(schemas))
     if schema.many:
         body: object = [codec.unstructure(x, schema.type) for x in payload]  # type: ignore[attr-defined]
     else:
         body = codec.unstructure(payload, schema.type)
     return {"schema": schema.name, "version": schema.version, schema.key: body}
+
+
+def _direct(schema: DocumentSchema, schemas: Sequence[DocumentSchema]) -> bool:
+    """Whether a document of ``schema`` may be read and written without the codec.
+
+    For the opportunity documents, when every schema is one of salesfunnel's
+    own (a schema's ``configure`` could change how the codec reads a field).
+    """
+    return schema in _OPPORTUNITY_SCHEMAS and (
+        schemas is DEFAULT_SCHEMAS or _DEFAULT_SCHEMA_SET.issuperset(schemas)
+    )
+
+
+def _direct_body(payload: object, *, many: bool) -> object:
+    """The body of an opportunity document, or ``None`` if the codec must write it (and raise)."""
+    try:
+        if many:
+            return [opportunity_dict(x) for x in payload]  # type: ignore[attr-defined]
+        return opportunity_dict(payload)  # type: ignore[arg-type]
+    except Exception:  # noqa: BLE001  (the codec writes it, or raises its own error)
+        return None
+
+
+def _direct_records(body: object, *, many: bool) -> object:
+    """The records of an opportunity document's body read directly, or :data:`_DETAILED`.
+
+    Anything unexpected (a problem, or just a form the direct reader does
+    not take) leaves the body to the codec, which finds and names every problem.
+    """
+    read = reader()
+    try:
+        if not many:
+            return read(body)
+        if type(body) is not list:
+            return _DETAILED
+        records = tuple(map(read, body))
+    except Exception:  # noqa: BLE001  (the codec reads it again and says what is wrong)
+        return _DETAILED
+    if len({r.id for r in records}) != len(records):
+        return _DETAILED
+    return records
+
+
+#: What :func:`_direct_records` returns for a body the codec must read.
+_DETAILED = object()
 
 
 def _envelope(
@@ -224,6 +280,13 @@ def _from_doc(
     lenient: bool = False,
 ) -> tuple[DocumentSchema, ReadResult[object] | object]:
     schema, body = _envelope(doc, name, schemas)
+    if _direct(schema, schemas):
+        direct = _direct_records(body, many=schema.many)
+        if direct is not _DETAILED:
+            if not schema.many:
+                return schema, direct
+            result: ReadResult[object] = ReadResult(direct, ())  # type: ignore[arg-type]
+            return schema, result if lenient else result.raise_for_problems(name)
     codec = Codec.build(registry, tuple(schemas))
     path = f"$.{schema.key}"
     if not schema.many:
