@@ -24,7 +24,8 @@ or an error, only the time.
 
 Line items are split from the ``products`` text (``ERP=100000;CRM=20000``)
 by pyarrow's string kernels into a long table, one row per line, with the
-amounts parsed into the same units (:func:`lines`). Only texts that the
+amounts parsed into the same units (:func:`lines`; polars frames do it in
+one polars query, :mod:`salesfunnel.frames._polars_lines`). Only texts that the
 CSV reader's plain grammar reads are taken; escapes, odd spacing, a product
 named twice in one deal or lines that do not add up to the amount send the
 frame to the slow path, which reads them (or refuses them) as the CSV reader
@@ -48,12 +49,13 @@ from narwhals.stable.v2.dependencies import (
 )
 
 from salesfunnel.frames._cells import CellOptions
-from salesfunnel.frames._common import Frame, decimal_places
+from salesfunnel.frames._common import Frame, decimal_places, stage_sets
 from salesfunnel.funnel.stages import Funnel
 from salesfunnel.money import MAX_PLACES
 
 __all__ = [
     "LIMIT",
+    "MAX_SCALE",
     "Scaled",
     "decimals",
     "give_back",
@@ -70,7 +72,7 @@ LIMIT = 2**63
 #: Units below this make the float check exact (see the module docstring).
 _FLOAT_EXACT = 2**52
 #: The most places int64 units can take (10**18 < 2**63).
-_MAX_SCALE = 18
+MAX_SCALE = 18
 
 # Python's str.strip() takes these as whitespace (besides the plain space,
 # which the grammar below strips itself); text with one of them goes the slow way.
@@ -204,7 +206,7 @@ def _float_units(np: Any, values: Any) -> tuple[Any, int] | None:  # noqa: ANN40
 
 def _decimal_units(np: Any, array: Any, scale: int) -> tuple[Any, int] | None:  # noqa: ANN401 - numpy, Arrow
     """A decimal128 array's 128-bit integers as int64, if every one fits."""
-    if scale > _MAX_SCALE or scale < 0:
+    if scale > MAX_SCALE or scale < 0:
         return None
     data = array.buffers()[1]
     words = np.frombuffer(data, dtype=np.int64)[2 * array.offset : 2 * (array.offset + len(array))]
@@ -271,7 +273,7 @@ def scaled(
         if len(probs) and probs.max() > 10**prob_scale:
             return None  # above 1 (or 100 %): the slow path says so
         places = max(places, prob_scale)
-        if places > _MAX_SCALE:
+        if places > MAX_SCALE:
             return None
         present = probs >= 0
         probs = np.where(present, probs * 10 ** (places - prob_scale), 0)
@@ -283,7 +285,25 @@ def scaled(
     out = replace(eager, columns).with_columns(
         *(nw.col(c).cast(nw.Date) for c in dates if schema[c] != nw.Date)
     )
+    if back.startswith("polars") and "stage" in keep:
+        out = _stage_enum(out, funnel)
     return Scaled(out, scale, places, back, peak)
+
+
+def _stage_enum(frame: nw.DataFrame[Any], funnel: Funnel) -> nw.DataFrame[Any]:
+    """A polars frame whose stages, all of ``funnel``, are held as a ``pl.Enum``.
+
+    Every stage test of the forecast (two dozen ``is_in``) then compares
+    small integers instead of text; a frame with a stage the funnel does not
+    have keeps its text, so that the scan names the stage.
+    """
+    import polars as pl  # noqa: PLC0415 - the frame is polars
+
+    known = list(dict.fromkeys(key for keys in stage_sets(funnel) for key in keys))
+    df: Any = nw.to_native(frame)
+    if df.schema["stage"] != pl.String or not df["stage"].is_in(known).all():
+        return frame
+    return nw.from_native(df.with_columns(pl.col("stage").cast(pl.Enum(known))), eager_only=True)
 
 
 def replace(frame: nw.DataFrame[Any], columns: dict[str, Any]) -> nw.DataFrame[Any]:
@@ -308,7 +328,8 @@ def lines(  # noqa: PLR0915 - one kernel after the other, each check where its d
 ) -> tuple[nw.DataFrame[Any], int] | None:
     """One row per (deal, product): ``keep``, ``product``, ``_v`` and ``_x`` in units.
 
-    ``frame`` has ``amount`` (units at ``scale``), ``_p`` (probability units
+    In Arrow's kernels, for a pyarrow table (polars frames take
+    :func:`salesfunnel.frames._polars_lines.polars_cells`). ``frame`` has ``amount`` (units at ``scale``), ``_p`` (probability units
     at ``places``), ``products`` and ``keep``. Returns the long table and the
     scale of ``_v`` (the lines may have more places than the amounts), or
     ``None`` where the slow path must read the products.
@@ -318,8 +339,6 @@ def lines(  # noqa: PLR0915 - one kernel after the other, each check where its d
         return None
     np, pa, pc = mods
     table = nw.to_native(frame)
-    if not isinstance(table, pa.Table):
-        return _polars_lines(np, table, keep, scale, peak, places)
     text = table["products"].combine_chunks()
     if not (
         pa.types.is_string(text.type)
@@ -347,7 +366,7 @@ def lines(  # noqa: PLR0915 - one kernel after the other, each check where its d
     digits = np.where(dot >= 0, np.asarray(pc.utf8_length(written)) - dot - 1, 0)
     line_scale = max(scale, int(digits.max()) if len(digits) else 0)
     amounts = np.asarray(table["amount"].combine_chunks())
-    if line_scale > _MAX_SCALE:
+    if line_scale > MAX_SCALE:
         return None
     amounts = rescale(amounts, line_scale - scale, peak)
     if amounts is None or (peak * 10 ** (line_scale - scale + places) * len(entries) >= LIMIT):
@@ -386,90 +405,6 @@ def lines(  # noqa: PLR0915 - one kernel after the other, each check where its d
 def _never(_dtype: object) -> bool:  # pragma: no cover - pyarrow before 16
     """No type is a string view (before pyarrow had them)."""
     return False
-
-
-def _polars_lines(
-    np: Any,  # noqa: ANN401 - numpy
-    df: Any,  # noqa: ANN401 - a polars frame
-    keep: list[str],
-    scale: int,
-    peak: int,
-    places: int,
-) -> tuple[nw.DataFrame[Any], int] | None:
-    """:func:`lines` in polars' own (parallel) string kernels, by the same grammar.
-
-    One query splits, explodes and parses the lines at the amounts' scale;
-    the checks then run on its result, and only lines with more places than
-    the amounts are parsed again.
-    """
-    import polars as pl  # noqa: PLC0415 - the frame is polars
-
-    df = df.lazy()
-    if df.collect_schema()["products"] not in (pl.String, pl.Null):
-        return None
-    text = pl.col("products").fill_null("")
-    halves = pl.col("_l").str.split_exact("=", 1)
-    written = halves.struct.field("field_1").str.strip_chars(" ").str.split_exact(".", 1)
-    plain = text.str.contains(PLAIN)
-    # A bare name (or none) is one line "NAME=" whose amount is the deal's; only
-    # the columns the lines need are exploded (the text is not).
-    long = (
-        df.with_columns(
-            _plain=plain,
-            _r=pl.int_range(pl.len(), dtype=pl.Int64),
-            _l=pl.when(plain).then(text).otherwise(text + "=").str.split(";"),
-        )
-        .drop("products")
-        .explode("_l")
-        .with_columns(
-            product=pl.when(pl.col("_plain"))
-            .then(halves.struct.field("field_0").str.strip_chars(" "))
-            .otherwise(halves.struct.field("field_0")),
-            _whole=written.struct.field("field_0"),
-            _part=written.struct.field("field_1").fill_null(""),
-        )
-        .drop("_l")
-        .collect()
-    )
-    if not long["_plain"].all():  # the other rows' names, as written, must be bare
-        other = long.filter(~pl.col("_plain"))["product"]
-        if not ((other == "") | other.str.contains(BARE)).all():
-            return None
-    digits, longest = long.select(
-        pl.col("_part").str.len_bytes().max(), pl.col("_whole").str.len_bytes().max()
-    ).row(0)
-    line_scale = max(scale, digits or 0)
-    if line_scale + (longest or 0) > _MAX_SCALE:
-        return None
-    if peak * 10 ** (line_scale - scale + places) * len(long) >= LIMIT:
-        return None
-    part = pl.col("_part")
-    value = (
-        pl.when(pl.col("_plain"))
-        .then(
-            # the plain lines' digits (checked); a bare line's "" is not taken
-            pl.col("_whole").cast(pl.Int64, strict=False) * 10**line_scale
-            + pl.when(part == "")
-            .then(0)
-            .otherwise(part.str.pad_end(line_scale, "0").cast(pl.Int64))
-        )
-        .otherwise(pl.col("amount") * 10 ** (line_scale - scale))
-    )
-    long = long.with_columns(_v=value)
-    values = long["_v"].to_numpy()
-    rows = long["_r"].to_numpy()
-    starts = np.flatnonzero(np.concatenate((rows[:1] == rows[:1], rows[1:] != rows[:-1])))
-    amounts = long["amount"].to_numpy()[starts] * 10 ** (line_scale - scale)
-    if len(values) and not (np.add.reduceat(values, starts) == amounts).all():
-        return None
-    runs = np.diff(np.append(starts, len(rows)))
-    product = long["product"]
-    owner = long["_r"]
-    for d in range(1, int(runs.max(initial=0))):
-        if ((product == product.shift(d)) & (owner == owner.shift(d))).any():
-            return None
-    long = long.select(*keep, "product", "_v", _x=pl.col("_v") * pl.col("_p"))
-    return nw.from_native(long, eager_only=True), line_scale
 
 
 def _repeats(np: Any, pc: Any, names: Any, parent: Any, lengths: Any) -> bool:  # noqa: ANN401 - numpy, Arrow

@@ -75,6 +75,7 @@ from salesfunnel.frames._common import (
 from salesfunnel.frames._lines import Expansion, expand
 from salesfunnel.frames._normalise import normalise
 from salesfunnel.frames._partitions import on_partitions
+from salesfunnel.frames._polars_lines import polars_cells, spaced
 from salesfunnel.frames._scaled import Scaled, give_back, lines, scaled
 from salesfunnel.frames._scan import rate_dates, reporting_currency, scan
 from salesfunnel.funnel.course import DEFAULT_FUNNEL
@@ -367,12 +368,20 @@ class _Cells:
             raise _SlowPathError
         if fast is not None and "product" in keys:
             selected = rows.select(*group, "_b", "_c", "_p", "amount", "products")
+            if fast.back.startswith("polars"):
+                got = polars_cells(
+                    nw.to_native(selected),
+                    (*keys,),
+                    fast.scale,
+                    fast.peak,
+                    prob_places,
+                    spaced=spaced(nw.to_native(fast.frame)),
+                )
+                if got is None:
+                    raise _SlowPathError
+                return _Units(_finish(nw.from_native(got[0], eager_only=True), keys), got[1])
             long = lines(
-                selected if fast.back.startswith("polars") else collect(selected),
-                [*group, "_b", "_c"],
-                fast.scale,
-                fast.peak,
-                prob_places,
+                collect(selected), [*group, "_b", "_c"], fast.scale, fast.peak, prob_places
             )
             if long is None:
                 raise _SlowPathError

@@ -1,0 +1,173 @@
+"""Line items in polars: split, checked and summed per cell in one query.
+
+The polars engine path of the forecast by product. One lazy query splits
+the ``products`` text into lines, parses their amounts into ``int64`` units,
+sums them per (group, bucket, category) cell, and computes beside the sums
+the checks that decide whether the engine's figures are the core's:
+
+* each text is in the CSV reader's plain grammar (``NAME=AMOUNT;...``), a
+  bare product name, or empty (:data:`~salesfunnel.frames._scaled.PLAIN`,
+  :data:`~salesfunnel.frames._scaled.BARE`), as one regular expression;
+* each deal's lines add up to its amount: the lines of a deal are adjacent
+  after the explode, so a running total of (line − amount at a deal's first
+  line) is zero at the end of every deal exactly when every deal adds up;
+  no line is above its deal's amount, so with the bound checked after the
+  query no running total leaves ``int64``;
+* no deal names one product twice: its two lines would fall in the same
+  cell, which then holds fewer distinct deals than lines;
+* no line has more places than the amounts (else the query runs once more
+  at the lines' scale).
+
+Where a check fails the caller takes the exact slow path, which reads (or
+refuses) the products as the CSV reader does, so the engine path changes
+the time, never a result or an error. Only the rows the query flags would
+need Python; the flags are aggregated per cell, so the rows themselves never
+leave the engine.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from salesfunnel.frames._scaled import BARE, LIMIT, MAX_SCALE, PLAIN
+
+__all__ = ["polars_cells", "spaced"]
+
+#: Plain lines, a bare name, or nothing: the texts the engine reads itself.
+_READABLE = f"(?:{PLAIN})|(?:{BARE})|^$"
+
+
+def polars_cells(
+    lf: Any,  # noqa: ANN401 - a polars LazyFrame
+    keys: Sequence[str],
+    scale: int,
+    peak: int,
+    places: int,
+    *,
+    spaced: bool = True,
+) -> tuple[Any, int] | None:
+    """The cells by ``keys`` (which hold ``"product"``), ``_b`` and ``_c``, or ``None``.
+
+    ``lf`` has the group columns, ``_b``, ``_c``, ``_p`` (probability units
+    at ``places``), ``amount`` (units at ``scale``, at most ``peak``) and
+    ``products``; ``spaced=False`` says that no text holds a space (so
+    there is nothing to strip). Returns an eager polars frame with the keys, ``_b``,
+    ``_c``, ``count``, ``amount`` and ``weighted`` (units at the returned
+    scale, and at it plus ``places``), or ``None`` where the slow path must
+    read the products.
+    """
+    import polars as pl  # noqa: PLC0415 - the frame is polars
+
+    if lf.collect_schema()["products"] not in (pl.String, pl.Null):
+        return None
+    line_scale = scale
+    cells = _query(pl, lf, keys, scale, line_scale, spaced=spaced).collect(engine="in-memory")
+    if cells["_unread"].any():
+        return None
+    if cells["_deep"].any():
+        digits, longest = _places(pl, lf)
+        line_scale = max(scale, digits)
+        if line_scale + longest > MAX_SCALE or line_scale == scale:
+            return None  # int64 units cannot hold the lines
+        cells = _query(pl, lf, keys, scale, line_scale, spaced=spaced).collect(engine="in-memory")
+    count = int(cells["count"].sum())
+    if peak * 10 ** (line_scale - scale + places) * count >= LIMIT:
+        return None  # the sums could leave int64 (and may have: they are not used)
+    if cells["_wrong"].any() or (cells["_deals"] != cells["count"]).any():
+        return None  # lines that do not add up, or a product named twice: the slow path says so
+    return cells.drop("_unread", "_deep", "_wrong", "_deals"), line_scale
+
+
+def spaced(df: Any) -> bool:  # noqa: ANN401 - a polars frame
+    """Tell whether any ``products`` text of ``df`` holds a space (else nothing needs stripping)."""
+    import polars as pl  # noqa: PLC0415 - the frame is polars
+
+    column = df["products"]
+    return column.dtype != pl.String or bool(column.str.contains(" ", literal=True).any())
+
+
+def _query(
+    pl: Any,  # noqa: ANN401 - polars
+    lf: Any,  # noqa: ANN401 - a polars LazyFrame
+    keys: Sequence[str],
+    scale: int,
+    line_scale: int,
+    *,
+    spaced: bool,
+) -> Any:  # noqa: ANN401 - a polars LazyFrame
+    """The lazy query: lines parsed at ``line_scale``, summed per cell with the checks."""
+    text = pl.col("products").fill_null("")
+    halves = pl.col("_l").str.split_exact("=", 1)
+    name, written = halves.struct.field("field_0"), halves.struct.field("field_1")
+    if spaced:
+        name, written = name.str.strip_chars(" "), written.str.strip_chars(" ")
+    # ``written`` is null for a bare name (its line is the deal's amount)
+    whole: Any = pl.col("amount") * 10 ** (line_scale - scale)
+    if line_scale == 0:
+        parsed = written.cast(pl.Int64, strict=False)
+        deep = written.is_not_null() & parsed.is_null()  # a point, or too many digits
+        unread = pl.lit(value=False)
+    else:
+        number = written.str.split_exact(".", 1)
+        digits, part = number.struct.field("field_0"), number.struct.field("field_1")
+        parsed = digits.cast(pl.Int64, strict=False) * 10**line_scale + (
+            pl.when(part.is_null())
+            .then(0)
+            .otherwise(part.str.pad_end(line_scale, "0").cast(pl.Int64, strict=False))
+        )
+        deep = part.str.len_bytes() > line_scale
+        unread = digits.str.len_bytes() + line_scale > MAX_SCALE
+    # a plain line that does not parse is flagged (deep or unread), so filling it is harmless
+    value = parsed.fill_null(whole)
+    first = pl.col("_r") != pl.col("_r").shift(1, fill_value=-1)
+    last = pl.col("_r") != pl.col("_r").shift(-1, fill_value=-1)
+    running = (pl.col("_v") - pl.when(first).then(pl.col("_a")).otherwise(0)).cum_sum()
+    wrong = (
+        pl.col("_v").is_null() | (pl.col("_v") > pl.col("_a")) | (last & (running != 0))
+    ).fill_null(value=True)
+    return (
+        lf.with_columns(
+            _ok=text.str.contains(_READABLE),
+            _l=text.str.split(";"),
+            _r=pl.int_range(pl.len(), dtype=pl.Int64),
+        )
+        .drop("products")
+        .explode("_l")
+        .with_columns(
+            product=name,
+            _v=value,
+            _a=whole,
+            _deep=deep.fill_null(value=False),
+            _unread=~pl.col("_ok") | unread.fill_null(value=False),
+        )
+        .with_columns(_wrong=wrong)
+        .group_by(*keys, "_b", "_c")
+        .agg(
+            count=pl.len(),
+            amount=pl.col("_v").sum(),
+            weighted=(pl.col("_v") * pl.col("_p")).sum(),
+            _deals=pl.col("_r").n_unique(),
+            _unread=pl.col("_unread").any(),
+            _deep=pl.col("_deep").any(),
+            _wrong=pl.col("_wrong").any(),
+        )
+    )
+
+
+def _places(pl: Any, lf: Any) -> tuple[int, int]:  # noqa: ANN401 - polars
+    """The most places and the most whole digits of any plain line's amount."""
+    written = (
+        pl.col("_l").str.split_exact("=", 1).struct.field("field_1").str.strip_chars(" ")
+    ).str.split_exact(".", 1)
+    found = (
+        lf.select(_l=pl.col("products").fill_null("").str.split(";"))
+        .explode("_l")
+        .select(
+            written.struct.field("field_1").str.len_bytes().max(),
+            written.struct.field("field_0").str.len_bytes().max(),
+        )
+        .collect()
+        .row(0)
+    )
+    return int(found[0] or 0), int(found[1] or 0)

@@ -1,0 +1,135 @@
+"""Tests for the polars engine path: line items split, checked and summed in one polars query.
+
+Whatever the query flags (text the plain grammar does not cover, lines
+that do not add up, a product named twice, lines with more places than the
+amounts) goes the exact slow path, so the figures and errors are the core's.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+pl = pytest.importorskip("polars")
+pytest.importorskip("pyarrow")
+pytest.importorskip("numpy")
+
+from salesfunnel.errors import UnknownStageError  # noqa: E402
+from salesfunnel.forecasting.rollup import forecast  # noqa: E402
+from salesfunnel.frames import FrameValueError, forecast_frame, to_polars  # noqa: E402
+from tests import factories  # noqa: E402
+from tests.frames.test_forecast import cells, core_cells  # noqa: E402
+
+CUTOFF = date(2026, 8, 31)
+
+
+def frame(amounts, products, *, stage="negotiation"):
+    """A polars frame of open deals closing in the cutoff's next month."""
+    n = len(amounts)
+    return pl.DataFrame(
+        {
+            "stage": [stage] * n,
+            "owner": ["Li Wei"] * n,
+            "created": [date(2026, 1, 5)] * n,
+            "expected_close": [date(2026, 9, 15)] * n,
+            "amount": amounts,
+            "currency": ["CNY"] * n,
+            "products": products,
+        },
+        strict=False,
+    )
+
+
+def by_product(df):
+    """The forecast by product as {product: (count, amount)}."""
+    result = cells(forecast_frame(df, cutoff=CUTOFF, by="product"))
+    return {k[0]: v[:2] for k, v in result.items()}
+
+
+def engine_only(monkeypatch):
+    """Fail the test if the forecast falls back to the slow path."""
+
+    def refuse(*_args, **_kwargs):
+        raise AssertionError("the slow path was taken")
+
+    monkeypatch.setattr("salesfunnel.frames.forecast.normalise", refuse)
+
+
+class TestLinesInOneQuery:
+    def test_spaces_around_names_and_amounts(self, monkeypatch):
+        """Spaces around a line's name and amount are stripped in the engine, as the CSV reader strips them."""
+        engine_only(monkeypatch)
+        got = by_product(frame([5.0, 4.0], [" A = 3 ; Cloud Suite=2", "A=4"]))
+        assert got == {"A": (2, Decimal(7)), "Cloud Suite": (1, Decimal(2))}
+
+    def test_lines_with_places_on_whole_amounts(self, monkeypatch):
+        """Whole amounts whose lines have places are summed at the lines' scale, in the engine."""
+        engine_only(monkeypatch)
+        got = by_product(frame([5.0, 1.0], ["A=2.5;B=2.50", "A=1"]))
+        assert got == {"A": (2, Decimal("3.5")), "B": (1, Decimal("2.5"))}
+
+    @pytest.mark.parametrize(
+        ("amounts", "products", "match"),
+        [
+            ([5.0], ["A=1;B=2"], "add up to 3"),  # lines that do not add up
+            ([0.0], ["A;B"], "no amount for product 'A'"),  # two bare names
+            ([3.0], ["A=-1;B=4"], "is negative"),  # a negative line
+        ],
+    )
+    def test_lines_the_slow_path_refuses(self, amounts, products, match):
+        """Texts the query flags and the CSV reader refuses give the slow path's error."""
+        with pytest.raises(FrameValueError, match=match):
+            by_product(frame(amounts, products))
+
+    @pytest.mark.parametrize(
+        ("products", "want"),
+        [
+            ("A=1;A=2", {"A": (1, Decimal(3))}),  # a product named twice: counted once
+            ("A=+1;B=2", {"A": (1, Decimal(1)), "B": (1, Decimal(2))}),  # a plus sign
+        ],
+    )
+    def test_lines_the_slow_path_reads(self, products, want):
+        """Texts the query flags and the CSV reader reads give the slow path's figures."""
+        assert by_product(frame([3.0], [products])) == want
+
+    def test_a_stage_the_funnel_lacks(self):
+        """A stage the funnel does not have keeps its text, and the scan names it."""
+        with pytest.raises(UnknownStageError):
+            forecast_frame(frame([1.0], ["A=1"], stage="nope"), cutoff=CUTOFF, by="product")
+
+    def test_categorical_stages(self):
+        """Stages held as a polars Categorical give the figures of text stages."""
+        df = frame([5.0], ["A=5"])
+        categorical = df.with_columns(pl.col("stage").cast(pl.Categorical))
+        assert by_product(categorical) == by_product(df)
+
+
+class TestRandomLineItems:
+    @given(
+        lines=st.lists(
+            st.tuples(
+                st.sampled_from(["ERP", "CRM", "Cloud Suite", "Support"]),
+                st.decimals(min_value=0, max_value=10**6, places=2),
+            ),
+            min_size=1,
+            max_size=4,
+            unique_by=lambda line: line[0],
+        ),
+        spaces=st.booleans(),
+    )
+    @settings(max_examples=40, deadline=None)
+    def test_random_lines_equal_the_core(self, lines, spaces):
+        """Deals of random line items give the core's figures by product."""
+        items = {name: str(amount) for name, amount in lines}
+        deal = factories.deal(id="D1", amount=None, line_items=items)
+        df = to_polars([deal, factories.deal(id="D2")], drop_history=True)
+        if spaces:
+            df = df.with_columns(pl.col("products").str.replace_all("=", " = ", literal=True))
+        got = cells(forecast_frame(df, cutoff=CUTOFF, by="owner,product"))
+        assert got == core_cells(
+            forecast([deal, factories.deal(id="D2")], cutoff=CUTOFF, by="owner,product")
+        )
