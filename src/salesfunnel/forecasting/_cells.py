@@ -18,6 +18,7 @@ from decimal import Decimal
 from typing import Protocol
 
 from salesfunnel.calendar import FiscalQuarter, Period
+from salesfunnel.errors import UnknownStageError
 from salesfunnel.forecasting.buckets import TimeBucket, month_edges
 from salesfunnel.forecasting.categories import CategoryPolicy, manual_category
 from salesfunnel.forecasting.kinds import CloseWindow, ForecastCategory
@@ -37,9 +38,12 @@ __all__ = [
     "Chooser",
     "Figured",
     "Placer",
+    "Probabilities",
+    "Slot",
     "Sum",
     "add_lines",
     "cell_sums",
+    "stage_probability",
 ]
 
 
@@ -86,6 +90,41 @@ WON_CELL = BUCKET_RANK[TimeBucket.CLOSED] * PER_BUCKET + CATEGORY_RANK[ForecastC
 LOST_CELL = BUCKET_RANK[TimeBucket.LOST] * PER_BUCKET + CATEGORY_RANK[ForecastCategory.OMITTED]
 
 
+#: What a deal's key decides: (code, cell number, open), the code being
+#: :meth:`Probabilities.code` of the stage's probability and the cell (``-1``: left out).
+Slot = tuple[int, int, bool]
+
+
+def stage_probability(stage: Stage) -> Decimal:
+    """The win probability a deal in ``stage`` is weighted by without its own override."""
+    if stage.kind is StageKind.OPEN:
+        return stage.probability
+    return Decimal(1) if stage.kind is StageKind.WON else Decimal(0)
+
+
+class Probabilities:
+    """Numbers the probabilities a forecast weighs deals by, one number per way of writing.
+
+    ``Decimal("0.5")`` and ``Decimal("0.50")`` are equal but give weighted
+    amounts written differently, so they get two numbers.
+    """
+
+    __slots__ = ("ids", "values")
+
+    def __init__(self) -> None:
+        self.ids: dict[str, int] = {}
+        self.values: list[Decimal] = []
+
+    def code(self, probability: Decimal, cell: int) -> int:
+        """One int for (probability, cell): ``cell`` is ``code % len(CELLS)``."""
+        text = str(probability)
+        number = self.ids.get(text)
+        if number is None:
+            number = self.ids[text] = len(self.values)
+            self.values.append(probability)
+        return number * len(CELLS) + cell
+
+
 class Chooser:
     """Picks the placer of a deal's funnel (:func:`funnel_of`); one funnel needs no lookup."""
 
@@ -128,28 +167,62 @@ class Placer:
         self.stages: dict[str, Stage] = {key: funnel[key] for key in funnel.keys()}  # noqa: SIM118
         self.stages[UNRECORDED_STAGE] = funnel.unrecorded
         self.by_stage: dict[str, tuple[int, ...]] = {}
+        self.slots: dict[tuple[str, date] | tuple[str, date, None], Slot] = {}
 
     def __call__(self, then: Opportunity, stage: Stage) -> tuple[int, Decimal]:
+        """The cell number of ``then`` (in ``stage``) and its win probability."""
+        cell = self.cell(then, stage)
+        if stage.kind is StageKind.OPEN and then.probability is not None:
+            return cell, then.probability
+        return cell, stage_probability(stage)
+
+    def cell(self, then: Opportunity, stage: Stage) -> int:
+        """The cell number of ``then`` in ``stage``, or ``-1`` when it is left out."""
         if stage.kind is not StageKind.OPEN:
             closed = then.closed_on if then.closed_on is not None else then.history[-1].on
             if not self.first <= closed <= self.last:
-                return -1, NO_MONEY
-            if stage.kind is StageKind.WON:
-                return WON_CELL, Decimal(1)
-            return LOST_CELL, Decimal(0)
-        prob = then.probability if then.probability is not None else stage.probability
+                return -1
+            return WON_CELL if stage.kind is StageKind.WON else LOST_CELL
         close = then.expected_close
         row = OPEN_BUCKET_RANK[bisect_left(self.bucket_bounds, close)] * PER_BUCKET
         window = bisect_left(self.window_bounds, close)
         if then.category_override is not None:
             category = manual_category(then, WINDOW_BY_RANK[window])
-            return row + CATEGORY_RANK[category], prob
+            return row + CATEGORY_RANK[category]
         ranks = self.by_stage.get(then.stage)
         if ranks is None:
             ranks = self.by_stage[then.stage] = tuple(
                 CATEGORY_RANK[self.policy.category(then.stage, w)] for w in WINDOW_BY_RANK
             )
-        return row + ranks[window], prob
+        return row + ranks[window]
+
+    def slot(self, then: Opportunity, probabilities: Probabilities) -> Slot:
+        """The :data:`Slot` of ``then``, kept for the next deal of the same key when it can be.
+
+        The key, (stage, expected close) for a deal without ``closed_on`` and
+        (stage, closed on, ``None``) for one with it, decides the cell of
+        every deal without a ``category_override`` whose stage is open in
+        the first case and won or lost in the second: those are the slots
+        kept. (A won or lost deal without ``closed_on`` is dated by its
+        history; an open one with a ``closed_on`` is placed by its expected
+        close: neither is kept.)
+
+        Raises:
+            UnknownStageError: For a stage this funnel does not have.
+        """
+        stage = self.stages.get(then.stage)
+        if stage is None:
+            raise UnknownStageError(then.stage, self.funnel.keys())
+        cell = self.cell(then, stage)
+        opened = stage.kind is StageKind.OPEN
+        code = probabilities.code(stage_probability(stage), cell) if cell >= 0 else -1
+        slot = (code, cell, opened)
+        if then.category_override is None:
+            if opened and then.closed_on is None:
+                self.slots[then.stage, then.expected_close] = slot
+            elif not opened and then.closed_on is not None:
+                self.slots[then.stage, then.closed_on, None] = slot
+        return slot
 
 
 class Accumulator:

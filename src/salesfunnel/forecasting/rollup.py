@@ -48,7 +48,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
-from decimal import ROUND_HALF_EVEN, Decimal
+from decimal import Decimal
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Literal
 
@@ -62,26 +62,17 @@ from salesfunnel.calendar import (
     Period,
     check_date,
 )
-from salesfunnel.errors import CurrencyError, OptionError, UnknownStageError
-from salesfunnel.forecasting._cells import (
-    CELLS,
-    NO_MONEY,
-    Accumulator,
-    Chooser,
-    Placer,
-    add_lines,
-    cell_sums,
-)
+from salesfunnel.errors import CurrencyError, OptionError
+from salesfunnel.forecasting._cells import CELLS, Accumulator, Chooser, Placer, cell_sums
 from salesfunnel.forecasting._invariants import check_forecast, check_grouping, check_row
+from salesfunnel.forecasting._tally import converted_lines, tally
 from salesfunnel.forecasting.buckets import TimeBucket
 from salesfunnel.forecasting.categories import CategoryPolicy, default_policy
 from salesfunnel.forecasting.kinds import ForecastCategory
 from salesfunnel.funnel.course import DEFAULT_FUNNEL
-from salesfunnel.funnel.history import at_cutoff
 from salesfunnel.funnel.opportunity import Opportunity
-from salesfunnel.funnel.records import StageKind
 from salesfunnel.funnel.stages import Funnel
-from salesfunnel.fx import CENTS, ExchangeRates
+from salesfunnel.fx import ExchangeRates
 from salesfunnel.i18n import Lang, Text, check_lang
 from salesfunnel.money import Currency, currency_code, money_context
 from salesfunnel.tables import Tabular
@@ -493,50 +484,9 @@ def _forecast(
         name: Placer(cutoff, quarter, counted, f, rules) for name, (f, rules) in pipelines.items()
     }
     choose = Chooser(placers)
-    by_owner = "owner" in keys
-    by_product = "product" in keys
-    owner_first = keys[:1] == ("owner",)
-    totals = Accumulator()
-    groups: dict[tuple[str, ...], Accumulator] = {}
-    later: list[str] = []
-    factors: dict[tuple[str, date], Decimal] = {}
-    for opp in deals:
-        place = choose(opp)
-        then = at_cutoff(opp, cutoff, funnel=place.funnel)
-        if then is None:
-            later.append(opp.id)
-            continue
-        stage = place.stages.get(then.stage)
-        if stage is None:
-            raise UnknownStageError(then.stage, place.funnel.keys())
-        cell, prob = place(then, stage)
-        if cell < 0:
-            continue
-        if then.currency == target or target is None:
-            amount = then.amount
-            lines = [(li.product, li.amount) for li in then.line_items] if by_product else []
-        else:
-            on = then.closed_on if stage.kind is not StageKind.OPEN else cutoff
-            lines = converted_lines(then, target, fx, on or cutoff, factors)
-            amount = sum((a for _, a in lines), NO_MONEY)
-        weighted = amount * prob
-        if not by_product:
-            if by_owner:  # the grand total is the owners' sums, added once at the end
-                acc = groups.get((then.owner,))
-                if acc is None:
-                    acc = groups[then.owner,] = Accumulator()
-                acc.add(cell, amount, weighted)
-            else:
-                totals.add(cell, amount, weighted)
-            continue
-        totals.add(cell, amount, weighted)
-        owner = then.owner if by_owner else None
-        add_lines(groups, lines, owner, owner_first, cell, prob)
-    if by_owner and not by_product:
-        # Exact sums (money_context), so adding the owners' sums gives the very
-        # same Decimals (value and exponent) as adding every deal to the total.
-        for acc in groups.values():
-            totals.merge(acc)
+    groups, totals, later = tally(
+        deals, cutoff=cutoff, choose=choose, target=target, fx=fx, keys=keys
+    )
     rows = tuple(_row(g, groups[g]) for g in sorted(groups))
     return Forecast(
         cutoff=cutoff,
@@ -549,31 +499,3 @@ def _forecast(
         not_yet_created=tuple(later),
         period=counted,
     )
-
-
-def converted_lines(
-    opp: Opportunity,
-    target: Currency | None,
-    fx: ExchangeRates,
-    on: date,
-    factors: dict[tuple[str, date], Decimal],
-) -> list[tuple[str, Decimal]]:
-    """Return ``opp``'s (product, amount) lines in ``target``, at the rate of ``on``.
-
-    Each converted line is rounded half-even to cents; lines already in
-    ``target`` are returned as they are. ``factors`` caches rates by currency
-    and date across calls.
-
-    Raises:
-        MissingRateError: When no rate is in force on ``on``.
-    """
-    if opp.currency == target or target is None:
-        return [(li.product, li.amount) for li in opp.line_items]
-    factor = factors.get((opp.currency, on))
-    if factor is None:
-        factor = factors[opp.currency, on] = fx.rate(opp.currency, target, on=on)
-    with money_context():
-        return [
-            (li.product, (li.amount * factor).quantize(CENTS, rounding=ROUND_HALF_EVEN))
-            for li in opp.line_items
-        ]
