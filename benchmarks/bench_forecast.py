@@ -12,7 +12,8 @@ pandas is not charged for reading the library's objects): the first
 baseline times the groupby on a ready frame, the second (the goal, at most
 2x) builds the frame from the rows and then groups. The bare-Python floor
 is one loop over the same rows into a dict, exact (``Decimal``) as ours,
-for information. Every cell of both sides is checked against the other.
+for information. Every cell of both sides (counts, amounts and weighted
+amounts) is checked against the other, and the run stops if one differs.
 The ratios are ours ÷ baseline of the median times, measured interleaved
 in the same run (``_harness.py``).
 
@@ -226,24 +227,40 @@ def check_floor(result, floor):
 
 
 def check(result, by_time, by_category):
-    """Both sides agree cell by cell: counts exactly, amounts to float precision."""
+    """Both sides agree cell by cell: counts exactly, amounts and weighted to float precision.
+
+    Every (group, bucket or category) cell of either side is compared, so a
+    group or a cell that only one side has is a difference too.
+    """
+    ours = {}
     for row in result.rows:
-        for view, table, figures in (
-            ("bucket", by_time, row.buckets),
-            ("category", by_category, row.categories),
-        ):
+        for figures in (row.buckets, row.categories):
             for key, f in figures.items():
-                column = key.value
-                count = table["count"].get(column)
-                theirs = 0 if count is None else int(count.get(row.group, 0))
-                if theirs != f.count:
-                    print(f"count differs in {row.group} {view} {column}: {f.count} vs {theirs}")
-                    return False
-                amount = table["amount"].get(column)
-                value = 0.0 if amount is None else float(amount.get(row.group, 0.0))
-                if abs(value - float(f.amount)) > 1e-6 * max(1.0, value):
-                    print(f"amount differs in {row.group} {view} {column}")
-                    return False
+                if f.count:
+                    ours[(*row.group, key.value)] = (f.count, float(f.amount), float(f.weighted))
+    theirs = {}
+    for table in (by_time, by_category):
+        for group, values in table.iterrows():
+            for column in table["count"].columns:
+                count = int(values["count", column])
+                if count:
+                    amount, weighted = values["amount", column], values["weighted", column]
+                    theirs[(*group, column)] = (count, float(amount), float(weighted))
+    if ours.keys() != theirs.keys():
+        print(f"cells of one side only: {sorted(ours.keys() ^ theirs.keys())[:5]}")
+        return False
+    for cell, (count, amount, weighted) in ours.items():
+        their_count, their_amount, their_weighted = theirs[cell]
+        if count != their_count:
+            print(f"count differs in {cell}: {count} vs {their_count}")
+            return False
+        for what, a, b in (
+            ("amount", amount, their_amount),
+            ("weighted", weighted, their_weighted),
+        ):
+            if abs(a - b) > 1e-6 * max(1.0, abs(a)):
+                print(f"{what} differs in {cell}: {a} vs {b}")
+                return False
     return True
 
 
@@ -258,7 +275,9 @@ def run(bench, n, repeats):
     rates = rate_table()
     by_time, by_category = analyst(df, rates)
     result = ours(opps)
-    print(f"every cell agrees: {check(result, by_time, by_category)}   rows: {len(result.rows)}")
+    agree = check(result, by_time, by_category)
+    print(f"every cell agrees: {agree}   rows: {len(result.rows)}")
+    assert agree, "pandas and salesfunnel differ"
     floor = python_floor(rows, exact)
     assert check_floor(result, floor), "the floor differs"
     assert result.total.total.amount > Decimal(0)
