@@ -1,4 +1,4 @@
-"""Benchmark: the frame-native forecast by owner x product against the groupby an analyst writes.
+"""Benchmark: the frame-native forecast and weighted pipeline against the groupby an analyst writes.
 
 Both sides run on the same frame of 1 000 000 opportunities in the same
 process, the frame an analyst has from a CRM export: float64 amounts and
@@ -13,6 +13,11 @@ the line items as ``ERP=100000;CRM=20000``, as the CSV format writes them):
   ``explode`` for the line items, ``groupby(...).agg``;
 * polars: the same in polars (lazy: ``when/then``, ``str.split``,
   ``explode``, ``group_by``).
+
+The weighted pipeline by owner (``weighted_value_frame(df, by="owner")``)
+is timed the same way, against the same few lines in pandas and polars
+(probability, else the stage's; won 1, lost 0; ``amount × probability``
+summed per owner).
 
 Each result is checked against ours before timing (counts exactly, amounts
 to float precision), so both compute the same thing. The ratio is ours ÷
@@ -53,7 +58,7 @@ from _harness import Harness, Side
 from salesfunnel.calendar import GREGORIAN
 from salesfunnel.datasets import OWNERS, PRODUCTS
 from salesfunnel.forecasting.buckets import month_edges
-from salesfunnel.frames import forecast_frame
+from salesfunnel.frames import forecast_frame, weighted_value_frame
 from salesfunnel.funnel import DEFAULT_FUNNEL
 
 CUTOFF = date(2026, 9, 30)
@@ -386,6 +391,62 @@ def ours(frame):
     return forecast_frame(frame, cutoff=CUTOFF, by="owner,product")
 
 
+# -- the weighted pipeline by owner -------------------------------------------------
+
+
+def pandas_weighted(df):
+    """Weighted pipeline by owner in pandas, on floats: won in full, lost at nothing."""
+    stage = df["stage"]
+    prob = df["probability"].fillna(stage.map(STAGE_FLOAT))
+    prob = prob.mask(stage == "closed", 1.0).mask(stage == "lost", 0.0)
+    table = pd.DataFrame({"owner": df["owner"], "amount": df["amount"]})
+    table["weighted"] = df["amount"] * prob
+    return table.groupby("owner").agg(
+        count=("amount", "size"), amount=("amount", "sum"), weighted=("weighted", "sum")
+    )
+
+
+def polars_weighted(df):
+    """The same in polars (lazy)."""
+    stage = pl.col("stage")
+    prob = (
+        pl.when(stage == "closed")
+        .then(1.0)
+        .when(stage == "lost")
+        .then(0.0)
+        .otherwise(pl.col("probability").fill_null(stage.replace_strict(STAGE_FLOAT, default=None)))
+    )
+    return (
+        df.lazy()
+        .group_by("owner")
+        .agg(
+            count=pl.len(),
+            amount=pl.col("amount").sum(),
+            weighted=(pl.col("amount") * prob).sum(),
+        )
+        .collect()
+    )
+
+
+def ours_weighted(frame):
+    return weighted_value_frame(frame, by="owner")
+
+
+def check_weighted(ours_frame, theirs, label):
+    """Same owners, counts exactly, amounts and weights to float precision."""
+    if isinstance(theirs, pd.DataFrame):
+        theirs = theirs.reset_index()
+    mine = pl.from_pandas(ours_frame) if isinstance(ours_frame, pd.DataFrame) else ours_frame
+    other = pl.from_pandas(theirs) if isinstance(theirs, pd.DataFrame) else theirs
+    mine, other = mine.sort("owner"), other.sort("owner")
+    assert mine["owner"].to_list() == other["owner"].to_list(), f"{label}: the owners differ"
+    assert mine["count"].to_list() == other["count"].to_list(), f"{label}: the counts differ"
+    for column in ("amount", "weighted"):
+        a = np.array([float(x) for x in mine[column].to_list()])
+        b = other[column].to_numpy()
+        assert np.allclose(a, b, rtol=1e-9), f"{label}: {column} differs"
+
+
 def main():
     dask_run = "--dask" in sys.argv
     if dask_run:
@@ -425,6 +486,24 @@ def main():
         Side("ours (forecast_frame)", lambda: ours(plf)),
         [Side("polars group_by", lambda: polars_forecast(plf), goal=1.5)],
         others=[Side("ours on pl.Decimal", lambda: ours(exact_plf))],
+        repeats=repeats,
+        per=(n, "row"),
+    )
+    check_weighted(ours_weighted(pdf), pandas_weighted(pdf), "weighted, pandas")
+    check_weighted(ours_weighted(plf), polars_weighted(plf), "weighted, polars")
+    bench.compare(
+        f"weighted pipeline by owner, pandas frame of {n:,} rows (float64 amounts)",
+        Side("ours (weighted_value_frame)", lambda: ours_weighted(pdf)),
+        [Side("pandas groupby", lambda: pandas_weighted(pdf), goal=1.5)],
+        others=[Side("ours on Decimal objects", lambda: ours_weighted(exact_pdf))],
+        repeats=repeats,
+        per=(n, "row"),
+    )
+    bench.compare(
+        f"weighted pipeline by owner, polars frame of {n:,} rows (Float64 amounts)",
+        Side("ours (weighted_value_frame)", lambda: ours_weighted(plf)),
+        [Side("polars group_by", lambda: polars_weighted(plf), goal=1.5)],
+        others=[Side("ours on pl.Decimal", lambda: ours_weighted(exact_plf))],
         repeats=repeats,
         per=(n, "row"),
     )

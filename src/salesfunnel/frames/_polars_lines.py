@@ -47,13 +47,13 @@ def polars_cells(
     *,
     spaced: bool = True,
 ) -> tuple[Any, int] | None:
-    """The cells by ``keys`` (which hold ``"product"``), ``_b`` and ``_c``, or ``None``.
+    """The cells by ``keys`` (which hold ``"product"``), or ``None``.
 
-    ``lf`` has the group columns, ``_b``, ``_c``, ``_p`` (probability units
+    ``lf`` has the key columns but ``product``, ``_p`` (probability units
     at ``places``), ``amount`` (units at ``scale``, at most ``peak``) and
     ``products``; ``spaced=False`` says that no text holds a space (so
-    there is nothing to strip). Returns an eager polars frame with the keys, ``_b``,
-    ``_c``, ``count``, ``amount`` and ``weighted`` (units at the returned
+    there is nothing to strip). Returns an eager polars frame with the
+    keys, ``count``, ``amount`` and ``weighted`` (units at the returned
     scale, and at it plus ``places``), or ``None`` where the slow path must
     read the products.
     """
@@ -142,7 +142,7 @@ def _query(
             _unread=~pl.col("_ok") | unread.fill_null(value=False),
         )
         .with_columns(_wrong=wrong)
-        .group_by(*keys, "_b", "_c")
+        .group_by(*keys)
         .agg(
             count=pl.len(),
             amount=pl.col("_v").sum(),

@@ -371,7 +371,7 @@ class _Cells:
             if fast.back.startswith("polars"):
                 got = polars_cells(
                     nw.to_native(selected),
-                    (*keys,),
+                    (*keys, "_b", "_c"),
                     fast.scale,
                     fast.peak,
                     prob_places,

@@ -26,15 +26,20 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
-from typing import Any
+from typing import Any, overload
 
+import attrs
 import narwhals.stable.v2 as nw
+from narwhals.stable.v2.dependencies import is_dask_dataframe
 
 from salesfunnel.calendar import check_date
 from salesfunnel.forecasting.rollup import ForecastOptionError
 from salesfunnel.frames._aggregate import aggregate
 from salesfunnel.frames._cells import CellOptions, Scale
 from salesfunnel.frames._common import (
+    Frame,
+    MoneyKind,
+    collect,
     columns_of,
     money_kind,
     probability,
@@ -48,6 +53,8 @@ from salesfunnel.frames._common import (
 )
 from salesfunnel.frames._lines import Expansion, expand
 from salesfunnel.frames._normalise import normalise
+from salesfunnel.frames._polars_lines import polars_cells, spaced
+from salesfunnel.frames._scaled import Scaled, give_back, lines, scaled
 from salesfunnel.frames._scan import rate_dates, reporting_currency, scan
 from salesfunnel.funnel.course import DEFAULT_FUNNEL
 from salesfunnel.funnel.stages import Funnel
@@ -146,61 +153,152 @@ def weighted_value_frame(
     )
     prob_column = "probability" if "probability" in names else None
     dates = [c for c in ("created", "closed_on") if c in names and as_of is not None]
+    options = CellOptions(allow_float=allow_float, scale=probability_scale)
+    step = _Weighted(funnel, keys, currency, rates, on, as_of, names, prob_column)
+    # the engine path: no currency to convert, money and probabilities as units
+    fast = None
+    native: Any = nw.to_native(frame)
+    if rates is None and not is_dask_dataframe(native) and not {"amount", prob_column} & set(keys):
+        used = {"stage", "amount", "currency", "probability", "products", "created", "closed_on"}
+        keep = [c for c in names if c in used or c in keys]
+        fast = scaled(
+            frame, dates=dates, probability=prob_column, keep=keep, options=options, funnel=funnel
+        )
+    if fast is not None:
+        found = step.engine(fast)
+        if found is not None:
+            return found
     frame = normalise(
         frame,
         dates=dates,
         money=["amount"],
         probability=prob_column,
-        options=CellOptions(allow_float=allow_float, scale=probability_scale),
+        options=options,
         function=_FUNCTION,
     )
-    if as_of is not None:
-        day = check_date(as_of, field="as_of")
-        frame = frame.filter(nw.col("created") <= day).with_columns(
-            stage=stage_on(funnel, day, has_closed_on="closed_on" in names)
+    return to_native(step.compute(frame, probability_places(funnel, frame, prob_column)))
+
+
+@attrs.frozen
+class _Weighted:
+    """The weighted pipeline's options, and its computation on exact values or on units."""
+
+    funnel: Funnel
+    keys: tuple[str, ...]
+    currency: str | None
+    rates: ExchangeRates | None
+    on: date | None
+    as_of: date | None
+    names: list[str]
+    prob_column: str | None
+
+    def engine(self, fast: Scaled) -> Any | None:  # noqa: ANN401 - a frame of the caller's engine
+        """The totals on units, every figure an integer sum in the engine (``None``: the slow path)."""
+        polars = fast.back.startswith("polars")
+        start: Frame = fast.frame.lazy() if polars else fast.frame
+        if "stage" in self.keys:  # the groups keep the stage as text (and sort by it)
+            start = start.with_columns(nw.col("stage").cast(nw.String()))
+        got = self.compute(start, fast.places, fast=fast)
+        if got is None:
+            return None
+        totals, scale = got
+        return give_back(
+            collect(totals), {"amount": scale, "weighted": scale + fast.places}, fast.back
         )
-    kind = money_kind(frame, "amount")
-    if rates is not None and (currency is None or on is None):
-        raise ForecastOptionError(
-            "rates= converts into currency= at the rates of on=; give all three",
-            option="rates",
-            value=rates,
+
+    @overload
+    def compute(self, frame: Frame, places: int) -> Frame: ...
+
+    @overload
+    def compute(self, frame: Frame, places: int, fast: Scaled) -> tuple[Frame, int] | None: ...
+
+    def compute(
+        self, frame: Frame, places: int, fast: Scaled | None = None
+    ) -> Frame | tuple[Frame, int] | None:
+        """The totals per group (``fast``: on units, with their scale; ``None``: the slow path)."""
+        funnel, keys, names, prob_column = self.funnel, self.keys, self.names, self.prob_column
+        currency, rates, on = self.currency, self.rates, self.on
+        if self.as_of is not None:
+            day = check_date(self.as_of, field="as_of")
+            frame = frame.filter(nw.col("created") <= day).with_columns(
+                stage=stage_on(funnel, day, has_closed_on="closed_on" in names)
+            )
+        kind: MoneyKind = "scaled" if fast is not None else money_kind(frame, "amount")
+        if rates is not None and (currency is None or on is None):
+            raise ForecastOptionError(
+                "rates= converts into currency= at the rates of on=; give all three",
+                option="rates",
+                value=rates,
+            )
+        found = scan(frame, funnel=funnel, function=_FUNCTION, required=["amount"], kind=kind)
+        target = reporting_currency(
+            found.currencies,
+            currency,
+            fix="pass currency= (the reporting currency), rates= and on= to convert them, "
+            "or select the deals of one currency",
         )
-    found = scan(frame, funnel=funnel, function=_FUNCTION, required=["amount"], kind=kind)
-    target = reporting_currency(
-        found.currencies,
-        currency,
-        fix="pass currency= (the reporting currency), rates= and on= to convert them, "
-        "or select the deals of one currency",
-    )
-    places = probability_places(funnel, frame, prob_column)
-    rows = frame.with_columns(_p=probability(funnel, prob_column, kind, places))
-    factors = {}
-    if rates is not None and target is not None and on is not None:
-        day = check_date(on, field="on")
-        pairs = rate_dates(frame, target, nw.lit(day), None)
-        factors = {(c, d): rates.rate(c, target, on=d) for c, d in pairs}
-    group = [k for k in keys if k != "product"]
-    if "product" in keys or factors:
-        carry = [c for c in ("products", "id") if c in names]
-        step = Expansion(
-            keep=tuple(group),
-            by_product="product" in keys,
-            target=target if factors else None,
-            factors=factors,
-            kind=kind,
-            function=_FUNCTION,
+        rows = frame.with_columns(_p=probability(funnel, prob_column, kind, places))
+        factors = {}
+        if rates is not None and target is not None and on is not None:
+            pairs = rate_dates(frame, target, nw.lit(check_date(on, field="on")), None)
+            factors = {(c, d): rates.rate(c, target, on=d) for c, d in pairs}
+        group = [k for k in keys if k != "product"]
+        if fast is not None:
+            return _on_units(rows, keys, group, fast, places, "products" in names)
+        if "product" in keys or factors:
+            carry = [c for c in ("products", "id") if c in names]
+            step = Expansion(
+                keep=tuple(group),
+                by_product="product" in keys,
+                target=target if factors else None,
+                factors=factors,
+                kind=kind,
+                function=_FUNCTION,
+            )
+            values = expand(
+                rows.with_columns(_on=nw.lit(on)).select(
+                    *group, "_p", "amount", *carry, *(["currency", "_on"] if factors else [])
+                ),
+                step,
+            )
+        else:
+            values = rows.with_columns(
+                _v=nw.col("amount"),
+                _x=product(nw.col("amount"), scale_of(frame, "amount"), nw.col("_p"), places, kind),
+            )
+        totals = aggregate(values, keys, function=_FUNCTION)
+        return totals.sort(*keys) if keys else totals
+
+
+def _on_units(
+    rows: Frame,
+    keys: tuple[str, ...],
+    group: list[str],
+    fast: Scaled,
+    places: int,
+    has_products: bool,  # noqa: FBT001
+) -> tuple[Frame, int] | None:
+    """The totals of rows of units: amounts and weights summed by the engine, lines split by it."""
+    if "product" not in keys:
+        values = rows.with_columns(_v=nw.col("amount"), _x=nw.col("amount") * nw.col("_p"))
+        totals = aggregate(values, keys, function=_FUNCTION)
+        return (totals.sort(*keys) if keys else totals), fast.scale
+    if not has_products:
+        return None  # every deal is the unnamed product: the slow path says so
+    selected = rows.select(*group, "_p", "amount", "products")
+    if fast.back.startswith("polars"):
+        got = polars_cells(
+            nw.to_native(selected),
+            keys,
+            fast.scale,
+            fast.peak,
+            places,
+            spaced=spaced(nw.to_native(fast.frame)),
         )
-        values = expand(
-            rows.with_columns(_on=nw.lit(on)).select(
-                *group, "_p", "amount", *carry, *(["currency", "_on"] if factors else [])
-            ),
-            step,
-        )
-    else:
-        values = rows.with_columns(
-            _v=nw.col("amount"),
-            _x=product(nw.col("amount"), scale_of(frame, "amount"), nw.col("_p"), places, kind),
-        )
-    totals = aggregate(values, keys, function=_FUNCTION)
-    return to_native(totals.sort(*keys) if keys else totals)
+        if got is None:
+            return None
+        return nw.from_native(got[0], eager_only=True).sort(*keys), got[1]
+    long = lines(collect(selected), group, fast.scale, fast.peak, places)
+    if long is None:
+        return None
+    return aggregate(long[0], keys, function=_FUNCTION).sort(*keys), long[1]
