@@ -14,7 +14,13 @@ from hypothesis import strategies as st
 
 from salesfunnel.datasets import sample_pipeline
 from salesfunnel.errors import FunnelError, OptionError
-from salesfunnel.io import DataFileError, iter_opportunities, read_csv, write_csv
+from salesfunnel.io import (
+    DataFileError,
+    iter_opportunities,
+    read_csv,
+    read_opportunities,
+    write_csv,
+)
 from salesfunnel.io import _engine as engine_module
 from salesfunnel.io import _lean as lean_module
 from salesfunnel.io.csv_format import EngineNotInstalledError
@@ -377,3 +383,48 @@ class TestBatches:
             io.StringIO(text), lenient=True, progress=lambda d, t: seen.append((d, t))
         )
         assert [p.column for p in result.problems] == ["amount"]
+
+
+class TestReadOpportunities:
+    """read_opportunities passes engine= on to read_csv."""
+
+    @pytest.mark.parametrize("lenient", [False, True])
+    def test_engine_passes_through(self, tmp_path, lenient):
+        """A .csv file reads the same with every engine, strict or lenient."""
+        path = tmp_path / "deals.csv"
+        path.write_text(PLAIN, encoding="utf-8", newline="")
+        results = [
+            read_opportunities(path, lenient=lenient, engine=engine)  # type: ignore[call-overload]
+            for engine in ["python", *ENGINES]
+        ]
+        assert all(r == results[0] for r in results)
+
+
+_TWO = (
+    "id,name,account,owner,stage,created,expected_close,amount,currency\n"
+    "D1,ERP,Acme,Li,intent,2026-01-05,2026-06-30,100,CNY\n"
+    "D2,CRM,Beta,Ann,intent,2026-01-05,2026-06-30,200,CNY\n"
+)
+_TWO_EVENTS = (
+    "opportunity_id,kind,on,from_stage,to_stage,reason,skipped,forced,old,new\n"
+    "D1,create,2026-01-05,,potential,,,,,\n"
+    "D1,advance,2026-01-09,potential,intent,,,,,\n"
+    "D2,Create,2026-01-05,,potential,,,,,\n"
+    "D2,advance,2026-01-09,potential,intent,,,,,\n"
+)
+
+
+class TestRepeatedMoves:
+    """Two deals with the same moves on the same dates share them, on every reader."""
+
+    def test_one_move_written_two_ways(self):
+        """'Create' and 'create' on the same date are one change, read alike everywhere."""
+        same_everywhere(_TWO, _TWO_EVENTS, lenient=True)
+        deals = read_csv(io.StringIO(_TWO), events=io.StringIO(_TWO_EVENTS))
+        assert deals[0].history == deals[1].history
+
+    def test_the_stream_takes_seen_moves(self):
+        """The streaming reader gives the same histories (its rows' cells seen before)."""
+        chunks = iter_opportunities(io.StringIO(_TWO), events=io.StringIO(_TWO_EVENTS))
+        streamed = tuple(d for chunk in chunks for d in chunk)
+        assert streamed == read_csv(io.StringIO(_TWO), events=io.StringIO(_TWO_EVENTS))

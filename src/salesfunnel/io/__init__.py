@@ -19,7 +19,7 @@ from salesfunnel.funnel.opportunity import Opportunity
 from salesfunnel.funnel.stages import Funnel
 from salesfunnel.io._atomic import UnencodableTextError
 from salesfunnel.io._columns import Source, source_name
-from salesfunnel.io.csv_format import COLUMNS, EVENT_COLUMNS, read_csv
+from salesfunnel.io.csv_format import COLUMNS, EVENT_COLUMNS, Engine, read_csv
 from salesfunnel.io.csv_writer import HistoryWouldBeLostError, write_csv
 from salesfunnel.io.history_import import HistoryRow
 from salesfunnel.io.history_reader import read_history
@@ -114,6 +114,7 @@ def read_opportunities(
     encoding: str = "utf-8",
     ignore: Collection[str] = (),
     lenient: Literal[False] = False,
+    engine: Engine = "auto",
 ) -> tuple[Opportunity, ...]: ...
 
 
@@ -126,6 +127,7 @@ def read_opportunities(
     encoding: str = "utf-8",
     ignore: Collection[str] = (),
     lenient: Literal[True],
+    engine: Engine = "auto",
 ) -> ReadResult[Opportunity]: ...
 
 
@@ -137,6 +139,7 @@ def read_opportunities(
     encoding: str = "utf-8",
     ignore: Collection[str] = (),
     lenient: bool = False,
+    engine: Engine = "auto",
 ) -> tuple[Opportunity, ...] | ReadResult[Opportunity]:
     """Read opportunities from a ``.csv`` or ``.json`` file, chosen by the file name.
 
@@ -149,6 +152,10 @@ def read_opportunities(
         ignore: For CSV, headers of columns to skip on purpose.
         lenient: Return a :class:`ReadResult` (the good records and every
             problem) instead of raising on the first bad file.
+        engine: For CSV, what splits the file into cells (see
+            :func:`read_csv`): ``"auto"``, ``"python"``, ``"polars"``,
+            ``"pyarrow"`` or ``"pandas"``; the records and problems are the
+            same whichever it is.
 
     Returns:
         The opportunities (strict) or a :class:`ReadResult` (lenient).
@@ -172,9 +179,17 @@ def read_opportunities(
     if name.endswith(".csv"):
         if lenient:
             return read_csv(
-                path, events=events, funnel=funnel, encoding=encoding, ignore=ignore, lenient=True
+                path,
+                events=events,
+                funnel=funnel,
+                encoding=encoding,
+                ignore=ignore,
+                lenient=True,
+                engine=engine,
             )
-        return read_csv(path, events=events, funnel=funnel, encoding=encoding, ignore=ignore)
+        return read_csv(
+            path, events=events, funnel=funnel, encoding=encoding, ignore=ignore, engine=engine
+        )
     raise UnsupportedFileError(source_name(path))
 
 

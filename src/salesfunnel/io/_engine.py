@@ -31,7 +31,7 @@ Engine: TypeAlias = Literal["auto", "python", "polars", "pyarrow", "pandas"]
 ENGINES: dict[str, str] = {"polars": "polars", "pyarrow": "pandas", "pandas": "pandas"}
 
 #: What an engine cannot read exactly as the ``csv`` module does (see the module docs).
-_TRICKY = ('"', "\r", "\x00", ",'", "\n'")
+_TRICKY = ('"', "\x00", ",'", "\n'")
 
 _CRLF = "\r\n"
 
@@ -155,11 +155,13 @@ def engine_columns(text: str, engine: str) -> tuple[list[str], list[list[str]]] 
     ``csv`` module (see the module docs): the caller splits it with ``csv``.
     The data lines are lines 2, 3, ... of the file, one record each.
     """
-    if "\r" in text and text.count("\r") == text.count(_CRLF):
-        # every line ends in CR LF (as the csv module writes): one line end, as LF is
-        text = text.replace(_CRLF, "\n")
     if text.startswith("'") or any(mark in text for mark in _TRICKY):
         return None
+    if "\r" in text:
+        if text.count("\r") != text.count(_CRLF):
+            return None
+        # every line ends in CR LF (as the csv module writes): one line end, as LF is
+        text = text.replace(_CRLF, "\n")
     lines = text.split("\n")
     if lines[-1] == "":
         lines.pop()

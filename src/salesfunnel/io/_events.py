@@ -8,10 +8,10 @@ and forecast category before and after, as ``probability=0.8;category=commit``
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, cast
 
 import attrs
 
@@ -45,8 +45,12 @@ __all__ = [
     "ALIASES",
     "EVENT_KINDS",
     "REQUIRED",
+    "REVISION_KINDS",
+    "REVISION_PARSERS",
+    "STAGE_KINDS",
     "EventReader",
     "Events",
+    "built_revision",
     "event_rows",
     "read_events",
 ]
@@ -58,7 +62,7 @@ EVENT_KINDS: tuple[str, ...] = (
     "reprice",
     "override",
 )
-_REVISION_KINDS = frozenset({"reschedule", "reprice", "override"})
+REVISION_KINDS = frozenset({"reschedule", "reprice", "override"})
 _OVERRIDE_FIX = (
     "write the overrides as probability=SHARE;category=CATEGORY, either part empty "
     "for none, such as probability=0.8;category=commit"
@@ -188,26 +192,34 @@ def _format_overrides(probability: object, category: str | None) -> str:
     return f"probability={'' if probability is None else probability};category={category or ''}"
 
 
+#: The parser of a revision's old and new cells, by kind.
+REVISION_PARSERS: dict[str, Callable[[str], object]] = {
+    "override": _overrides,
+    "reschedule": v.parse_date,
+    "reprice": _lines,
+}
+
+
+def built_revision(kind: str, on: object, old: object, new: object, reason: str | None) -> Revision:
+    """The revision of ``kind`` from its checked values."""
+    if kind == "override":
+        old_p, old_c = cast("tuple[Decimal | None, str | None]", old)
+        new_p, new_c = cast("tuple[Decimal | None, str | None]", new)
+        # both sides are checked values already, so the Override cannot refuse them
+        return Override(on, old_p, new_p, old_c, new_c, reason)
+    if kind == "reschedule":
+        return Reschedule(on, old, new, reason)
+    return Reprice(on, old, new, reason)  # type: ignore[arg-type]
+
+
 def _revision(ev: _Event, kind: str, on: object) -> Revision | None:
     ev.unused(kind, ("from_stage", "to_stage", "skipped", "forced"))
-    if kind == "override":
-        old_o = ev.parse("old", _overrides, kind)
-        new_o = ev.parse("new", _overrides, kind)
-        if not ev.ok:
-            return None
-        old_p, old_c = cast("tuple[Decimal | None, str | None]", old_o)
-        new_p, new_c = cast("tuple[Decimal | None, str | None]", new_o)
-        # both sides are checked values already, so the Override cannot refuse them
-        return Override(on, old_p, new_p, old_c, new_c, ev.get("reason") or None)
-    parser: Callable[[str], object] = v.parse_date if kind == "reschedule" else _lines
+    parser = REVISION_PARSERS[kind]
     old = ev.parse("old", parser, kind)
     new = ev.parse("new", parser, kind)
     if not ev.ok:
         return None
-    reason = ev.get("reason") or None
-    if kind == "reschedule":
-        return Reschedule(on, old, new, reason)
-    return Reprice(on, old, new, reason)  # type: ignore[arg-type]
+    return built_revision(kind, on, old, new, ev.get("reason") or None)
 
 
 def _chain(ev: _Event, change: StageChange, previous: tuple[int, StageChange] | None) -> None:
@@ -258,11 +270,8 @@ def _meaning(ev: _Event, change: StageChange, funnel: Funnel) -> None:
         ev.bad(problem.field, f"history of opportunity {ev.opp_id!r}: {problem.why}", problem.fix)
 
 
-_STAGE_KINDS = {k.value: k for k in ChangeKind}
+STAGE_KINDS = {k.value: k for k in ChangeKind}
 _NO_CHANGE_CELLS = ("old", "new")
-#: The cells :meth:`EventReader._change_of` reads, in its order.
-_COLUMNWISE = ("kind", "from_stage", "to_stage", "reason", "skipped", "forced", "old", "new")
-_UNSEEN: Any = object()
 
 
 class EventReader:
@@ -277,6 +286,7 @@ class EventReader:
     """
 
     def __init__(self, name: str, headers: Mapping[str, str], funnel: Funnel) -> None:
+        """Start reading the rows of the file ``name`` with the columns ``headers``."""
         self.name = name
         self.headers = headers
         self.funnel = funnel
@@ -294,7 +304,7 @@ class EventReader:
         """Take a stage-change row whose every cell is known good; ``False`` to read it fully."""
         cells = row.cells
         memo = self.memo
-        kind = _STAGE_KINDS.get(cells.get("kind", "").strip().lower())
+        kind = STAGE_KINDS.get(cells.get("kind", "").strip().lower())
         on = memo["date"].get(cells.get("on", ""))
         if kind is None or on is None or isinstance(on, v.BadValue):
             return False
@@ -339,103 +349,6 @@ class EventReader:
         self.last_change[opp_id] = (row.line, change)
         return True
 
-    def _parsed(self, key: str, parser: Callable[[str], object], text: str) -> object:
-        table = self.memo[key]
-        found = table.get(text, table)  # the table itself: not seen yet
-        if found is table:
-            found = self.memo.miss(table, parser, text)
-        return found
-
-    def _base_of(self, cells: tuple[str, ...]) -> tuple[object, ...] | None:
-        """A row's stage-change fields but the date, if its cells (``_COLUMNWISE``) are good."""
-        kind_text, from_text, to_text, reason, skipped_text, forced_text, old, new = cells
-        kind = _STAGE_KINDS.get(kind_text.strip().lower())
-        if kind is None or old.strip() or new.strip():
-            return None
-        stage = self.parsers.stage
-        to_stage = self._parsed("stage", stage, to_text)
-        from_stage: object = None
-        if kind is not ChangeKind.CREATE:
-            from_stage = self._parsed("stage", stage, from_text)
-        elif from_text.strip():
-            return None
-        skipped = self._parsed("skipped", self.parsers.skipped, skipped_text)
-        forced = self._parsed("bool", v.parse_bool, forced_text)
-        if any(isinstance(x, v.BadValue) for x in (to_stage, from_stage, skipped, forced)):
-            return None
-        return (from_stage, to_stage, reason or None, kind, skipped, forced)
-
-    def _change_of(self, base: tuple[object, ...], on_text: str) -> StageChange | None:
-        """The stage change of a row's good cells (see :meth:`_base_of`) on ``on_text``, if the funnel can make it.
-
-        The cells are parsed as :meth:`add` parses them (the same parsers,
-        under the same keys of the memo); ``None`` sends the row to
-        :meth:`add`, which reports.
-        """
-        on = self._parsed("date", v.parse_date, on_text)
-        if isinstance(on, v.BadValue):
-            return None
-        from_stage, to_stage, reason, kind, skipped, forced = base
-        fields = (from_stage, to_stage, on, reason, kind, skipped, forced)
-        change = self.memo["change="].get(fields)
-        if change is None:
-            change = StageChange(*fields)  # type: ignore[arg-type]
-            self.memo.keep("change=", fields, change)
-        table = self.memo["meaning="]
-        known = table.get(change, table)
-        if known is table:
-            known = change_problem(self.funnel, cast("StageChange", change))
-            self.memo.keep("meaning=", change, known)
-        return cast("StageChange", change) if known is None else None
-
-    def add_columns(self, lines: Sequence[int], cells: Mapping[str, Sequence[str]]) -> None:
-        """Read the rows on ``lines``, given column by column (ids without surrounding spaces).
-
-        The same as :meth:`add` on each row in turn: a row of a good stage
-        change that follows its opportunity's previous one is taken here,
-        each distinct row parsed once; any other row goes through :meth:`add`.
-        """
-        empty = ("",) * len(lines)
-        bases, changes = self.memo["base="], self.memo["row="]
-        last_change, history, first_lines = self.last_change, self.history, self.lines
-        create = ChangeKind.CREATE
-        for i, (line, opp_id, on_text, key) in enumerate(
-            zip(
-                lines,
-                cells["opportunity_id"],
-                cells["on"],
-                zip(*(cells.get(c, empty) for c in _COLUMNWISE), strict=True),
-                strict=True,
-            )
-        ):
-            found = changes.get((key, on_text), _UNSEEN)
-            if found is _UNSEEN:
-                base = bases.get(key, _UNSEEN)
-                if base is _UNSEEN:
-                    base = self._base_of(key)
-                    self.memo.keep("base=", key, base)
-                found = (
-                    None
-                    if base is None
-                    else self._change_of(cast("tuple[object, ...]", base), on_text)
-                )
-                self.memo.keep("row=", (key, on_text), found)
-            change = cast("StageChange | None", found)
-            if change is not None and opp_id:
-                previous = last_change.get(opp_id)
-                if (
-                    change.kind is create
-                    if previous is None
-                    else change.kind is not create
-                    and change.from_stage == previous[1].to_stage
-                    and not change.on < previous[1].on
-                ):
-                    first_lines.setdefault(opp_id, line)
-                    history.setdefault(opp_id, []).append(change)
-                    last_change[opp_id] = (line, change)
-                    continue
-            self.add(Row(line, {c: column[i] for c, column in cells.items()}))
-
     def add(self, row: Row) -> None:
         """Read one events row."""
         if self._quick(row):
@@ -451,7 +364,7 @@ class EventReader:
         on = ev.parse("on", v.parse_date, "date")
         if kind not in EVENT_KINDS:
             ev.bad("kind", "is not an event kind", f"use one of {', '.join(EVENT_KINDS)}")
-        elif kind in _REVISION_KINDS:
+        elif kind in REVISION_KINDS:
             rev = _revision(ev, kind, on) if on is not None else None
             if rev is not None:
                 prev_rev = self.last_revision.get(ev.opp_id)

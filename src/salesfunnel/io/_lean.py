@@ -27,6 +27,7 @@ from salesfunnel.io._building import (
 )
 from salesfunnel.io._columns import REQUIRED, decode, source_name, stage_mark_headers
 from salesfunnel.io._engine import engine_columns
+from salesfunnel.io._engine_events import ColumnEventReader
 from salesfunnel.io._memo import Memo
 from salesfunnel.io._table import Header, Row, RowMaker, check_header, header_fields
 from salesfunnel.io.problems import DataFileError, Problem, ReadResult
@@ -185,7 +186,7 @@ def read_events_lean(
     blank = _Blank(records.header)
     head = header_fields(name, records.header, [], events_format.ALIASES, ignore, {})
     usable = all(c in head.columns for c in events_format.REQUIRED)
-    reader = events_format.EventReader(name, head.written, funnel)
+    reader = ColumnEventReader(name, head.written, funnel)
     maker = RowMaker(name, head, len(records.header))
     shape: list[Problem] = []
     unusable_ids: set[str] = set()
