@@ -95,21 +95,28 @@ class TestSharing:
         assert a[1] is b[1] and a[0] is c[0] and a[0] is not b[0]
         assert a[0] == StageChange(None, UNRECORDED_STAGE, D, kind=ChangeKind.CREATE)
         assert c[1] == StageChange(UNRECORDED_STAGE, "lost", date(2026, 4, 1), "price", "close")
-        assert default_history("lost", D, date(2026, 4, 1), "price") is c
+        again = default_history("lost", D, date(2026, 4, 1), "price")
+        assert again == c and again[0] is c[0] and again[1] is c[1]
 
     def test_caches_are_bounded(self, monkeypatch):
         """When a cache is full it starts again; what was built keeps its values."""
         monkeypatch.setattr(records, "_HISTORIES_MAX", 2)
         monkeypatch.setattr(records, "_SHARED_MAX", 2)
-        monkeypatch.setattr(records, "_HISTORIES", {})
+        monkeypatch.setattr(records, "_LINES_MAX", 2)
+        monkeypatch.setattr(records, "_OPENED", {})
+        monkeypatch.setattr(records, "_CLOSING", {})
         monkeypatch.setattr(records, "_LINES", {})
+        monkeypatch.setattr(records, "_lines_held", 0)
         monkeypatch.setattr(records, "_DATES", {})
         kept = [default_history("intent", date(2026, 1, d), None) for d in range(1, 6)]
+        closed = [default_history("lost", D, date(2026, 3, d), "x") for d in range(1, 6)]
         lines = [shared_line_items("P", Decimal(n)) for n in range(5)]
         days = [share_date(date(2026, 2, d)) for d in range(1, 6)]
-        assert len(records._HISTORIES) <= 2 and len(records._LINES) <= 2
+        assert len(records._OPENED) <= 2 and len(records._CLOSING) <= 2
+        assert sum(map(len, records._LINES.values())) <= 2
         assert len(records._DATES) <= 2
         assert [h[0].on.day for h in kept] == [1, 2, 3, 4, 5]
+        assert [h[1].on.day for h in closed] == [1, 2, 3, 4, 5]
         assert [li[0].amount for li in lines] == [Decimal(n) for n in range(5)]
         assert [d.day for d in days] == [1, 2, 3, 4, 5]
 

@@ -47,6 +47,7 @@ from salesfunnel.funnel.records import (
     SkipPolicy,
     StageChange,
     StageKind,
+    checked_stage_change,
 )
 from salesfunnel.qualification import AllOf, Facts, FactValue, Outcome, decide, evaluate
 
@@ -165,8 +166,15 @@ def plan_advance(
         TransitionError: For any other refused move.
     """
     subject, stage, history, created = record.id, record.stage_key, record.history, record.created
-    current = funnel[stage]
-    target = funnel[to_stage]
+    # The funnel's own tables, read directly: every move looks up two stages
+    # and their places (the hot path of every move, see bench_transitions);
+    # a key they do not hold goes to funnel[...], which says what is wrong.
+    by_key = funnel._by_key  # noqa: SLF001
+    try:
+        current = by_key[stage]
+        target = by_key[to_stage]
+    except (KeyError, TypeError):
+        current, target = funnel[stage], funnel[to_stage]
     if current.kind is StageKind.WON:
         raise _err(
             f"is won ({stage!r}), which is terminal; record further business as a new opportunity",
@@ -191,8 +199,13 @@ def plan_advance(
         )
     if to_stage == stage:
         raise _err(f"is already in {stage!r}", subject, stage, to_stage)
-    when = _check_when(subject, stage, to_stage, on, history, created)
-    if funnel.index(to_stage) < funnel.index(stage):
+    last = max(history[-1].on, created) if history else created
+    if type(on) is date and on >= last:  # the common case of _check_when, inline
+        when = on
+    else:
+        when = _check_when(subject, stage, to_stage, on, history, created)
+    places = funnel._index  # noqa: SLF001  (neither is the lost outcome: refused above)
+    if places[to_stage] < places[stage]:
         why = _need_reason(reason, "moving back", subject, stage, to_stage)
         return StageChange(stage, to_stage, when, why, ChangeKind.REGRESS)
     path = (stage, to_stage) if (stage, to_stage) in funnel.edges else funnel.path(stage, to_stage)
@@ -244,7 +257,10 @@ def plan_advance(
             )
         forced = not gates_ok
     kind = ChangeKind.SKIP if skipped else ChangeKind.ADVANCE
-    return StageChange(stage, to_stage, when, reason, kind, skipped, forced)
+    # Every value is checked: the stages against the funnel, the date, the
+    # path's keys (a tuple); the entry is built without running the
+    # constructor's conversions again.
+    return checked_stage_change(stage, to_stage, when, reason, kind, skipped, forced)
 
 
 def _keys(criteria: Iterable[object]) -> str:
@@ -408,7 +424,7 @@ def advance(
     ...     print(len(err.verdict.missing), "criteria missing")
     8 criteria missing
     """
-    funnel.check(opportunity)
+    check(funnel, opportunity)
     merged = opportunity.facts.merge(facts)
     change = plan_advance(
         funnel,
@@ -419,7 +435,7 @@ def advance(
         reason=reason,
         allow_skip=allow_skip,
     )
-    won = funnel[to_stage].kind is StageKind.WON
+    won = funnel._by_key[to_stage].kind is StageKind.WON  # noqa: SLF001  (a key plan_advance found)
     return with_stage_change(opportunity, change, merged, change.on if won else None, None)
 
 
@@ -482,10 +498,15 @@ def check(funnel: Funnel, opportunity: Opportunity) -> Opportunity:
         InvalidOpportunityError: For a won or lost opportunity without
             ``closed_on``, or an open one with it.
     """
+    known = funnel._by_key  # noqa: SLF001  (one lookup per entry, no call: every move checks)
     for change in opportunity.history:
-        if change.to_stage not in funnel:
-            funnel[change.to_stage]  # raises UnknownStageError with the known keys
-    kind = funnel[opportunity.stage].kind
+        key = change.to_stage
+        if (type(key) is not str or key not in known) and key not in funnel:
+            funnel[key]  # raises UnknownStageError with the known keys
+    try:
+        kind = known[opportunity.stage].kind
+    except (KeyError, TypeError):
+        kind = funnel[opportunity.stage].kind
     if kind is StageKind.OPEN and opportunity.closed_on is not None:
         raise InvalidOpportunityError(
             f"opportunity {opportunity.id!r}: is open in {opportunity.stage!r} but "

@@ -33,7 +33,6 @@ attr.exceptions.FrozenInstanceError: can't set attribute
 
 from __future__ import annotations
 
-import itertools
 import sys
 from collections.abc import Iterable, Mapping
 from datetime import date
@@ -44,24 +43,29 @@ import attrs
 
 from salesfunnel.calendar import check_date
 from salesfunnel.errors import InvalidOpportunityError
+from salesfunnel.funnel._checks import (
+    check_history,
+    check_revisions,
+    check_text,
+    reconcile_lines,
+)
 from salesfunnel.funnel.records import (
     LineItem,
-    Override,
     Reprice,
     Reschedule,
     Revision,
     StageChange,
     StageKey,
-    checked_line_item,
     default_history,
+    one_line,
     share_date,
     share_text,
-    shared_line_items,
+    shared_date,
 )
 from salesfunnel.i18n import Lang, check_lang, pick
-from salesfunnel.money import ISO_4217, Currency, currency_code, to_amount, to_probability
+from salesfunnel.money import ISO_4217, Currency, currency_code, to_probability
 from salesfunnel.qualification import FactValue
-from salesfunnel.qualification.facts import Facts, as_facts
+from salesfunnel.qualification.facts import NO_FACTS, Facts, as_facts
 from salesfunnel.tables import Cell, Table, Tabular
 
 if TYPE_CHECKING:
@@ -70,68 +74,8 @@ if TYPE_CHECKING:
 __all__ = ["Opportunity", "with_stage_change"]
 
 _intern = sys.intern
-
-
-def _lines(
-    opp_id: str,
-    amount: object,
-    line_items: Iterable[LineItem] | Mapping[str, object] | None,
-    product: str | None,
-) -> tuple[Decimal, tuple[LineItem, ...]]:
-    """Reconcile ``amount``, ``line_items`` and ``product`` into amount and lines."""
-    if line_items is not None and product is not None:
-        raise InvalidOpportunityError(
-            f"opportunity {opp_id!r}: give either product= (one product) or "
-            "line_items= (several), not both",
-            opportunity_id=opp_id,
-            field="product",
-        )
-    if isinstance(line_items, Mapping):
-        items = tuple(
-            checked_line_item(str(p), to_amount(a, field=f"line_items[{p!r}]"))
-            for p, a in line_items.items()
-        )
-    elif line_items is not None:
-        items = tuple(line_items)
-        for i, item in enumerate(items):
-            if not isinstance(item, LineItem):
-                raise InvalidOpportunityError(
-                    f"opportunity {opp_id!r}: line_items[{i}] is "
-                    f"{type(item).__name__}; use LineItem(product, amount) or a "
-                    "{product: amount} mapping",
-                    opportunity_id=opp_id,
-                    field="line_items",
-                )
-    else:
-        items = ()
-    if not items:
-        if amount is None:
-            raise InvalidOpportunityError(
-                f"opportunity {opp_id!r}: give amount= or line_items=",
-                opportunity_id=opp_id,
-                field="amount",
-            )
-        single = shared_line_items(product or "", to_amount(amount))
-        return single[0].amount, single
-    total = sum((li.amount for li in items), Decimal(0))
-    if amount is not None and to_amount(amount) != total:
-        raise InvalidOpportunityError(
-            f"opportunity {opp_id!r}: line items add up to {total} but amount "
-            f"is {amount}; leave amount out to use the sum of the lines",
-            opportunity_id=opp_id,
-            field="amount",
-        )
-    return total, items
-
-
-def _check_text(opp_id: str, field: str, value: object, *, empty_ok: bool) -> str:
-    if not isinstance(value, str) or (not empty_ok and not value.strip()):
-        raise InvalidOpportunityError(
-            f"opportunity {opp_id!r}: {field} must be a non-empty string, got {value!r}",
-            opportunity_id=opp_id,
-            field=field,
-        )
-    return value
+# The frozen record refuses a plain assignment (of its class, too).
+_setattr = object.__setattr__
 
 
 def _yes_no(value: FactValue, lang: Lang) -> Cell:
@@ -230,15 +174,18 @@ class Opportunity(Tabular):
         product: str | None = None,
     ) -> None:
         """Check every field and build the opportunity (see the class docstring)."""
-        if not isinstance(id, str) or not id.strip():
+        # The hot path of every reader and every record loaded: the common
+        # case of each field is checked inline, with as few calls as it takes
+        # (a call costs as much as several checks; see bench_transitions).
+        if not isinstance(id, str) or not (bare := id.strip()):
             raise InvalidOpportunityError(
                 f"an opportunity needs a non-empty string id, got {id!r}",
                 opportunity_id=None,
                 field="id",
             )
-        if id != id.strip():
+        if id != bare:
             raise InvalidOpportunityError(
-                f"opportunity id {id!r} begins or ends with spaces; write {id.strip()!r} "
+                f"opportunity id {id!r} begins or ends with spaces; write {bare!r} "
                 "(the readers trim them, as they trim stages)",
                 opportunity_id=id,
                 field="id",
@@ -255,18 +202,21 @@ class Opportunity(Tabular):
             and stage.strip()
         ):  # the common case in one test; the checks one by one say what is wrong
             for field, value in (("name", name), ("account", account), ("owner", owner)):
-                _check_text(id, field, value, empty_ok=False)
-            _check_text(id, "stage", stage, empty_ok=False)
-            _check_text(id, "notes", notes, empty_ok=True)
+                check_text(id, field, value, empty_ok=False)
+            check_text(id, "stage", stage, empty_ok=False)
+            check_text(id, "notes", notes, empty_ok=True)
             account, owner, stage = share_text(account), share_text(owner), share_text(stage)
         else:  # plain strings: one interned copy of each (few owners, accounts, stages)
             account, owner, stage = _intern(account), _intern(owner), _intern(stage)
-        # A plain date needs no check (check_date returns it as it is).
-        if type(created) is not date:
+        # A plain date needs no check, and is shared (a subclass is kept as given).
+        if type(created) is date:
+            created = shared_date(created) or share_date(created)
+        else:
             created = check_date(created, field="created")
-        if type(expected_close) is not date:
+        if type(expected_close) is date:
+            expected_close = shared_date(expected_close) or share_date(expected_close)
+        else:
             expected_close = check_date(expected_close, field="expected_close")
-        created, expected_close = share_date(created), share_date(expected_close)
         if expected_close < created:
             raise InvalidOpportunityError(
                 f"opportunity {id!r}: expected_close {expected_close} is before "
@@ -274,13 +224,16 @@ class Opportunity(Tabular):
                 opportunity_id=id,
                 field="expected_close",
             )
-        total, items = _lines(id, amount, line_items, product)
-        code = Currency(
-            share_text(
-                currency
-                if type(currency) is str and currency in ISO_4217
-                else currency_code(currency)
-            )
+        if line_items is None and amount is not None:  # one line: its amount checked there
+            items: tuple[LineItem, ...] = one_line(product or "", amount)
+            total = items[0].amount
+        else:
+            total, items = reconcile_lines(id, amount, line_items, product)
+        # a code of ISO 4217 (Currency(...) would cost a call)
+        code: Currency = (
+            _intern(currency)  # type: ignore[assignment]
+            if type(currency) is str and currency in ISO_4217
+            else share_text(currency_code(currency))
         )
         prob = None if probability is None else to_probability(probability)
         closed = None if closed_on is None else share_date(check_date(closed_on, field="closed_on"))
@@ -300,11 +253,11 @@ class Opportunity(Tabular):
             hist = default_history(stage, created, closed, lost_reason)
         else:
             hist = tuple(history)
-            _check_history(id, stage, created, hist)
-        revs = tuple(revisions)
+            check_history(id, stage, created, hist)
+        revs = revisions if type(revisions) is tuple else tuple(revisions)
         if revs:
-            _check_revisions(id, created, revs)
-        self.__attrs_init__(
+            check_revisions(id, created, revs)
+        fields = (
             id,
             name,
             account,
@@ -316,7 +269,7 @@ class Opportunity(Tabular):
             code,
             items,
             prob,
-            as_facts(facts),
+            NO_FACTS if facts is None else as_facts(facts),
             hist,
             revs,
             closed,
@@ -324,6 +277,12 @@ class Opportunity(Tabular):
             notes,
             category_override,
         )
+        if type(self) is Opportunity:  # filled fast (see _Slots); a subclass may add slots
+            _setattr(self, "__class__", _Slots)
+            _Slots.__init__(self, *fields)  # type: ignore[arg-type]
+            _setattr(self, "__class__", Opportunity)
+        else:
+            self.__attrs_init__(*fields)
 
     @property
     def last_change(self) -> date:
@@ -476,6 +435,61 @@ class Opportunity(Tabular):
         return Opportunity(**fields)
 
 
+class _Slots(Tabular):
+    """The slots of :class:`Opportunity` on a plain class: how a record is filled fast.
+
+    A frozen attrs record sets each of its 18 fields through
+    ``object.__setattr__``; plain stores on a class of the same layout cost a
+    tenth of that, and the object then takes (or takes back) its own class:
+    ``__class__`` assignment between two classes of one layout (the same base
+    and the same slots). The record is the one the attrs initialiser builds;
+    nothing else ever sees an instance of this class. Building and moving a
+    record each save several microseconds (bench_transitions).
+    """
+
+    __slots__ = Opportunity.__slots__
+
+    def __init__(
+        self,
+        id: str,  # noqa: A002
+        name: str,
+        account: str,
+        owner: str,
+        stage: StageKey,
+        created: date,
+        expected_close: date,
+        amount: Decimal,
+        currency: Currency,
+        line_items: tuple[LineItem, ...],
+        probability: Decimal | None,
+        facts: Facts,
+        history: tuple[StageChange, ...],
+        revisions: tuple[Revision, ...],
+        closed_on: date | None,
+        lost_reason: str | None,
+        notes: str,
+        category_override: str | None,
+    ) -> None:
+        self.id = id
+        self.name = name
+        self.account = account
+        self.owner = owner
+        self.stage = stage
+        self.created = created
+        self.expected_close = expected_close
+        self.amount = amount
+        self.currency = currency
+        self.line_items = line_items
+        self.probability = probability
+        self.facts = facts
+        self.history = history
+        self.revisions = revisions
+        self.closed_on = closed_on
+        self.lost_reason = lost_reason
+        self.notes = notes
+        self.category_override = category_override
+
+
 def _override_text(probability: Decimal | None, category: str | None) -> str:
     return " / ".join(str(v) for v in (probability, category) if v is not None)
 
@@ -495,8 +509,7 @@ def with_stage_change(
     much as building the opportunity again.
     """
     o = opportunity
-    new = object.__new__(Opportunity)
-    new.__attrs_init__(
+    new = _Slots(
         o.id,
         o.name,
         o.account,
@@ -516,62 +529,5 @@ def with_stage_change(
         o.notes,
         o.category_override,
     )
-    return new
-
-
-def _check_history(
-    opp_id: str, stage: str, created: date, history: tuple[StageChange, ...]
-) -> None:
-    def bad(message: str) -> InvalidOpportunityError:
-        return InvalidOpportunityError(
-            f"opportunity {opp_id!r}: history {message}",
-            opportunity_id=opp_id,
-            field="history",
-        )
-
-    if not history:
-        raise bad("is empty; it starts with the creation entry (leave it out)")
-    for i, change in enumerate(history):
-        if not isinstance(change, StageChange):
-            raise bad(f"entry {i} is {type(change).__name__}, not a StageChange")
-    first = history[0]
-    if first.from_stage is not None:
-        raise bad(
-            f"starts with a move from {first.from_stage!r}; the first entry is "
-            "the creation (from_stage=None)"
-        )
-    if first.on < created:
-        raise bad(f"starts on {first.on}, before created {created}")
-    for i, (prev, change) in enumerate(itertools.pairwise(history), start=1):
-        if change.from_stage != prev.to_stage:
-            raise bad(
-                f"does not chain at entry {i}: it moves from "
-                f"{change.from_stage!r} but entry {i - 1} moved to {prev.to_stage!r}"
-            )
-        if change.on < prev.on:
-            raise bad(f"goes back in time at entry {i}: {change.on} is before {prev.on}")
-    if history[-1].to_stage != stage:
-        raise bad(
-            f"ends in {history[-1].to_stage!r} but the stage is {stage!r}; "
-            "move the opportunity with the stage machine to keep them in step"
-        )
-
-
-def _check_revisions(opp_id: str, created: date, revisions: tuple[Revision, ...]) -> None:
-    last = created
-    for i, rev in enumerate(revisions):
-        if not isinstance(rev, (Reschedule, Reprice, Override)):
-            raise InvalidOpportunityError(
-                f"opportunity {opp_id!r}: revisions[{i}] is {type(rev).__name__}; "
-                "use Reschedule, Reprice or Override",
-                opportunity_id=opp_id,
-                field="revisions",
-            )
-        if rev.on < last:
-            raise InvalidOpportunityError(
-                f"opportunity {opp_id!r}: revisions[{i}] on {rev.on} is before "
-                f"{last}; revisions are kept oldest first, none before creation",
-                opportunity_id=opp_id,
-                field="revisions",
-            )
-        last = rev.on
+    new.__class__ = Opportunity  # type: ignore[assignment]
+    return new  # type: ignore[return-value]

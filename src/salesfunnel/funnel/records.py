@@ -36,9 +36,12 @@ __all__ = [
     "StageKey",
     "StageKind",
     "checked_line_item",
+    "checked_stage_change",
     "default_history",
+    "one_line",
     "share_date",
     "share_text",
+    "shared_date",
     "shared_line_items",
 ]
 
@@ -62,6 +65,8 @@ UNRECORDED_STAGE: StageKey = "(open)"
 #: days serve millions of records (a date is 32 bytes). Bounded: when full it
 #: starts again, and what was built keeps its dates.
 _DATES: dict[date, date] = {}
+# The frozen values refuse a plain assignment.
+_setattr = object.__setattr__
 _SHARED_MAX = 1 << 16
 
 
@@ -77,6 +82,12 @@ def share_date(value: date) -> date:
     if len(_DATES) > _SHARED_MAX:
         _DATES.clear()
     return shared
+
+
+#: The shared copy of a plain date :func:`share_date` has shared, or ``None``:
+#: its lookup alone, for the hot path of the record constructor (which calls
+#: :func:`share_date` when this misses).
+shared_date = _DATES.get
 
 
 def share_text(value: str) -> str:
@@ -226,6 +237,68 @@ class StageChange:
     forced: bool = False
 
 
+class _ChangeSlots:
+    """The slots of :class:`StageChange` on a plain class: how an entry is filled fast.
+
+    A frozen attrs value sets each field through ``object.__setattr__``; plain
+    stores on a class of the same layout cost a fraction of that, and the
+    object then takes its own class (``__class__`` assignment between classes
+    of one layout). Nothing else sees an instance of this class.
+    """
+
+    __slots__ = StageChange.__slots__  # type: ignore[attr-defined]
+
+    def __init__(
+        self,
+        from_stage: StageKey | None,
+        to_stage: StageKey,
+        on: date,
+        reason: str | None,
+        kind: ChangeKind,
+        skipped: tuple[StageKey, ...],
+        forced: bool,  # noqa: FBT001
+    ) -> None:
+        self.from_stage = from_stage
+        self.to_stage = to_stage
+        self.on = on
+        self.reason = reason
+        self.kind = kind
+        self.skipped = skipped
+        self.forced = forced
+
+
+def checked_stage_change(
+    from_stage: StageKey | None,
+    to_stage: StageKey,
+    on: date,
+    reason: str | None,
+    kind: ChangeKind,
+    skipped: tuple[StageKey, ...] = (),
+    forced: bool = False,  # noqa: FBT001, FBT002
+) -> StageChange:
+    """Build a :class:`StageChange` from values the caller has checked, as the constructor keeps them.
+
+    For the stage machine, which has checked the stages against its funnel,
+    the date, the kind and the skipped stages: a move must not pay for the
+    constructor's conversions again. ``on`` must be a ``date`` and ``kind`` a
+    :class:`ChangeKind`, ``skipped`` a tuple of stage keys; the stage keys and
+    the date are shared as the constructor shares them, so the entry is the
+    one ``StageChange(...)`` builds from the same values.
+    """
+    # the converters of from_stage, to_stage and on, inline
+    entry = _ChangeSlots(
+        sys.intern(from_stage) if type(from_stage) is str else from_stage,
+        sys.intern(to_stage) if type(to_stage) is str else to_stage,
+        (_DATES.get(on) or share_date(on)) if type(on) is date else on,
+        reason,
+        kind,
+        skipped,
+        forced,
+    )
+    entry.__class__ = StageChange  # type: ignore[assignment]
+    return entry  # type: ignore[return-value]
+
+
 @attrs.frozen(weakref_slot=False)  # held by the million: no weakref slot (8 bytes each)
 class LineItem:
     """One product line of an opportunity (提供的产品).
@@ -312,12 +385,48 @@ class Override:
 Revision: TypeAlias = Union[Reschedule, Reprice, Override]  # noqa: UP007
 
 
-#: The histories :func:`default_history` has built, shared by every record
-#: with the same stage and dates (most records of an export share a few
-#: thousand): one tuple and one entry for all of them. Bounded: when full it
-#: starts again, and the records built keep theirs.
-_HISTORIES: dict[tuple[object, ...], tuple[StageChange, ...]] = {}
+#: The entries :func:`default_history` builds, shared by every record with
+#: the same stage and day: the creation entries of open deals, each in its
+#: own one-entry history (an export's open deals share a few thousand), and
+#: the closing entries of snapshot deals (by stage, day and reason). A closed
+#: deal's two-entry history is a tuple of its own: its pair of days rarely
+#: repeats, and a table of pairs costs more than the tuples it would save.
+#: Bounded: when full a table starts again, and the records built keep theirs.
+_OPENED: dict[tuple[str, date], tuple[StageChange]] = {}
+_CLOSING: dict[tuple[str, date, str | None], StageChange] = {}
 _HISTORIES_MAX = 1 << 16
+
+
+def _opened(stage: StageKey, created: date) -> tuple[StageChange]:
+    """The one-entry history of a record created in ``stage`` on ``created``."""
+    if type(stage) is not str or type(created) is not date:
+        return (StageChange(None, stage, created, kind=ChangeKind.CREATE),)
+    key = (stage, created)
+    shared = _OPENED.get(key)
+    if shared is None:
+        if len(_OPENED) >= _HISTORIES_MAX:
+            _OPENED.clear()
+        shared = _OPENED[key] = (StageChange(None, stage, created, kind=ChangeKind.CREATE),)
+    return shared
+
+
+def _closing(stage: StageKey, closed_on: date, lost_reason: str | None) -> StageChange:
+    """The entry of a snapshot deal closing in ``stage`` on ``closed_on``."""
+    if (
+        type(stage) is not str
+        or type(closed_on) is not date
+        or (lost_reason is not None and type(lost_reason) is not str)
+    ):
+        return StageChange(UNRECORDED_STAGE, stage, closed_on, lost_reason, ChangeKind.CLOSE)
+    key = (stage, closed_on, lost_reason)
+    shared = _CLOSING.get(key)
+    if shared is None:
+        if len(_CLOSING) >= _HISTORIES_MAX:
+            _CLOSING.clear()
+        shared = _CLOSING[key] = StageChange(
+            UNRECORDED_STAGE, stage, closed_on, lost_reason, ChangeKind.CLOSE
+        )
+    return shared
 
 
 def default_history(
@@ -331,7 +440,8 @@ def default_history(
     sales cycle is ``closed_on - created`` and on any earlier date it counts
     as open.
 
-    Equal arguments give the same (immutable) tuple, shared.
+    Equal arguments give equal histories, which share their (immutable)
+    entries; an open deal's one-entry history is itself shared.
 
     >>> from datetime import date
     >>> [
@@ -344,35 +454,31 @@ def default_history(
     ... )
     True
     """
-    kinds = (type(stage), type(created), type(closed_on), type(lost_reason))
-    key = (stage, created, closed_on, lost_reason, *kinds)
-    shared = _HISTORIES.get(key)
-    if shared is not None:
-        return shared
     if closed_on is None or stage == UNRECORDED_STAGE:
-        history: tuple[StageChange, ...] = (
-            StageChange(None, stage, created, kind=ChangeKind.CREATE),
-        )
-    else:  # its two entries shared too: one per day opened, one per stage, day and reason
-        opened = default_history(UNRECORDED_STAGE, created, None)[0]
-        closing_key = (UNRECORDED_STAGE, stage, closed_on, lost_reason, *kinds)
-        closing = _HISTORIES.get(closing_key)
-        if closing is None:
-            closing = (
-                StageChange(UNRECORDED_STAGE, stage, closed_on, lost_reason, ChangeKind.CLOSE),
-            )
-            _HISTORIES[closing_key] = closing
-        history = (opened, closing[0])
-    if len(_HISTORIES) >= _HISTORIES_MAX:
-        _HISTORIES.clear()
-    _HISTORIES[key] = history
-    return history
+        if type(stage) is str and type(created) is date:  # the lookup inline: the hot path
+            shared = _OPENED.get((stage, created))
+            if shared is not None:
+                return shared
+        return _opened(stage, created)
+    return (_opened(UNRECORDED_STAGE, created)[0], _closing(stage, closed_on, lost_reason))
 
 
-#: One-line items shared by records of the same product and amount (the same
-#: amount written the same way: ``100`` and ``100.00`` are kept apart).
-#: Bounded like the histories.
-_LINES: dict[tuple[str, str], tuple[LineItem]] = {}
+#: One-line items shared by records of the same product and amount, the
+#: amount written the same way (``100`` and ``100.00`` are kept apart): by
+#: product, then keyed by the amount itself (no key of its own to keep).
+#: Bounded: when it holds ``_LINES_MAX`` lines it starts again.
+_LINES: dict[str, dict[Decimal, tuple[LineItem]]] = {}
+_LINES_MAX = 1 << 16
+_lines_held = 0
+
+
+def _shared_line(product: str, amount: Decimal) -> tuple[LineItem] | None:
+    """The shared line of ``product`` at a finite ``amount`` written the same way, if any."""
+    by_amount = _LINES.get(product)
+    shared = None if by_amount is None else by_amount.get(amount)
+    # Equal amounts with the same exponent are written the same way (the
+    # amounts shared are never -0, which to_amount makes 0).
+    return shared if shared is not None and shared[0].amount.same_quantum(amount) else None
 
 
 def shared_line_items(product: str, amount: Decimal) -> tuple[LineItem]:
@@ -382,15 +488,48 @@ def shared_line_items(product: str, amount: Decimal) -> tuple[LineItem]:
     one tuple, one :class:`LineItem` and one ``Decimal``. The amount of the
     item returned is equal to ``amount`` and written the same way.
     """
+    global _lines_held  # noqa: PLW0603  (the size of the bounded table, kept beside it)
     if type(product) is not str or type(amount) is not Decimal:
         return (checked_line_item(product, amount),)
-    key = (product, str(amount))
-    shared = _LINES.get(key)
-    if shared is None:
-        if len(_LINES) >= _HISTORIES_MAX:
-            _LINES.clear()
-        shared = _LINES[key] = (checked_line_item(product, amount),)
-    return shared
+    shared = _shared_line(product, amount)
+    if shared is not None:
+        return shared
+    item = object.__new__(LineItem)
+    _setattr(item, "product", sys.intern(product))
+    _setattr(item, "amount", amount)
+    line = (item,)
+    if _lines_held >= _LINES_MAX:
+        _LINES.clear()
+        _lines_held = 0
+    by_amount = _LINES.setdefault(product, {})
+    # an equal amount written another way keeps the place it has
+    if by_amount.setdefault(amount, line) is line:
+        _lines_held += 1
+    return line
+
+
+def one_line(product: str, amount: object) -> tuple[LineItem]:
+    """Return the one-line items of ``product`` at ``amount``, the amount checked, shared when equal.
+
+    :func:`~salesfunnel.money.to_amount` checks ``amount``, unless it is a
+    ``Decimal`` written exactly as the amount of a line already shared (which
+    passed the same check): the record of a round amount seen before costs
+    neither the check nor a line of its own.
+
+    Raises:
+        AmountTypeError: For a float, a bool or a non-number.
+        InvalidAmountError: For NaN, an infinity, a negative amount or text
+            that is not a number.
+        InvalidOpportunityError: For a product that is not a string.
+    """
+    if type(amount) is Decimal and type(product) is str and amount.is_finite():
+        # _shared_line inline: the hot path of every one-line record
+        by_amount = _LINES.get(product)
+        if by_amount is not None:
+            shared = by_amount.get(amount)
+            if shared is not None and shared[0].amount.same_quantum(amount):
+                return shared
+    return shared_line_items(product, to_amount(amount))
 
 
 def checked_line_item(product: str, amount: Decimal) -> LineItem:
@@ -401,6 +540,6 @@ def checked_line_item(product: str, amount: Decimal) -> LineItem:
     every record it builds. Anything else builds ``LineItem(product, amount)``.
     """
     item = object.__new__(LineItem)
-    object.__setattr__(item, "product", _product(product))
-    object.__setattr__(item, "amount", amount)
+    _setattr(item, "product", _product(product))
+    _setattr(item, "amount", amount)
     return item

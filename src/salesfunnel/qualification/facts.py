@@ -50,20 +50,37 @@ def _frozen(key: str, value: object) -> FactValue:
 #: The value types that are immutable and equal to themselves as they are:
 #: a fact of one of these exact types needs no conversion and no check.
 _PLAIN: frozenset[type] = frozenset({bool, int, str, date, type(None)})
+_STR_KEYS: frozenset[type] = frozenset({str})
+#: Fact keys that passed the quick check (plain, non-empty strings): a key
+#: equal to one of them passes again with one set lookup. Gates read a few
+#: dozen keys, and every record repeats them. Bounded: when full it starts again.
+_KEYS_SEEN: set[str] = set()
+_KEYS_SEEN_MAX = 1 << 12
 
 
 def _checked(value: Mapping[str, FactValue]) -> dict[str, FactValue]:
     """Return ``value`` as a dict of checked, immutable facts (a copy only when one changes)."""
     facts = value if type(value) is dict else dict(value)
-    # The common case in one quick pass: plain string keys, values that need
-    # no conversion, finite decimals. Anything else takes the careful pass.
-    for key, item in facts.items():
+    # The common case in one quick pass, its loops in C: plain string keys,
+    # none empty, values that need no conversion, decimals finite. Anything
+    # else takes the careful pass, which converts or says what is wrong.
+    if not _KEYS_SEEN.issuperset(facts):
+        if not set(map(type, facts)) <= _STR_KEYS or "" in facts:
+            return _converted(facts)
+        if len(_KEYS_SEEN) >= _KEYS_SEEN_MAX:
+            _KEYS_SEEN.clear()
+        _KEYS_SEEN.update(facts)
+    # The values' types are read on one value of each set of equal values (a
+    # few: yes, no, a number or two). An equal value hidden behind one of
+    # them is a number equal to a finite one, or an equal string or date:
+    # the careful pass would keep it as it is too.
+    try:
+        distinct = set(facts.values())
+    except TypeError:  # an unhashable value (a list, a set, a dict)
+        return _converted(facts)
+    for item in distinct:
         kind = type(item)
-        if (
-            type(key) is not str
-            or not key
-            or (kind not in _PLAIN and not (kind is Decimal and item.is_finite()))  # type: ignore[union-attr]
-        ):
+        if kind not in _PLAIN and not (kind is Decimal and item.is_finite()):  # type: ignore[union-attr]
             return _converted(facts)
     return facts
 
@@ -169,7 +186,7 @@ NO_FACTS = Facts({})
 
 def as_facts(value: Mapping[str, FactValue] | None) -> Facts:
     """Return ``value`` as :class:`Facts` (``None`` is no facts)."""
-    if isinstance(value, Facts):
+    if type(value) is not dict and isinstance(value, Facts):  # a dict costs no ABC check
         return value
     if not value:
         return NO_FACTS

@@ -94,7 +94,9 @@ class Threshold:
 
     def __call__(self, facts: Mapping[str, FactValue]) -> bool:
         """Compare the fact with the limit."""
-        value = _number(self.fact, facts[self.fact])
+        value = facts[self.fact]
+        if type(value) is not Decimal:  # a Decimal, the common case, needs no conversion
+            value = _number(self.fact, value)
         return value > self.limit if self.strict else value >= self.limit
 
 
