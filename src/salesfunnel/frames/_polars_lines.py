@@ -167,7 +167,7 @@ def _places(pl: Any, lf: Any) -> tuple[int, int]:  # noqa: ANN401 - polars
             written.struct.field("field_1").str.len_bytes().max(),
             written.struct.field("field_0").str.len_bytes().max(),
         )
-        .collect()
+        .collect(engine="in-memory")
         .row(0)
     )
     return int(found[0] or 0), int(found[1] or 0)

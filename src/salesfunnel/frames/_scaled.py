@@ -128,7 +128,9 @@ def load(frame: Frame, columns: list[str]) -> tuple[nw.DataFrame[Any], str] | No
     if _modules() is None:  # pragma: no cover - polars without numpy and pyarrow
         return None
     if is_polars_lazyframe(native):
-        return nw.from_native(native.select(columns).collect(), eager_only=True), "polars-lazy"
+        return nw.from_native(
+            native.select(columns).collect(engine="in-memory"), eager_only=True
+        ), "polars-lazy"
     if is_polars_dataframe(native):
         return nw.from_native(native.select(columns), eager_only=True), "polars"
     if not is_pandas_dataframe(native):

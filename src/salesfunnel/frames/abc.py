@@ -7,6 +7,16 @@ the ranking into classes with :func:`salesfunnel.customers.abc_classes.abc_class
 exactly the core's. The heavy part on a big frame is the sum over its rows;
 the ranking works on one row per customer.
 
+On Dask the partitions sum their own rows and one task adds the partial
+sums up (:mod:`salesfunnel.frames._aggregate`); the client then ranks the
+sums, one row per customer, in Arrow's kernels (fixed thresholds) or in
+the core. The ranking stays on the client on purpose: a cumulative share
+needs the one global order of every customer, which a cluster can only
+give through a full shuffle (a distributed sort) whose cost grows with the
+rows, while the client's input is bounded by the number of distinct
+customers, not of rows: 16 bytes plus the key per customer, so 10 million
+customers take a few hundred megabytes and about a second to sort.
+
 >>> from salesfunnel.datasets import sample_pipeline
 >>> from salesfunnel.frames import to_pandas
 >>> cny = to_pandas([d for d in sample_pipeline() if d.currency == "CNY"], drop_history=True)
@@ -26,6 +36,7 @@ from itertools import accumulate
 from typing import Any
 
 import narwhals.stable.v2 as nw
+from narwhals.stable.v2.dependencies import is_dask_dataframe
 
 from salesfunnel.customers._abc_rank import EXACT, check_places
 from salesfunnel.customers.abc_classes import (
@@ -128,19 +139,26 @@ def abc_frame(
         raise _missing(value, missing)
     if counts["_keys"].item():
         raise _missing(key, counts["_keys"].item())
-    if method is Method.FIXED and not keep_ties:
-        fast = engine_abc(
-            frame,
-            key=key,
-            value=value,
-            thresholds=thresholds,
-            basis=Basis(basis),
-            boundary=Boundary(boundary),
-            places=check_places(places),
-        )
+    in_engine = method is Method.FIXED and not keep_ties
+    options: dict[str, Any] = {
+        "key": key,
+        "value": value,
+        "thresholds": thresholds,
+        "basis": Basis(basis),
+        "boundary": Boundary(boundary),
+        "places": check_places(places) if in_engine else places,
+    }
+    if in_engine:
+        fast = engine_abc(frame, **options)
         if fast is not None:
             return fast
     sums = collect(aggregate(frame, [key], function=_FUNCTION, sums={value: value}, count=None))
+    if in_engine and is_dask_dataframe(nw.to_native(frame)):
+        # The partitions summed their rows; the client ranks one row per customer
+        # in Arrow's kernels (the ranking is global: see the module docstring).
+        fast = engine_abc(sums, **options)
+        if fast is not None:
+            return fast
     keys: list[Any] = sums[key].to_list()
     figures: list[Any] = sums[value].to_list()
     figures_by_key = dict(zip(keys, figures, strict=True))
