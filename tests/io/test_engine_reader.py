@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import gc
 import importlib.util
 import io
 import sys
@@ -428,3 +429,26 @@ class TestRepeatedMoves:
         chunks = iter_opportunities(io.StringIO(_TWO), events=io.StringIO(_TWO_EVENTS))
         streamed = tuple(d for chunk in chunks for d in chunk)
         assert streamed == read_csv(io.StringIO(_TWO), events=io.StringIO(_TWO_EVENTS))
+
+
+class TestCollector:
+    """A read pauses the cycle collector and leaves it as it found it."""
+
+    def test_enabled_again_after_a_read_and_an_error(self):
+        """The collector runs again after a good read and after a refused file."""
+        assert gc.isenabled()
+        read_csv(io.StringIO(PLAIN))
+        assert gc.isenabled()
+        with pytest.raises(DataFileError):
+            read_csv(io.StringIO(plain(PLAIN).replace("USD", "US1")))
+        assert gc.isenabled()
+
+    def test_left_off_when_the_caller_turned_it_off(self):
+        """A caller's paused collector stays paused."""
+        gc.disable()
+        try:
+            back = read_csv(io.StringIO(PLAIN), events=io.StringIO(PLAIN_EVENTS))
+            assert back == tuple(_DEALS)
+            assert not gc.isenabled()
+        finally:
+            gc.enable()

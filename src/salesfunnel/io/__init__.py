@@ -19,7 +19,13 @@ from salesfunnel.funnel.opportunity import Opportunity
 from salesfunnel.funnel.stages import Funnel
 from salesfunnel.io._atomic import UnencodableTextError
 from salesfunnel.io._columns import Source, source_name
-from salesfunnel.io.csv_format import COLUMNS, EVENT_COLUMNS, Engine, read_csv
+from salesfunnel.io.csv_format import (
+    COLUMNS,
+    EVENT_COLUMNS,
+    Engine,
+    EngineNotInstalledError,
+    read_csv,
+)
 from salesfunnel.io.csv_writer import HistoryWouldBeLostError, write_csv
 from salesfunnel.io.history_import import HistoryRow
 from salesfunnel.io.history_reader import read_history
@@ -69,6 +75,7 @@ __all__ = [
     "PRESETS",
     "DataFileError",
     "DocumentSchema",
+    "EngineNotInstalledError",
     "FileEncodingError",
     "HistoryRow",
     "HistoryWouldBeLostError",
@@ -164,6 +171,7 @@ def read_opportunities(
         UnsupportedFileError: For a name that ends neither in ``.csv`` nor ``.json``.
         DataFileError: For any problem (strict), or a file that holds no data.
         FileEncodingError: For a file that is not text in ``encoding``.
+        EngineNotInstalledError: For a CSV ``engine`` that is not installed.
         OSError: If a file cannot be opened.
     """
     name = source_name(path).lower()

@@ -210,6 +210,19 @@ def read_csv(
     >>> deal.stage, deal.created, deal.currency
     ('recognition', datetime.date(2026, 1, 5), 'USD')
 
+    The ``engine`` changes only the time a read takes, never what it gives:
+
+    >>> plain = (
+    ...     "id,name,account,owner,stage,created,expected_close,amount,currency\n"
+    ...     "D1,ERP,Acme,Li Wei,intent,2026-01-05,2026-06-30,120000,CNY\n"
+    ...     "D2,CRM,Beta,Ann,intent,2026-01-05,2026-02-30,5000,CNY\n"
+    ... )
+    >>> python = read_csv(io.StringIO(plain), lenient=True, engine="python")
+    >>> python == read_csv(io.StringIO(plain), lenient=True)  # an engine, if one is installed
+    True
+    >>> [p.column for p in python.problems]
+    ['expected_close']
+
     Args:
         source: A path, or an open file (text or binary).
         events: The events file with the histories and revisions, if any.
