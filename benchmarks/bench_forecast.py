@@ -17,7 +17,8 @@ amounts) is checked against the other, and the run stops if one differs.
 The ratios are ours ÷ baseline of the median times, measured interleaved
 in the same run (``_harness.py``).
 
-Generating opportunities is slow (about 90 s for 1 000 000) and is not timed.
+Generating opportunities is slow (40 s for 100 000, 7 minutes for 1 000 000 on
+a loaded 2-core machine) and is not timed.
 
 Usage: python benchmarks/bench_forecast.py [--quick]   (--quick: 100 000 only)
 """
