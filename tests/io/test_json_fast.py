@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import gc
 import io
 import json
 from collections.abc import Callable, Iterator
@@ -71,7 +72,8 @@ def detailed() -> Iterator[None]:
     """Run the codec and the parse with a hook per object, as before the direct path."""
     with (
         mock.patch.object(json_format, "_direct", return_value=False),
-        mock.patch.object(json_bounds, "_parse_quick", return_value=json_bounds._SLOW),
+        mock.patch.object(json_bounds, "parse_quick", return_value=None),
+        mock.patch.object(json_format, "parse_quick", return_value=None),
     ):
         yield
 
@@ -132,7 +134,9 @@ class TestGoodDocuments:
         """Line items, facts of every kind and every revision kind take the direct path."""
         doc = opportunity_dict(DEAL)
         assert list(doc) == [f.name for f in attrs.fields(Opportunity)]
-        assert reader()(doc) == DEAL
+        read, members = reader()
+        assert read(doc) == DEAL
+        assert members() == json_bounds.members_of(doc)
         assert same(lambda: dumps([DEAL, attrs.evolve(DEAL, id="D2")]))[0] == "value"
 
     def test_equal_values_are_shared(self):
@@ -296,6 +300,10 @@ class TestBadDocuments:
             (("revisions", 0), "x"),
             (("revisions", 0, "type"), "rename"),
             (("facts", ""), True),
+            (("facts", "odds"), {"decimal": 1}),
+            (("facts", "odds"), {"decimal": "1", "date": "2026-01-01"}),
+            (("facts", "odds"), {"float": "nan"}),
+            (("facts", "odds"), [1]),
             (("facts",), []),
             (("amount",), 50000),
             (("amount",), True),
@@ -400,3 +408,60 @@ class TestParse:
         """A text over the size bound is refused by the full parse, never parsed quickly."""
         monkeypatch.setattr(json_bounds, "MAX_DOCUMENT_SIZE", 4)
         assert same(lambda: json_bounds.parse_bounded("[1, 2, 3]", "<text>"))[0] == "error"
+
+
+def _opportunities_text(**envelope: object) -> str:
+    doc = json.loads(dumps([DEAL]))
+    doc.update(envelope)
+    return json.dumps(doc)
+
+
+class TestTexts:
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "[1]",
+            _opportunities_text(version=9),
+            _opportunities_text(schema="salesfunnel/funnel"),
+            _opportunities_text().replace('"id": "D1"', '"id": "D1", "id": "D1"'),
+            _opportunities_text().replace('"schema"', '"version": 1, "schema"'),
+            _opportunities_text().replace('"D1"', '"D\\u003a1"', 1),
+            _opportunities_text().replace('"name": "CRM: phase 1"', '"name": "CRM\\u003a phase 1"'),
+            _opportunities_text().replace('"version": 1', '"version": 1, "version": 1'),
+            '{"schema": "salesfunnel/verdict", "version": 1, "x": 1, "x": 2}',
+            '{"schema": "salesfunnel/opportunity", "version": 1, "version": 1, "opportunity": 5}',
+        ],
+    )
+    def test_texts(self, text):
+        """Texts with repeated keys, escapes and bad envelopes read as the full parse reads them."""
+        same(lambda: loads(text))
+        same(lambda: read_json(io.StringIO(text), lenient=True))
+
+    def test_a_single_opportunity_from_a_dict(self):
+        """A one-opportunity document given as a dict is read directly, as the codec reads it."""
+        doc = json.loads(dumps(DEAL))
+        assert same(lambda: from_dict(doc)) == ("value", repr(DEAL))
+
+    def test_a_result_document(self):
+        """A document of another kind is parsed once and read by the codec."""
+        verdict = json.loads(
+            '{"schema": "salesfunnel/verdict", "version": 1, '
+            '"verdict": {"passed": false, "failed": [], "missing": []}}'
+        )
+        same(lambda: loads(json.dumps(verdict)))
+
+
+class TestCollector:
+    def test_paused_while_reading_and_restored(self):
+        """The cycle collector runs again after a read, and stays off if it was off."""
+        text = dumps([DEAL])
+        assert gc.isenabled()
+        assert loads(text) == (DEAL,)
+        assert gc.isenabled()
+        gc.disable()
+        try:
+            assert loads(text) == (DEAL,)
+            assert to_dict([DEAL])["opportunities"][0]["id"] == "D1"
+            assert not gc.isenabled()
+        finally:
+            gc.enable()

@@ -40,7 +40,7 @@ from salesfunnel.funnel.records import (
     Revision,
 )
 from salesfunnel.io import _values as v
-from salesfunnel.io.problems import Problem
+from salesfunnel.io.problems import Problem, some_of
 from salesfunnel.money import Currency
 from salesfunnel.qualification import Facts, Rule
 
@@ -53,6 +53,7 @@ __all__ = [
     "REVISION_NAMES",
     "Codec",
     "attrs_hook",
+    "duplicates_of",
     "error_at",
     "fact_out",
     "facts_out",
@@ -472,3 +473,25 @@ def problems_of(
 
     walk(err, path, value)
     return out
+
+
+def duplicates_of(body: list[object], name: str, path: str) -> list[Problem]:
+    """The problems of the opportunities of ``body`` (a document's list at ``path``) that share an id."""
+    where: dict[str, list[int]] = {}
+    for i, item in enumerate(body):
+        if isinstance(item, dict) and isinstance(item.get("id"), str):
+            where.setdefault(item["id"], []).append(i)
+    return [
+        Problem(
+            name,
+            None,
+            f"{path}[{i}].id",
+            opp_id,
+            f"duplicated id: also at {some_of(f'{path}[{j}]' for j in at if j != i)}",
+            "give every opportunity its own id",
+            opp_id,
+        )
+        for opp_id, at in where.items()
+        if len(at) > 1
+        for i in at
+    ]

@@ -19,7 +19,10 @@ and a document repeats them.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+import gc
+import operator
+from collections.abc import Callable, Iterator
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -38,7 +41,14 @@ from salesfunnel.io import _values as v
 from salesfunnel.io._converter import REVISION_KINDS, REVISION_NAMES, fact_out
 from salesfunnel.qualification import Facts
 
-__all__ = ["opportunity_dict", "reader"]
+__all__ = [
+    "DETAILED",
+    "collection_paused",
+    "opportunity_dict",
+    "read_records",
+    "reader",
+    "write_body",
+]
 
 #: A converter of one JSON value to a field's value; it raises on anything else.
 Read = Callable[[Any], Any]
@@ -55,6 +65,15 @@ _REQUIRED = frozenset(
 
 #: The number of keys of a history entry as :func:`opportunity_dict` writes it.
 _CHANGE_KEYS = 7
+
+#: A history entry's values but its skipped stages, ``forced`` last (a cache key).
+_CHANGE_KEY = operator.itemgetter("from_stage", "to_stage", "on", "reason", "kind", "forced")
+
+#: The number of keys of an opportunity as :func:`opportunity_dict` writes it.
+_OPPORTUNITY_KEYS = 18
+
+#: The text fields of an opportunity.
+_TEXTS = operator.itemgetter("id", "name", "account", "owner", "stage", "currency", "notes")
 
 #: The facts values a document holds as the facts hold them (no decoding).
 _PLAIN_FACTS = frozenset({bool, str, int, type(None)})
@@ -90,17 +109,6 @@ def _keys(value: Any) -> tuple[str, ...]:  # noqa: ANN401
     return tuple(map(_text, value))
 
 
-def _facts(value: Any) -> Facts:  # noqa: ANN401
-    if type(value) is not dict:
-        raise TypeError(value)
-    out: dict[str, object] = {}
-    for key, item in value.items():
-        if not key:
-            raise ValueError(key)
-        out[key] = item if type(item) in _PLAIN_FACTS else v.json_fact(item)
-    return Facts(out)  # type: ignore[arg-type]
-
-
 def _remember(table: dict[Any, Any], key: object, value: object) -> Any:  # noqa: ANN401
     if len(table) >= _LIMIT:
         table.clear()
@@ -108,16 +116,20 @@ def _remember(table: dict[Any, Any], key: object, value: object) -> Any:  # noqa
     return value
 
 
-def reader() -> Callable[[Any], Opportunity]:  # noqa: PLR0915  (a closure per kind of field, sharing the read's tables)
-    """Return a function that reads one opportunity of a document, for one read.
+def reader() -> tuple[Callable[[Any], Opportunity], Callable[[], int]]:  # noqa: PLR0915  (a closure per kind of field, sharing the read's tables)
+    """Return a function that reads one opportunity of a document, and the count of what it read.
 
     The function raises on any value it does not expect (see the module
     docstring); its tables of values already read last as long as it does.
+    The count is of the members of every object it has read (what
+    :meth:`~salesfunnel.io.json_bounds.Parsed.cleared` takes).
     """
+    tally = [0]
     dates: dict[str, date] = {}
     amounts: dict[str, Decimal] = {}
     lines: dict[tuple[str, str], LineItem] = {}
     changes: dict[tuple[object, ...], StageChange] = {}
+    tagged: dict[tuple[object, str], object] = {}
 
     def day(value: Any) -> date:  # noqa: ANN401
         found = dates.get(value)
@@ -145,6 +157,7 @@ def reader() -> Callable[[Any], Opportunity]:  # noqa: PLR0915  (a closure per k
     def line(value: Any) -> LineItem:  # noqa: ANN401
         if type(value) is not dict or len(value) != 2:  # noqa: PLR2004  (product, amount)
             raise TypeError(value)
+        tally[0] += 2
         product, amount = value["product"], value["amount"]
         if type(product) is not str or type(amount) is not str:
             return LineItem(product=_text(product), amount=number(amount))
@@ -162,6 +175,7 @@ def reader() -> Callable[[Any], Opportunity]:  # noqa: PLR0915  (a closure per k
     def built(cls: type, fields: dict[str, Read], value: Any) -> Any:  # noqa: ANN401
         if type(value) is not dict:
             raise TypeError(value)
+        tally[0] += len(value)
         return cls(**{key: fields[key](x) for key, x in value.items()})
 
     change_fields: dict[str, Read] = {
@@ -177,24 +191,29 @@ def reader() -> Callable[[Any], Opportunity]:  # noqa: PLR0915  (a closure per k
     def change(value: Any) -> StageChange:  # noqa: ANN401
         if type(value) is not dict or len(value) != _CHANGE_KEYS:
             return built(StageChange, change_fields, value)  # type: ignore[no-any-return]
-        skipped, forced = value["skipped"], value["forced"]
-        if type(skipped) is not list or type(forced) is not bool:
+        key = _CHANGE_KEY(value)
+        skipped = value["skipped"]
+        if type(skipped) is not list or type(key[-1]) is not bool:
             return built(StageChange, change_fields, value)  # type: ignore[no-any-return]
         # Every part of the key but ``forced`` (checked above) is a text or
         # None when read, and only a text equals a text: a key seen before
         # was read from values that read the same.
-        key = (
-            value["from_stage"],
-            value["to_stage"],
-            value["on"],
-            value["reason"],
-            value["kind"],
-            forced,
-            *skipped,
-        )
+        if skipped:
+            key = (*key, *skipped)
+        tally[0] += _CHANGE_KEYS
         found = changes.get(key)
         if found is None:
-            found = _remember(changes, key, built(StageChange, change_fields, value))
+            from_stage, to_stage, on, reason, kind, forced = key[:6]
+            entry = StageChange(
+                _optional_text(from_stage),
+                _text(to_stage),
+                day(on),
+                _optional_text(reason),
+                _kind(kind),
+                _keys(skipped),
+                forced,
+            )
+            found = _remember(changes, key, entry)
         return found
 
     def history(value: Any) -> tuple[StageChange, ...]:  # noqa: ANN401
@@ -218,6 +237,7 @@ def reader() -> Callable[[Any], Opportunity]:  # noqa: PLR0915  (a closure per k
     def revision(value: Any) -> Revision:  # noqa: ANN401
         if type(value) is not dict:
             raise TypeError(value)
+        tally[0] += len(value)
         cls = REVISION_KINDS[value["type"]]
         fields = revision_fields[cls]
         return cls(**{k: fields[k](x) for k, x in value.items() if k != "type"})
@@ -226,6 +246,30 @@ def reader() -> Callable[[Any], Opportunity]:  # noqa: PLR0915  (a closure per k
         if type(value) is not list:
             raise TypeError(value)
         return tuple(map(revision, value))
+
+    def fact(value: Any) -> object:  # noqa: ANN401  (a fact that is no plain value)
+        if type(value) is dict and len(value) == 1:
+            tally[0] += 1
+            ((tag, text),) = value.items()
+            if type(text) is str:  # a tagged value: {"decimal": "0.6"}, {"date": ...}
+                found = tagged.get((tag, text), tagged)
+                if found is tagged:
+                    found = _remember(tagged, (tag, text), v.json_fact(value))
+                return found
+        elif type(value) is dict:
+            tally[0] += len(value)
+        return v.json_fact(value)
+
+    def facts(value: Any) -> Facts:  # noqa: ANN401
+        if type(value) is not dict or "" in value:
+            raise TypeError(value)
+        tally[0] += len(value)
+        if _PLAIN_FACTS.issuperset(map(type, value.values())):  # taken as they are
+            return Facts(value)
+        decoded: dict[str, Any] = {
+            k: fact(x) for k, x in value.items() if type(x) not in _PLAIN_FACTS
+        }
+        return Facts({**value, **decoded})
 
     fields: dict[str, Read] = {
         "id": _text,
@@ -239,7 +283,7 @@ def reader() -> Callable[[Any], Opportunity]:  # noqa: PLR0915  (a closure per k
         "currency": _text,
         "line_items": items,
         "probability": optional_number,
-        "facts": _facts,
+        "facts": facts,
         "history": history,
         "revisions": revisions,
         "closed_on": optional_day,
@@ -253,9 +297,44 @@ def reader() -> Callable[[Any], Opportunity]:  # noqa: PLR0915  (a closure per k
             raise TypeError(value)
         if "amount" not in value and "line_items" not in value:
             raise KeyError("amount")
-        return Opportunity(**{key: fields[key](x) for key, x in value.items()})
+        if len(value) != _OPPORTUNITY_KEYS:
+            tally[0] += len(value)
+            return Opportunity(**{key: fields[key](x) for key, x in value.items()})
+        # every field, as a document is written: one call, the texts checked at once
+        opp_id, name, account, owner, stage, currency, notes = _TEXTS(value)
+        if not (
+            type(opp_id) is str
+            and type(name) is str
+            and type(account) is str
+            and type(owner) is str
+            and type(stage) is str
+            and type(currency) is str
+            and type(notes) is str
+        ):
+            raise TypeError(value)
+        tally[0] += _OPPORTUNITY_KEYS
+        return Opportunity(
+            id=opp_id,
+            name=name,
+            account=account,
+            owner=owner,
+            stage=stage,
+            created=day(value["created"]),
+            expected_close=day(value["expected_close"]),
+            amount=number(value["amount"]),
+            currency=currency,
+            line_items=items(value["line_items"]),
+            probability=optional_number(value["probability"]),
+            facts=facts(value["facts"]),
+            history=history(value["history"]),
+            revisions=revisions(value["revisions"]),
+            closed_on=optional_day(value["closed_on"]),
+            lost_reason=_optional_text(value["lost_reason"]),
+            notes=notes,
+            category_override=_optional_text(value["category_override"]),
+        )
 
-    return opportunity
+    return opportunity, lambda: tally[0]
 
 
 _amount = v.format_amount
@@ -344,3 +423,57 @@ def opportunity_dict(opp: Opportunity) -> dict[str, object]:
         "notes": opp.notes,
         "category_override": opp.category_override,
     }
+
+
+@contextlib.contextmanager
+def collection_paused() -> Iterator[None]:
+    """Pause the cycle collector while a whole document is read or written.
+
+    A document is read into (or written from) millions of objects that all
+    stay alive until it is done: the collector's passes, which the allocations
+    set off, find nothing to free and cost about as much again as the read
+    itself (``benchmarks/bench_json.py``). It runs as before afterwards, when
+    what the read left behind is collected as usual.
+    """
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
+def write_body(payload: object, *, many: bool) -> object:
+    """The body of an opportunity document, or ``None`` if the codec must write it (and raise)."""
+    try:
+        if many:
+            return [opportunity_dict(x) for x in payload]  # type: ignore[attr-defined]
+        return opportunity_dict(payload)  # type: ignore[arg-type]
+    except Exception:  # noqa: BLE001  (the codec writes it, or raises its own error)
+        return None
+
+
+#: What :func:`read_records` returns for a body the codec must read.
+DETAILED = object()
+
+
+def read_records(body: object, *, many: bool, read: Callable[[Any], Opportunity]) -> object:
+    """The records of an opportunity document's body read by ``read``, or :data:`DETAILED`.
+
+    Anything unexpected (a problem, or just a form the direct reader does
+    not take) leaves the body to the codec, which finds and names every
+    problem; so do two records with one id.
+    """
+    try:
+        if not many:
+            return read(body)
+        if type(body) is not list:
+            return DETAILED
+        records = tuple(map(read, body))
+    except Exception:  # noqa: BLE001  (the codec reads it again and says what is wrong)
+        return DETAILED
+    if len({r.id for r in records}) != len(records):
+        return DETAILED
+    return records

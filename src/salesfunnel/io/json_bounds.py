@@ -23,15 +23,20 @@ import math
 import re
 from typing import Any
 
+import attrs
+
 from salesfunnel.io.problems import DataFileError, Problem
 
 __all__ = [
     "MAX_DEPTH",
     "MAX_DOCUMENT_SIZE",
     "MAX_NUMBER_DIGITS",
+    "Parsed",
     "check_tree",
+    "members_of",
     "one_problem",
     "parse_bounded",
+    "parse_quick",
 ]
 
 
@@ -172,7 +177,7 @@ def check_tree(doc: object, name: str, repeated: dict[int, list[str]]) -> None:
         raise DataFileError(name, problems)
 
 
-def _members(doc: Any) -> int | None:  # noqa: ANN401  (any parsed JSON value)
+def members_of(doc: Any) -> int | None:  # noqa: ANN401  (any parsed JSON value)
     """The number of object members in ``doc``, or ``None`` when it nests deeper than allowed.
 
     One pass over the containers, level by level (strings and numbers are
@@ -215,50 +220,70 @@ def _string_colons(doc: Any) -> int:  # noqa: ANN401  (any parsed JSON value)
     return colons
 
 
-def _parse_quick(text: str) -> object:
-    r"""``text`` parsed by the C parser, or :data:`_SLOW` unless it is surely within the bounds.
+@attrs.frozen
+class Parsed:
+    r"""A text parsed by the C parser, with what it takes to clear it of repeated keys.
+
+    Every member of an object has one colon outside the strings of the text,
+    so the members of the parsed objects and the colons inside their strings
+    add up to the colons of the text exactly when no key was given twice: a
+    repeated key loses its member and the colons of the value it loses. A
+    ``\u`` escape can only add a colon to a string, so the colons of the
+    strings are only counted on text without one; with no colon in any
+    string, the members alone match the colons.
+
+    Attributes:
+        doc: The parsed value.
+        colons: The colons of the text.
+        escapes: Whether the text holds a ``\u`` escape.
+    """
+
+    doc: object
+    colons: int
+    escapes: bool
+
+    def cleared(self, members: int | None) -> bool:
+        """Whether ``members`` (the members of :attr:`doc`'s objects) shows no key given twice.
+
+        ``None`` (a count that could not be made, such as for a value nested
+        too deep) clears nothing.
+        """
+        if members is None:
+            return False
+        return members == self.colons or (
+            not self.escapes and members + _string_colons(self.doc) == self.colons
+        )
+
+
+def parse_quick(text: str) -> Parsed | None:
+    """``text`` parsed by the C parser, or ``None`` unless it may be within the bounds.
 
     The value is the one :func:`parse_bounded` builds, had it found nothing to
-    refuse; on :data:`_SLOW` it must look itself (and says what it refuses).
-    The checks made here cost a few scans of the text in C and one pass over
-    the parsed containers: no hook per object (which is what makes the full
-    parse slow). Repeated keys are found by counting: every member of an
-    object has one colon outside the strings of the text, so the members of
-    the parsed objects and the colons inside their strings add up to the
-    colons of the text exactly when no key was given twice (a repeated key
-    loses its member and the colons of the value it loses, and a ``\u``
-    escape can only add a colon to a string, which is why the second count
-    is only made on text without one).
+    refuse, once it is :meth:`~Parsed.cleared` of repeated keys and nests no
+    deeper than :data:`MAX_DEPTH` (both for the caller to see, for example
+    with :func:`members_of`); on ``None`` :func:`parse_bounded` must look itself,
+    and says what it refuses. The checks made here are a few scans of the
+    text in C: no hook per object (which is what makes the full parse slow).
     """
     if len(text) > MAX_DOCUMENT_SIZE or not text.strip():
-        return _SLOW
+        return None
     escapes = "\\u" in text
     if (escapes and _SURROGATE_ESCAPE.search(text)) or (
         not text.isascii() and _SURROGATE.search(text)
     ):
-        return _SLOW
+        return None
     try:
         doc = json.loads(text, parse_int=_int, parse_float=_float, parse_constant=_constant)
     except Exception:  # noqa: BLE001  (malformed, refused or too deep: the full parse says why)
-        return _SLOW
-    members = _members(doc)
-    colons = text.count(":")
-    if members == colons or (
-        members is not None and not escapes and members + _string_colons(doc) == colons
-    ):
-        return doc
-    return _SLOW
-
-
-#: What :func:`_parse_quick` returns for a text it leaves to the full parse.
-_SLOW = object()
+        return None
+    return Parsed(doc, text.count(":"), escapes)
 
 
 def parse_bounded(text: str, name: str) -> object:
     """Parse ``text`` as JSON within the bounds of the module docstring, or raise the problems."""
-    quick = _parse_quick(text)
-    if quick is not _SLOW:
-        return quick
+    quick = parse_quick(text)
+    if quick is not None and quick.cleared(members_of(quick.doc)):
+        return quick.doc
     if not text.strip():
         raise DataFileError(
             name,

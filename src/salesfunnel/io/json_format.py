@@ -51,16 +51,27 @@ from typing import IO, Any, Literal, TypeVar, overload
 from salesfunnel.funnel.opportunity import Opportunity
 from salesfunnel.funnel.stages import Funnel
 from salesfunnel.io._columns import Source, read_text
-from salesfunnel.io._converter import Codec, problems_of
-from salesfunnel.io._json_fast import opportunity_dict, reader
+from salesfunnel.io._converter import Codec, duplicates_of, problems_of
+from salesfunnel.io._json_fast import (
+    DETAILED,
+    collection_paused,
+    read_records,
+    reader,
+    write_body,
+)
 from salesfunnel.io._schema import DocumentSchema
-from salesfunnel.io.json_bounds import MAX_DOCUMENT_SIZE, check_tree, parse_bounded
+from salesfunnel.io.json_bounds import (
+    MAX_DOCUMENT_SIZE,
+    check_tree,
+    members_of,
+    parse_bounded,
+    parse_quick,
+)
 from salesfunnel.io.problems import (
     DataFileError,
     Problem,
     ReadResult,
     UnwritableValueError,
-    some_of,
 )
 from salesfunnel.io.results import RESULT_SCHEMAS
 from salesfunnel.io.rule_registry import DEFAULT_REGISTRY, RuleRegistry
@@ -170,7 +181,8 @@ def to_dict(
     """
     schema, payload = _schema_for(obj, schemas)
     if _direct(schema, schemas):
-        direct = _direct_body(payload, many=schema.many)
+        with collection_paused():
+            direct = write_body(payload, many=schema.many)
         if direct is not None:
             return {"schema": schema.name, "version": schema.version, schema.key: direct}
     codec = Codec.build(registry, tuple(schemas))
@@ -192,38 +204,45 @@ def _direct(schema: DocumentSchema, schemas: Sequence[DocumentSchema]) -> bool:
     )
 
 
-def _direct_body(payload: object, *, many: bool) -> object:
-    """The body of an opportunity document, or ``None`` if the codec must write it (and raise)."""
-    try:
-        if many:
-            return [opportunity_dict(x) for x in payload]  # type: ignore[attr-defined]
-        return opportunity_dict(payload)  # type: ignore[arg-type]
-    except Exception:  # noqa: BLE001  (the codec writes it, or raises its own error)
+def _direct_document(
+    doc: object, name: str, schemas: Sequence[DocumentSchema]
+) -> tuple[DocumentSchema, object, int] | None:
+    """The schema and records of a document read directly, with the members it counted."""
+    if type(doc) is not dict:
         return None
-
-
-def _direct_records(body: object, *, many: bool) -> object:
-    """The records of an opportunity document's body read directly, or :data:`_DETAILED`.
-
-    Anything unexpected (a problem, or just a form the direct reader does
-    not take) leaves the body to the codec, which finds and names every problem.
-    """
-    read = reader()
     try:
-        if not many:
-            return read(body)
-        if type(body) is not list:
-            return _DETAILED
-        records = tuple(map(read, body))
-    except Exception:  # noqa: BLE001  (the codec reads it again and says what is wrong)
-        return _DETAILED
-    if len({r.id for r in records}) != len(records):
-        return _DETAILED
-    return records
+        schema, body = _envelope(doc, name, schemas)
+    except DataFileError:  # the full parse may find another problem first
+        return None
+    if not _direct(schema, schemas):
+        return None
+    read, members = reader()
+    records = read_records(body, many=schema.many, read=read)
+    if records is DETAILED:
+        return None
+    return schema, records, len(doc) + members()
 
 
-#: What :func:`_direct_records` returns for a body the codec must read.
-_DETAILED = object()
+def _parse(
+    text: str, name: str, schemas: Sequence[DocumentSchema]
+) -> tuple[object, tuple[DocumentSchema, object] | None]:
+    """The document of ``text``, and its schema and records when they were read directly.
+
+    The text is parsed once by the C parser when it can be (see
+    :func:`~salesfunnel.io.json_bounds.parse_quick`); the direct reader counts
+    the members of what it reads, which clears the document of repeated keys.
+    """
+    with collection_paused():
+        quick = parse_quick(text)
+        direct = None if quick is None else _direct_document(quick.doc, name, schemas)
+    if quick is not None:
+        if direct is not None:
+            schema, records, members = direct
+            if quick.cleared(members):
+                return quick.doc, (schema, records)
+        elif quick.cleared(members_of(quick.doc)):
+            return quick.doc, None
+    return parse_bounded(text, name), None
 
 
 def _envelope(
@@ -281,8 +300,8 @@ def _from_doc(
 ) -> tuple[DocumentSchema, ReadResult[object] | object]:
     schema, body = _envelope(doc, name, schemas)
     if _direct(schema, schemas):
-        direct = _direct_records(body, many=schema.many)
-        if direct is not _DETAILED:
+        direct = read_records(body, many=schema.many, read=reader()[0])
+        if direct is not DETAILED:
             if not schema.many:
                 return schema, direct
             result: ReadResult[object] = ReadResult(direct, ())  # type: ignore[arg-type]
@@ -307,34 +326,13 @@ def _from_doc(
         except Exception as err:  # noqa: BLE001, PERF203  (every item is checked)
             problems.extend(problems_of(err, name, f"{path}[{i}]", item))
     if schema.type is Opportunity:
-        problems.extend(_duplicates(body, name, path))
+        problems.extend(duplicates_of(body, name, path))
         bad = {p.opportunity_id for p in problems if p.why.startswith("duplicated id")}
         records = [r for r in records if r.id not in bad]  # type: ignore[attr-defined]
     result = ReadResult(records, problems)
     if lenient:
         return schema, result
     return schema, result.raise_for_problems(name)
-
-
-def _duplicates(body: list[object], name: str, path: str) -> list[Problem]:
-    where: dict[str, list[int]] = {}
-    for i, item in enumerate(body):
-        if isinstance(item, dict) and isinstance(item.get("id"), str):
-            where.setdefault(item["id"], []).append(i)
-    return [
-        Problem(
-            name,
-            None,
-            f"{path}[{i}].id",
-            opp_id,
-            f"duplicated id: also at {some_of(f'{path}[{j}]' for j in at if j != i)}",
-            "give every opportunity its own id",
-            opp_id,
-        )
-        for opp_id, at in where.items()
-        if len(at) > 1
-        for i in at
-    ]
 
 
 @overload
@@ -392,6 +390,10 @@ def _load(
     schemas: Sequence[DocumentSchema],
 ) -> T | object:
     schema, value = _from_doc(doc, name, registry, schemas)
+    return _expected(schema, value, name, expect)
+
+
+def _expected(schema: DocumentSchema, value: object, name: str, expect: type[T] | None) -> object:
     if expect is not None and not isinstance(value, expect):
         raise DataFileError(
             name,
@@ -488,7 +490,10 @@ def loads(
         from salesfunnel.io._columns import decode  # noqa: PLC0415
 
         text = decode(text, name)
-    return _load(parse_bounded(text, name), name, expect, registry, schemas)
+    doc, direct = _parse(text, name, schemas)
+    if direct is not None:
+        return _expected(*direct, name, expect)
+    return _load(doc, name, expect, registry, schemas)
 
 
 @overload
@@ -537,8 +542,14 @@ def read_json(
         FileEncodingError: For a file that is not text in ``encoding``.
     """
     name, text = read_text(source, encoding, limit=4 * MAX_DOCUMENT_SIZE)
-    schemas = DEFAULT_SCHEMAS[:2]
-    schema, value = _from_doc(parse_bounded(text, name), name, registry, schemas, lenient=lenient)
+    schemas = _OPPORTUNITY_SCHEMAS
+    doc, direct = _parse(text, name, schemas)
+    if direct is not None:
+        schema, value = direct
+        if schema.many and lenient:
+            value = ReadResult(value, ())  # type: ignore[arg-type]
+    else:
+        schema, value = _from_doc(doc, name, registry, schemas, lenient=lenient)
     if not schema.many:
         value = (value,)
         return ReadResult(value, ()) if lenient else value  # type: ignore[arg-type,return-value]
