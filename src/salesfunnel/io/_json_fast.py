@@ -14,7 +14,9 @@ records, or the same problems, whichever path read it.
 
 Equal texts of a document give one shared value (a date, an amount, a line
 item, a history entry), for the length of one read: values are immutable,
-and a document repeats them.
+and a document repeats them. The reader counts the members of the objects
+it reads as it goes, which clears a text parsed in one C pass of repeated
+keys with no second walk (:class:`~salesfunnel.io.json_bounds.Parsed`).
 """
 
 from __future__ import annotations
