@@ -424,8 +424,9 @@ class TestWholeFileReaders:
         """A character split between the first two blocks is read whole."""
         data = ("\n".join([HEADER, row(1).replace("Acme", "项目公司")]) + "\n").encode()
         monkeypatch.setattr(streaming, "BLOCK", data.index("项".encode()) + 1)
-        (deal,) = read_csv(io.BytesIO(data))
+        (deal,) = read_csv(io.BytesIO(data), engine="python")  # the csv module's stream
         assert deal.account == "项目公司"
+        assert read_csv(io.BytesIO(data)) == (deal,)
 
     def test_malformed_opportunities_with_events(self):
         """A malformed opportunities text after the first chunk reports the events left."""
