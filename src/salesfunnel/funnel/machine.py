@@ -503,10 +503,8 @@ def check(funnel: Funnel, opportunity: Opportunity) -> Opportunity:
         key = change.to_stage
         if (type(key) is not str or key not in known) and key not in funnel:
             funnel[key]  # raises UnknownStageError with the known keys
-    try:
-        kind = known[opportunity.stage].kind
-    except (KeyError, TypeError):
-        kind = funnel[opportunity.stage].kind
+    # the stage is the last entry's, checked just above
+    kind = (known.get(opportunity.stage) or funnel[opportunity.stage]).kind
     if kind is StageKind.OPEN and opportunity.closed_on is not None:
         raise InvalidOpportunityError(
             f"opportunity {opportunity.id!r}: is open in {opportunity.stage!r} but "

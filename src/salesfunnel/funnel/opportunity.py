@@ -58,6 +58,7 @@ from salesfunnel.funnel.records import (
     StageKey,
     default_history,
     one_line,
+    opened_history,
     share_date,
     share_text,
     shared_date,
@@ -250,7 +251,12 @@ class Opportunity(Tabular):
                 field="lost_reason",
             )
         if history is None:  # built by the one rule, consistent by construction
-            hist = default_history(stage, created, closed, lost_reason)
+            hist = (
+                closed is None
+                and type(stage) is str
+                and type(created) is date
+                and opened_history((stage, created))
+            ) or default_history(stage, created, closed, lost_reason)
         else:
             hist = tuple(history)
             check_history(id, stage, created, hist)

@@ -39,6 +39,7 @@ __all__ = [
     "checked_stage_change",
     "default_history",
     "one_line",
+    "opened_history",
     "share_date",
     "share_text",
     "shared_date",
@@ -395,6 +396,12 @@ Revision: TypeAlias = Union[Reschedule, Reprice, Override]  # noqa: UP007
 _OPENED: dict[tuple[str, date], tuple[StageChange]] = {}
 _CLOSING: dict[tuple[str, date, str | None], StageChange] = {}
 _HISTORIES_MAX = 1 << 16
+
+#: The shared history of an open record created in a stage (a plain string)
+#: on a day (a plain date), by ``(stage, created)``, or ``None``: the lookup
+#: of :func:`default_history` alone, for the hot path of the record
+#: constructor (which calls :func:`default_history` when this misses).
+opened_history = _OPENED.get
 
 
 def _opened(stage: StageKey, created: date) -> tuple[StageChange]:

@@ -314,4 +314,8 @@ def decide(rule: Rule, facts: Mapping[str, FactValue] | None) -> Outcome:
     (<Outcome.PASSED: 'passed'>, <Outcome.UNDECIDED: 'undecided'>)
     """
     known = facts if type(facts) is Facts else as_facts(facts)
-    return _OUTCOME[_run(rule, known)[0]]
+    run = _EVAL.get(type(rule))
+    if run is None:  # a subclass of a rule type, or not a rule: _run says which
+        return _OUTCOME[_run(rule, known)[0]]
+    # _run inline (one call fewer on every gated move): the same evaluation
+    return _OUTCOME[run(rule, known, True, ({}, {}, {}))]  # noqa: FBT003
