@@ -68,6 +68,7 @@ and exported from the package like the ones above:
     │   └── SchemaVersionError                   io: a JSON document of a newer schema
     ├── UnwritableValueError(TypeError)          io: a value no JSON document can hold
     │   └── UnencodableTextError(ValueError)     io: text the file's encoding cannot hold
+    ├── EngineNotInstalledError(ImportError)     io: the DataFrame engine named by engine= is not installed
     ├── PlotDependencyError(ImportError)         plot: matplotlib is not installed
     ├── FrameTypeError(TypeError)                frames: not a DataFrame of a known engine
     ├── MissingColumnError(KeyError)             frames: a column the function needs
