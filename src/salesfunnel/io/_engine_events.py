@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from salesfunnel.errors import FunnelError
 from salesfunnel.funnel.change_rules import change_problem
-from salesfunnel.funnel.records import ChangeKind, StageChange
+from salesfunnel.funnel.records import ChangeKind, StageChange, checked_stage_change
 from salesfunnel.io import _values as v
 from salesfunnel.io._events import (
     REVISION_KINDS,
@@ -81,7 +81,7 @@ class ColumnEventReader(EventReader):
         fields = (from_stage, to_stage, on, reason, kind, skipped, forced)
         change = self.memo["change="].get(fields)
         if change is None:
-            change = StageChange(*fields)  # type: ignore[arg-type]
+            change = checked_stage_change(*fields)  # type: ignore[arg-type]
             self.memo.keep("change=", fields, change)
         # change_problem judges the move alone (kind, stages, skipped, reason), never its
         # date: one judgement serves every date of the same move

@@ -10,8 +10,6 @@ header's, every row's shape, the rows' own, the events', the orphans'.
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import io
 import os
 from collections.abc import Iterator, Sequence
@@ -30,6 +28,7 @@ from salesfunnel.io._building import (
 from salesfunnel.io._columns import REQUIRED, decode, source_name, stage_mark_headers
 from salesfunnel.io._engine import engine_columns
 from salesfunnel.io._engine_events import ColumnEventReader
+from salesfunnel.io._gc import collection_paused
 from salesfunnel.io._memo import Memo
 from salesfunnel.io._table import Header, Row, RowMaker, check_header, header_fields
 from salesfunnel.io.problems import DataFileError, Problem, ReadResult
@@ -258,28 +257,8 @@ def read_lean(
     ``engine`` names the DataFrame engine that splits the files (see
     :mod:`salesfunnel.io._engine`); ``None`` splits them with the ``csv`` module.
     """
-    with _collection_paused():
+    with collection_paused():
         return _read_lean(source, events, funnel, encoding, ignore, engine)
-
-
-@contextlib.contextmanager
-def _collection_paused() -> Iterator[None]:
-    """Pause the cycle collector while a file is read.
-
-    A read makes millions of objects that all stay alive until it is done
-    (records, their histories, the memo's values): the collector's passes,
-    which the allocations set off, find nothing to free and cost about a
-    tenth of the read (``benchmarks/bench_io.py``). It runs as before
-    afterwards. (The JSON reader pauses it the same way.)
-    """
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
 
 
 def _read_lean(

@@ -15,7 +15,7 @@ from decimal import Context, Decimal, localcontext
 from typing import TYPE_CHECKING
 
 from salesfunnel.errors import FunnelError
-from salesfunnel.funnel.records import LineItem
+from salesfunnel.funnel.records import LineItem, checked_line_item, shared_line_items
 from salesfunnel.money import currency_code, to_amount, to_probability
 
 if TYPE_CHECKING:
@@ -433,8 +433,20 @@ def format_facts(facts: Mapping[str, FactValue]) -> str:
 def make_lines(
     pairs: tuple[tuple[str, Decimal | None], ...], amount: Decimal | None
 ) -> tuple[LineItem, ...]:
-    """Turn parsed product pairs (and the amount column) into line items."""
-    return tuple(LineItem(name, amount if value is None else value) for name, value in pairs)
+    """Turn parsed product pairs (and the amount column) into line items.
+
+    The amounts come from :func:`parse_amount` (checked by
+    :func:`~salesfunnel.money.to_amount`), so the items are built without
+    the check again; one line is shared with the equal lines of other
+    records. The items equal ``LineItem(name, amount)``.
+    """
+    if len(pairs) == 1:
+        name, value = pairs[0]
+        return shared_line_items(name, amount if value is None else value)  # type: ignore[arg-type]
+    return tuple(
+        checked_line_item(name, amount if value is None else value)  # type: ignore[arg-type]
+        for name, value in pairs
+    )
 
 
 def parse_stage(text: str, funnel: Funnel) -> str:

@@ -265,6 +265,13 @@ def quick_opportunity(
     if events is not None and opp_id not in events.bad_ids:
         history = events.history.get(opp_id)
         revisions = events.revisions.get(opp_id)
+    total: object = amount
+    product = None
+    if lines is not None and len(lines) == 1:  # type: ignore[arg-type]
+        # one line: the constructor's one-line path takes it (the line is shared, and checked)
+        total, product, lines = lines[0].amount, lines[0].product, None  # type: ignore[index]
+    elif lines is not None:
+        total = None
     try:
         opportunity = Opportunity(
             id=opp_id,
@@ -274,7 +281,7 @@ def quick_opportunity(
             stage=stage,  # type: ignore[arg-type]
             created=created,  # type: ignore[arg-type]
             expected_close=expected,  # type: ignore[arg-type]
-            amount=amount if lines is None else None,  # type: ignore[arg-type]
+            amount=total,  # type: ignore[arg-type]
             currency=currency,  # type: ignore[arg-type]
             line_items=lines,  # type: ignore[arg-type]
             probability=probability,  # type: ignore[arg-type]
@@ -284,10 +291,11 @@ def quick_opportunity(
             closed_on=closed_on,  # type: ignore[arg-type]
             lost_reason=lost or None,
             notes=notes,
+            product=product,
         )
         if revisions and _disagreements(opportunity):
             return None
-        if amount is not None and lines is not None and amount != opportunity.amount:
+        if amount is not None and pairs is not None and amount != opportunity.amount:
             return None
         checked = funnel.check(opportunity)
     except FunnelError:
