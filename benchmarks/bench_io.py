@@ -16,11 +16,11 @@ in the deal's stage, and no events without a deal), giving a checked
 DataFrame. The same checks in polars are a second baseline. Syntax-only
 parsing (``csv.DictReader``, ``pandas.read_csv`` alone) is printed for
 information. ``read_csv`` is timed on its engine path (``engine="auto"``:
-polars splits a quote-free file, the checks run column by column) and with
+polars splits a file whose quoting is regular, the checks run column by column) and with
 ``engine="python"`` (the ``csv`` module splits); the streaming reader
 (``iter_opportunities``) is timed beside them. The generated opportunities
-file has facts cells, which are quoted, so the ``csv`` module splits it on
-both paths; the events file has no quotes, and the engine splits it.
+file has facts cells, which are quoted as the ``csv`` module writes them: the
+engine splits both files on the engine path.
 
 Goal (issue 13): the strict read at most 2x the pandas reader with the same
 checks, on both paths. Ratios are ours / baseline of the median times,

@@ -148,6 +148,36 @@ class TestSameResult:
         same_everywhere(text, events, lenient=False)
 
 
+def _cell(text: str, *, quoted: bool) -> str:
+    return '"' + text.replace('"', '""') + '"' if quoted else text.replace('"', "")
+
+
+@st.composite
+def quoted_texts(draw: st.DrawFn) -> str:
+    """CSV texts of quoted and bare cells, now and then broken (a stray quote, a ragged row)."""
+    cells = st.one_of(
+        st.text(alphabet=',"ab =;{}:é', max_size=8),
+        st.text(alphabet=",\n\r\"' ab=;{}:\x0b\u2028é", max_size=8),
+    )
+    width = draw(st.integers(1, 4))
+    rows = draw(
+        st.lists(
+            st.lists(st.tuples(cells, st.booleans()), min_size=width, max_size=width),
+            min_size=2,
+            max_size=5,
+        )
+    )
+    end = draw(st.sampled_from(["\n", "\r\n"]))
+    lines = [
+        ",".join(_cell(t, quoted=q or any(c in t for c in ",\n\r")) for t, q in row) for row in rows
+    ]
+    text = end.join(lines) + draw(st.sampled_from([end, ""]))
+    if draw(st.integers(0, 3)) == 0:  # a stray character somewhere
+        at = draw(st.integers(0, len(text)))
+        text = text[:at] + draw(st.sampled_from(['"', ",", "\n", "'", '""'])) + text[at:]
+    return text
+
+
 def csv_columns(text: str) -> tuple[list[str], list[list[str]]]:
     header, *rows = csv.reader(io.StringIO(text, newline=""), strict=True)
     return header, [list(c) for c in zip(*rows, strict=True)] or [[] for _ in header]
@@ -168,10 +198,37 @@ class TestEngineColumns:
         if split is not None:
             assert split == csv_columns(text.replace("\r\n", "\n"))
 
+    @settings(max_examples=300, deadline=None)
+    @given(quoted_texts(), st.sampled_from(ENGINES or ["polars"]))
+    def test_quoted_cells_are_the_csv_modules(self, text, engine):
+        """Quoted cells (commas, doubled quotes, line breaks, guards inside) split as the csv module's."""
+        split = engine_module.engine_columns(text, engine)
+        if split is not None:
+            assert split == csv_columns(text.replace("\r\n", "\n"))
+
+    def test_regular_quotes_are_split(self):
+        """Cells quoted as the csv module writes them go to the engine."""
+        text = 'a,"b,c"\n"x ""q""",""\n"{""k"":1}",y\n'
+        for engine in ENGINES:
+            assert engine_module.engine_columns(text, engine) == csv_columns(text)
+            assert engine_module.engine_columns(text.replace("\n", "\r\n"), engine) == (
+                csv_columns(text)
+            )
+
     @pytest.mark.parametrize(
         ("name", "text"),
         [
-            ("a quoted cell", 'a,b\n"x",y\n'),
+            ("a quote inside a bare cell", 'a,b\nx"y",z\n'),
+            ("a quoted cell followed by text", 'a,b\n"x"y,z\n'),
+            ("an unclosed quote", 'a,b\n"x,y\n'),
+            ("a line break inside quotes", 'a,b\n"x\ny",z\n'),
+            ("a CR LF inside quotes", 'a,b\r\n"x\r\ny",z\r\n'),
+            ("a lone quote inside quotes", 'a,b\n"x"y",z\n'),
+            ("a formula guard inside quotes", 'a,b\nx,"\'=1"\n'),
+            ("a quoted header cell with a guard", '"\'a",b\nx,y\n'),
+            ("a quoted blank line", 'a\n""\nx\n'),
+            ("a quoted cell at the end without a line end", 'a,b\nx,y\n""'),
+            ("a quoted comma making a row short", 'a,b,c\n"x,y",z\n'),
             ("a quote inside a cell", 'a,b\nx"y,z\n'),
             ("a lone carriage return", "a,b\nx,y\rz,w\n"),
             ("a carriage return without its line feed at the end", "a,b\r\nx,y\r"),
@@ -208,7 +265,9 @@ class TestEngineColumns:
     @pytest.mark.parametrize(
         "case",
         [
-            "quoted cells",
+            "regular quoted cells",
+            "a quote inside a bare cell",
+            "a line break inside quotes",
             "a byte-order mark",
             "text that is not UTF-8",
             "another encoding",
@@ -221,11 +280,15 @@ class TestEngineColumns:
         ],
     )
     def test_every_fallback_reads_the_same(self, case):
-        """Each case the engine does not split reads as the csv module's path reads it."""
+        """Each case the engine does not split (and regular quotes, which it does) reads as the csv module's path."""
         lines = plain(PLAIN).splitlines()
         encoding = "utf-8"
-        if case == "quoted cells":
-            data: str | bytes = PLAIN.replace("Wang Fang", '"Wang, Fang"')
+        if case == "regular quoted cells":
+            data: str | bytes = PLAIN.replace("Wang Fang", '"Wang, ""Fang"""')
+        elif case == "a quote inside a bare cell":
+            data = PLAIN.replace("Wang Fang", 'Wang "Fang"')
+        elif case == "a line break inside quotes":
+            data = PLAIN.replace("Wang Fang", '"Wang\nFang"')
         elif case == "a byte-order mark":
             data = "\ufeff" + plain(PLAIN)
         elif case == "text that is not UTF-8":

@@ -4,10 +4,14 @@ The engine only *splits*: every cell is read as the text it is (no type
 inference, no NA values, white space kept), and the cells go through the same
 checks as the pure-Python reader's (:mod:`salesfunnel.io._building`). So that
 the split is the ``csv`` module's by construction, an engine reads only a
-text whose syntax cannot differ between the two: no quote, carriage return
-(but in CR LF line ends) or NUL, no cell starting with the formula guard ``'``, no blank line, and every
-line with the header's number of commas. Any other text (a quoted cell, a
-ragged row, Windows line ends, ...) is split by the ``csv`` module; the
+text whose syntax cannot differ between the two: no carriage return (but in
+CR LF line ends) or NUL, no cell starting with the formula guard ``'``, no
+blank line, every line with the header's number of cells, and quotes only
+in regular quoted cells: one opens right after a comma or at a line's
+start, closes right before a comma or at a line's end, holds no line break,
+and every quote inside it is doubled (as the ``csv`` module writes them).
+Any other text (a quote inside a bare cell, a line break inside quotes, a
+ragged row, a lone carriage return, ...) is split by the ``csv`` module; the
 result is the same, only slower.
 
 Each engine is imported when a file is read, never with :mod:`salesfunnel.io`.
@@ -15,8 +19,10 @@ Each engine is imported when a file is read, never with :mod:`salesfunnel.io`.
 
 from __future__ import annotations
 
+import csv
 import importlib.util
 import io
+import re
 from operator import methodcaller
 from typing import Literal, TypeAlias
 
@@ -31,7 +37,12 @@ Engine: TypeAlias = Literal["auto", "python", "polars", "pyarrow", "pandas"]
 ENGINES: dict[str, str] = {"polars": "polars", "pyarrow": "pandas", "pandas": "pandas"}
 
 #: What an engine cannot read exactly as the ``csv`` module does (see the module docs).
-_TRICKY = ('"', "\x00", ",'", "\n'")
+_TRICKY = ("\x00", ",'", "\n'", "\"'")
+
+#: A regular quoted cell (see the module docs): a quote at the text's or a line's start or
+#: after a comma (the lookbehind), doubled quotes inside, and a quote before a comma or a
+#: line end. Possessive, so it never backtracks; its literal first quote is searched fast.
+_QUOTED = re.compile(r'"(?<![^,\n]")[^"\n]*+(?:""[^"\n]*+)*+"(?=[,\n]|\Z)')
 
 _CRLF = "\r\n"
 
@@ -87,7 +98,7 @@ def resolve_engine(engine: str) -> str | None:
 
 
 def _split(engine: str, body: bytes, width: int) -> list[list[str]]:
-    """The columns of ``body`` (lines of ``width`` cells, no quotes) but its first line, as the engine reads them.
+    """The columns of ``body`` (lines of ``width`` cells, regular quotes) but its first line, as the engine reads them.
 
     The engine reads the header line too, and drops it: an engine takes a
     byte-order mark at the start of what it reads for no text, and the first
@@ -100,7 +111,7 @@ def _split(engine: str, body: bytes, width: int) -> list[list[str]]:
             body,
             has_header=False,
             infer_schema=False,
-            quote_char=None,
+            quote_char='"',
             empty_string_is_null=False,
             comment_prefix=None,
             raise_if_empty=False,
@@ -115,8 +126,8 @@ def _split(engine: str, body: bytes, width: int) -> list[list[str]]:
             io.BytesIO(body),
             read_options=pa_csv.ReadOptions(autogenerate_column_names=True),
             parse_options=pa_csv.ParseOptions(
-                quote_char=False,
-                double_quote=False,
+                quote_char='"',
+                double_quote=True,
                 escape_char=False,
                 newlines_in_values=False,
                 ignore_empty_lines=False,
@@ -129,8 +140,6 @@ def _split(engine: str, body: bytes, width: int) -> list[list[str]]:
             ),
         )
         return [column.to_pylist() for column in table.slice(1).columns]
-    import csv  # noqa: PLC0415
-
     import pandas as pd  # noqa: PLC0415  (optional engine)
 
     frame = pd.read_csv(
@@ -139,7 +148,8 @@ def _split(engine: str, body: bytes, width: int) -> list[list[str]]:
         dtype=str,
         keep_default_na=False,
         na_filter=False,
-        quoting=csv.QUOTE_NONE,
+        quoting=csv.QUOTE_MINIMAL,
+        doublequote=True,
         skip_blank_lines=False,
         engine="c",
         encoding="utf-8",
@@ -162,19 +172,25 @@ def engine_columns(text: str, engine: str) -> tuple[list[str], list[list[str]]] 
             return None
         # every line ends in CR LF (as the csv module writes): one line end, as LF is
         text = text.replace(_CRLF, "\n")
-    lines = text.split("\n")
-    if lines[-1] == "":
+    # the text with its regular quoted cells emptied: a quote left over is irregular
+    bare = _QUOTED.sub("", text) if '"' in text else text
+    if '"' in bare:
+        return None
+    lines = bare.split("\n")
+    if text.endswith("\n"):
         lines.pop()
     if len(lines) < 2 or "" in lines:  # noqa: PLR2004  (a header and a row at least)
         return None
-    header = lines[0].split(",")
-    if set(map(_COUNT_COMMAS, lines)) != {len(header) - 1}:
+    width = lines[0].count(",") + 1
+    if set(map(_COUNT_COMMAS, lines)) != {width - 1}:
         return None
     try:
         body = text.encode("utf-8")
     except UnicodeEncodeError:  # a lone surrogate, from a text stream: no UTF-8 an engine reads
         return None
-    columns = _split(engine, body, len(header))
-    if len(columns) != len(header) or any(len(c) != len(lines) - 1 for c in columns):
+    first = text.partition("\n")[0]
+    header = next(csv.reader([first])) if '"' in first else first.split(",")
+    columns = _split(engine, body, width)
+    if len(columns) != width or any(len(c) != len(lines) - 1 for c in columns):
         return None  # pragma: no cover - every line was counted above
     return header, columns
