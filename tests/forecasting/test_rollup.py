@@ -225,6 +225,20 @@ class TestCurrencies:
         assert total.buckets[TimeBucket.CLOSED].amount == Decimal("7000.00")
         assert total.buckets[TimeBucket.LOST].amount == Decimal("7900.00")
 
+    @pytest.mark.parametrize("stage", ["closed", "lost"])
+    def test_deal_created_closed_converts_at_its_history_close(self, stage):
+        """A deal created already won or lost (no closed_on) converts at the rate of that day."""
+        deal = _deal("C", stage=stage, currency="USD", amount="1000", created=date(2026, 8, 10))
+        assert deal.closed_on is None
+        total = forecast([deal], cutoff=CUTOFF, currency="CNY", rates=RATES, period="2026").total
+        bucket = TimeBucket.CLOSED if stage == "closed" else TimeBucket.LOST
+        # the rate in force on 2026-08-10 (7.00), not the cutoff's (7.10)
+        assert total.buckets[bucket].amount == Decimal("7000.00")
+        by_product = forecast(
+            [deal], cutoff=CUTOFF, currency="CNY", rates=RATES, period="2026", by="product"
+        )
+        assert by_product.total.buckets[bucket].amount == Decimal("7000.00")
+
     def test_converted_lines_are_rounded_to_cents(self):
         """Each converted line is rounded half-even to cents before it is added."""
         rates = ExchangeRates.to("CNY", {date(2026, 1, 1): {"USD": "7.1234"}})

@@ -168,7 +168,7 @@ def tally(  # noqa: PLR0915 (one loop: a call per deal would cost more than it r
         converted = False
         if target is not None and then.currency != target:
             converted = True
-            on = cutoff if opened else then.closed_on or cutoff
+            on = cutoff if opened else then.closed_on or then.history[-1].on
             factor = factors.get((then.currency, on))
             if factor is None:
                 factor = rate_factor(then.currency, target, fx, on, factors)
@@ -280,8 +280,8 @@ def tally_each(
             amount = then.amount
             lines = [(li.product, li.amount) for li in then.line_items] if by_product else []
         else:
-            on = then.closed_on if stage.kind is not StageKind.OPEN else cutoff
-            lines = converted_lines(then, target, fx, on or cutoff, factors)
+            on = cutoff if stage.kind is StageKind.OPEN else then.closed_on or then.history[-1].on
+            lines = converted_lines(then, target, fx, on, factors)
             amount = sum((a for _, a in lines), NO_MONEY)
         weighted = amount * prob
         if not by_product:

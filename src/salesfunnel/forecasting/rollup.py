@@ -338,7 +338,8 @@ def forecast(
     :class:`~salesfunnel.forecasting.buckets.TimeBucket` and one
     :class:`ForecastCategory`, and its line amounts are converted into the
     reporting currency: open deals at the cutoff's rate, won and lost deals
-    at the rate of their close date. Won and lost deals count only when they
+    at the rate of their close date (``closed_on``, or, for a deal created
+    already won or lost, the day its history closes it). Won and lost deals count only when they
     closed in ``period`` (by default the cutoff's fiscal quarter); a row's
     total is the deals open at the cutoff plus those won and lost in the
     period. The weighted amount uses the deal's win probability
