@@ -19,6 +19,7 @@ from salesfunnel.customers.abc_classes import (  # noqa: E402
     computed_abc,
 )
 from salesfunnel.datasets import sample_pipeline  # noqa: E402
+from salesfunnel.errors import OptionError  # noqa: E402
 from salesfunnel.frames import (  # noqa: E402
     ColumnTypeError,
     FrameValueError,
@@ -73,6 +74,28 @@ def rows(result: object) -> list[tuple[object, ...]]:
 
 def core_rows(result) -> list[tuple[object, ...]]:
     return [tuple(getattr(r, f) for f in FIELDS) for r in result]
+
+
+class TestAbcNames:
+    @pytest.mark.parametrize("backend", sorted(BACKENDS))
+    def test_key_is_value(self, backend):
+        """One column as both key and figure is a typed error, not the engine's duplicate."""
+        df = BACKENDS[backend]({"a": 1, "b": 2})
+        with pytest.raises(OptionError, match="both 'amount'") as caught:
+            abc_frame(df, key="amount", value="amount")
+        assert caught.value.option == "value"
+
+    @pytest.mark.parametrize("backend", sorted(BACKENDS))
+    @pytest.mark.parametrize("name", ["rank", "abc_class", "share", "cumulative_share"])
+    def test_named_like_the_result(self, backend, name):
+        """A key or figure named like a result column is refused, not overwritten."""
+        df = nw.from_native(BACKENDS[backend]({"a": 1, "b": 2}))
+        df = nw.to_native(df.with_columns(nw.col("account").alias(name)))
+        with pytest.raises(OptionError, match=f"key '{name}' is a column of the result"):
+            abc_frame(df, key=name, value="amount")
+        renamed = nw.to_native(nw.from_native(df).with_columns(nw.col("amount").alias(name)))
+        with pytest.raises(OptionError, match=f"value '{name}'"):
+            abc_frame(renamed, key="account", value=name)
 
 
 class TestAbcFrame:

@@ -143,6 +143,44 @@ class TestWeightedValueFrame:
         with pytest.raises(ForecastOptionError, match="repeats"):
             weighted_value_frame(df, by=["owner", "owner"])
 
+    @pytest.mark.parametrize("backend", sorted(BACKENDS))
+    @pytest.mark.parametrize("by", ["amount", "count", "weighted", "owner,amount"])
+    def test_by_a_figure(self, backend, by):
+        """A by naming a column of the result's figures is a typed error that names the fix."""
+        df = BACKENDS[backend](plain(sample_pipeline()[:3]))
+        df = nw.to_native(nw.from_native(df).with_columns(nw.col("amount").alias("count")))
+        with pytest.raises(ForecastOptionError, match="copy it under another name") as caught:
+            weighted_value_frame(df, by=by)
+        assert caught.value.option == "by"
+
+    @pytest.mark.parametrize("backend", sorted(BACKENDS))
+    def test_by_a_working_name(self, backend):
+        """A by column named like the function's working columns (``_p``) is refused, not mixed up."""
+        df = BACKENDS[backend](plain(sample_pipeline()[:3]))
+        df = nw.to_native(nw.from_native(df).with_columns(nw.col("owner").alias("_p")))
+        with pytest.raises(ForecastOptionError, match="rename it"):
+            weighted_value_frame(df, by="_p")
+
+    @pytest.mark.parametrize("backend", sorted(BACKENDS))
+    def test_by_a_copy_of_amount(self, backend):
+        """Grouping by a copy of the amount gives the core's totals per amount."""
+        deals = [d for d in plain(sample_pipeline()) if d.currency == "EUR"]
+        df = BACKENDS[backend](deals)
+        df = nw.to_native(nw.from_native(df).with_columns(nw.col("amount").alias("size")))
+        got = {
+            r["size"]: (r["count"], r["weighted"])
+            for r in rows(weighted_value_frame(df, by="size"))
+        }
+        sizes = sorted({d.amount for d in deals})
+        want = {
+            s: (
+                sum(1 for d in deals if d.amount == s),
+                weighted_value([d for d in deals if d.amount == s]),
+            )
+            for s in sizes
+        }
+        assert got == want
+
     def test_missing_column(self):
         """A frame without stage, amount or currency is refused."""
         df = to_pandas(plain(sample_pipeline()[:3])).drop(columns=["currency"])

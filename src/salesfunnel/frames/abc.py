@@ -47,6 +47,7 @@ from salesfunnel.customers.abc_classes import (
     abc_classify,
     computed_abc,
 )
+from salesfunnel.errors import OptionError
 from salesfunnel.frames._abc_engine import engine_abc
 from salesfunnel.frames._aggregate import aggregate
 from salesfunnel.frames._common import (
@@ -115,8 +116,12 @@ def abc_frame(
         FrameValueError: For a missing key or figure.
         InvalidThresholdsError: For bad thresholds or ``places``.
         InvalidCustomerValueError: For a negative figure sum.
+        OptionError: For ``key`` and ``value`` naming one column, or either
+            named like a column of the result (``rank``, ``abc_class``,
+            ``share``, ``cumulative_share``).
     """
     method = Method(method)
+    _check_names(key, value)
     frame = wrap(df, function=_FUNCTION)
     require(frame, [key, value], function=_FUNCTION)
     dtype = frame.collect_schema()[value]
@@ -269,3 +274,26 @@ def _rows(
         },
         backend=nw.get_native_namespace(sums),
     )
+
+
+#: The columns the result adds beside ``key`` and ``value``.
+_RESULT = ("rank", "abc_class", "share", "cumulative_share")
+
+
+def _check_names(key: str, value: str) -> None:
+    """Refuse ``key`` and ``value`` that would share a result column's name."""
+    if key == value:
+        raise OptionError(
+            f"{_FUNCTION}: key and value are both {key!r}; the customer and the figure are "
+            "two columns (copy the column under another name to use it as both)",
+            option="value",
+            value=value,
+        )
+    for option, name in (("key", key), ("value", value)):
+        if name in _RESULT:
+            raise OptionError(
+                f"{_FUNCTION}: {option} {name!r} is a column of the result "
+                f"({', '.join(_RESULT)}); rename it first",
+                option=option,
+                value=name,
+            )

@@ -63,11 +63,28 @@ from salesfunnel.fx import ExchangeRates
 __all__ = ["weighted_value_frame"]
 
 _FUNCTION = "weighted_value_frame"
+#: The result's figure columns, which no group column may be named.
+_FIGURES = frozenset({"count", "amount", "weighted"})
 
 
 def _groups(by: str | Iterable[str], names: list[str]) -> tuple[str, ...]:
     items = [p.strip() for p in by.split(",") if p.strip()] if isinstance(by, str) else list(by)
     for item in items:
+        if item in _FIGURES:
+            raise ForecastOptionError(
+                f"by: {item!r} is a figure of the result (count, amount, weighted); to group "
+                "by that column, copy it under another name first "
+                '(df.assign(size=df["amount"]), df.with_columns(size=pl.col("amount")))',
+                option="by",
+                value=by,
+            )
+        if item.startswith("_"):
+            raise ForecastOptionError(
+                f"by: {item!r} starts with '_', as the working columns of {_FUNCTION} do; "
+                "rename it to group by it",
+                option="by",
+                value=by,
+            )
         if item not in names and item != "product":
             raise ForecastOptionError(
                 f"by: {item!r} is not a column of the frame; group by columns it has "
@@ -133,7 +150,10 @@ def weighted_value_frame(
 
     Raises:
         ForecastOptionError: For a ``by`` that is not a column (nor
-            ``"product"``), or ``rates`` without ``currency`` and ``on``.
+            ``"product"``), names a figure of the result (``count``,
+            ``amount``, ``weighted``: copy it under another name to group by
+            it), or starts with ``_``; or ``rates`` without ``currency`` and
+            ``on``.
         MissingColumnError: For a column it needs and the frame lacks.
         ColumnTypeError: For money that is not numbers, or float money with
             ``allow_float=False``.
