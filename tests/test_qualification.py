@@ -319,7 +319,7 @@ mixed_facts = st.fixed_dictionaries(
     optional={
         **{f"f{i}": st.one_of(st.booleans(), st.none()) for i in range(4)},
         "odds": st.one_of(st.none(), st.decimals(0, 1, places=2)),
-        "staff": st.one_of(st.none(), st.integers(0, 100)),
+        "staff": st.one_of(st.none(), st.integers(0, 100), st.integers(0, 100).map(Decimal)),
     },
 )
 _leaves = st.one_of(
@@ -371,6 +371,34 @@ class TestDecide:
         assert decide(rule, facts) is want
         assert decide(rule, Facts(facts)) is want
         assert verdict.finding.result is _reference(rule, facts)
+
+    @given(mixed_rules, mixed_facts)
+    def test_verdict_lists_agree_with_the_reference(self, rule, facts):
+        """Each criterion is met, failed or missing as plain logic says, first place kept."""
+        met, failed, missing = {}, {}, {}
+
+        def walk(part, positive):
+            if isinstance(part, Criterion):
+                result = _reference(part, facts)
+                where = missing if result is None else (met if result is positive else failed)
+                where.setdefault(id(part), part)
+            elif isinstance(part, Not):
+                walk(part.rule, not positive)
+            else:
+                for inner in part.rules:
+                    walk(inner, positive)
+
+        walk(rule, True)
+        verdict = evaluate(rule, facts)
+        assert verdict.met == tuple(met.values())
+        assert verdict.failed == tuple(failed.values())
+        assert verdict.missing == tuple(missing.values())
+
+    def test_a_threshold_reading_more_facts_is_not_inlined(self):
+        """A threshold criterion that needs another fact too reports that one missing."""
+        both = Criterion("odds_and_size", Text("Odds"), ("odds", "size"), ODDS.test)
+        v = evaluate(AllOf([A, both]), {"a": True, "odds": Decimal("0.9")})
+        assert v.outcome is Outcome.UNDECIDED and v.missing == (both,)
 
     def test_decide_refuses_what_evaluate_refuses(self):
         """A bad fact or a non-rule is refused by decide() as by evaluate()."""

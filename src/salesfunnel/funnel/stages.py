@@ -469,26 +469,11 @@ class Funnel(Tabular):
         """Evaluate the entry gate of ``to_stage`` on ``facts``."""
         return self[to_stage].gate(facts)
 
-    def advance(
-        self,
-        opportunity: Opportunity,
-        to_stage: StageKey,
-        *,
-        on: date,
-        facts: Mapping[str, FactValue] | None = None,
-        reason: str | None = None,
-        allow_skip: bool = False,
-    ) -> Opportunity:
-        """Move ``opportunity`` to ``to_stage``; see :func:`salesfunnel.funnel.machine.advance`."""
-        return machine.advance(
-            self,
-            opportunity,
-            to_stage,
-            on=on,
-            facts=facts,
-            reason=reason,
-            allow_skip=allow_skip,
-        )
+    #: Move an opportunity to ``to_stage``, its gates checked:
+    #: :func:`salesfunnel.funnel.machine.advance` itself, with this funnel as
+    #: its first argument (no call of its own on the hot path of every move,
+    #: see bench_transitions).
+    advance = machine.advance
 
     def win(
         self,

@@ -248,14 +248,28 @@ def _rules(value: Iterable[Rule]) -> tuple[Rule, ...]:
 
 
 #: A combination's part, indexed for evaluation: the fact key when the part
-#: is a plain yes/no criterion (evaluated inline), its identity, and the part.
-PartIndex: TypeAlias = tuple[tuple[Union[str, None], int, "Rule"], ...]  # noqa: UP007
+#: is a plain yes/no criterion, its :class:`Threshold` when it is a plain
+#: numeric one (both evaluated inline), its identity, and the part.
+PartIndex: TypeAlias = tuple[tuple[str | None, Threshold | None, int, "Rule"], ...]
+
+
+def _threshold(rule: Rule) -> Threshold | None:
+    """The test of a criterion that compares one fact with a limit and reads nothing else."""
+    if type(rule) is not Criterion:
+        return None
+    test = rule.test
+    return test if type(test) is Threshold and rule.needs == (test.fact,) else None
 
 
 def _plain_leaves(rules: tuple[Rule, ...]) -> PartIndex:
-    """(fact key or ``None``, identity, rule) for each part: plain yes/no criteria have a key."""
+    """(fact key or ``None``, threshold or ``None``, identity, rule) for each part."""
     return tuple(
-        (rule._plain if isinstance(rule, Criterion) else None, id(rule), rule)  # noqa: SLF001
+        (
+            rule._plain if isinstance(rule, Criterion) else None,  # noqa: SLF001
+            _threshold(rule),
+            id(rule),
+            rule,
+        )
         for rule in rules
     )
 

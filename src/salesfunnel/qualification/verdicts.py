@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from decimal import Decimal
 from typing import TypeAlias
 
 import attrs
@@ -220,8 +221,23 @@ def _eval_group(
     met, failed, missing = sink
     yes, no = (met, failed) if positive else (failed, met)
     trues = falses = unknown = 0
-    for key, cid, part in rule._plain:  # noqa: SLF001  (the rules' evaluation index)
+    for key, limit, cid, part in rule._plain:  # noqa: SLF001  (the rules' evaluation index)
         if key is None:
+            if limit is not None:  # a plain threshold: the criterion's evaluation, inline
+                value = get(limit.fact)
+                if type(value) is Decimal:
+                    if value > limit.limit if limit.strict else value >= limit.limit:
+                        trues += 1
+                        yes[cid] = part  # type: ignore[assignment]  # a threshold part is a Criterion
+                    else:
+                        falses += 1
+                        no[cid] = part  # type: ignore[assignment]
+                    continue
+                if value is None:
+                    unknown += 1
+                    missing[cid] = part  # type: ignore[assignment]
+                    continue
+                # another number is converted (or refused) by the test itself
             result = _EVAL[type(part)](part, facts, positive, sink)
             if result is None:
                 unknown += 1
