@@ -139,6 +139,24 @@ class TestSameResult:
                 events = "\n".join([*lines[:at], ",".join(cells), *lines[at + 1 :]]) + "\n"
                 same_everywhere(plain(PLAIN), events, lenient=True)
 
+    @pytest.mark.parametrize("products", ["ERP=90", "ERP=60;CRM=30", "ERP=100", "ERP"])
+    def test_an_amount_beside_its_products(self, products):
+        """An amount cell beside the products (the sum or not) reads the same everywhere, streamed too."""
+        text = (
+            "id,name,account,owner,stage,created,expected_close,amount,currency,products\n"
+            f"D1,ERP,Acme,Li,potential,2026-01-05,2026-06-30,100,CNY,{products}\n"
+            "D2,CRM,Acme,Li,potential,2026-01-05,2026-06-30,100,CNY,ERP=100\n"
+        )
+        for lenient in (True, False):
+            same_everywhere(text, None, lenient=lenient)
+        expected = outcome(text, None, "python", lenient=True)
+        chunks = iter_opportunities(io.StringIO(text), chunk_size=2, lenient=True)
+        streamed = [(r, p) for chunk in chunks for r, p in [(chunk.records, chunk.problems)]]
+        assert (
+            tuple(d for r, _ in streamed for d in r),
+            [p for _, ps in streamed for p in ps],
+        ) == (tuple(expected[0]), expected[1])  # type: ignore[index]
+
     def test_a_duplicate_id_and_an_orphan(self):
         """Duplicated ids and events without an opportunity are reported alike."""
         lines = plain(PLAIN).splitlines()
