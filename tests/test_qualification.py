@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import ItemsView, ValuesView
 from decimal import Decimal
 from types import MappingProxyType
 
@@ -53,6 +54,20 @@ class TestFacts:
     def test_repr_looks_like_a_dict(self):
         """The repr shows the facts as a dict."""
         assert repr(Facts.of(a=True)) == "Facts({'a': True})"
+
+    @given(sst.facts_of_every_kind)
+    def test_views_are_any_mappings_views(self, given_facts):
+        """items() and values() give what any mapping's views give, in key order."""
+        f = Facts(given_facts)
+        keys = sorted(given_facts)
+        assert list(f.items()) == list(ItemsView(f)) == [(k, f[k]) for k in keys]
+        assert list(f.values()) == list(ValuesView(f)) == [f[k] for k in keys]
+        assert f.items() == ItemsView(f) and len(f.items()) == len(f.values()) == len(keys)
+        assert all((k, f[k]) in f.items() and f[k] in f.values() for k in keys)
+        assert repr(f.items()) == repr(ItemsView(f)) == f"ItemsView({f!r})"
+        assert repr(f.values()) == f"ValuesView({f!r})"
+        assert hash(f) == hash(tuple((k, f[k]) for k in keys))
+        assert repr(f) == f"Facts({ {k: f[k] for k in keys}!r})"
 
     @pytest.mark.parametrize("key", ["", 3])
     def test_refuses_bad_keys(self, key):

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator, Mapping
+from collections.abc import ItemsView, Iterator, Mapping, ValuesView
 from datetime import date
 from decimal import Decimal
+from operator import itemgetter
 from typing import TypeAlias, Union
 
 import attrs
@@ -51,6 +52,8 @@ def _frozen(key: str, value: object) -> FactValue:
 #: a fact of one of these exact types needs no conversion and no check.
 _PLAIN: frozenset[type] = frozenset({bool, int, str, date, type(None)})
 _STR_KEYS: frozenset[type] = frozenset({str})
+#: Facts' pairs are sorted by key alone (keys are unique: no value is compared).
+_KEY = itemgetter(0)
 #: Fact keys that passed the quick check (plain, non-empty strings): a key
 #: equal to one of them passes again with one set lookup. Gates read a few
 #: dozen keys, and every record repeats them. Bounded: when full it starts again.
@@ -153,6 +156,21 @@ class Facts(Mapping[str, FactValue]):
         """Return the number of facts."""
         return len(self._map)
 
+    def items(self) -> ItemsView[str, FactValue]:
+        """Return a view of the ``(key, value)`` pairs, iterated in sorted key order.
+
+        The view of any mapping, iterated without a lookup per key: a writer
+        reads every fact of every record through it.
+
+        >>> list(Facts.of(schedule=False, budget=True).items())
+        [('budget', True), ('schedule', False)]
+        """
+        return _SortedItems(self)
+
+    def values(self) -> ValuesView[FactValue]:
+        """Return a view of the values, iterated in sorted key order."""
+        return _SortedValues(self)
+
     def __eq__(self, other: object) -> bool:
         """Facts equal any mapping with the same items (a plain dict included)."""
         if isinstance(other, Facts):
@@ -163,11 +181,11 @@ class Facts(Mapping[str, FactValue]):
 
     def __hash__(self) -> int:
         """Hash on the items, in key order."""
-        return hash(tuple(sorted(self._map.items())))
+        return hash(tuple(sorted(self._map.items(), key=_KEY)))
 
     def __repr__(self) -> str:
         """Show the facts like a dict, in key order."""
-        return f"Facts({dict(sorted(self._map.items()))!r})"
+        return f"Facts({dict(sorted(self._map.items(), key=_KEY))!r})"
 
     def merge(self, other: Mapping[str, FactValue] | None) -> Facts:
         """Return new facts with ``other``'s values replacing or adding to these."""
@@ -178,6 +196,36 @@ class Facts(Mapping[str, FactValue]):
         new = object.__new__(Facts)
         object.__setattr__(new, "_map", {**self._map, **_checked(other)})
         return new
+
+
+class _SortedItems(ItemsView[str, FactValue]):
+    """The items of :class:`Facts`: sorted from its one dict, with no call per key."""
+
+    __slots__ = ()
+
+    def __iter__(self) -> Iterator[tuple[str, FactValue]]:
+        """Iterate over the pairs in sorted key order."""
+        facts: Facts = self._mapping  # type: ignore[attr-defined]  # MappingView keeps it
+        return iter(sorted(facts._map.items(), key=_KEY))  # noqa: SLF001
+
+    def __repr__(self) -> str:
+        """Show the view as any mapping's items view."""
+        return f"ItemsView({self._mapping!r})"  # type: ignore[attr-defined]
+
+
+class _SortedValues(ValuesView[FactValue]):
+    """The values of :class:`Facts`, in sorted key order, with no call per key."""
+
+    __slots__ = ()
+
+    def __iter__(self) -> Iterator[FactValue]:
+        """Iterate over the values in sorted key order."""
+        facts: Facts = self._mapping  # type: ignore[attr-defined]  # MappingView keeps it
+        return (value for _, value in sorted(facts._map.items(), key=_KEY))  # noqa: SLF001
+
+    def __repr__(self) -> str:
+        """Show the view as any mapping's values view."""
+        return f"ValuesView({self._mapping!r})"  # type: ignore[attr-defined]
 
 
 #: The facts of a record that has none: one shared, immutable value.
