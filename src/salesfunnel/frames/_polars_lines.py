@@ -96,21 +96,27 @@ def _query(
     *,
     spaced: bool,
 ) -> Any:  # noqa: ANN401 - a polars LazyFrame
-    """The lazy query: lines parsed at ``line_scale``, summed per cell with the checks."""
+    """The lazy query: lines parsed at ``line_scale``, summed per cell with the checks.
+
+    Each step reads the columns of the step before (the halves of a line,
+    then its number): polars does not share one sub-expression used by
+    several columns, and would split and cast every line again for each.
+    """
     text = pl.col("products").fill_null("")
-    halves = pl.col("_l").str.split_exact("=", 1)
+    halves = pl.col("_h")
     name, written = halves.struct.field("field_0"), halves.struct.field("field_1")
     if spaced:
         name, written = name.str.strip_chars(" "), written.str.strip_chars(" ")
-    # ``written`` is null for a bare name (its line is the deal's amount)
+    # ``_w`` is null for a bare name (its line is the deal's amount)
     whole: Any = pl.col("amount") * 10 ** (line_scale - scale)
     if line_scale == 0:
-        parsed = written.cast(pl.Int64, strict=False)
-        deep = written.is_not_null() & parsed.is_null()  # a point, or too many digits
+        number = {"_n": pl.col("_w").cast(pl.Int64, strict=False)}
+        parsed = pl.col("_n")
+        deep = pl.col("_w").is_not_null() & parsed.is_null()  # a point, or too many digits
         unread = pl.lit(value=False)
     else:
-        number = written.str.split_exact(".", 1)
-        digits, part = number.struct.field("field_0"), number.struct.field("field_1")
+        number = {"_s": pl.col("_w").str.split_exact(".", 1)}
+        digits, part = pl.col("_s").struct.field("field_0"), pl.col("_s").struct.field("field_1")
         parsed = digits.cast(pl.Int64, strict=False) * 10**line_scale + (
             pl.when(part.is_null())
             .then(0)
@@ -134,8 +140,10 @@ def _query(
         )
         .drop("products")
         .explode("_l")
+        .with_columns(_h=pl.col("_l").str.split_exact("=", 1))
+        .with_columns(product=name, _w=written)
+        .with_columns(**number)
         .with_columns(
-            product=name,
             _v=value,
             _a=whole,
             _deep=deep.fill_null(value=False),
