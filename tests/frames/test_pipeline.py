@@ -162,6 +162,13 @@ class TestWeightedValueFrame:
             weighted_value_frame(df, by="_p")
 
     @pytest.mark.parametrize("backend", sorted(BACKENDS))
+    def test_by_products_and_product(self, backend):
+        """The products text beside the product split out of it is refused with the fix."""
+        df = BACKENDS[backend](plain(sample_pipeline()[:3]))
+        with pytest.raises(ForecastOptionError, match="group by 'product' alone"):
+            weighted_value_frame(df, by="products,product")
+
+    @pytest.mark.parametrize("backend", sorted(BACKENDS))
     def test_by_a_copy_of_amount(self, backend):
         """Grouping by a copy of the amount gives the core's totals per amount."""
         deals = [d for d in plain(sample_pipeline()) if d.currency == "EUR"]

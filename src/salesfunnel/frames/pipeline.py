@@ -92,6 +92,13 @@ def _groups(by: str | Iterable[str], names: list[str]) -> tuple[str, ...]:
                 option="by",
                 value=by,
             )
+    if "product" in items and "products" in items:
+        raise ForecastOptionError(
+            "by: 'products' and 'product' together: the lines are split out of 'products'; "
+            "group by 'product' alone, or by a copy of the 'products' column",
+            option="by",
+            value=by,
+        )
     if len(set(items)) != len(items):
         raise ForecastOptionError(f"by: {items} repeats a column", option="by", value=by)
     return tuple(items)
@@ -152,8 +159,8 @@ def weighted_value_frame(
         ForecastOptionError: For a ``by`` that is not a column (nor
             ``"product"``), names a figure of the result (``count``,
             ``amount``, ``weighted``: copy it under another name to group by
-            it), or starts with ``_``; or ``rates`` without ``currency`` and
-            ``on``.
+            it), starts with ``_``, or is ``products`` beside ``product``; or
+            ``rates`` without ``currency`` and ``on``.
         MissingColumnError: For a column it needs and the frame lacks.
         ColumnTypeError: For money that is not numbers, or float money with
             ``allow_float=False``.
