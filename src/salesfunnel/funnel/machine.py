@@ -165,7 +165,9 @@ def plan_advance(
         ChronologyError: When ``on`` is before the last change.
         TransitionError: For any other refused move.
     """
-    subject, stage, history, created = record.id, record.stage_key, record.history, record.created
+    subject, history, created = record.id, record.history, record.created
+    # an opportunity's stage_key is its stage: read without the property's call
+    stage = record.stage if type(record) is Opportunity else record.stage_key
     # The funnel's own tables, read directly: every move looks up two stages
     # and their places (the hot path of every move, see bench_transitions);
     # a key they do not hold goes to funnel[...], which says what is wrong.
@@ -199,8 +201,9 @@ def plan_advance(
         )
     if to_stage == stage:
         raise _err(f"is already in {stage!r}", subject, stage, to_stage)
-    last = max(history[-1].on, created) if history else created
-    if type(on) is date and on >= last:  # the common case of _check_when, inline
+    if type(on) is date and (  # the common case of _check_when, inline
+        on >= history[-1].on and on >= created if history else on >= created
+    ):
         when = on
     else:
         when = _check_when(subject, stage, to_stage, on, history, created)
