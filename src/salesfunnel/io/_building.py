@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 __all__ = [
     "Built",
     "add_event_problems",
+    "build_by_columns",
     "build_columns",
     "build_rows",
     "has_amounts",
@@ -169,6 +170,37 @@ def build_columns(
                 continue
         good.append((line, opp_id, found))
     return troubled, good
+
+
+def build_by_columns(
+    name: str,
+    rows: Sequence[Row],
+    headers: Mapping[str, str],
+    funnel: Funnel,
+    ev: Events | None,
+    memo: Memo,
+) -> Built:
+    """Each row with its opportunity (or ``None``) and its problems, checked column by column.
+
+    For the streaming reader's chunks. The rows' cells go to
+    :func:`build_columns` when they have the same columns and no report-form
+    stage mark (which a row carries beside its cells); any other chunk goes
+    row by row through :func:`build_rows`. Both give the same records and
+    problems.
+    """
+    keys = list(rows[0].cells) if rows else []
+    if not rows or any(row.mark is not None or list(row.cells) != keys for row in rows):
+        return build_rows(name, rows, headers, funnel, ev, memo=memo)
+    cells = {c: [row.cells[c] for row in rows] for c in keys}
+    troubled, good = build_columns(
+        name, [row.line for row in rows], cells, headers, funnel, ev, memo
+    )
+    bad = {row.line: problems for row, problems in troubled}
+    found = {line: opportunity for line, _, opportunity in good}
+    return [
+        (row, None, bad[row.line]) if row.line in bad else (row, found[row.line], [])
+        for row in rows
+    ]
 
 
 def keep_good(built: Built, events: Events | None, problems: list[Problem]) -> list[Opportunity]:

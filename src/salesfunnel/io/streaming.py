@@ -67,9 +67,7 @@ from salesfunnel.errors import OptionError
 from salesfunnel.funnel.course import DEFAULT_FUNNEL
 from salesfunnel.io import _events as events_format
 from salesfunnel.io._building import (
-    Built,
-    build_columns,
-    build_rows,
+    build_by_columns,
     has_amounts,
     keep_good,
     no_amounts,
@@ -493,37 +491,6 @@ def _strict(
             yield records
 
 
-def _built(
-    name: str,
-    rows: list[Row],
-    headers: dict[str, str],
-    funnel: Funnel,
-    ev: events_format.Events | None,
-    memo: Memo,
-) -> Built:
-    """Each row with its opportunity (or ``None``) and its problems, checked column by column.
-
-    The rows' cells go to :func:`~salesfunnel.io._building.build_columns`
-    when they have the same columns and no report-form stage mark (which a
-    row carries beside its cells); any other chunk goes row by row through
-    :func:`~salesfunnel.io._building.build_rows`. Both give the same records
-    and problems.
-    """
-    keys = list(rows[0].cells) if rows else []
-    if not rows or any(row.mark is not None or list(row.cells) != keys for row in rows):
-        return build_rows(name, rows, headers, funnel, ev, memo=memo)
-    cells = {c: [row.cells[c] for row in rows] for c in keys}
-    troubled, good = build_columns(
-        name, [row.line for row in rows], cells, headers, funnel, ev, memo
-    )
-    bad = {row.line: problems for row, problems in troubled}
-    found = {line: opportunity for line, _, opportunity in good}
-    return [
-        (row, None, bad[row.line]) if row.line in bad else (row, found[row.line], [])
-        for row in rows
-    ]
-
-
 def _chunk(
     name: str,
     rows: list[Row],
@@ -538,7 +505,7 @@ def _chunk(
     lines, again = seen
     ids = {row.cells.get("id", "") for row in rows}
     ev = ev_stream.take(ids, lines) if ev_stream is not None else None
-    built = _built(name, rows, headers, funnel, ev, memo)
+    built = build_by_columns(name, rows, headers, funnel, ev, memo)
     duplicated = _duplicates(name, headers.get("id", "id"), rows, lines, again)
     for row, _, row_problems in built:
         if row.line in duplicated:
