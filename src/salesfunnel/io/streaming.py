@@ -82,6 +82,7 @@ from salesfunnel.io._columns import (
     source_name,
     stage_mark_headers,
 )
+from salesfunnel.io._engine_events import ColumnEventReader
 from salesfunnel.io._memo import Memo
 from salesfunnel.io._table import Header, Row, RowMaker, check_header, header_fields, malformed
 from salesfunnel.io.problems import DataFileError, Problem, ReadResult, some_of
@@ -294,7 +295,7 @@ class _EventStream:
         self.usable = not check_header(head, events_format.REQUIRED)
         # as read_events: a malformed text is the file's one problem, and it gives no events
         self.problems: list[Problem] = [] if broken is not None else head.problems
-        self.reader = events_format.EventReader(name, head.written, funnel)
+        self.reader = ColumnEventReader(name, head.written, funnel)
         self.maker = RowMaker(name, head, len(self.records.header))
         self.unnamed = _Unnamed(self.records.header, ignore, head)
         self.rows = self._rows(first if broken is None else [])
@@ -319,6 +320,7 @@ class _EventStream:
         """Read rows until ``LOOKAHEAD`` rows in a row name none of ``ids`` (all rows if empty)."""
         reader = self.reader
         quiet = 0
+        pending: list[Row] = []  # rows to add, read column by column at once, in file order
         for row in self.rows:
             opp_id = row.cells.get("opportunity_id", "")
             if not self.usable:
@@ -326,10 +328,11 @@ class _EventStream:
             elif opp_id in done:
                 late.append(_late(self.name, row.line, opp_id))
             else:
-                reader.add(row)
+                pending.append(row)
             quiet = 0 if opp_id in ids else quiet + 1
             if ids and quiet >= LOOKAHEAD:
-                return
+                break
+        _add_rows(reader, pending)
 
     def take(self, ids: set[str], done: dict[str, int]) -> events_format.Events:
         """The events of the opportunities ``ids``, the problems found on the way first."""
@@ -349,6 +352,13 @@ class _EventStream:
         problems = [*self._told(), *self.reader.take(lines).problems, *late]
         problems.extend(orphan(self.name, line, i) for i, line in lines.items() if i.strip())
         return problems
+
+
+def _add_rows(reader: ColumnEventReader, rows: list[Row]) -> None:
+    """Add ``rows`` (of one :class:`~salesfunnel.io._table.RowMaker`: the same columns) in order, column by column."""
+    if rows:
+        cells = {c: [row.cells[c] for row in rows] for c in rows[0].cells}
+        reader.add_columns([row.line for row in rows], cells)
 
 
 def _late(name: str, line: int, opp_id: str) -> Problem:
