@@ -254,6 +254,7 @@ class TestEngineColumns:
             ("a formula guard at a cell's start", "a,b\nx,'=1+1\n"),
             ("a formula guard at a line's start", "a,b\n'=1,y\n"),
             ("a formula guard in the header", "'a,b\nx,y\n"),
+            ("a byte-order mark left at the start", "\ufeff\n;"),
             ("a blank line", "a,b\n\nx,y\n"),
             ("a ragged row", "a,b\nx,y,z\n"),
             ("a short row", "a,b,c\nx,y\n"),

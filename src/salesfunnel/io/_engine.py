@@ -165,7 +165,8 @@ def engine_columns(text: str, engine: str) -> tuple[list[str], list[list[str]]] 
     ``csv`` module (see the module docs): the caller splits it with ``csv``.
     The data lines are lines 2, 3, ... of the file, one record each.
     """
-    if text.startswith("'") or any(mark in text for mark in _TRICKY):
+    # a byte-order mark still at the start is text to the csv module, none to an engine
+    if text.startswith(("'", "\ufeff")) or any(mark in text for mark in _TRICKY):
         return None
     if "\r" in text:
         if text.count("\r") != text.count(_CRLF):
