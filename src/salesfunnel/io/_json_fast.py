@@ -21,10 +21,8 @@ keys with no second walk (:class:`~salesfunnel.io.json_bounds.Parsed`).
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import operator
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -45,7 +43,6 @@ from salesfunnel.qualification import Facts
 
 __all__ = [
     "DETAILED",
-    "collection_paused",
     "opportunity_dict",
     "read_records",
     "reader",
@@ -425,26 +422,6 @@ def opportunity_dict(opp: Opportunity) -> dict[str, object]:
         "notes": opp.notes,
         "category_override": opp.category_override,
     }
-
-
-@contextlib.contextmanager
-def collection_paused() -> Iterator[None]:
-    """Pause the cycle collector while a whole document is read or written.
-
-    A document is read into (or written from) millions of objects that all
-    stay alive until it is done: the collector's passes, which the allocations
-    set off, find nothing to free and cost about as much again as the read
-    itself (``benchmarks/bench_json.py``). It runs as before afterwards, when
-    what the read left behind is collected as usual.
-    """
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
 
 
 def write_body(payload: object, *, many: bool) -> object:

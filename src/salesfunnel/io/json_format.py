@@ -52,9 +52,9 @@ from salesfunnel.funnel.opportunity import Opportunity
 from salesfunnel.funnel.stages import Funnel
 from salesfunnel.io._columns import Source, read_text
 from salesfunnel.io._converter import Codec, duplicates_of, problems_of
+from salesfunnel.io._gc import collection_paused
 from salesfunnel.io._json_fast import (
     DETAILED,
-    collection_paused,
     read_records,
     reader,
     write_body,
