@@ -27,6 +27,10 @@ checks, on both paths. Ratios are ours / baseline of the median times,
 interleaved in the same run (``_harness.py``). The JSON round trips are in
 ``bench_json.py``.
 
+The checked read straight into a polars frame (``read_frame``, main file
+only) is timed against the same baselines with an events file of no rows,
+and beside ``to_polars(read_csv(...))``, which builds the records first.
+
 Generating the opportunities is not timed.
 
 Usage: python benchmarks/bench_io.py [--quick]   (--quick: 10 000 instead of 100 000)
@@ -193,7 +197,38 @@ def polars_checked(pl, text, events):
     return int(checked["bad"].sum()) + orphans, checked.filter(~col("bad"))
 
 
-def main() -> None:
+def frame_read(bench, text, no_events, pd, pl, repeats, per):
+    """The checked read straight into a polars frame (no events file), against the same baselines."""
+    if pl is None or pd is None:  # pragma: no cover - optional
+        return
+    from salesfunnel.frames import read_frame, to_polars  # noqa: PLC0415
+
+    frame = bench.compare(
+        "strict CSV read into a frame, every check (no events)",
+        Side("read_frame", lambda: read_frame(io.StringIO(text))),
+        [
+            Side(
+                "pandas.read_csv + the same checks",
+                lambda: pandas_checked(pd, text, no_events),
+                goal=2,
+            ),
+            Side("polars.read_csv + the same checks", lambda: polars_checked(pl, text, no_events)),
+        ],
+        others=[
+            Side(
+                "to_polars(read_csv(...))",
+                lambda: to_polars(read_csv(io.StringIO(text))),
+            )
+        ],
+        repeats=repeats,
+        per=per,
+    )
+    assert frame.results["read_frame"].equals(frame.results["to_polars(read_csv(...))"]), (
+        "read_frame differs from the frame of the records"
+    )
+
+
+def main() -> None:  # noqa: PLR0915 - one benchmark's sides, in order
     bench = Harness(__doc__, quick_help="10 000 opportunities")
     n = 10_000 if bench.quick else 100_000
     repeats = 3
@@ -284,6 +319,7 @@ def main() -> None:
         ratio = python / read.seconds(base.name)
         print(f"  engine='python' vs {base.name}: {times(ratio)} ({goal_text(base.goal, ratio)})")
     assert read.results["iter_opportunities"] == deals, "the stream differs"
+    frame_read(bench, text, events.splitlines()[0] + "\n", pd, pl, repeats, per)
     bench.compare(
         "CSV write (+events)",
         Side("write_csv", ours_write),

@@ -12,6 +12,9 @@ this package imports narwhals only when one of its functions is first used.
   shortest repr, date-times, Arrow dates and decimals, percentages) and maps
   an export's own headers and stage names (``columns=``, ``stages=``,
   ``defaults=``, ``tz=``, ``probability_scale=``).
+* :func:`read_frame`: a CSV file read straight into a polars or pandas
+  frame, every cell checked as :func:`~salesfunnel.io.read_csv` checks it,
+  without building a record for each good row.
 * :func:`forecast_frame`, :func:`weighted_value_frame`, :func:`abc_frame`:
   the forecast, the weighted pipeline and ABC analysis computed by the frame
   engine (pandas, polars, Dask, ...), equal to the core's results.
@@ -33,9 +36,11 @@ if TYPE_CHECKING:
     from salesfunnel.frames.convert import from_pandas, from_polars, to_pandas, to_polars
     from salesfunnel.frames.forecast import forecast_frame
     from salesfunnel.frames.pipeline import weighted_value_frame
+    from salesfunnel.frames.read import FrameReadResult, read_frame
 
 __all__ = [
     "ColumnTypeError",
+    "FrameReadResult",
     "FrameTypeError",
     "FrameValueError",
     "MissingColumnError",
@@ -43,6 +48,7 @@ __all__ = [
     "forecast_frame",
     "from_pandas",
     "from_polars",
+    "read_frame",
     "to_pandas",
     "to_polars",
     "weighted_value_frame",
@@ -50,6 +56,7 @@ __all__ = [
 
 _HOME = {
     "ColumnTypeError": "_common",
+    "FrameReadResult": "read",
     "FrameTypeError": "_common",
     "FrameValueError": "_common",
     "MissingColumnError": "_common",
@@ -57,6 +64,7 @@ _HOME = {
     "forecast_frame": "forecast",
     "from_pandas": "convert",
     "from_polars": "convert",
+    "read_frame": "read",
     "to_pandas": "convert",
     "to_polars": "convert",
     "weighted_value_frame": "pipeline",

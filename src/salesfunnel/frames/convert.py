@@ -50,7 +50,7 @@ True
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import tzinfo
 from typing import TYPE_CHECKING, Any, Literal, overload
 
@@ -68,7 +68,7 @@ from salesfunnel.funnel.course import DEFAULT_FUNNEL
 from salesfunnel.funnel.opportunity import Opportunity
 from salesfunnel.funnel.stages import Funnel
 from salesfunnel.io import COLUMNS, HistoryWouldBeLostError
-from salesfunnel.io import _values as v
+from salesfunnel.io.frame_rows import Values, record_values
 from salesfunnel.io.mapping import ImportMapping
 from salesfunnel.io.problems import ReadResult
 
@@ -90,31 +90,47 @@ def _columns(opportunities: Iterable[Opportunity], *, drop_history: bool) -> dic
         lost = [o.id for o in deals if o.revisions or not o.history_is_default]
         if lost:
             raise HistoryWouldBeLostError(lost)
-    data: dict[str, list[Any]] = {c: [] for c in COLUMNS}
-    for o in deals:
-        lines = o.line_items
-        single_unnamed = len(lines) == 1 and lines[0].product == ""
-        row = {
-            "id": o.id,
-            "name": o.name,
-            "account": o.account,
-            "owner": o.owner,
-            "stage": o.stage,
-            "created": o.created,
-            "expected_close": o.expected_close,
-            "amount": o.amount,
-            "currency": o.currency,
-            "products": "" if single_unnamed else v.format_products(lines),
-            "probability": o.probability,
-            "facts": v.format_facts(o.facts),
-            "closed_on": o.closed_on,
-            "lost_reason": o.lost_reason,
-            "notes": o.notes,
-            "category_override": o.category_override,
+    return by_column([record_values(o) for o in deals])
+
+
+def by_column(rows: Sequence[Values]) -> dict[str, list[Any]]:
+    """The rows' values column by column (see :mod:`salesfunnel.io.frame_rows`)."""
+    if not rows:
+        return {c: [] for c in COLUMNS}
+    return dict(zip(COLUMNS, map(list, zip(*rows, strict=True)), strict=True))
+
+
+def pandas_frame(data: Mapping[str, list[Any]]) -> Any:  # noqa: ANN401 - pandas ships no types
+    """A pandas frame of these columns, typed as :func:`to_pandas` types them."""
+    pd = import_optional("pandas", "pandas")
+    pa = import_optional("pyarrow", "pandas")
+    date_type = pd.ArrowDtype(pa.date32())
+    return pd.DataFrame(
+        {
+            c: pd.Series(
+                values,
+                dtype=date_type if c in _DATES else object if c in _MONEY else "str",
+            )
+            for c, values in data.items()
         }
-        for column in COLUMNS:
-            data[column].append(row[column])
-    return data
+    )
+
+
+def polars_frame(data: Mapping[str, list[Any]]) -> pl.DataFrame:
+    """A polars frame of these columns, typed as :func:`to_polars` types them."""
+    import_optional("polars", "polars")
+    import polars as pl  # noqa: PLC0415 - an optional extra, imported when used
+
+    schema: dict[str, Any] = {}
+    for column in COLUMNS:
+        if column in _DATES:
+            schema[column] = pl.Date
+        elif column in _MONEY:
+            places = max((decimal_places(x) for x in data[column] if x is not None), default=0)
+            schema[column] = pl.Decimal(38, places)
+        else:
+            schema[column] = pl.String
+    return pl.DataFrame(data, schema=schema)
 
 
 def to_pandas(opportunities: Iterable[Opportunity], *, drop_history: bool = False) -> Any:  # noqa: ANN401 - pandas ships no types
@@ -136,19 +152,7 @@ def to_pandas(opportunities: Iterable[Opportunity], *, drop_history: bool = Fals
             unless ``drop_history``.
         ImportError: If pandas or pyarrow is not installed.
     """
-    pd = import_optional("pandas", "pandas")
-    pa = import_optional("pyarrow", "pandas")
-    data = _columns(opportunities, drop_history=drop_history)
-    date_type = pd.ArrowDtype(pa.date32())
-    return pd.DataFrame(
-        {
-            c: pd.Series(
-                values,
-                dtype=date_type if c in _DATES else object if c in _MONEY else "str",
-            )
-            for c, values in data.items()
-        }
-    )
+    return pandas_frame(_columns(opportunities, drop_history=drop_history))
 
 
 def to_polars(opportunities: Iterable[Opportunity], *, drop_history: bool = False) -> pl.DataFrame:
@@ -170,20 +174,7 @@ def to_polars(opportunities: Iterable[Opportunity], *, drop_history: bool = Fals
             unless ``drop_history``.
         ImportError: If polars is not installed.
     """
-    import_optional("polars", "polars")
-    import polars as pl  # noqa: PLC0415 - an optional extra, imported when used
-
-    data = _columns(opportunities, drop_history=drop_history)
-    schema: dict[str, Any] = {}
-    for column in COLUMNS:
-        if column in _DATES:
-            schema[column] = pl.Date
-        elif column in _MONEY:
-            places = max((decimal_places(x) for x in data[column] if x is not None), default=0)
-            schema[column] = pl.Decimal(38, places)
-        else:
-            schema[column] = pl.String
-    return pl.DataFrame(data, schema=schema)
+    return polars_frame(_columns(opportunities, drop_history=drop_history))
 
 
 @overload

@@ -91,6 +91,7 @@ __all__ = [
     "plan_exit",
     "plan_reopen",
     "reopen",
+    "snapshot_ok",
 ]
 
 
@@ -523,3 +524,32 @@ def check(funnel: Funnel, opportunity: Opportunity) -> Opportunity:
             field="closed_on",
         )
     return opportunity
+
+
+def snapshot_ok(
+    funnel: Funnel,
+    stage: StageKey,
+    created: date,
+    expected_close: date,
+    closed_on: date | None,
+    *,
+    lost: bool,
+) -> bool:
+    """Tell whether a deal of these dates, without a history, passes the date and stage rules.
+
+    The rules of :class:`~salesfunnel.Opportunity` (expected close and close
+    date not before creation, a lost reason only with a close date) and of
+    :func:`check` (a won or lost stage has ``closed_on``, an open one has
+    not), for ``stage``, a key of ``funnel``, and plain dates. ``lost`` says
+    whether a lost reason is given.
+
+    For the columnar readers, which give a frame without building a record
+    for each row: ``False`` sends the row to the constructor, which says what
+    is wrong. A property test holds this equal to building the record.
+    """
+    if expected_close < created:
+        return False
+    open_stage = funnel[stage].kind is StageKind.OPEN
+    if closed_on is None:
+        return open_stage and not lost
+    return not open_stage and closed_on >= created

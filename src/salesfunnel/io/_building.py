@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Collection, Mapping, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Generic, TypeVar
+
+import attrs
 
 from salesfunnel.io import _values as v
 from salesfunnel.io._memo import Memo
@@ -25,7 +27,9 @@ if TYPE_CHECKING:
     from salesfunnel.io._events import Events
 
 __all__ = [
+    "RECORDS",
     "Built",
+    "Sink",
     "add_event_problems",
     "build_by_columns",
     "build_columns",
@@ -40,6 +44,42 @@ __all__ = [
 PROGRESS_EVERY = 500
 
 Built = list[tuple["Row", "Opportunity | None", list[Problem]]]
+
+T = TypeVar("T")
+
+#: How a good row is built without the row reader's calls: see ``quick_opportunity``.
+Quick = Callable[
+    [
+        "Funnel",
+        "Events | None",
+        Memo,
+        str,
+        tuple[str, str, str, str, str, str, str, str, str],
+        tuple[object, object, object, object, object, object, object, object, object],
+    ],
+    "T | None",
+]
+
+
+@attrs.frozen
+class Sink(Generic[T]):
+    """What a columnar read gives for each good row: a record, or the values of a frame row.
+
+    ``quick`` builds it from the checked cells of a row whose every cell is
+    good (or gives ``None``: the row is then built by the row reader), and
+    ``finish`` turns a record built by the row reader into it.
+    """
+
+    quick: Quick[T]
+    finish: Callable[[Opportunity], T]
+
+
+def _same(opportunity: Opportunity) -> Opportunity:
+    return opportunity
+
+
+#: The records themselves.
+RECORDS: Sink[Opportunity] = Sink(quick_opportunity, _same)
 
 
 def build_rows(
@@ -127,7 +167,8 @@ def build_columns(
     funnel: Funnel,
     events: Events | None,
     memo: Memo,
-) -> tuple[list[tuple[Row, list[Problem]]], list[tuple[int, str, Opportunity]]]:
+    sink: Sink[T],
+) -> tuple[list[tuple[Row, list[Problem]]], list[tuple[int, str, T]]]:
     """Build the rows of a batch given column by column: the rows with a problem, and the good records.
 
     ``cells`` holds each column's cells (ids without surrounding spaces, as
@@ -136,7 +177,8 @@ def build_columns(
     cells are all good is built by
     :func:`~salesfunnel.io.rows.quick_opportunity`, and any other row (or one
     that it refuses) by :func:`build_rows`' :func:`~salesfunnel.io.rows.build_opportunity`,
-    so the records and problems are the row reader's.
+    so the records and problems are the row reader's. ``sink`` says what a
+    good row gives (:data:`RECORDS`: its record).
     """
     count = len(lines)
     empty = ("",) * count
@@ -152,22 +194,20 @@ def build_columns(
             columns.append(nothing)
     texts = zip(*(cells.get(c, empty) for c in _TEXTS), strict=True)
     troubled: list[tuple[Row, list[Problem]]] = []
-    good: list[tuple[int, str, Opportunity]] = []
+    good: list[tuple[int, str, T]] = []
+    quick, finish = sink.quick, sink.finish
     for i, (line, opp_id, text, value) in enumerate(
         zip(lines, cells["id"], texts, zip(*columns, strict=True), strict=True)
     ):
-        found = (
-            None
-            if slow and i in slow
-            else quick_opportunity(funnel, events, memo, opp_id, text, value)
-        )
+        found = None if slow and i in slow else quick(funnel, events, memo, opp_id, text, value)
         if found is None:
             row = Row(line, {c: texts_[i] for c, texts_ in cells.items()})
             reader = RowReader(name, row, headers, memo=memo)
-            found = build_opportunity(reader, funnel, events)
-            if reader.problems or found is None:
+            record = build_opportunity(reader, funnel, events)
+            if reader.problems or record is None:
                 troubled.append((row, reader.problems))
                 continue
+            found = finish(record)
         good.append((line, opp_id, found))
     return troubled, good
 
@@ -193,7 +233,7 @@ def build_by_columns(
         return build_rows(name, rows, headers, funnel, ev, memo=memo)
     cells = {c: [row.cells[c] for row in rows] for c in keys}
     troubled, good = build_columns(
-        name, [row.line for row in rows], cells, headers, funnel, ev, memo
+        name, [row.line for row in rows], cells, headers, funnel, ev, memo, RECORDS
     )
     bad = {row.line: problems for row, problems in troubled}
     found = {line: opportunity for line, _, opportunity in good}

@@ -14,10 +14,12 @@ import io
 import os
 from collections.abc import Iterator, Sequence
 from itertools import islice
-from typing import TYPE_CHECKING, TypeAlias
+from typing import TYPE_CHECKING, Generic, TypeAlias, TypeVar
 
 from salesfunnel.io import _events as events_format
 from salesfunnel.io._building import (
+    Built,
+    Sink,
     add_event_problems,
     build_columns,
     build_rows,
@@ -38,7 +40,6 @@ from salesfunnel.io.streaming import Records
 if TYPE_CHECKING:
     from collections.abc import Collection, Mapping
 
-    from salesfunnel.funnel.opportunity import Opportunity
     from salesfunnel.funnel.stages import Funnel
     from salesfunnel.io._columns import Source
 
@@ -209,16 +210,25 @@ def read_events_lean(
     return reader.events([*head.problems, *shape])
 
 
-class _Rows:
-    """The rows with a problem, and the good records, by line; and each id's rows."""
+T = TypeVar("T")
+
+
+class _Rows(Generic[T]):
+    """The rows with a problem, and what the good ones give (see ``Sink``), by line; and each id's rows."""
 
     def __init__(
-        self, name: str, head: Header, funnel: Funnel, ev: events_format.Events | None
+        self,
+        name: str,
+        head: Header,
+        funnel: Funnel,
+        ev: events_format.Events | None,
+        sink: Sink[T],
     ) -> None:
         self.name, self.headers, self.funnel, self.ev = name, head.written, funnel, ev
+        self.sink = sink
         self.memo = Memo()
         self.troubled: list[tuple[Row, list[Problem]]] = []
-        self.good: list[tuple[int, str, Opportunity]] = []  # a row's cells are not kept
+        self.good: list[tuple[int, str, T]] = []  # a row's cells are not kept
         self.lines: dict[str, list[int]] = {}
 
     def add(self, rows: list[Row]) -> None:
@@ -230,7 +240,7 @@ class _Rows:
             if row_problems or opportunity is None:
                 self.troubled.append((row, row_problems))
             else:
-                self.good.append((row.line, row.cells.get("id", ""), opportunity))
+                self.good.append((row.line, row.cells.get("id", ""), self.sink.finish(opportunity)))
 
     def add_columns(self, at: Sequence[int], cells: Mapping[str, Sequence[str]]) -> None:
         """Build the rows of a batch given column by column."""
@@ -238,7 +248,7 @@ class _Rows:
         for opp_id, line in zip(cells["id"], at, strict=True):
             lines.setdefault(opp_id, []).append(line)
         bad, fine = build_columns(
-            self.name, at, cells, self.headers, self.funnel, self.ev, self.memo
+            self.name, at, cells, self.headers, self.funnel, self.ev, self.memo, self.sink
         )
         self.troubled.extend(bad)
         self.good.extend(fine)
@@ -250,15 +260,18 @@ def read_lean(
     funnel: Funnel,
     encoding: str,
     ignore: Collection[str],
-    engine: str | None = None,
-) -> tuple[str, ReadResult[Opportunity]]:
+    engine: str | None,
+    sink: Sink[T],
+) -> tuple[str, ReadResult[T]]:
     """What ``read_csv`` reads from a file of the plain layout (see the module docs).
 
     ``engine`` names the DataFrame engine that splits the files (see
     :mod:`salesfunnel.io._engine`); ``None`` splits them with the ``csv`` module.
+    ``sink`` says what each good row gives: its record (``RECORDS``), or
+    another value built from the same checked cells (a frame's row).
     """
     with collection_paused():
-        return _read_lean(source, events, funnel, encoding, ignore, engine)
+        return _read_lean(source, events, funnel, encoding, ignore, engine, sink)
 
 
 def _read_lean(
@@ -268,7 +281,8 @@ def _read_lean(
     encoding: str,
     ignore: Collection[str],
     engine: str | None,
-) -> tuple[str, ReadResult[Opportunity]]:
+    sink: Sink[T],
+) -> tuple[str, ReadResult[T]]:
     name = source_name(source)
     records = _open(name, source, encoding, engine)
     marks = stage_mark_headers(funnel)
@@ -280,7 +294,7 @@ def _read_lean(
     ev = read_events_lean(events, funnel, encoding, ignore, engine) if events is not None else None
     maker = RowMaker(name, head, len(records.header))
     shape: list[Problem] = []
-    rows = _Rows(name, head, funnel, ev)
+    rows = _Rows(name, head, funnel, ev, sink)
     for batch in _each(records):
         blank.see(batch)
         columns = _columns(batch, len(records.header), head) if not head.marks else None
@@ -300,9 +314,9 @@ def _read_lean(
         if not has_amounts(head.written):
             problems.append(no_amounts(name))
         twice = {i for i, at in lines.items() if i and len(at) > 1}
-        built = [
+        built: Built = [
             *((row, None, p) for row, p in troubled),
-            *((Row(line, {"id": i}), o, []) for line, i, o in good if i in twice),
+            *((Row(line, {"id": i}), None, []) for line, i, _ in good if i in twice),
         ]
         built.sort(key=lambda item: item[0].line)
         if twice:

@@ -238,6 +238,8 @@ def _finish(raw: list[str], plain: list[tuple[str, bool]]) -> tuple[str, str]:
 
 
 def _escape(text: str, specials: str) -> str:
+    if "\\" not in text and text.strip() == text and not any(c in text for c in specials):
+        return text  # nothing to escape: the common name
     out = []
     for i, ch in enumerate(text):
         edge = (i == 0 or i == len(text) - 1) and ch.isspace()

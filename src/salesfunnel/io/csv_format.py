@@ -299,9 +299,10 @@ def read_csv(
         probability_scale=probability_scale,
     )
     if chosen.is_plain and found is None and history is None and progress is None:
+        from salesfunnel.io._building import RECORDS  # noqa: PLC0415  (cycle)
         from salesfunnel.io._lean import read_lean  # noqa: PLC0415  (cycle)
 
-        name, result = read_lean(source, events, funnel, encoding, tuple(ignore), split_by)
+        name, result = read_lean(source, events, funnel, encoding, tuple(ignore), split_by, RECORDS)
     elif chosen.is_plain and found is None and history is None:  # a progress bar needs the count
         name, result = _read(source, events, funnel, encoding, tuple(ignore), progress)
     else:
