@@ -112,6 +112,34 @@ class TestAgreesWithReadCsv:
             assert read_csv(io.StringIO(back), events=io.StringIO(ev)) == records
 
 
+class TestColumnsAgreeWithRows:
+    """A chunk read column by column gives what the same chunk gives row by row."""
+
+    @STREAM
+    @given(mutated(MAIN), mutated(EVENTS), st.integers(1, 5), st.booleans())
+    def test_mutated_files_in_any_chunks(self, main, events, size, with_events):
+        ev = events if with_events else None
+        by_columns = outcome(flat, main, ev, size)
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(streaming, "batch_columns", lambda *_: None)  # every chunk row by row
+            assert outcome(flat, main, ev, size) == by_columns
+
+    def test_a_regular_chunk_builds_no_row(self, monkeypatch):
+        """Regular records go to the columns without a Row each."""
+        from salesfunnel.io import _chunks  # noqa: PLC0415
+
+        def refuse(*_args: object) -> None:
+            raise AssertionError("a chunk went row by row")
+
+        monkeypatch.setattr(_chunks, "chunk_rows", refuse)
+        monkeypatch.setattr(streaming, "chunk_rows", refuse)
+        lines = [HEADER, row(1), row(2), row(1), row(3, "-5")]
+        records, problems = flat("\n".join(lines) + "\n", chunk_size=2)
+        # a stream gives D1 before it sees the later row with its id, which names row 2
+        assert [r.id for r in records] == ["D1", "D2"]
+        assert [(p.row, p.column) for p in problems] == [(4, "id"), (5, "amount")]
+
+
 class TestChunks:
     def test_strict_raises_at_the_first_bad_chunk_with_its_problems(self):
         """The chunks before the bad one are yielded; the bad one raises with its true rows."""

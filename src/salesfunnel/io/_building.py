@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Collection, Mapping, Sequence
-from typing import TYPE_CHECKING, Generic, TypeVar
+from typing import TYPE_CHECKING, Generic, TypeAlias, TypeVar
 
 import attrs
 
@@ -25,12 +25,15 @@ if TYPE_CHECKING:
     from salesfunnel.funnel.opportunity import Opportunity
     from salesfunnel.funnel.stages import Funnel
     from salesfunnel.io._events import Events
+    from salesfunnel.io._table import Header
 
 __all__ = [
     "RECORDS",
+    "Batch",
     "Built",
     "Sink",
     "add_event_problems",
+    "batch_columns",
     "build_by_columns",
     "build_columns",
     "build_rows",
@@ -38,6 +41,7 @@ __all__ = [
     "keep_good",
     "no_amounts",
     "orphan",
+    "record_columns",
 ]
 
 #: How many rows are checked between two calls of a ``progress`` hook.
@@ -46,6 +50,9 @@ PROGRESS_EVERY = 500
 Built = list[tuple["Row", "Opportunity | None", list[Problem]]]
 
 T = TypeVar("T")
+
+#: A batch: its records (split by the ``csv`` module), or its lines and cells by column index.
+Batch: TypeAlias = list[tuple[int, list[str]]] | tuple[Sequence[int], list[list[str]]]
 
 #: How a good row is built without the row reader's calls: see ``quick_opportunity``.
 Quick = Callable[
@@ -241,6 +248,43 @@ def build_by_columns(
         (row, None, bad[row.line]) if row.line in bad else (row, found[row.line], [])
         for row in rows
     ]
+
+
+def batch_columns(
+    batch: Batch, width: int, head: Header
+) -> tuple[Sequence[int], dict[str, Sequence[str]]] | None:
+    """A batch's lines and cells by column name, or ``None`` when a record is odd.
+
+    Odd: of the wrong width, or with a blank first cell (blank, or a row
+    without an id): such a batch goes row by row through
+    :class:`~salesfunnel.io._table.RowMaker`, which reports and skips them.
+    """
+    if isinstance(batch, tuple):
+        lines, by_index = batch
+        if not width or not all(map(str.strip, by_index[0])):
+            return None
+    else:
+        if not width or not all(len(c) == width and c[0].strip() for _, c in batch):
+            return None
+        return record_columns(batch, head)
+    return lines, _named(by_index, head)
+
+
+def record_columns(
+    records: Sequence[tuple[int, list[str]]], head: Header
+) -> tuple[list[int], dict[str, Sequence[str]]]:
+    """The lines and cells by column name of records of the header's width, none blank."""
+    lines = [line for line, _ in records]
+    return lines, _named(list(zip(*(c for _, c in records), strict=True)), head)
+
+
+def _named(by_index: Sequence[Sequence[str]], head: Header) -> dict[str, Sequence[str]]:
+    """Cells by column name (ids without surrounding spaces, as ``RowMaker`` gives them)."""
+    cells: dict[str, Sequence[str]] = {c: by_index[i] for c, i in head.columns.items()}
+    for key in ("id", "opportunity_id"):
+        if key in cells:
+            cells[key] = list(map(str.strip, cells[key]))
+    return cells
 
 
 def keep_good(built: Built, events: Events | None, problems: list[Problem]) -> list[Opportunity]:

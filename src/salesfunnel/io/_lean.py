@@ -18,9 +18,11 @@ from typing import TYPE_CHECKING, Generic, TypeAlias, TypeVar
 
 from salesfunnel.io import _events as events_format
 from salesfunnel.io._building import (
+    Batch,
     Built,
     Sink,
     add_event_problems,
+    batch_columns,
     build_columns,
     build_rows,
     has_amounts,
@@ -52,9 +54,6 @@ BATCH = 2_000
 ENGINE_BATCH = 50_000
 
 _UTF8 = frozenset({"utf-8", "utf8", "utf_8", "utf-8-sig", "utf_8_sig"})
-
-#: A batch: its records (split by the ``csv`` module), or its lines and cells by column index.
-Batch: TypeAlias = list[tuple[int, list[str]]] | tuple[Sequence[int], list[list[str]]]
 
 
 def _batches(records: Records) -> Iterator[list[tuple[int, list[str]]]]:
@@ -147,31 +146,6 @@ def _each(records: Source_) -> Iterator[Batch]:
         yield from _batches(records)
 
 
-def _columns(
-    batch: Batch, width: int, head: Header
-) -> tuple[Sequence[int], dict[str, Sequence[str]]] | None:
-    """A batch's lines and cells by column name, or ``None`` when a record is odd.
-
-    Odd: of the wrong width, or with a blank first cell (blank, or a row
-    without an id): such a batch goes row by row through
-    :class:`~salesfunnel.io._table.RowMaker`, which reports and skips them.
-    """
-    if isinstance(batch, tuple):
-        lines, by_index = batch
-        if not width or not all(map(str.strip, by_index[0])):
-            return None
-    else:
-        if not width or not all(len(c) == width and c[0].strip() for _, c in batch):
-            return None
-        lines = [line for line, _ in batch]
-        by_index = list(zip(*(c for _, c in batch), strict=True))  # type: ignore[arg-type]
-    cells: dict[str, Sequence[str]] = {c: by_index[i] for c, i in head.columns.items()}
-    for key in ("id", "opportunity_id"):
-        if key in cells:
-            cells[key] = list(map(str.strip, cells[key]))
-    return lines, cells
-
-
 def _records(batch: Batch) -> list[tuple[int, list[str]]]:
     if isinstance(batch, tuple):
         lines, by_index = batch
@@ -194,7 +168,7 @@ def read_events_lean(
     unusable_ids: set[str] = set()
     for batch in _each(records):
         blank.see(batch)
-        columns = _columns(batch, len(records.header), head) if usable else None
+        columns = batch_columns(batch, len(records.header), head) if usable else None
         if columns is not None:
             reader.add_columns(*columns)
             continue
@@ -297,7 +271,7 @@ def _read_lean(
     rows = _Rows(name, head, funnel, ev, sink)
     for batch in _each(records):
         blank.see(batch)
-        columns = _columns(batch, len(records.header), head) if not head.marks else None
+        columns = batch_columns(batch, len(records.header), head) if not head.marks else None
         if columns is None:
             made = maker.rows(_records(batch), shape)
             if usable:

@@ -61,18 +61,19 @@ import itertools
 import os
 from collections.abc import Iterable, Iterator
 from itertools import islice
-from typing import IO, TYPE_CHECKING, Literal, cast, overload
+from typing import IO, TYPE_CHECKING, Literal, TypeAlias, cast, overload
 
 from salesfunnel.errors import OptionError
 from salesfunnel.funnel.course import DEFAULT_FUNNEL
 from salesfunnel.io import _events as events_format
 from salesfunnel.io._building import (
-    build_by_columns,
+    batch_columns,
     has_amounts,
-    keep_good,
     no_amounts,
     orphan,
+    record_columns,
 )
+from salesfunnel.io._chunks import chunk_columns, chunk_rows
 from salesfunnel.io._columns import (
     REQUIRED,
     Source,
@@ -85,7 +86,7 @@ from salesfunnel.io._columns import (
 from salesfunnel.io._engine_events import ColumnEventReader
 from salesfunnel.io._memo import Memo
 from salesfunnel.io._table import Header, Row, RowMaker, check_header, header_fields, malformed
-from salesfunnel.io.problems import DataFileError, Problem, ReadResult, some_of
+from salesfunnel.io.problems import DataFileError, Problem, ReadResult
 from salesfunnel.io.rows import COLUMN_ALIASES
 from salesfunnel.render import restore_cell
 
@@ -274,6 +275,10 @@ class _Unnamed:
         ]
 
 
+#: An events row waiting to be added: a regular record ``(line, cells)``, or a :class:`Row`.
+_Item: TypeAlias = Row | tuple[int, list[str]]
+
+
 class _EventStream:
     """The events file, read alongside the opportunities in their order.
 
@@ -296,15 +301,26 @@ class _EventStream:
         # as read_events: a malformed text is the file's one problem, and it gives no events
         self.problems: list[Problem] = [] if broken is not None else head.problems
         self.reader = ColumnEventReader(name, head.written, funnel)
+        self.head = head
         self.maker = RowMaker(name, head, len(self.records.header))
         self.unnamed = _Unnamed(self.records.header, ignore, head)
         self.rows = self._rows(first if broken is None else [])
         self.told = False  # whether the malformed text was reported
 
-    def _rows(self, first: list[tuple[int, list[str]]]) -> Iterator[Row]:
+    def _rows(
+        self, first: list[tuple[int, list[str]]]
+    ) -> Iterator[tuple[int, str, Row | list[str]]]:
+        """Each events row's line, id, and its cells (a regular batch's record) or its :class:`Row`."""
         chunk = first
+        width = len(self.records.header)
+        at = self.head.columns.get("opportunity_id")
         while chunk:
-            yield from self.maker.rows(chunk, self.problems)
+            if at is not None and batch_columns(chunk, width, self.head) is not None:
+                for line, cells in chunk:  # regular: no Row each (see _flush)
+                    yield line, cells[at].strip(), cells
+            else:
+                for row in self.maker.rows(chunk, self.problems):
+                    yield row.line, row.cells.get("opportunity_id", ""), row
             chunk = list(islice(self.stream, _EVENT_BATCH))
             self.problems.extend(self.unnamed.check(self.name, chunk))
 
@@ -320,19 +336,27 @@ class _EventStream:
         """Read rows until ``LOOKAHEAD`` rows in a row name none of ``ids`` (all rows if empty)."""
         reader = self.reader
         quiet = 0
-        pending: list[Row] = []  # rows to add, read column by column at once, in file order
-        for row in self.rows:
-            opp_id = row.cells.get("opportunity_id", "")
+        pending: list[_Item] = []  # rows to add, read column by column at once, in file order
+        for line, opp_id, item in self.rows:
             if not self.usable:
                 reader.bad.add(opp_id)  # as read_events: every id of an unusable file is bad
             elif opp_id in done:
-                late.append(_late(self.name, row.line, opp_id))
+                late.append(_late(self.name, line, opp_id))
             else:
-                pending.append(row)
+                pending.append(item if isinstance(item, Row) else (line, item))
             quiet = 0 if opp_id in ids else quiet + 1
             if ids and quiet >= LOOKAHEAD:
                 break
-        _add_rows(reader, pending)
+        self._flush(pending)
+
+    def _flush(self, pending: list[_Item]) -> None:
+        """Add the pending rows in order, each run of regular records or of rows column by column."""
+        for is_row, run in itertools.groupby(pending, key=lambda item: isinstance(item, Row)):
+            items = list(run)
+            if is_row:
+                _add_rows(self.reader, items)  # type: ignore[arg-type]
+            else:
+                self.reader.add_columns(*record_columns(items, self.head))  # type: ignore[arg-type]
 
     def take(self, ids: set[str], done: dict[str, int]) -> events_format.Events:
         """The events of the opportunities ``ids``, the problems found on the way first."""
@@ -373,42 +397,6 @@ def _late(name: str, line: int, opp_id: str) -> Problem:
         "them), or read the files whole with read_csv",
         opp_id,
     )
-
-
-def _duplicates(
-    name: str, column: str, rows: list[Row], lines: dict[str, int], again: dict[str, list[int]]
-) -> dict[int, Problem]:
-    """The "duplicated id" problem of each row whose id is on an earlier or another row."""
-    here: dict[str, list[int]] = {}
-    for row in rows:
-        opp_id = row.cells.get("id", "")
-        here.setdefault(opp_id, []).append(row.line)
-    found: dict[int, Problem] = {}
-    for row in rows:
-        opp_id = row.cells.get("id", "")
-        if not opp_id:
-            continue
-        before = again.get(opp_id) or ([lines[opp_id]] if opp_id in lines else [])
-        every = [*before, *here[opp_id]]
-        if len(every) > 1:
-            others = some_of(n for n in every if n != row.line)
-            found[row.line] = Problem(
-                name,
-                row.line,
-                column,
-                opp_id,
-                f"duplicated id: also on row {others}",
-                "give every opportunity its own id",
-                opp_id,
-            )
-    for opp_id, at in here.items():
-        if opp_id in lines:
-            again[opp_id] = [*(again.get(opp_id) or [lines[opp_id]]), *at]
-        else:
-            lines[opp_id] = at[0]
-            if len(at) > 1:
-                again[opp_id] = at
-    return found
 
 
 @overload
@@ -501,31 +489,6 @@ def _strict(
             yield records
 
 
-def _chunk(
-    name: str,
-    rows: list[Row],
-    headers: dict[str, str],
-    funnel: Funnel,
-    ev_stream: _EventStream | None,
-    memo: Memo,
-    seen: tuple[dict[str, int], dict[str, list[int]]],
-    problems: list[Problem],
-) -> ReadResult[Opportunity]:
-    """Build and check the rows of one chunk (``problems`` holds its rows' shape problems)."""
-    lines, again = seen
-    ids = {row.cells.get("id", "") for row in rows}
-    ev = ev_stream.take(ids, lines) if ev_stream is not None else None
-    built = build_by_columns(name, rows, headers, funnel, ev, memo)
-    duplicated = _duplicates(name, headers.get("id", "id"), rows, lines, again)
-    for row, _, row_problems in built:
-        if row.line in duplicated:
-            row_problems.append(duplicated[row.line])
-    good = keep_good(built, ev, problems)
-    if ev is not None:
-        problems.extend(ev.problems)
-    return ReadResult(good, problems)
-
-
 def _chunks(
     source: Source,
     events: Source | None,
@@ -546,6 +509,8 @@ def _chunks(
     ev_stream = _EventStream(events, funnel, encoding, ignore) if events is not None else None
     unnamed = _Unnamed(records.header, ignore, head)
     maker = RowMaker(name, head, len(records.header))
+    width = len(records.header)
+    take = ev_stream.take if ev_stream is not None else None
     memo = Memo()
     lines: dict[str, int] = {}
     again: dict[str, list[int]] = {}
@@ -558,12 +523,16 @@ def _chunks(
                 problems.extend(ev_stream.rest(lines))
             yield ReadResult((), problems)
             return
-        rows = maker.rows(chunk, problems)
-        if usable and amounts:
-            yield _chunk(
-                name, rows, head.written, funnel, ev_stream, memo, (lines, again), problems
+        columns = batch_columns(chunk, width, head) if chunk and not head.marks else None
+        if usable and amounts and columns is not None:
+            yield chunk_columns(
+                name, columns, head.written, funnel, take, memo, (lines, again), problems
             )
+        elif usable and amounts:
+            rows = maker.rows(chunk, problems)
+            yield chunk_rows(name, rows, head.written, funnel, take, memo, (lines, again), problems)
         else:  # no row can be built; the rows are still checked for their width
+            maker.rows(chunk, problems)
             if start and not amounts:
                 problems.append(no_amounts(name))
             yield ReadResult((), problems)
