@@ -27,6 +27,15 @@ goal is at most 1.5x. For information, ours also runs on the frames that
 and the bare-Python floor (one loop over the rows' tuples into a dict, with
 floats) is timed beside them.
 
+The forecast into CNY of the same deals in three currencies (60 % CNY,
+25 % USD, 15 % EUR; monthly rates of four places, won and lost deals at
+their close date's rate, open ones at the cutoff's) is timed too:
+``forecast_frame(..., currency="CNY", rates=...)`` (each line converted and
+rounded half-even to cents, in int64 units) against the analyst's float
+rate join (``merge_asof`` / ``join_asof`` by currency on the rate date,
+line amount x rate, then the same group-by), and beside it ours on the one
+currency frame, to show what the conversion costs.
+
 ``--dask`` also runs the forecast on a Dask ``LocalCluster`` (2 workers)
 over 10 000 000 rows (not in ``--quick``), against the same pandas code
 run partition by partition.
@@ -60,6 +69,7 @@ from salesfunnel.datasets import OWNERS, PRODUCTS
 from salesfunnel.forecasting.buckets import month_edges
 from salesfunnel.frames import forecast_frame, weighted_value_frame
 from salesfunnel.funnel import DEFAULT_FUNNEL
+from salesfunnel.fx import ExchangeRates
 
 CUTOFF = date(2026, 9, 30)
 STAGES = [*DEFAULT_FUNNEL.keys()]
@@ -105,6 +115,37 @@ def arrays(n, seed=2026):
         "closed_on": closed_on,
         "category_override": np.where(commit, "commit", None),
     }
+
+
+#: Monthly rates into CNY (four places), as published: the forecast converts each
+#: won or lost deal at the rate of its close date, open ones at the cutoff's.
+RATE_TABLE = {
+    date(2025 + m // 12, m % 12 + 1, 1): {
+        "USD": Decimal("7.1000") + Decimal(m * 37 % 100) / 1000,
+        "EUR": Decimal("7.7000") + Decimal(m * 53 % 100) / 1000,
+    }
+    for m in range(22)
+}
+RATES = ExchangeRates.to("CNY", RATE_TABLE)
+
+
+def multi_currency(cols, seed=7):
+    """The columns with 60 % of the deals in CNY, 25 % in USD and 15 % in EUR."""
+    rng = np.random.default_rng(seed)
+    currency = rng.choice(
+        np.array(["CNY", "USD", "EUR"], dtype=object), len(cols["amount"]), p=[0.6, 0.25, 0.15]
+    )
+    return {**cols, "currency": currency}
+
+
+def rate_frames():
+    """The analyst's float rate table (currency, on, rate), as pandas and as polars."""
+    rows = [(c, on, float(r)) for on, row in RATE_TABLE.items() for c, r in row.items()]
+    table = pd.DataFrame(rows, columns=["currency", "on", "rate"])
+    table["on"] = pd.to_datetime(table["on"]).astype("datetime64[ns]")
+    table["currency"] = table["currency"].astype("str")
+    polars = pl.DataFrame(rows, schema=["currency", "on", "rate"], orient="row").sort("on")
+    return table.sort_values("on"), polars
 
 
 def analyst_pandas(cols):
@@ -161,12 +202,13 @@ LATE = ["intent", "project", "recognition", "negotiation"]
 STAGE_FLOAT = {k: float(v) for k, v in STAGE_PROB.items()}
 
 
-def pandas_forecast(df):
-    """Forecast by owner x product in pandas, on floats."""
+def pandas_forecast(df, rates=None):
+    """Forecast by owner x product in pandas, on floats (``rates``: converted into CNY)."""
     cutoff = pd.Timestamp(CUTOFF)
     closed = df["stage"].isin(["closed", "lost"])
     in_quarter = (df["closed_on"] >= pd.Timestamp(Q.start)) & (df["closed_on"] <= cutoff)
     df = df[(df["created"] <= cutoff) & (~closed | in_quarter)]
+    rate = 1.0 if rates is None else pandas_rate(df, rates)
     stage, close = df["stage"], df["expected_close"]
     won, lost = stage == "closed", stage == "lost"
     e3, e6, e9, e12 = (pd.Timestamp(e) for e in (E3, E6, E9, E12))
@@ -205,20 +247,34 @@ def pandas_forecast(df):
             "bucket": bucket,
             "category": category,
             "prob": prob,
+            "rate": rate,
             "line": df["products"].str.split(";"),
         }
     ).explode("line")
     parts = table["line"].str.split("=", n=1, expand=True).reindex(columns=[0, 1])
     table["product"] = parts[0]
-    table["amount"] = parts[1].astype("float64")
+    table["amount"] = parts[1].astype("float64") * table["rate"]
     table["weighted"] = table["amount"] * table["prob"]
     return table.groupby(["owner", "product", "bucket", "category"]).agg(
         count=("amount", "size"), amount=("amount", "sum"), weighted=("weighted", "sum")
     )
 
 
-def polars_forecast(df):
-    """Forecast by owner x product in polars (lazy), on floats."""
+def pandas_rate(df, rates):
+    """Each row's float rate into CNY: the latest of its currency on or before its rate date.
+
+    Won and lost deals at their close date, open ones at the cutoff
+    (``merge_asof`` by currency); CNY rows at 1.
+    """
+    closed = df["stage"].isin(["closed", "lost"])
+    on = df["closed_on"].where(closed, pd.Timestamp(CUTOFF))
+    keys = pd.DataFrame({"on": on, "currency": df["currency"], "row": np.arange(len(df))})
+    found = pd.merge_asof(keys.sort_values("on"), rates, on="on", by="currency")
+    return found.sort_values("row")["rate"].fillna(1.0).to_numpy()
+
+
+def polars_forecast(df, rates=None):
+    """Forecast by owner x product in polars (lazy), on floats (``rates``: converted into CNY)."""
     stage, close = pl.col("stage"), pl.col("expected_close")
     won, lost = stage == "closed", stage == "lost"
     closed = stage.is_in(["closed", "lost"])
@@ -267,20 +323,26 @@ def polars_forecast(df):
         .otherwise(pl.col("probability").fill_null(stage.replace_strict(STAGE_FLOAT, default=None)))
     )
     line = pl.col("line").str.split_exact("=", 1)
+    rows = df.lazy().filter((pl.col("created") <= CUTOFF) & (~closed | in_quarter))
+    rate = pl.lit(1.0)
+    if rates is not None:  # the latest rate of the currency on or before the rate date
+        on = pl.when(closed).then(pl.col("closed_on")).otherwise(pl.lit(CUTOFF))
+        rows = rows.with_columns(on=on).sort("on")
+        rows = rows.join_asof(rates.lazy(), on="on", by="currency", check_sortedness=False)
+        rate = pl.col("rate").fill_null(1.0)
     return (
-        df.lazy()
-        .filter((pl.col("created") <= CUTOFF) & (~closed | in_quarter))
-        .select(
+        rows.select(
             "owner",
             bucket=bucket,
             category=category,
             prob=prob,
+            rate=rate,
             line=pl.col("products").str.split(";"),
         )
         .explode("line")
         .with_columns(
             product=line.struct.field("field_0"),
-            amount=line.struct.field("field_1").cast(pl.Float64),
+            amount=line.struct.field("field_1").cast(pl.Float64) * pl.col("rate"),
         )
         .group_by("owner", "product", "bucket", "category")
         .agg(
@@ -389,6 +451,10 @@ def check(ours, theirs, label):
 
 def ours(frame):
     return forecast_frame(frame, cutoff=CUTOFF, by="owner,product")
+
+
+def ours_converted(frame):
+    return forecast_frame(frame, cutoff=CUTOFF, by="owner,product", currency="CNY", rates=RATES)
 
 
 # -- the weighted pipeline by owner -------------------------------------------------
@@ -507,9 +573,45 @@ def main():
         repeats=repeats,
         per=(n, "row"),
     )
+    run_converted(bench, cols, pdf, plf, repeats)
     if dask_run and not bench.quick:
         run_dask(bench, cols)
     bench.finish()
+
+
+def run_converted(bench, cols, pdf, plf, repeats):
+    """The forecast of deals in CNY, USD and EUR converted into CNY, against a float rate join."""
+    n = len(pdf)
+    mixed = multi_currency(cols)
+    mpdf, mplf = analyst_pandas(mixed), analyst_polars(mixed)
+    pandas_rates, polars_rates = rate_frames()
+    check(ours_converted(mpdf), pandas_forecast(mpdf, pandas_rates), "converted, pandas")
+    check(ours_converted(mplf), polars_forecast(mplf, polars_rates), "converted, polars")
+    print("the converted cells agree (to float precision: ours rounds each line to cents)")
+    bench.compare(
+        f"forecast by owner x product into CNY, pandas frame of {n:,} rows in CNY/USD/EUR",
+        Side("ours (forecast_frame, rates=)", lambda: ours_converted(mpdf)),
+        [
+            Side(
+                "pandas merge_asof + groupby", lambda: pandas_forecast(mpdf, pandas_rates), goal=1.5
+            )
+        ],
+        others=[Side("ours, one currency", lambda: ours(pdf))],
+        repeats=repeats,
+        per=(n, "row"),
+    )
+    bench.compare(
+        f"forecast by owner x product into CNY, polars frame of {n:,} rows in CNY/USD/EUR",
+        Side("ours (forecast_frame, rates=)", lambda: ours_converted(mplf)),
+        [
+            Side(
+                "polars join_asof + group_by", lambda: polars_forecast(mplf, polars_rates), goal=1.5
+            )
+        ],
+        others=[Side("ours, one currency", lambda: ours(plf))],
+        repeats=repeats,
+        per=(n, "row"),
+    )
 
 
 def run_dask(bench, cols):

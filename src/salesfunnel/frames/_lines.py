@@ -6,6 +6,10 @@ by product, and converting currencies the way the core does (each line
 converted and rounded half-even to cents, then added up), need the lines one
 by one. :class:`Expansion` does that in Python for an eager frame; on Dask it
 runs partition by partition (:func:`expand`), so it scales out like the rest.
+
+It is the exact slow path: the engine path does both on ``int64`` units
+(:mod:`salesfunnel.frames._scaled`, :mod:`salesfunnel.frames._fx_units`)
+wherever its bounds hold, and gives the same figures.
 """
 
 from __future__ import annotations

@@ -27,12 +27,19 @@ leave the engine.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from salesfunnel.frames._scaled import BARE, LIMIT, MAX_SCALE, PLAIN
 
-__all__ = ["polars_cells", "spaced"]
+__all__ = ["Conversion", "PolarsConvert", "polars_cells", "spaced"]
+
+#: Converts the lines at a scale, the largest at most a peak
+#: (:mod:`salesfunnel.frames._fx_units`): a step that adds ``_cv`` (``_v``
+#: converted) to the query, the largest ``_c`` and its scale; ``None`` where
+#: the engine cannot.
+Conversion = tuple[Callable[[Any], Any], int, int]
+PolarsConvert = Callable[[int, int], Conversion | None]
 
 #: Plain lines, a bare name, or nothing: the texts the engine reads itself.
 _READABLE = f"(?:{PLAIN})|(?:{BARE})|^$"
@@ -46,6 +53,7 @@ def polars_cells(
     places: int,
     *,
     spaced: bool = True,
+    convert: PolarsConvert | None = None,
 ) -> tuple[Any, int] | None:
     """The cells by ``keys`` (which hold ``"product"``), or ``None``.
 
@@ -55,14 +63,20 @@ def polars_cells(
     there is nothing to strip). Returns an eager polars frame with the
     keys, ``count``, ``amount`` and ``weighted`` (units at the returned
     scale, and at it plus ``places``), or ``None`` where the slow path must
-    read the products.
+    read the products. With ``convert`` the figures are those of the
+    converted lines, and the cells have ``_n``, the deals whose first line
+    they hold.
     """
     import polars as pl  # noqa: PLC0415 - the frame is polars
 
     if lf.collect_schema()["products"] not in (pl.String, pl.Null):
         return None
     line_scale = scale
-    cells = _query(pl, lf, keys, scale, line_scale, spaced=spaced).collect(engine="in-memory")
+    rule = convert(scale, peak) if convert is not None else None
+    if convert is not None and rule is None:
+        return None
+    cells = _query(pl, lf, keys, scale, line_scale, spaced=spaced, rule=rule)
+    cells = cells.collect(engine="in-memory")
     if cells["_unread"].any():
         return None
     if cells["_deep"].any():
@@ -70,13 +84,22 @@ def polars_cells(
         line_scale = max(scale, digits)
         if line_scale + longest > MAX_SCALE or line_scale == scale:
             return None  # int64 units cannot hold the lines
-        cells = _query(pl, lf, keys, scale, line_scale, spaced=spaced).collect(engine="in-memory")
+        if convert is not None:
+            rule = convert(line_scale, peak * 10 ** (line_scale - scale))
+            if rule is None:
+                return None
+        cells = _query(pl, lf, keys, scale, line_scale, spaced=spaced, rule=rule)
+        cells = cells.collect(engine="in-memory")
     count = int(cells["count"].sum())
-    if peak * 10 ** (line_scale - scale + places) * count >= LIMIT:
+    top = peak * 10 ** (line_scale - scale) if rule is None else rule[1]
+    if top * 10**places * count >= LIMIT:
         return None  # the sums could leave int64 (and may have: they are not used)
     if cells["_wrong"].any() or (cells["_deals"] != cells["count"]).any():
         return None  # lines that do not add up, or a product named twice: the slow path says so
-    return cells.drop("_unread", "_deep", "_wrong", "_deals"), line_scale
+    return (
+        cells.drop("_unread", "_deep", "_wrong", "_deals"),
+        line_scale if rule is None else rule[2],
+    )
 
 
 def spaced(df: Any) -> bool:  # noqa: ANN401 - a polars frame
@@ -95,8 +118,11 @@ def _query(
     line_scale: int,
     *,
     spaced: bool,
+    rule: Conversion | None = None,
 ) -> Any:  # noqa: ANN401 - a polars LazyFrame
     """The lazy query: lines parsed at ``line_scale``, summed per cell with the checks.
+
+    With ``rule`` the lines are converted (into ``_cv``) before they are summed.
 
     Each step reads the columns of the step before (the halves of a line,
     then its number): polars does not share one sub-expression used by
@@ -132,7 +158,7 @@ def _query(
     wrong = (
         pl.col("_v").is_null() | (pl.col("_v") > pl.col("_a")) | (last & (running != 0))
     ).fill_null(value=True)
-    return (
+    split = (
         lf.with_columns(
             _ok=text.str.contains(_READABLE),
             _l=text.str.split(";"),
@@ -149,17 +175,23 @@ def _query(
             _deep=deep.fill_null(value=False),
             _unread=~pl.col("_ok") | unread.fill_null(value=False),
         )
-        .with_columns(_wrong=wrong)
-        .group_by(*keys)
-        .agg(
-            count=pl.len(),
-            amount=pl.col("_v").sum(),
-            weighted=(pl.col("_v") * pl.col("_p")).sum(),
-            _deals=pl.col("_r").n_unique(),
-            _unread=pl.col("_unread").any(),
-            _deep=pl.col("_deep").any(),
-            _wrong=pl.col("_wrong").any(),
-        )
+        .with_columns(_wrong=wrong, **({"_f": first} if rule is not None else {}))
+    )
+    figure = pl.col("_v")
+    extra = {}
+    if rule is not None:
+        split = rule[0](split)
+        figure = pl.col("_cv")
+        extra = {"_n": pl.col("_f").sum()}
+    return split.group_by(*keys).agg(
+        count=pl.len(),
+        amount=figure.sum(),
+        weighted=(figure * pl.col("_p")).sum(),
+        _deals=pl.col("_r").n_unique(),
+        _unread=pl.col("_unread").any(),
+        _deep=pl.col("_deep").any(),
+        _wrong=pl.col("_wrong").any(),
+        **extra,
     )
 
 

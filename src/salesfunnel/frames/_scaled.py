@@ -37,7 +37,7 @@ the number of rows must stay below ``2**63``.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import attrs
@@ -56,6 +56,7 @@ from salesfunnel.money import MAX_PLACES
 __all__ = [
     "LIMIT",
     "MAX_SCALE",
+    "Convert",
     "Scaled",
     "decimals",
     "give_back",
@@ -325,8 +326,19 @@ def replace(frame: nw.DataFrame[Any], columns: dict[str, Any]) -> nw.DataFrame[A
     )
 
 
+#: Converts the lines (int64 units) of their deals (row numbers) at the lines'
+#: scale, the largest at most the peak given, bounding the sums of as many
+#: lines: (values, rows, scale, peak, lines) to (values, scale), or ``None``.
+Convert = Callable[[Any, Any, int, int, int], tuple[Any, int] | None]
+
+
 def lines(  # noqa: PLR0915 - one kernel after the other, each check where its data is
-    frame: Frame, keep: list[str], scale: int, peak: int, places: int
+    frame: Frame,
+    keep: list[str],
+    scale: int,
+    peak: int,
+    places: int,
+    convert: Convert | None = None,
 ) -> tuple[nw.DataFrame[Any], int] | None:
     """One row per (deal, product): ``keep``, ``product``, ``_v`` and ``_x`` in units.
 
@@ -334,7 +346,9 @@ def lines(  # noqa: PLR0915 - one kernel after the other, each check where its d
     :func:`salesfunnel.frames._polars_lines.polars_cells`). ``frame`` has ``amount`` (units at ``scale``), ``_p`` (probability units
     at ``places``), ``products`` and ``keep``. Returns the long table and the
     scale of ``_v`` (the lines may have more places than the amounts), or
-    ``None`` where the slow path must read the products.
+    ``None`` where the slow path must read the products. With ``convert``
+    the lines are converted (:mod:`salesfunnel.frames._fx_units`) and the
+    table has ``_n``, 1 on each deal's first line (to count deals).
     """
     mods = _modules()
     if mods is None:  # pragma: no cover - installed with every frame extra
@@ -371,7 +385,9 @@ def lines(  # noqa: PLR0915 - one kernel after the other, each check where its d
     if line_scale > MAX_SCALE:
         return None
     amounts = rescale(amounts, line_scale - scale, peak)
-    if amounts is None or (peak * 10 ** (line_scale - scale + places) * len(entries) >= LIMIT):
+    if amounts is None or (
+        convert is None and peak * 10 ** (line_scale - scale + places) * len(entries) >= LIMIT
+    ):
         return None
     try:
         found = _decimal_units(np, written.cast(pa.decimal128(38, line_scale)), line_scale)
@@ -399,6 +415,14 @@ def lines(  # noqa: PLR0915 - one kernel after the other, each check where its d
     probs = np.asarray(table["_p"].combine_chunks().fill_null(0))[parent]
     out = {c: table[c].take(taken) for c in keep}
     out["product"] = names.cast(pa.string())
+    if convert is not None:
+        got = convert(values, parent, line_scale, peak * 10 ** (line_scale - scale), len(values))
+        if got is None:
+            return None
+        values, line_scale = got
+        first = np.zeros(len(values), dtype=np.int64)
+        first[offsets] = 1
+        out["_n"] = pa.array(first)
     out["_v"] = pa.array(values)
     out["_x"] = pa.array(values * probs)
     return nw.from_native(pa.table(out), eager_only=True), line_scale

@@ -72,6 +72,7 @@ from salesfunnel.frames._common import (
     to_native,
     wrap,
 )
+from salesfunnel.frames._fx_units import converted_cells
 from salesfunnel.frames._lines import Expansion, expand
 from salesfunnel.frames._normalise import normalise
 from salesfunnel.frames._partitions import on_partitions
@@ -289,7 +290,7 @@ _USED = (
 
 
 class _SlowPathError(Exception):
-    """The engine path cannot take this frame (a currency to convert, products to read slowly)."""
+    """The engine path cannot take this frame (products to read slowly, a rate it cannot hold)."""
 
 
 @attrs.frozen
@@ -364,8 +365,21 @@ class _Cells:
         fx = self.rates if self.rates is not None else ExchangeRates()
         factors = {(c, d): fx.rate(c, target, on=d) for c, d in pairs} if target else {}
         group = [k for k in keys if k != "product"]
-        if fast is not None and (factors or ("product" in keys and "products" not in names)):
+        if fast is not None and "product" in keys and "products" not in names:
             raise _SlowPathError
+        if fast is not None and factors:
+            converted = converted_cells(
+                rows.with_columns(_on=on),
+                (*keys, "_b", "_c"),
+                fast,
+                prob_places,
+                factors,
+                has_products="products" in names,
+                function=_FUNCTION,
+            )
+            if converted is None:
+                raise _SlowPathError
+            return _Units(_finish(converted[0], keys), converted[1])
         if fast is not None and "product" in keys:
             selected = rows.select(*group, "_b", "_c", "_p", "amount", "products")
             if fast.back.startswith("polars"):

@@ -51,6 +51,7 @@ from salesfunnel.frames._common import (
     to_native,
     wrap,
 )
+from salesfunnel.frames._fx_units import converted_cells
 from salesfunnel.frames._lines import Expansion, expand
 from salesfunnel.frames._normalise import normalise
 from salesfunnel.frames._polars_lines import polars_cells, spaced
@@ -182,10 +183,10 @@ def weighted_value_frame(
     dates = [c for c in ("created", "closed_on") if c in names and as_of is not None]
     options = CellOptions(allow_float=allow_float, scale=probability_scale)
     step = _Weighted(funnel, keys, currency, rates, on, as_of, names, prob_column)
-    # the engine path: no currency to convert, money and probabilities as units
+    # the engine path: money and probabilities as units, each line converted in integers
     fast = None
     native: Any = nw.to_native(frame)
-    if rates is None and not is_dask_dataframe(native) and not {"amount", prob_column} & set(keys):
+    if not is_dask_dataframe(native) and not {"amount", prob_column} & set(keys):
         used = {"stage", "amount", "currency", "probability", "products", "created", "closed_on"}
         keep = [c for c in names if c in used or c in keys]
         fast = scaled(
@@ -270,6 +271,19 @@ class _Weighted:
             pairs = rate_dates(frame, target, nw.lit(check_date(on, field="on")), None)
             factors = {(c, d): rates.rate(c, target, on=d) for c, d in pairs}
         group = [k for k in keys if k != "product"]
+        if fast is not None and factors and ("product" not in keys or "products" in names):
+            converted = converted_cells(
+                rows.with_columns(_on=nw.lit(on)),
+                keys,
+                fast,
+                places,
+                factors,
+                has_products="products" in names,
+                function=_FUNCTION,
+            )
+            if converted is None:
+                return None
+            return (converted[0].sort(*keys) if keys else converted[0]), converted[1]
         if fast is not None:
             return _on_units(rows, keys, group, fast, places, "products" in names)
         if "product" in keys or factors:
