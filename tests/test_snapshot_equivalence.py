@@ -185,7 +185,7 @@ class TestSnapshotDeals:
         there = FUNNEL.reopen(deal, on=date(2026, 3, 1), reason="new budget", to_stage="Proposal")
         assert there.stage == "Proposal"
 
-    @settings(max_examples=150, deadline=None)
+    @settings(max_examples=settings.default.max_examples * 3, deadline=None)
     @given(pipelines, st.integers(-10, 800))
     def test_machine_and_snapshot_agree(self, deals, offset):
         """Cycle, win rate, open/won/lost on any date and time buckets agree both ways."""
@@ -222,7 +222,7 @@ class TestSnapshotDeals:
                 c: f for c, f in seen_fc.total.categories.items() if c in booked
             }
 
-    @settings(max_examples=50, deadline=None)
+    @settings(deadline=None)
     @given(pipelines)
     def test_ladder_conversion_multiplies_to_the_win_rate(self, deals):
         """From snapshots, the chained stage conversion equals the win rate when all closed."""

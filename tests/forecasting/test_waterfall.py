@@ -192,7 +192,7 @@ class TestWaterfall:
         assert all(c.amount >= 0 for c in w.changes if c.movement in _UP)
         assert all(c.amount <= 0 for c in w.changes if c.movement not in _UP)
 
-    @settings(max_examples=40)
+    @settings(max_examples=settings.default.max_examples * 4 // 5)
     @given(opportunity_sets(), cutoffs, cutoffs)
     def test_always_balances_on_any_history(self, deals, a, b):
         """Even odd hand-made histories balance."""

@@ -39,7 +39,7 @@ class TestAbcOfDaskPartitions:
         options=OPTIONS,
         split=st.booleans(),
     )
-    @settings(max_examples=30, deadline=None)
+    @settings(max_examples=settings.default.max_examples * 3 // 5, deadline=None)
     def test_random_figures_equal_the_core(self, figures, options, split):
         """Partition sums ranked on the client give abc_classify's classes, ranks and shares."""
         frame = deal_rows(figures, split=split)

@@ -121,7 +121,7 @@ class TestRandomLineItems:
         ),
         spaces=st.booleans(),
     )
-    @settings(max_examples=40, deadline=None)
+    @settings(max_examples=settings.default.max_examples * 4 // 5, deadline=None)
     def test_random_lines_equal_the_core(self, lines, spaces):
         """Deals of random line items give the core's figures by product."""
         items = {name: str(amount) for name, amount in lines}

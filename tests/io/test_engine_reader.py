@@ -39,7 +39,11 @@ write_csv(_DEALS, _PLAIN, events=_PLAIN_EVENTS)
 #: A file without quotes (no facts cells), written with CR LF line ends: what an engine splits.
 PLAIN, PLAIN_EVENTS = _PLAIN.getvalue(), _PLAIN_EVENTS.getvalue()
 
-SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(
+    max_examples=settings.default.max_examples * 4 // 5,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 
 
 def outcome(
@@ -205,7 +209,7 @@ def csv_columns(text: str) -> tuple[list[str], list[list[str]]]:
 class TestEngineColumns:
     """An engine splits a text only where its cells are the csv module's."""
 
-    @settings(max_examples=150, deadline=None)
+    @settings(max_examples=settings.default.max_examples * 3, deadline=None)
     @given(
         st.text(alphabet=",\n\r\"' ab\x00\x0b\x0c\x1c\x85\u2028\ufeff\t\ud800é#;=", max_size=60),
         st.sampled_from(ENGINES or ["polars"]),
@@ -216,7 +220,7 @@ class TestEngineColumns:
         if split is not None:
             assert split == csv_columns(text.replace("\r\n", "\n"))
 
-    @settings(max_examples=300, deadline=None)
+    @settings(max_examples=settings.default.max_examples * 6, deadline=None)
     @given(quoted_texts(), st.sampled_from(ENGINES or ["polars"]))
     def test_quoted_cells_are_the_csv_modules(self, text, engine):
         """Quoted cells (commas, doubled quotes, line breaks, guards inside) split as the csv module's."""

@@ -290,7 +290,7 @@ class TestBadHistory:
 
 
 class TestFuzz:
-    @settings(max_examples=60, deadline=None)
+    @settings(max_examples=settings.default.max_examples * 6 // 5, deadline=None)
     @given(
         st.lists(
             st.tuples(
@@ -311,7 +311,7 @@ class TestFuzz:
         with contextlib.suppress(FunnelError):
             read_history(io.StringIO(table), deals, funnel=LADDER, tz=UTC)
 
-    @settings(max_examples=60, deadline=None)
+    @settings(max_examples=settings.default.max_examples * 6 // 5, deadline=None)
     @given(st.data())
     def test_mutated_preset_rows_raise_only_funnel_errors(self, data):
         """Mutated cells of a preset export either read or raise a FunnelError."""

@@ -106,7 +106,7 @@ def text_of(deals: tuple[Opportunity, ...]) -> str:
 
 
 class TestGoodDocuments:
-    @settings(max_examples=40, deadline=None)
+    @settings(max_examples=settings.default.max_examples * 4 // 5, deadline=None)
     @given(st.one_of(opportunity_sets(), pipelines()))
     def test_records_and_documents_are_the_codecs(self, deals):
         """On random pipelines both paths write the same document and read the same records."""
@@ -117,7 +117,7 @@ class TestGoodDocuments:
         assert same(lambda: from_dict(json.loads(text))) == ("value", repr(deals))
         assert same(lambda: read_json(io.StringIO(text), lenient=True))[0] == "value"
 
-    @settings(max_examples=20, deadline=None)
+    @settings(max_examples=settings.default.max_examples * 2 // 5, deadline=None)
     @given(eventful_opportunities(), st.one_of(st.none(), probabilities))
     def test_single_opportunity_and_overrides(self, deal, odds):
         """One opportunity, with an override revision, reads and writes alike on both paths."""
@@ -252,7 +252,7 @@ def bad_documents(draw: st.DrawFn) -> dict[str, Any]:
 
 
 class TestBadDocuments:
-    @settings(max_examples=150, deadline=None)
+    @settings(max_examples=settings.default.max_examples * 3, deadline=None)
     @given(bad_documents())
     def test_the_same_error(self, doc):
         """A changed document gives the same records or the same error on both paths."""
@@ -373,7 +373,7 @@ json_texts = st.recursive(_scalars(), _containers, max_leaves=12)
 
 
 class TestParse:
-    @settings(max_examples=300, deadline=None)
+    @settings(max_examples=settings.default.max_examples * 6, deadline=None)
     @given(json_texts)
     def test_the_same_value_or_the_same_problems(self, text):
         """Any text parses to the same value, or is refused with the same problems, either way."""

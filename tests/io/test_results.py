@@ -194,26 +194,26 @@ class TestConfigure:
 class TestRoundTrip:
     """loads(dumps(x)) == x for generated objects of every result type."""
 
-    @settings(max_examples=40)
+    @settings(max_examples=settings.default.max_examples * 4 // 5)
     @given(forecasts())
     def test_forecasts(self, result):
         """Forecasts of generated pipelines, every grouping and calendar, round-trip."""
         round_trip(result)
 
-    @settings(max_examples=40)
+    @settings(max_examples=settings.default.max_examples * 4 // 5)
     @given(waterfalls())
     def test_waterfalls(self, result):
         """Waterfalls, with and without windows, round-trip."""
         round_trip(result)
 
-    @settings(max_examples=40)
+    @settings(max_examples=settings.default.max_examples * 4 // 5)
     @given(slippages())
     def test_slippages(self, result):
         """Slippage of a deal, alone and in a report, round-trips."""
         round_trip(result)
         round_trip((result, result))
 
-    @settings(max_examples=40)
+    @settings(max_examples=settings.default.max_examples * 4 // 5)
     @given(quota_results())
     def test_quota_results(self, results):
         """Quota results for quarters and years round-trip, alone and as a list."""
@@ -229,7 +229,7 @@ class TestRoundTrip:
         for q in ("0", "0.1", "0.5", "0.9", "1"):
             assert back.quantile(q) == dist.quantile(q)
 
-    @settings(max_examples=40)
+    @settings(max_examples=settings.default.max_examples * 4 // 5)
     @given(simulations())
     def test_simulations(self, sim):
         """Simulations round-trip with every total."""
@@ -256,7 +256,7 @@ class TestRoundTrip:
         """Assessments of any signals round-trip with their verdicts."""
         round_trip(assessment)
 
-    @settings(max_examples=40)
+    @settings(max_examples=settings.default.max_examples * 4 // 5)
     @given(next_steps)
     def test_next_steps(self, step):
         """Next steps round-trip with their gaps and needs, alone and as a list."""
@@ -268,7 +268,7 @@ class TestRoundTrip:
         """Loyalty models round-trip."""
         round_trip(model)
 
-    @settings(max_examples=40)
+    @settings(max_examples=settings.default.max_examples * 4 // 5)
     @given(learned_probabilities())
     def test_learned_probabilities(self, learned):
         """Learned probabilities round-trip with their funnel."""
@@ -284,25 +284,25 @@ class TestRoundTrip:
         """Fiscal calendars round-trip."""
         round_trip(calendar)
 
-    @settings(max_examples=30)
+    @settings(max_examples=settings.default.max_examples * 3 // 5)
     @given(conversion_tables())
     def test_conversion_tables(self, table):
         """Stage conversion tables round-trip."""
         round_trip(table)
 
-    @settings(max_examples=30)
+    @settings(max_examples=settings.default.max_examples * 3 // 5)
     @given(funnel_summaries())
     def test_funnel_summaries(self, summary):
         """Funnel summaries round-trip, floats exactly."""
         round_trip(summary)
 
-    @settings(max_examples=30)
+    @settings(max_examples=settings.default.max_examples * 3 // 5)
     @given(calibrations())
     def test_calibrations(self, result):
         """Calibrations round-trip."""
         round_trip(result)
 
-    @settings(max_examples=30)
+    @settings(max_examples=settings.default.max_examples * 3 // 5)
     @given(backtests())
     def test_backtests(self, result):
         """Backtests round-trip."""
@@ -313,13 +313,13 @@ class TestRoundTrip:
         """Retention effects round-trip."""
         round_trip(effect)
 
-    @settings(max_examples=40)
+    @settings(max_examples=settings.default.max_examples * 4 // 5)
     @given(scorecards())
     def test_scorecards(self, card):
         """Scorecards by every weighting, with incomplete customers, round-trip."""
         round_trip(card)
 
-    @settings(max_examples=30)
+    @settings(max_examples=settings.default.max_examples * 3 // 5)
     @given(scored_accounts)
     def test_scored_accounts(self, account):
         """A scored customer round-trips on its own, criteria written in full."""
@@ -342,7 +342,7 @@ class TestRoundTrip:
         round_trip(result)
         round_trip((result,))
 
-    @settings(max_examples=30)
+    @settings(max_examples=settings.default.max_examples * 3 // 5)
     @given(evidence_sets())
     def test_account_evidence(self, evidence):
         """Account evidence round-trips, alone and as a list."""
@@ -350,7 +350,7 @@ class TestRoundTrip:
         for e in evidence[:3]:
             round_trip(e)
 
-    @settings(max_examples=30)
+    @settings(max_examples=settings.default.max_examples * 3 // 5)
     @given(screening_reports)
     def test_screening_reports(self, report):
         """Screening reports and each screening round-trip, the wall by reference."""
@@ -364,7 +364,7 @@ class TestRoundTrip:
 
         round_trip(DEFAULT_BUYING_MAP)
 
-    @settings(max_examples=30)
+    @settings(max_examples=settings.default.max_examples * 3 // 5)
     @given(deal_heats())
     def test_deal_heats(self, heats):
         """Deal heats round-trip, floats exactly, alone and as a list."""
@@ -377,7 +377,7 @@ class TestRoundTrip:
         """Heat weights round-trip."""
         round_trip(weights)
 
-    @settings(max_examples=30)
+    @settings(max_examples=settings.default.max_examples * 3 // 5)
     @given(stale_deal_lists())
     def test_stale_deals(self, stale):
         """Stale deals round-trip, alone and as a list."""
@@ -385,32 +385,32 @@ class TestRoundTrip:
         for s in stale[:3]:
             round_trip(s)
 
-    @settings(max_examples=30)
+    @settings(max_examples=settings.default.max_examples * 3 // 5)
     @given(stage_times())
     def test_stage_times(self, spent):
         """The time in one stage round-trips."""
         round_trip(spent)
 
-    @settings(max_examples=30)
+    @settings(max_examples=settings.default.max_examples * 3 // 5)
     @given(stage_duration_lists())
     def test_time_in_stages(self, durations):
         """Time in every stage round-trips, as a list and per stage."""
         round_trip(durations)
         round_trip(durations[0])
 
-    @settings(max_examples=30)
+    @settings(max_examples=settings.default.max_examples * 3 // 5)
     @given(cycle_stats())
     def test_cycle_stats(self, cycle):
         """Sales-cycle figures round-trip."""
         round_trip(cycle)
 
-    @settings(max_examples=30)
+    @settings(max_examples=settings.default.max_examples * 3 // 5)
     @given(velocities())
     def test_velocities(self, velocity):
         """Sales velocities round-trip."""
         round_trip(velocity)
 
-    @settings(max_examples=30)
+    @settings(max_examples=settings.default.max_examples * 3 // 5)
     @given(additional_businesses())
     def test_additional_business(self, result):
         """Returning and new business round-trips."""
