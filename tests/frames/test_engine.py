@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 pd = pytest.importorskip("pandas")
 pl = pytest.importorskip("polars")
 pa = pytest.importorskip("pyarrow")
-np = pytest.importorskip("numpy")
+pytest.importorskip("numpy")
 nw = pytest.importorskip("narwhals.stable.v2")
 
 from salesfunnel.customers.abc_classes import (  # noqa: E402
@@ -32,12 +32,16 @@ from salesfunnel.frames import (  # noqa: E402
     _scaled,
     abc_frame,
     forecast_frame,
-    to_pandas,
-    to_polars,
 )
 from salesfunnel.frames._cells import CellOptions  # noqa: E402
 from salesfunnel.funnel.course import DEFAULT_FUNNEL  # noqa: E402
 from tests import factories  # noqa: E402
+from tests.frames._helpers import (  # noqa: E402
+    FRAMES,
+    analyst_pandas,
+    one_currency,
+    refuse_slow_path,
+)
 from tests.frames.test_abc import core_rows, rows  # noqa: E402
 from tests.frames.test_forecast import cells, core_cells  # noqa: E402
 from tests.strategies import (  # noqa: E402
@@ -45,58 +49,22 @@ from tests.strategies import (  # noqa: E402
     cutoffs,
     decimal_figures,
     float_figures,
-    frame_pipelines,
     frame_rates,
 )
 
 GROUPINGS = st.sampled_from(["", "owner", "product", "owner,product", "product,owner"])
 CUTOFF = date(2026, 8, 31)
-DATES = ("created", "expected_close", "closed_on")
-
-
-def analyst_pandas(deals):
-    """The deals as an analyst's pandas frame: float64 money, datetime64 dates."""
-    df = to_pandas(deals, drop_history=True)
-    df["amount"] = df["amount"].map(float).astype("float64")
-    df["probability"] = df["probability"].map(lambda p: np.nan if p is None else float(p))
-    for column in DATES:
-        df[column] = pd.to_datetime(df[column].astype(object))
-    return df
-
-
-def analyst_polars(deals):
-    """The deals as an analyst's polars frame: Float64 money, Datetime dates."""
-    df = to_polars(deals, drop_history=True)
-    return df.with_columns(
-        pl.col("amount").cast(pl.Float64),
-        pl.col("probability").cast(pl.Float64),
-        *(pl.col(c).cast(pl.Datetime) for c in DATES),
-    )
-
-
-FRAMES = {
-    "pandas": lambda deals: to_pandas(deals, drop_history=True),
-    "polars": lambda deals: to_polars(deals, drop_history=True),
-    "pandas floats": analyst_pandas,
-    "polars floats": analyst_polars,
-}
-
-one_currency = frame_pipelines.map(lambda deals: tuple(d for d in deals if d.currency == "CNY"))
 
 
 def through_engine(monkeypatch):
     """Fail the test if the frame function falls back to the slow path."""
-
-    def refuse(*_args, **_kwargs):
-        raise AssertionError("the slow path was taken")
-
-    monkeypatch.setattr("salesfunnel.frames.forecast.normalise", refuse)
+    refuse_slow_path(monkeypatch, "salesfunnel.frames.forecast.normalise")
 
 
 class TestForecastInTheEngine:
     @pytest.mark.parametrize("backend", sorted(FRAMES))
     @given(deals=one_currency, cutoff=cutoffs, calendar=calendars, by=GROUPINGS)
-    @settings(max_examples=25, deadline=None)
+    @settings(max_examples=settings.default.max_examples // 2, deadline=None)
     def test_random_pipelines_equal_the_core(self, backend, deals, cutoff, calendar, by):
         """Any pipeline of one currency, as any frame type, gives the core forecast's figures."""
         options = {"cutoff": cutoff, "calendar": calendar, "by": by}
@@ -381,7 +349,7 @@ class TestUnits:
 class TestAbcInTheEngine:
     @pytest.mark.parametrize("backend", ["pandas", "polars"])
     @given(figures=st.one_of(decimal_figures, float_figures), repeat=st.booleans())
-    @settings(max_examples=30, deadline=None)
+    @settings(max_examples=settings.default.max_examples * 3 // 5, deadline=None)
     def test_deal_rows_summed_like_the_core(self, backend, figures, repeat):
         """Several rows per customer are summed, then ranked and cut as the core does."""
         keys = list(figures)

@@ -14,49 +14,25 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-pd = pytest.importorskip("pandas")
-pl = pytest.importorskip("polars")
+pytest.importorskip("pandas")
+pytest.importorskip("polars")
 pytest.importorskip("pyarrow")
-np = pytest.importorskip("numpy")
+pytest.importorskip("numpy")
 nw = pytest.importorskip("narwhals.stable.v2")
 
-from salesfunnel.frames import to_pandas, to_polars, weighted_value_frame  # noqa: E402
+from salesfunnel.frames import to_polars, weighted_value_frame  # noqa: E402
 from salesfunnel.pipeline.weighted import weighted_value  # noqa: E402
 from tests import factories  # noqa: E402
-from tests.strategies import frame_pipelines  # noqa: E402
+from tests.frames._helpers import (  # noqa: E402
+    FRAMES,
+    analyst_pandas,
+    analyst_polars,
+    one_currency,
+    refuse_slow_path,
+)
 
-DATES = ("created", "expected_close", "closed_on")
 GROUPS = st.sampled_from(["", "owner", "stage", "product", "owner,product", "account,stage"])
 AS_OF = st.one_of(st.none(), st.dates(min_value=date(2025, 6, 1), max_value=date(2027, 6, 30)))
-
-
-def analyst_pandas(deals):
-    """The deals as an analyst's pandas frame: float64 money, datetime64 dates."""
-    df = to_pandas(deals, drop_history=True)
-    df["amount"] = df["amount"].map(float).astype("float64")
-    df["probability"] = df["probability"].map(lambda p: np.nan if p is None else float(p))
-    for column in DATES:
-        df[column] = pd.to_datetime(df[column].astype(object))
-    return df
-
-
-def analyst_polars(deals):
-    """The deals as an analyst's polars frame: Float64 money, Datetime dates."""
-    return to_polars(deals, drop_history=True).with_columns(
-        pl.col("amount").cast(pl.Float64),
-        pl.col("probability").cast(pl.Float64),
-        *(pl.col(c).cast(pl.Datetime) for c in DATES),
-    )
-
-
-FRAMES = {
-    "pandas": lambda deals: to_pandas(deals, drop_history=True),
-    "polars": lambda deals: to_polars(deals, drop_history=True),
-    "pandas floats": analyst_pandas,
-    "polars floats": analyst_polars,
-}
-
-one_currency = frame_pipelines.map(lambda deals: tuple(d for d in deals if d.currency == "CNY"))
 
 
 def totals(result):
@@ -81,17 +57,13 @@ def slow_only(monkeypatch):
 
 def engine_only(monkeypatch):
     """Fail the test if the weighted pipeline falls back to the slow path."""
-
-    def refuse(*_args, **_kwargs):
-        raise AssertionError("the slow path was taken")
-
-    monkeypatch.setattr("salesfunnel.frames.pipeline.normalise", refuse)
+    refuse_slow_path(monkeypatch, "salesfunnel.frames.pipeline.normalise")
 
 
 class TestWeightedValueInTheEngine:
     @pytest.mark.parametrize("backend", sorted(FRAMES))
     @given(deals=one_currency, by=GROUPS, as_of=AS_OF)
-    @settings(max_examples=25, deadline=None)
+    @settings(max_examples=settings.default.max_examples // 2, deadline=None)
     def test_random_pipelines_equal_the_slow_path(self, backend, deals, by, as_of):
         """Any pipeline of one currency, as any frame type, gives the slow path's totals."""
         frame = FRAMES[backend](deals)
