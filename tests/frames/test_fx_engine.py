@@ -429,6 +429,7 @@ class TestIntegerConversion:
             pairs = np.array([rng.randint(0, len(factors)) for _ in values])
             got = _fx_units.numpy_convert(np, values, pairs, rule)
             lazy = pl.DataFrame({"a": values, "_pair": pairs}).lazy()
+            lazy = lazy.with_columns(**_fx_units.polars_constants(pl, rule))
             polars = _fx_units.polars_convert(pl, lazy, "a", "out", rule).collect()["out"]
             assert got.tolist() == polars.to_list()
             with money_context():

@@ -64,6 +64,7 @@ __all__ = [
     "integer_rate",
     "numpy_convert",
     "plan",
+    "polars_constants",
     "polars_convert",
     "with_pairs",
 ]
@@ -198,10 +199,20 @@ def with_pairs(
     return joined, [integer_rate(factors[p]) for p in pairs]
 
 
+def _constants(rule: Plan) -> dict[str, tuple[int, ...]]:
+    """The columns of constants the steps read, each value per pair index."""
+    return {
+        "_kw": rule.whole,
+        "_km": rule.times,
+        **{f"_kg{i}": limb for i, limb in enumerate(rule.limbs)},
+    }
+
+
 def _steps(ops: Any, value: str, out: str, rule: Plan) -> None:  # noqa: ANN401 - numpy or polars
-    """Convert column ``value`` into ``out`` (see the module), one step after the other."""
-    ops.assign(_kw=ops.const(rule.whole), _km=ops.const(rule.times))
-    ops.assign(**{f"_kg{i}": ops.const(limb) for i, limb in enumerate(rule.limbs)})
+    """Convert column ``value`` into ``out`` (see the module), one step after the other.
+
+    The columns of :func:`_constants` are already there.
+    """
     a = ops.col(value)
     for i in range(len(rule.limbs)):
         term = a * ops.col(f"_kg{i}")
@@ -229,14 +240,11 @@ def _steps(ops: Any, value: str, out: str, rule: Plan) -> None:  # noqa: ANN401 
 class _Numpy:
     """The steps on numpy arrays (the lines of a pyarrow table)."""
 
-    def __init__(self, np: Any, columns: dict[str, Any], pair: Any) -> None:  # noqa: ANN401 - numpy
-        self.np, self.columns, self.pair = np, columns, pair
+    def __init__(self, np: Any, columns: dict[str, Any]) -> None:  # noqa: ANN401 - numpy
+        self.np, self.columns = np, columns
 
     def col(self, name: str) -> Any:  # noqa: ANN401 - numpy
         return self.columns[name]
-
-    def const(self, values: tuple[int, ...]) -> Any:  # noqa: ANN401 - numpy
-        return self.np.asarray(values, dtype=self.np.int64)[self.pair]
 
     def assign(self, **columns: Any) -> None:  # noqa: ANN401 - numpy
         self.columns.update(columns)
@@ -254,11 +262,6 @@ class _Polars:
     def col(self, name: str) -> Any:  # noqa: ANN401 - polars
         return self.pl.col(name)
 
-    def const(self, values: tuple[int, ...]) -> Any:  # noqa: ANN401 - polars
-        return self.pl.col("_pair").replace_strict(
-            list(range(len(values))), list(values), return_dtype=self.pl.Int64
-        )
-
     def assign(self, **columns: Any) -> None:  # noqa: ANN401 - polars
         self.lf = self.lf.with_columns(**columns)
 
@@ -268,16 +271,33 @@ class _Polars:
 
 def numpy_convert(np: Any, values: Any, pair: Any, rule: Plan) -> Any:  # noqa: ANN401 - numpy
     """Each of ``values`` (int64 units) converted at its ``pair``'s rate, at ``rule.scale``."""
-    ops = _Numpy(np, {"_a": np.asarray(values, dtype=np.int64)}, np.asarray(pair))
+    pair = np.asarray(pair)
+    columns = {"_a": np.asarray(values, dtype=np.int64)}
+    for name, per_pair in _constants(rule).items():
+        columns[name] = np.asarray(per_pair, dtype=np.int64)[pair]
+    ops = _Numpy(np, columns)
     _steps(ops, "_a", "_out", rule)
     return ops.columns["_out"]
 
 
+def polars_constants(pl: Any, rule: Plan) -> dict[str, Any]:  # noqa: ANN401 - polars
+    """The constants of ``rule`` as polars expressions of ``_pair``.
+
+    Added to the deals before their lines are exploded: one look-up per deal.
+    """
+    return {
+        name: pl.col("_pair").replace_strict(
+            list(range(len(per_pair))), list(per_pair), return_dtype=pl.Int64
+        )
+        for name, per_pair in _constants(rule).items()
+    }
+
+
 def polars_convert(pl: Any, lf: Any, value: str, out: str, rule: Plan) -> Any:  # noqa: ANN401 - polars
-    """``lf`` (with ``_pair``) with ``out``: column ``value`` converted (its working columns dropped)."""
+    """``lf`` (with :func:`polars_constants`) with ``out``: column ``value`` converted."""
     ops = _Polars(pl, lf)
     _steps(ops, value, out, rule)
-    return ops.lf.drop(pl.selectors.starts_with("_k"))
+    return ops.lf
 
 
 def converted_cells(
@@ -313,7 +333,8 @@ def converted_cells(
         if polars:
             import polars as pl  # noqa: PLC0415 - the frame is polars
 
-            lf = polars_convert(pl, nw.to_native(selected), "amount", "_v", rule)
+            lf = nw.to_native(selected).with_columns(**polars_constants(pl, rule))
+            lf = polars_convert(pl, lf, "amount", "_v", rule)
             values: Frame = nw.from_native(lf.with_columns(_x=pl.col("_v") * pl.col("_p")))
         else:
             table = collect(selected)
@@ -335,7 +356,12 @@ def converted_cells(
             rule = plan(rates, scale, peak)
             if rule is None:
                 return None
-            return (lambda lf: polars_convert(pl, lf, "_v", "_cv", rule)), rule.peak, rule.scale
+            return (
+                polars_constants(pl, rule),
+                lambda lf: polars_convert(pl, lf, "_v", "_cv", rule),
+                rule.peak,
+                rule.scale,
+            )
 
         got = polars_cells(
             nw.to_native(selected),

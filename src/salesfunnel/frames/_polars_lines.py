@@ -35,10 +35,10 @@ from salesfunnel.frames._scaled import BARE, LIMIT, MAX_SCALE, PLAIN
 __all__ = ["Conversion", "PolarsConvert", "polars_cells", "spaced"]
 
 #: Converts the lines at a scale, the largest at most a peak
-#: (:mod:`salesfunnel.frames._fx_units`): a step that adds ``_cv`` (``_v``
-#: converted) to the query, the largest ``_c`` and its scale; ``None`` where
-#: the engine cannot.
-Conversion = tuple[Callable[[Any], Any], int, int]
+#: (:mod:`salesfunnel.frames._fx_units`): columns to add to the deals (their
+#: rates' constants), a step that adds ``_cv`` (``_v`` converted) to the
+#: lines, the largest ``_cv`` and its scale; ``None`` where the engine cannot.
+Conversion = tuple[dict[str, Any], Callable[[Any], Any], int, int]
 PolarsConvert = Callable[[int, int], Conversion | None]
 
 #: Plain lines, a bare name, or nothing: the texts the engine reads itself.
@@ -91,14 +91,14 @@ def polars_cells(
         cells = _query(pl, lf, keys, scale, line_scale, spaced=spaced, rule=rule)
         cells = cells.collect(engine="in-memory")
     count = int(cells["count"].sum())
-    top = peak * 10 ** (line_scale - scale) if rule is None else rule[1]
+    top = peak * 10 ** (line_scale - scale) if rule is None else rule[2]
     if top * 10**places * count >= LIMIT:
         return None  # the sums could leave int64 (and may have: they are not used)
     if cells["_wrong"].any() or (cells["_deals"] != cells["count"]).any():
         return None  # lines that do not add up, or a product named twice: the slow path says so
     return (
         cells.drop("_unread", "_deep", "_wrong", "_deals"),
-        line_scale if rule is None else rule[2],
+        line_scale if rule is None else rule[3],
     )
 
 
@@ -160,6 +160,7 @@ def _query(
     ).fill_null(value=True)
     split = (
         lf.with_columns(
+            **(rule[0] if rule is not None else {}),
             _ok=text.str.contains(_READABLE),
             _l=text.str.split(";"),
             _r=pl.int_range(pl.len(), dtype=pl.Int64),
@@ -180,7 +181,7 @@ def _query(
     figure = pl.col("_v")
     extra = {}
     if rule is not None:
-        split = rule[0](split)
+        split = rule[1](split)
         figure = pl.col("_cv")
         extra = {"_n": pl.col("_f").sum()}
     return split.group_by(*keys).agg(
