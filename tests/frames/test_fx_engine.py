@@ -204,7 +204,7 @@ class TestForecastConverted:
         by=st.sampled_from(GROUPINGS),
         kind=st.sampled_from(KINDS),
     )
-    @settings(max_examples=50, deadline=None)
+    @settings(max_examples=settings.default.max_examples, deadline=None)
     def test_random_pipelines_and_rates_equal_the_core(self, deals, rates, cutoff, by, kind):
         """Any pipeline and rates, as pandas or polars, give the core forecast's figures."""
         target, fx = rates
@@ -340,7 +340,7 @@ class TestWeightedValueConverted:
         by=st.sampled_from(["", "owner", "stage"]),
         kind=st.sampled_from(KINDS),
     )
-    @settings(max_examples=40, deadline=None)
+    @settings(max_examples=settings.default.max_examples * 4 // 5, deadline=None)
     def test_random_pipelines_and_rates_equal_the_core(self, deals, rates, by, kind):
         """Any pipeline and rates give each group the core's weighted value of its deals."""
         target, fx = rates
