@@ -24,7 +24,16 @@ from an empty start, after the reading's garbage is collected:
   columns' buffers as pandas counts them (``memory_usage``), which
   tracemalloc does not see.
 
-Bytes per deal are printed for each, with the ratio ours ÷ pandas. Run::
+Bytes per deal are printed for each, with the ratio ours ÷ pandas.
+
+Then the **reading peak**: ``read_csv`` of the same number of generated deals
+with their events file (about four events each), in a fresh process per
+engine (``engine="python"``, and ``"auto"`` when polars is installed), the
+Python objects the read keeps and their peak (``tracemalloc``), and the
+process's resident memory before the read, after it and at its peak
+(``ru_maxrss``; Linux; it counts the engine's own buffers and what the
+allocator keeps). The goal of issue 13: the peak at most 2× what the read
+keeps. Run::
 
     python benchmarks/bench_memory.py [--quick]    # --quick: 100 000 deals
 
@@ -35,7 +44,11 @@ from __future__ import annotations
 
 import csv
 import gc
+import importlib.util
+import io
 import random
+import subprocess
+import sys
 import tempfile
 import tracemalloc
 from collections.abc import Callable
@@ -45,7 +58,9 @@ from pathlib import Path
 from typing import Any
 
 from _harness import Harness
+from salesfunnel.datasets import generate
 from salesfunnel.funnel import DEFAULT_FUNNEL, Opportunity
+from salesfunnel.io import write_csv
 
 COLUMNS = (
     "id",
@@ -146,6 +161,64 @@ def measured(build: Callable[[], Any]) -> tuple[Any, int, int]:
     return kept, current, peak
 
 
+#: Run in a fresh process: the resident memory a read keeps, and its peak, over the start.
+_CHILD = """
+import gc, resource, sys, tracemalloc
+from salesfunnel.io import read_csv
+if sys.argv[3] != "python":
+    import polars  # loaded before the start, as the library is
+def resident():
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * resource.getpagesize()
+gc.collect()
+start = resident()
+deals = read_csv(sys.argv[1], events=sys.argv[2], engine=sys.argv[3])
+gc.collect()
+kept = resident() - start
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 - start
+del deals
+gc.collect()
+tracemalloc.start()
+deals = read_csv(sys.argv[1], events=sys.argv[2], engine=sys.argv[3])
+gc.collect()
+traced, traced_peak = tracemalloc.get_traced_memory()
+print(len(deals), kept, peak, traced, traced_peak)
+"""
+
+
+def reading_peak(tmp: str, n: int) -> None:
+    """The peak of ``read_csv`` with events over what it keeps, per engine (fresh processes)."""
+    if not Path("/proc/self/statm").exists():  # pragma: no cover - Linux only
+        print("\nreading peak: needs /proc (Linux); skipped")
+        return
+    main_path, events_path = Path(tmp) / "main.csv", Path(tmp) / "events.csv"
+    main, events = io.StringIO(), io.StringIO()
+    write_csv(generate(n, seed=5), main, events=events)
+    main_path.write_text(main.getvalue(), encoding="utf-8")
+    events_path.write_text(events.getvalue(), encoding="utf-8")
+    n_events = events.getvalue().count("\n") - 1
+    del main, events
+    print(f"\nreading peak: read_csv of {n:,} deals and {n_events:,} events, a fresh process each")
+    engines = ["python", *(["auto"] if importlib.util.find_spec("polars") else [])]
+    for engine in engines:
+        out = subprocess.run(  # noqa: S603 - this interpreter, on the files just written
+            [sys.executable, "-c", _CHILD, str(main_path), str(events_path), engine],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.split()
+        count, kept, peak, traced, traced_peak = (int(x) for x in out)
+        assert count == n, "the read lost deals"
+        ratio = traced_peak / traced
+        verdict = "met" if ratio <= 2 else "NOT met"
+        print(
+            f"  engine={engine!r}: Python objects (tracemalloc) keep {traced / n:.0f} B per deal, "
+            f"peak {traced_peak / n:.0f} B: {ratio:.2f}x (goal <= 2x: {verdict}); "
+            f"resident memory keeps {kept / n:.0f} B, peaks at {peak / n:.0f} B "
+            f"({peak / kept:.2f}x; the engine's own buffers too)"
+        )
+
+
 def main() -> None:
     bench = Harness(__doc__, quick_help="100 000 deals")
     n = 100_000 if bench.quick else 1_000_000
@@ -195,6 +268,8 @@ def main() -> None:
                 )
                 report.append((name, traced + arrow, peak + arrow))
                 del frame
+
+        reading_peak(tmp, n)
 
     width = max(len(name) for name, _, _ in report)
     print(f"\nmemory kept per deal (tracemalloc; peak while building in brackets), {n:,} deals")

@@ -20,10 +20,11 @@ Each engine is imported when a file is read, never with :mod:`salesfunnel.io`.
 from __future__ import annotations
 
 import csv
+import functools
 import importlib.util
 import io
 import re
-from operator import methodcaller
+from collections.abc import Callable
 from typing import Literal, TypeAlias
 
 from salesfunnel.errors import FunnelError
@@ -39,14 +40,15 @@ ENGINES: dict[str, str] = {"polars": "polars", "pyarrow": "pandas", "pandas": "p
 #: What an engine cannot read exactly as the ``csv`` module does (see the module docs).
 _TRICKY = ("\x00", ",'", "\n'", "\"'")
 
-#: A regular quoted cell (see the module docs): a quote at the text's or a line's start or
+#: A regular quoted cell (see the module docs), in the file's UTF-8 bytes (no byte of a
+#: multi-byte character is a quote, a comma or a line end): a quote at the text's or a line's start or
 #: after a comma (the lookbehind), doubled quotes inside, and a quote before a comma or a
-#: line end. Possessive, so it never backtracks; its literal first quote is searched fast.
-_QUOTED = re.compile(r'"(?<![^,\n]")[^"\n]*+(?:""[^"\n]*+)*+"(?=[,\n]|\Z)')
+#: line end. Its pieces cannot match the same text two ways (a run without quotes, or two
+#: quotes), so a failed match gives up in steps linear in the cell (no possessive
+#: quantifiers: Python 3.10 has none); its literal first quote is searched fast.
+_QUOTED = re.compile(rb'"(?<![^,\n]")[^"\n]*(?:""[^"\n]*)*"(?=[,\n]|\Z)')
 
 _CRLF = "\r\n"
-
-_COUNT_COMMAS = methodcaller("count", ",")
 
 
 class EngineNotInstalledError(FunnelError, ImportError):
@@ -97,12 +99,18 @@ def resolve_engine(engine: str) -> str | None:
     return engine
 
 
-def _split(engine: str, body: bytes, width: int) -> list[list[str]]:
-    """The columns of ``body`` (lines of ``width`` cells, regular quotes) but its first line, as the engine reads them.
+#: The cells of rows ``start`` to ``end`` (0 for the first data line), by column.
+Cells: TypeAlias = Callable[[int, int], list[list[str]]]
+
+
+def _split(engine: str, body: bytes, width: int) -> tuple[int, int, Cells]:
+    """The columns and rows of ``body`` (lines of ``width`` cells, regular quotes) but its first line, as the engine reads them, and their cells.
 
     The engine reads the header line too, and drops it: an engine takes a
     byte-order mark at the start of what it reads for no text, and the first
-    data line may start with one.
+    data line may start with one. The cells stay in the engine's own columns
+    until asked for, a batch of rows at a time, so a large file is never
+    held as one Python string per cell.
     """
     if engine == "polars":
         import polars as pl  # noqa: PLC0415  (optional engine)
@@ -115,9 +123,12 @@ def _split(engine: str, body: bytes, width: int) -> list[list[str]]:
             empty_string_is_null=False,
             comment_prefix=None,
             raise_if_empty=False,
-        )
-        frame = frame.slice(1)
-        return [frame.to_series(i).to_list() for i in range(frame.width)]
+        ).slice(1)
+
+        def polars_cells(start: int, end: int) -> list[list[str]]:
+            return [s.to_list() for s in frame.slice(start, end - start).get_columns()]
+
+        return frame.width, frame.height, polars_cells
     if engine == "pyarrow":
         import pyarrow as pa  # noqa: PLC0415  (optional engine)
         import pyarrow.csv as pa_csv  # noqa: PLC0415
@@ -138,11 +149,15 @@ def _split(engine: str, body: bytes, width: int) -> list[list[str]]:
                 quoted_strings_can_be_null=False,
                 null_values=[],
             ),
-        )
-        return [column.to_pylist() for column in table.slice(1).columns]
+        ).slice(1)
+
+        def arrow_cells(start: int, end: int) -> list[list[str]]:
+            return [c.to_pylist() for c in table.slice(start, end - start).columns]
+
+        return table.num_columns, table.num_rows, arrow_cells
     import pandas as pd  # noqa: PLC0415  (optional engine)
 
-    frame = pd.read_csv(
+    data = pd.read_csv(
         io.BytesIO(body),
         header=None,
         dtype=str,
@@ -153,45 +168,77 @@ def _split(engine: str, body: bytes, width: int) -> list[list[str]]:
         skip_blank_lines=False,
         engine="c",
         encoding="utf-8",
-    )
-    frame = frame.iloc[1:]
-    return [frame[c].tolist() for c in frame.columns]
+    ).iloc[1:]
+
+    def pandas_cells(start: int, end: int) -> list[list[str]]:
+        return [data[c].iloc[start:end].tolist() for c in data.columns]
+
+    return len(data.columns), len(data), pandas_cells
 
 
-def engine_columns(text: str, engine: str) -> tuple[list[str], list[list[str]]] | None:
-    """The header and the cells by column of ``text``, split by ``engine``.
+def split_columns(
+    text: str, engine: str, data: bytes | None = None
+) -> tuple[list[str], int, Cells] | None:
+    """The header, the number of data lines and their cells by column, split by ``engine``.
 
     ``None`` when the text is one an engine could split differently from the
     ``csv`` module (see the module docs): the caller splits it with ``csv``.
-    The data lines are lines 2, 3, ... of the file, one record each.
+    The data lines are lines 2, 3, ... of the file, one record each; the
+    cells are given a batch of rows at a time (see :data:`Cells`). ``data``
+    is the UTF-8 file ``text`` was decoded from, if any (with or without a
+    byte-order mark): the checks run on its bytes, with no copy of the text.
     """
     # a byte-order mark still at the start is text to the csv module, none to an engine
     if text.startswith(("'", "\ufeff")) or any(mark in text for mark in _TRICKY):
         return None
+    if data is None:
+        try:
+            data = text.encode("utf-8")
+        except UnicodeEncodeError:  # a lone surrogate, from a text stream: no UTF-8 an engine reads
+            return None
+    body = data.removeprefix(b"\xef\xbb\xbf")
     if "\r" in text:
         if text.count("\r") != text.count(_CRLF):
             return None
         # every line ends in CR LF (as the csv module writes): one line end, as LF is
-        text = text.replace(_CRLF, "\n")
-    # the text with its regular quoted cells emptied: a quote left over is irregular
-    bare = _QUOTED.sub("", text) if '"' in text else text
-    if '"' in bare:
+        body = body.replace(b"\r\n", b"\n")
+    # the file with its regular quoted cells emptied: a quote left over is irregular
+    bare = _QUOTED.sub(b"", body) if b'"' in body else body
+    if b'"' in bare:
         return None
-    lines = bare.split("\n")
-    if text.endswith("\n"):
-        lines.pop()
-    if len(lines) < 2 or "" in lines:  # noqa: PLR2004  (a header and a row at least)
+    width = bare.partition(b"\n")[0].count(b",") + 1
+    count = bare.count(b"\n") + (not body.endswith(b"\n"))  # the lines
+    # every line, the header's too, of the header's width: one match each (no list of lines)
+    if width < 2 or count < 2 or _lines_of(width - 1).count(bare) != count:  # noqa: PLR2004
         return None
-    width = lines[0].count(",") + 1
-    if set(map(_COUNT_COMMAS, lines)) != {width - 1}:
-        return None
-    try:
-        body = text.encode("utf-8")
-    except UnicodeEncodeError:  # a lone surrogate, from a text stream: no UTF-8 an engine reads
-        return None
-    first = text.partition("\n")[0]
-    header = next(csv.reader([first])) if '"' in first else first.split(",")
-    columns = _split(engine, body, width)
-    if len(columns) != width or any(len(c) != len(lines) - 1 for c in columns):
+    del bare
+    head = text.partition("\n")[0].removesuffix("\r")
+    header = next(csv.reader([head])) if '"' in head else head.split(",")
+    columns, rows, cells = _split(engine, body, width)
+    if columns != width or rows != count - 1:
         return None  # pragma: no cover - every line was counted above
-    return header, columns
+    return header, rows, cells
+
+
+class _Lines:
+    """Counts the lines of a text with exactly ``commas`` commas each."""
+
+    def __init__(self, commas: int) -> None:
+        self.pattern = re.compile(rb"^(?:[^,\n]*,){%d}[^,\n]*$" % commas, re.MULTILINE)
+
+    def count(self, text: bytes) -> int:
+        return sum(1 for _ in self.pattern.finditer(text))
+
+
+@functools.lru_cache(maxsize=32)
+def _lines_of(commas: int) -> _Lines:
+    return _Lines(commas)
+
+
+def engine_columns(text: str, engine: str) -> tuple[list[str], list[list[str]]] | None:
+    """The header and every data line's cells by column (see :func:`split_columns`), at once."""
+    found = split_columns(text, engine)
+    if found is None:
+        return None
+    header, rows, cells = found
+    return header, cells(0, rows)

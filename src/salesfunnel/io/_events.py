@@ -11,7 +11,7 @@ import functools
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, TypeVar, cast
 
 import attrs
 
@@ -416,15 +416,31 @@ class EventReader:
         return Events(self.name, history, revisions, lines, frozenset(bad), problems)
 
     def events(self, problems: Iterable[Problem] = ()) -> Events:
-        """What was read: ``problems`` (of the file as a whole) first, then the rows'."""
+        """What was read: ``problems`` (of the file as a whole) first, then the rows'.
+
+        The reader is spent: its lists go into the result one by one (each
+        freed as its tuple is made, so a large file's histories are not held
+        twice), and its state of the last moves is dropped.
+        """
+        self.last_change.clear()
+        self.last_revision.clear()
         return Events(
             self.name,
-            {k: tuple(h) for k, h in self.history.items()},
-            {k: tuple(r) for k, r in self.revisions.items()},
+            _tuples(self.history),
+            _tuples(self.revisions),
             self.lines,
             frozenset(self.bad),
             (*problems, *self.problems),
         )
+
+
+T = TypeVar("T")
+
+
+def _tuples(lists: dict[str, list[T]]) -> dict[str, tuple[T, ...]]:
+    """Each list as a tuple, the lists emptied out of ``lists`` as they go."""
+    pop = lists.pop
+    return {key: tuple(pop(key)) for key in list(lists)}
 
 
 def read_events(

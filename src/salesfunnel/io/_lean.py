@@ -3,7 +3,7 @@
 The files are read as a stream (:mod:`salesfunnel.io.streaming` decodes and
 splits them) a batch of rows at a time, and each batch's rows are built and
 dropped; what stays is what the result keeps: the records, their problems,
-and each id's lines (to report duplicates, on every row, once the whole file
+and each id's first line (to report duplicates, on every row, once the whole file
 is read). The problems come in the order of the whole-file reader: the
 header's, every row's shape, the rows' own, the events', the orphans'.
 """
@@ -30,7 +30,7 @@ from salesfunnel.io._building import (
     no_amounts,
 )
 from salesfunnel.io._columns import REQUIRED, decode, source_name, stage_mark_headers
-from salesfunnel.io._engine import engine_columns
+from salesfunnel.io._engine import Cells, split_columns
 from salesfunnel.io._engine_events import ColumnEventReader
 from salesfunnel.io._gc import collection_paused
 from salesfunnel.io._memo import Memo
@@ -100,23 +100,29 @@ def _header(
 
 
 class _Split:
-    """A file split by an engine: its name, header and cells by column index (lines 2, 3, ...)."""
+    """A file split by an engine: its name, header and cells (lines 2, 3, ...), a batch at a time."""
 
     broken: Problem | None = None
 
-    def __init__(self, name: str, header: list[str], columns: list[list[str]]) -> None:
+    def __init__(self, name: str, header: list[str], rows: int, cells: Cells) -> None:
         self.name = name
         self.header = header
-        self.columns = columns
+        self.rows = rows
+        self.cells = cells
 
     def batches(self) -> Iterator[tuple[Sequence[int], list[list[str]]]]:
-        total = len(self.columns[0])
-        for start in range(0, total, ENGINE_BATCH):
-            end = min(start + ENGINE_BATCH, total)
-            yield range(start + 2, end + 2), [c[start:end] for c in self.columns]
+        # the cells of one batch at a time as Python strings; the engine holds the rest
+        for start in range(0, self.rows, ENGINE_BATCH):
+            end = min(start + ENGINE_BATCH, self.rows)
+            yield range(start + 2, end + 2), self.cells(start, end)
 
 
 Source_: TypeAlias = Records | _Split
+
+
+def _again(data: bytes | str) -> Source:
+    """The file's content as a stream again, for the ``csv`` module."""
+    return io.StringIO(data) if isinstance(data, str) else io.BytesIO(data)
 
 
 def _open(name: str, source: Source, encoding: str, engine: str | None) -> Source_:
@@ -128,14 +134,13 @@ def _open(name: str, source: Source, encoding: str, engine: str | None) -> Sourc
             data: bytes | str = handle.read()
     else:
         data = source.read()
-    again: Source = io.StringIO(data) if isinstance(data, str) else io.BytesIO(data)
     try:
         text = data.removeprefix("\ufeff") if isinstance(data, str) else decode(data, name)
     except DataFileError:  # the csv module's reader reports it, in its own words
-        return Records(name, again, encoding)
-    split = engine_columns(text, engine)
+        return Records(name, _again(data), encoding)
+    split = split_columns(text, engine, None if isinstance(data, str) else data)
     if split is None:
-        return Records(name, again, encoding)
+        return Records(name, _again(data), encoding)
     return _Split(name, *split)
 
 
@@ -203,14 +208,19 @@ class _Rows(Generic[T]):
         self.memo = Memo()
         self.troubled: list[tuple[Row, list[Problem]]] = []
         self.good: list[tuple[int, str, T]] = []  # a row's cells are not kept
-        self.lines: dict[str, list[int]] = {}
+        self.first: dict[str, int] = {}  # each id's first line
+        self.again: set[str] = set()  # the ids on more than one line
+
+    def _see(self, opp_id: str, line: int) -> None:
+        if self.first.setdefault(opp_id, line) != line:
+            self.again.add(opp_id)
 
     def add(self, rows: list[Row]) -> None:
         """Build rows one by one."""
         for row, opportunity, row_problems in build_rows(
             self.name, rows, self.headers, self.funnel, self.ev, memo=self.memo
         ):
-            self.lines.setdefault(row.cells.get("id", ""), []).append(row.line)
+            self._see(row.cells.get("id", ""), row.line)
             if row_problems or opportunity is None:
                 self.troubled.append((row, row_problems))
             else:
@@ -218,9 +228,10 @@ class _Rows(Generic[T]):
 
     def add_columns(self, at: Sequence[int], cells: Mapping[str, Sequence[str]]) -> None:
         """Build the rows of a batch given column by column."""
-        lines = self.lines
+        first, again = self.first, self.again
         for opp_id, line in zip(cells["id"], at, strict=True):
-            lines.setdefault(opp_id, []).append(line)
+            if first.setdefault(opp_id, line) != line:
+                again.add(opp_id)
         bad, fine = build_columns(
             self.name, at, cells, self.headers, self.funnel, self.ev, self.memo, self.sink
         )
@@ -278,7 +289,7 @@ def _read_lean(
                 rows.add(made)
         elif usable:
             rows.add_columns(*columns)
-    troubled, good, lines = rows.troubled, rows.good, rows.lines
+    troubled, good, first = rows.troubled, rows.good, rows.first
     if records.broken is not None:
         problems = [records.broken, no_amounts(name)]
         seen: Mapping[str, object] = {}
@@ -287,7 +298,7 @@ def _read_lean(
         problems = [*head.problems, *shape]
         if not has_amounts(head.written):
             problems.append(no_amounts(name))
-        twice = {i for i, at in lines.items() if i and len(at) > 1}
+        twice = {i for i in rows.again if i}
         built: Built = [
             *((row, None, p) for row, p in troubled),
             *((Row(line, {"id": i}), None, []) for line, i, _ in good if i in twice),
@@ -295,7 +306,7 @@ def _read_lean(
         built.sort(key=lambda item: item[0].line)
         if twice:
             flag_duplicate_ids(name, built, head.written.get("id", "id"))
-        seen = lines
+        seen = first
         keep_good(built, ev, problems)
         bad_ids = ev.bad_ids if ev is not None else frozenset()
         records_out = [o for _, i, o in good if i not in twice and i not in bad_ids]
