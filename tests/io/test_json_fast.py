@@ -465,3 +465,21 @@ class TestCollector:
             assert not gc.isenabled()
         finally:
             gc.enable()
+
+
+def test_a_record_error_of_a_field_the_document_lacks():
+    """No amount and no lines: the error names the opportunity, not a field the document lacks."""
+    import json
+
+    from salesfunnel.datasets import sample_pipeline
+    from salesfunnel.io import DataFileError, dumps, loads
+
+    doc = json.loads(dumps(sample_pipeline()[:1]))
+    deal = doc["opportunities"][0]
+    del deal["amount"]
+    deal["line_items"] = []
+    with pytest.raises(DataFileError) as caught:
+        loads(json.dumps(doc))
+    (problem,) = caught.value.problems
+    assert problem.column == "$.opportunities[0]"
+    assert "give amount= or line_items=" in problem.why
