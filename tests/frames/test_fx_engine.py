@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import random
 from datetime import date
-from decimal import ROUND_HALF_EVEN, Decimal
+from decimal import ROUND_HALF_EVEN, Decimal, localcontext
 from unittest import mock
 
 import pytest
@@ -277,6 +277,21 @@ class TestForecastConverted:
         assert len(calls) == (0 if amount == "1000" and rate else 2)
 
     @pytest.mark.parametrize("backend", sorted(BACKENDS))
+    def test_the_callers_decimal_context_changes_nothing(self, backend):
+        """Both paths convert in the library's money context, whatever the caller's."""
+        inverted = ExchangeRates([Rate(date(2019, 1, 1), "CNY", "USD", "0.1404")])
+        deals = [
+            factories.deal(id="D1", currency="USD", amount="123456.78", product="ERP"),
+            factories.deal(id="D2", amount="5"),
+        ]
+        for rates in (inverted, _rates("7.0113")):  # the slow path, then the engine
+            options = {"cutoff": CUTOFF, "currency": "CNY", "rates": rates}
+            want = core_cells(forecast(deals, **options))
+            with localcontext(prec=6):
+                got = cells(forecast_frame(frame_of(backend, deals), **options))
+            assert got == want
+
+    @pytest.mark.parametrize("backend", sorted(BACKENDS))
     def test_lines_with_more_places_than_the_amounts(self, backend, monkeypatch):
         """Lines of more places are converted at their scale; too many limbs there: the slow path."""
         rates = _rates("7.0123456789")
@@ -321,8 +336,8 @@ class TestForecastConverted:
         assert isinstance(result, pl.LazyFrame)
         assert cells(result) == core_cells(forecast(deals, **options))
 
-    def test_dask_partitions_convert_in_the_engine(self):
-        """Each Dask partition (pandas) converts in the engine; the cells add up to the core's."""
+    def test_dask_partitions_convert_like_the_core(self):
+        """Dask partitions convert on the exact slow path: the core's figures, written as it writes them."""
         dask = pytest.importorskip("dask")
         dd = pytest.importorskip("dask.dataframe")
         deals = _mixed_deals()
@@ -330,7 +345,10 @@ class TestForecastConverted:
         with dask.config.set({"dataframe.convert-string": False, "scheduler": "synchronous"}):
             frame = dd.from_pandas(frame_of("pandas", deals), npartitions=2)
             got = cells(forecast_frame(frame, **options).compute())
-        assert got == core_cells(forecast(deals, **options))
+        want = core_cells(forecast(deals, **options))
+        assert {k: tuple(map(str, v)) for k, v in got.items()} == {
+            k: tuple(map(str, v)) for k, v in want.items()
+        }
 
 
 class TestWeightedValueConverted:

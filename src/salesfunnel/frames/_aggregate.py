@@ -19,6 +19,7 @@ import narwhals.stable.v2 as nw
 from narwhals.stable.v2.dependencies import is_dask_dataframe
 
 from salesfunnel.frames._common import Frame, import_optional, wrap
+from salesfunnel.money import money_context
 
 __all__ = ["VALUE_SUMS", "aggregate"]
 
@@ -58,7 +59,8 @@ class _Partial:
     sums: _Sums
 
     def __call__(self, part: Any) -> Any:  # noqa: ANN401 - a pandas partition, untyped
-        return nw.to_native(self.sums.first(nw.from_native(part, eager_only=True)))
+        with money_context():
+            return nw.to_native(self.sums.first(nw.from_native(part, eager_only=True)))
 
 
 @attrs.frozen
@@ -74,7 +76,8 @@ class _Combine:
         if not frames:
             return self.meta
         every = nw.from_native(pd.concat(frames, ignore_index=True), eager_only=True)
-        return nw.to_native(self.sums.again(every))
+        with money_context():
+            return nw.to_native(self.sums.again(every))
 
 
 def aggregate(
@@ -97,7 +100,8 @@ def aggregate(
     spec = _Sums(tuple(keys), count, tuple(sums.items()))
     native: Any = nw.to_native(values)
     if not is_dask_dataframe(native):
-        return spec.first(values)
+        with money_context():  # sums of Decimal objects: exact, whatever the caller's context
+            return spec.first(values)
     native = cast("Any", native)  # Dask's own types do not cover map_partitions
     dask = import_optional("dask", "dask")
     dd = import_optional("dask.dataframe", "dask")

@@ -44,6 +44,7 @@ larger of the lines' scale and 2, each value shifted up to it.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from contextvars import ContextVar
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -53,12 +54,14 @@ import narwhals.stable.v2 as nw
 from narwhals.stable.v2.dependencies import is_pyarrow_table
 
 from salesfunnel.frames._aggregate import aggregate
-from salesfunnel.frames._common import Frame, collect
+from salesfunnel.frames._common import Frame, collect, stage_sets
 from salesfunnel.frames._polars_lines import Conversion, polars_cells, spaced
 from salesfunnel.frames._scaled import LIMIT, MAX_SCALE, Scaled, lines
+from salesfunnel.funnel.stages import Funnel
 from salesfunnel.fx import CENTS
 
 __all__ = [
+    "IN_PARTITION",
     "MAX_LIMBS",
     "Plan",
     "converted_cells",
@@ -67,6 +70,7 @@ __all__ = [
     "plan",
     "polars_constants",
     "polars_convert",
+    "rate_date",
     "with_pairs",
 ]
 
@@ -76,6 +80,13 @@ _CENT_PLACES = -int(CENTS.as_tuple().exponent)
 _CORE_DIGITS = 10**60
 #: The most limbs a factor's fraction is split into (more: the slow path).
 MAX_LIMBS = 6
+
+#: True while a forecast runs on one partition of a Dask frame. Its partitions
+#: then convert on the exact slow path: the cells of a Dask forecast are the
+#: core's ``Decimal`` values written as the core writes them (a cell of whole
+#: amounts stays whole, as the documented Dask result shows), where the
+#: engine writes every cell at its column's scale (same values).
+IN_PARTITION: ContextVar[bool] = ContextVar("IN_PARTITION", default=False)
 
 
 @attrs.frozen
@@ -450,3 +461,16 @@ def converted_cells(
         sums={"count": "_n", "amount": "_v", "weighted": "_x"},
         count=None,
     ), long[1]
+
+
+def rate_date(funnel: Funnel, cutoff: date, *, has_closed_on: bool) -> nw.Expr:
+    """The date each row converts at: the close date of a won or lost deal, else the cutoff."""
+    if not has_closed_on:
+        return nw.lit(cutoff)
+    _open, won, lost = stage_sets(funnel)
+    closed = nw.col("closed_on")
+    return (
+        nw.when(nw.col("stage").is_in([*won, *lost]) & ~closed.is_null())
+        .then(closed)
+        .otherwise(nw.lit(cutoff))
+    )

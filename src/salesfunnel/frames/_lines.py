@@ -34,6 +34,7 @@ from salesfunnel.frames._common import (
 )
 from salesfunnel.fx import CENTS
 from salesfunnel.io import _values as v
+from salesfunnel.money import money_context
 
 __all__ = ["Expansion", "expand"]
 
@@ -83,35 +84,37 @@ class Expansion:
         weighted: list[Decimal] = []
         cache: dict[str, tuple[tuple[str, Decimal | None], ...]] = {}
         by_product = self.by_product
-        for i in range(n):
-            amount = amounts[i]
-            lines = self._lines(products[i], amount, ids[i], cache)
-            if convert and currencies[i] != self.target:
-                factor = self.factors[str(currencies[i]), ons[i]]
-                lines = [
-                    (p, (a * factor).quantize(CENTS, rounding=ROUND_HALF_EVEN)) for p, a in lines
-                ]
+        with money_context():  # the core's arithmetic, whatever the caller's context
+            for i in range(n):
+                amount = amounts[i]
+                lines = self._lines(products[i], amount, ids[i], cache)
+                if convert and currencies[i] != self.target:
+                    factor = self.factors[str(currencies[i]), ons[i]]
+                    lines = [
+                        (p, (a * factor).quantize(CENTS, rounding=ROUND_HALF_EVEN))
+                        for p, a in lines
+                    ]
+                    if not by_product:
+                        amount = sum((a for _, a in lines), _NO_MONEY)
+                prob = probs[i]
                 if not by_product:
-                    amount = sum((a for _, a in lines), _NO_MONEY)
-            prob = probs[i]
-            if not by_product:
-                rows.append(i)
-                values.append(amount)
-                weighted.append(amount * prob)
-            elif len(lines) == 1:
-                rows.append(i)
-                out_product.append(lines[0][0])
-                values.append(lines[0][1])
-                weighted.append(lines[0][1] * prob)
-            else:
-                per_product: dict[str, Decimal] = {}
-                for p, a in lines:
-                    per_product[p] = per_product[p] + a if p in per_product else a
-                for p, a in per_product.items():
                     rows.append(i)
-                    out_product.append(p)
-                    values.append(a)
-                    weighted.append(a * prob)
+                    values.append(amount)
+                    weighted.append(amount * prob)
+                elif len(lines) == 1:
+                    rows.append(i)
+                    out_product.append(lines[0][0])
+                    values.append(lines[0][1])
+                    weighted.append(lines[0][1] * prob)
+                else:
+                    per_product: dict[str, Decimal] = {}
+                    for p, a in lines:
+                        per_product[p] = per_product[p] + a if p in per_product else a
+                    for p, a in per_product.items():
+                        rows.append(i)
+                        out_product.append(p)
+                        values.append(a)
+                        weighted.append(a * prob)
         kept = {c: frame[c].to_list() for c in self.keep}
         out = {c: [column[i] for i in rows] for c, column in kept.items()}
         return self._frame(frame, out, out_product, values, weighted)

@@ -72,7 +72,7 @@ from salesfunnel.frames._common import (
     to_native,
     wrap,
 )
-from salesfunnel.frames._fx_units import converted_cells
+from salesfunnel.frames._fx_units import IN_PARTITION, converted_cells, rate_date
 from salesfunnel.frames._lines import Expansion, expand
 from salesfunnel.frames._normalise import normalise
 from salesfunnel.frames._partitions import on_partitions
@@ -256,7 +256,11 @@ class _OnPartition:
     options: dict[str, Any]
 
     def __call__(self, part: Any) -> Any:  # noqa: ANN401 - a pandas partition, untyped
-        return forecast_frame(part, **self.options)
+        token = IN_PARTITION.set(True)
+        try:
+            return forecast_frame(part, **self.options)
+        finally:
+            IN_PARTITION.reset(token)
 
 
 def _one_currency(native: Any) -> str | None:  # noqa: ANN401 - a Dask frame, untyped
@@ -358,7 +362,7 @@ class _Cells:
             _w=_window(quarter),
         )
         rows = rows.with_columns(_c=_category(funnel, policy, manual, override))
-        on = _rate_date(funnel, cutoff, "closed_on" in names)
+        on = rate_date(funnel, cutoff, has_closed_on="closed_on" in names)
         pairs = []  # one currency, the target's: nothing to convert
         if target is not None and found.currencies != (target,):
             pairs = rate_dates(frame, target, on, counts)
@@ -367,6 +371,8 @@ class _Cells:
         group = [k for k in keys if k != "product"]
         if fast is not None and "product" in keys and "products" not in names:
             raise _SlowPathError
+        if fast is not None and factors and IN_PARTITION.get():
+            raise _SlowPathError  # each cell written as the core writes it (see IN_PARTITION)
         if fast is not None and factors:
             converted = converted_cells(
                 rows.with_columns(_on=on),
@@ -582,16 +588,3 @@ def _override_error(frame: Frame, column: str | None, raw: str, why: str) -> Inv
         opp_id = first[0][0] if first else None
     who = f"opportunity {opp_id!r}: " if opp_id is not None else ""
     return InvalidCategoryError(f"{who}category_override {why}", value=raw, opportunity_id=opp_id)
-
-
-def _rate_date(funnel: Funnel, cutoff: date, has_closed_on: bool) -> nw.Expr:  # noqa: FBT001
-    """The date each row converts at: the close date of a won or lost deal, else the cutoff."""
-    if not has_closed_on:
-        return nw.lit(cutoff)
-    _open, won, lost = stage_sets(funnel)
-    closed = nw.col("closed_on")
-    return (
-        nw.when(nw.col("stage").is_in([*won, *lost]) & ~closed.is_null())
-        .then(closed)
-        .otherwise(nw.lit(cutoff))
-    )
