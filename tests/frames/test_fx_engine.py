@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import random
 from datetime import date
-from decimal import ROUND_HALF_EVEN, Decimal, localcontext
+from decimal import ROUND_HALF_EVEN, Context, Decimal, localcontext
 from unittest import mock
 
 import pytest
@@ -287,7 +287,7 @@ class TestForecastConverted:
         for rates in (inverted, _rates("7.0113")):  # the slow path, then the engine
             options = {"cutoff": CUTOFF, "currency": "CNY", "rates": rates}
             want = core_cells(forecast(deals, **options))
-            with localcontext(prec=6):
+            with localcontext(Context(prec=6)):
                 got = cells(forecast_frame(frame_of(backend, deals), **options))
             assert got == want
 
