@@ -295,12 +295,12 @@ def money_context() -> AbstractContextManager[Context]:
     Every sum, product, conversion and rounding of money in salesfunnel runs
     inside it, so the figures never depend on the caller's
     :mod:`decimal` context (its precision, rounding or traps). The context
-    is Python's default one (28 significant digits, half-even rounding),
-    so exact sums of money and amount × probability stay exact, and the
-    figures are those the default context gives.
+    has 60 significant digits and rounds half-even, so sums of money and
+    amount × probability within the library's bounds are exact; invalid
+    operations, division by zero and overflow raise.
 
-    >>> from decimal import localcontext
-    >>> with localcontext(prec=3):
+    >>> from decimal import Context, localcontext
+    >>> with localcontext(Context(prec=3)):
     ...     with money_context():
     ...         Decimal("1234.56") + Decimal("0.01")
     Decimal('1234.57')

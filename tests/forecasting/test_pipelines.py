@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal, localcontext
+from decimal import Context, Decimal, localcontext
 
 import pytest
 from hypothesis import given
@@ -486,7 +486,7 @@ class TestDecimalContext:
             )
 
         expected = run()
-        with localcontext(prec=5) as ctx:
+        with localcontext(Context(prec=5)) as ctx:
             ctx.traps[__import__("decimal").Inexact] = True
             assert run() == expected
         assert expected[0].total.total.amount > Decimal(10) ** 6
@@ -502,5 +502,5 @@ class TestDecimalContext:
             Decimal(0),
             None,
         )
-        with localcontext(prec=3):
+        with localcontext(Context(prec=3)):
             assert r.gap == Decimal("999999.00")

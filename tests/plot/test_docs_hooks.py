@@ -14,6 +14,7 @@ from types import ModuleType
 import pytest
 
 mpl = pytest.importorskip("matplotlib")
+pytest.importorskip("mkdocs")  # the hooks are mkdocs plugins (the docs extra)
 mpl.use("Agg")
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"

@@ -66,11 +66,16 @@ def to_date(text: str, tz: tzinfo | None) -> date:
     if tz is None:
         kind = "an aware date-time" if zone else "a date-time with no time zone"
         raise BadCell(f"is {kind}, and no time zone was given", _TZ_FIX)
+    # the one form every Python's fromisoformat reads (3.10's reads no other): six
+    # fraction digits (more are cut, as 3.11 cuts them) and a +HH:MM offset
+    if "." in clock:
+        whole, fraction = clock.split(".")
+        clock = f"{whole}.{(fraction + '000000')[:6]}"
     iso = f"{day}T{clock}"
     if zone == "Z":
         iso += "+00:00"
     elif zone:
-        iso += zone if len(zone) == 3 or ":" in zone else f"{zone[:3]}:{zone[3:]}"  # noqa: PLR2004
+        iso += f"{zone[:3]}:{zone[-2:]}" if len(zone) > 3 else f"{zone}:00"  # noqa: PLR2004
     try:
         moment = datetime.fromisoformat(iso)
     except ValueError as err:

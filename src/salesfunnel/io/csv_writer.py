@@ -17,7 +17,7 @@ from salesfunnel.errors import FunnelError
 from salesfunnel.funnel.opportunity import Opportunity
 from salesfunnel.i18n import Lang, check_lang
 from salesfunnel.io import _values as v
-from salesfunnel.io._atomic import atomic_write, unencodable
+from salesfunnel.io._atomic import UnencodableTextError, atomic_write, unencodable
 from salesfunnel.io._columns import COLUMNS, EVENT_COLUMNS, EVENT_HEADERS_ZH, HEADERS_ZH
 from salesfunnel.io._events import event_rows
 from salesfunnel.render import neutralise_cell
@@ -125,6 +125,15 @@ def _write(
                 column = next(c for c in columns if not _encodes(row[c], err.encoding))
                 where = f" in the {column} of opportunity {row[id_column]!r}"
                 raise unencodable(name, err, where) from None
+            except csv.Error:  # pragma: no cover - Python 3.10's csv module, on a NUL
+                column = next(c for c in columns if "\x00" in str(row[c]))
+                raise UnencodableTextError(
+                    name,
+                    "\x00",
+                    f"{name}: cannot write '\\x00' in the {column} of opportunity "
+                    f"{row[id_column]!r}: a NUL character, which the csv module of "
+                    "Python 3.10 cannot write (3.11 can); remove it (the file was not changed)",
+                ) from None
         if then is not None:
             then()
 
