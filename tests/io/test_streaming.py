@@ -126,7 +126,7 @@ class TestColumnsAgreeWithRows:
 
     def test_a_regular_chunk_builds_no_row(self, monkeypatch):
         """Regular records go to the columns without a Row each."""
-        from salesfunnel.io import _chunks  # noqa: PLC0415
+        from salesfunnel.io import _chunks
 
         def refuse(*_args: object) -> None:
             raise AssertionError("a chunk went row by row")
