@@ -20,7 +20,7 @@ pytest.importorskip("numpy")
 
 from salesfunnel.errors import UnknownStageError  # noqa: E402
 from salesfunnel.forecasting.rollup import forecast  # noqa: E402
-from salesfunnel.frames import FrameValueError, forecast_frame, to_polars  # noqa: E402
+from salesfunnel.frames import FrameValueError, _polars_lines, forecast_frame, to_polars  # noqa: E402
 from tests import factories  # noqa: E402
 from tests.frames.test_forecast import cells, core_cells  # noqa: E402
 
@@ -106,6 +106,65 @@ class TestLinesInOneQuery:
         df = frame([5.0], ["A=5"])
         categorical = df.with_columns(pl.col("stage").cast(pl.Categorical))
         assert by_product(categorical) == by_product(df)
+
+
+def products_frame(deals):
+    """The query's input for ``deals`` (lists of product names), one unit per line."""
+    return pl.LazyFrame(
+        {
+            "owner": [f"O{i % 2}" for i in range(len(deals))],
+            "_p": [1] * len(deals),
+            "amount": [len(names) for names in deals],
+            "products": [";".join(f"{name}=1" for name in names) for names in deals],
+        }
+    )
+
+
+class TestProductNamedTwice:
+    @given(
+        deals=st.lists(
+            st.lists(st.sampled_from(["A", "B", "C"]), min_size=1, max_size=4),
+            min_size=1,
+            max_size=6,
+        )
+    )
+    @settings(max_examples=60, deadline=None)
+    def test_steps_and_distinct_deals_agree(self, deals):
+        """The least step between a cell's deal numbers is zero exactly where it has fewer distinct deals than lines, and exactly where a deal names a product twice."""
+        keys = ("owner", "product")
+        frame = products_frame(deals)
+        steps = _polars_lines._query(pl, frame, keys, 0, 0, spaced=False).collect()
+        hashed = _polars_lines._query(pl, frame, keys, 0, 0, spaced=False, ordered=False).collect()
+        twice = any(len(set(names)) < len(names) for names in deals)
+        assert bool((steps["_step"] == 0).any()) == twice
+        assert bool((hashed["_step"] != hashed["count"]).any()) == twice
+
+    @pytest.mark.parametrize(
+        ("products", "want"),
+        [
+            (["A=1;B=2", "A=4"], {"A": (2, Decimal(5)), "B": (1, Decimal(2))}),
+            (["A=1;A=2", "A=4"], None),  # a product named twice
+        ],
+    )
+    def test_rows_out_of_order(self, monkeypatch, products, want):
+        """Where a cell's rows were out of their order the query counts the distinct deals instead."""
+        query = _polars_lines._query
+
+        def disordered(*args, **kwargs):
+            got = query(*args, **kwargs)
+            return got if kwargs.get("ordered") is False else got.with_columns(_step=pl.lit(-1))
+
+        monkeypatch.setattr(_polars_lines, "_query", disordered)
+        keys = ("owner", "product")
+        frame = pl.LazyFrame(
+            {"owner": ["O", "O"], "_p": [1, 1], "amount": [3, 4], "products": products}
+        )
+        got = _polars_lines.polars_cells(frame, keys, 0, 4, 0)
+        if want is None:
+            assert got is None
+        else:
+            cells = {r["product"]: (r["count"], Decimal(r["amount"])) for r in got[0].to_dicts()}
+            assert cells == want
 
 
 class TestRandomLineItems:

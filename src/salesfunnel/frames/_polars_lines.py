@@ -14,7 +14,13 @@ the checks that decide whether the engine's figures are the core's:
   no line is above its deal's amount, so with the bound checked after the
   query no running total leaves ``int64``;
 * no deal names one product twice: its two lines would fall in the same
-  cell, which then holds fewer distinct deals than lines;
+  cell, which would then hold one deal twice. polars keeps the rows of
+  each group in their order, so a cell's deal numbers never decrease, and
+  one is there twice exactly when two consecutive ones are equal: the
+  least step between them is zero (a hash of the distinct deals per cell
+  costs more than the steps). A step below zero, rows out of their order,
+  runs the query once more counting the distinct deals of each cell (fewer
+  than its lines where one is named twice);
 * no line has more places than the amounts (else the query runs once more
   at the lines' scale).
 
@@ -90,14 +96,20 @@ def polars_cells(
                 return None
         cells = _query(pl, lf, keys, scale, line_scale, spaced=spaced, rule=rule)
         cells = cells.collect(engine="in-memory")
+    if (cells["_step"] < 0).any():  # rows out of their order: count the distinct deals
+        query = _query(pl, lf, keys, scale, line_scale, spaced=spaced, rule=rule, ordered=False)
+        cells = query.collect(engine="in-memory")
+        twice = (cells["_step"] != cells["count"]).any()
+    else:
+        twice = (cells["_step"] == 0).any()
     count = int(cells["count"].sum())
     top = peak * 10 ** (line_scale - scale) if rule is None else rule[2]
     if top * 10**places * count >= LIMIT:
         return None  # the sums could leave int64 (and may have: they are not used)
-    if cells["_wrong"].any() or (cells["_deals"] != cells["count"]).any():
+    if cells["_wrong"].any() or twice:
         return None  # lines that do not add up, or a product named twice: the slow path says so
     return (
-        cells.drop("_unread", "_deep", "_wrong", "_deals"),
+        cells.drop("_unread", "_deep", "_wrong", "_step"),
         line_scale if rule is None else rule[3],
     )
 
@@ -119,10 +131,13 @@ def _query(
     *,
     spaced: bool,
     rule: Conversion | None = None,
+    ordered: bool = True,
 ) -> Any:  # noqa: ANN401 - a polars LazyFrame
     """The lazy query: lines parsed at ``line_scale``, summed per cell with the checks.
 
     With ``rule`` the lines are converted (into ``_cv``) before they are summed.
+    ``_step`` is the least step between consecutive deal numbers of a cell
+    (null for one line), or with ``ordered=False`` its distinct deals.
 
     Each step reads the columns of the step before (the halves of a line,
     then its number): polars does not share one sub-expression used by
@@ -188,7 +203,7 @@ def _query(
         count=pl.len(),
         amount=figure.sum(),
         weighted=(figure * pl.col("_p")).sum(),
-        _deals=pl.col("_r").n_unique(),
+        _step=pl.col("_r").diff().min() if ordered else pl.col("_r").n_unique(),
         _unread=pl.col("_unread").any(),
         _deep=pl.col("_deep").any(),
         _wrong=pl.col("_wrong").any(),
