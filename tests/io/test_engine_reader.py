@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import gc
 import importlib.util
 import io
 import sys
+from collections.abc import Iterator
 
 import attrs
 import pytest
@@ -348,6 +350,125 @@ class TestEngineColumns:
             assert read_csv(path, events=events, engine=engine) == tuple(_DEALS)
 
 
+@contextlib.contextmanager
+def blocks_of(size: int) -> Iterator[None]:
+    """Files split by the engine ``size`` bytes at a time (a block ends at a line's end)."""
+    saved, engine_module.BLOCK = engine_module.BLOCK, size
+    try:
+        yield
+    finally:
+        engine_module.BLOCK = saved
+
+
+def path_outcome(path: object, events: object, engine: str, *, lenient: bool) -> object:
+    """What read_csv gives for files on disk (see ``outcome``)."""
+    try:
+        result = read_csv(path, events=events, lenient=lenient, engine=engine)  # type: ignore[call-overload]
+    except FunnelError as err:
+        return type(err), str(err), list(getattr(err, "problems", ()))
+    if lenient:
+        return result.records, list(result.problems)
+    return result
+
+
+@needs_engine
+class TestBlocks:
+    """A file is checked and split a block of lines at a time: the result is the whole file's."""
+
+    @settings(max_examples=settings.default.max_examples * 2, deadline=None)
+    @given(st.binary(max_size=200), st.integers(1, 40))
+    def test_blocks_are_whole_lines(self, data, size):
+        """The blocks of bytes in memory are its lines, cut at the first line end after ``size`` bytes."""
+        with blocks_of(size):
+            parts = list(engine_module.byte_blocks(data)())
+        assert b"".join(parts) == data
+        assert all(p and p.endswith(b"\n") and b"\n" not in p[size:-1] for p in parts[:-1])
+
+    def test_a_file_on_disk_in_blocks(self, tmp_path):
+        """A file on disk gives whole lines, however the blocks fall."""
+        path = tmp_path / "f.csv"
+        data = b"a,b\nxx,y\n\nlong line,z\nlast"
+        path.write_bytes(data)
+        for size in (1, 3, 5, 8, 100):
+            with blocks_of(size):
+                on_disk = list(engine_module.file_blocks(path)())
+            assert b"".join(on_disk) == data
+            assert all(p.endswith(b"\n") for p in on_disk[:-1])
+            assert (len(on_disk) > 1) == (size < len(data))
+
+    @settings(max_examples=settings.default.max_examples * 2, deadline=None)
+    @given(
+        st.text(alphabet=",\n\r\"' ab\x00\ufeff\ud800é", max_size=60),
+        st.integers(1, 12),
+        st.sampled_from(ENGINES or ["polars"]),
+    )
+    def test_small_blocks_split_as_the_whole_text(self, text, size, engine):
+        """A text split in small blocks gives what it gives in one block: the same cells, or None."""
+        whole = engine_module.engine_columns(text, engine)
+        with blocks_of(size):
+            assert engine_module.engine_columns(text, engine) == whole
+
+    @pytest.mark.parametrize(
+        "case",
+        [
+            "clean",
+            "CR LF line ends",
+            "a byte-order mark",
+            "no line end at the end",
+            "characters beyond ASCII",
+            "regular quotes late",
+            "a quote inside a bare cell late",
+            "a formula guard starting a late line",
+            "a lone carriage return late",
+            "bytes that are not UTF-8 late",
+            "a ragged row late",
+            "a workbook",
+        ],
+    )
+    def test_a_late_irregular_line_reads_the_whole_file_with_csv(self, tmp_path, case):
+        """Text only a late block holds sends the whole file to the csv module; paths and streams alike."""
+        lines = plain(PLAIN).splitlines()
+        late = len(lines) - 2
+        if case == "CR LF line ends":
+            data = PLAIN.encode()
+        elif case == "a byte-order mark":
+            data = b"\xef\xbb\xbf" + plain(PLAIN).encode()
+        elif case == "no line end at the end":
+            data = plain(PLAIN).rstrip("\n").encode()
+        elif case == "characters beyond ASCII":
+            data = plain(PLAIN).replace("Wang Fang", "王芳").encode()
+        else:
+            change = {
+                "clean": lambda line: line,
+                "regular quotes late": lambda line: line.replace("Wang Fang", '"Wang, ""F"""'),
+                "a quote inside a bare cell late": lambda line: line.replace("Wang", 'W"ang'),
+                "a formula guard starting a late line": lambda line: "'" + line,
+                "a lone carriage return late": lambda line: line.replace(",", "\r", 1),
+                "bytes that are not UTF-8 late": lambda line: line + "\udcff",
+                "a ragged row late": lambda line: line + ",x",
+                "a workbook": lambda line: line,
+            }[case]
+            text = "\n".join([*lines[:late], change(lines[late]), *lines[late + 1 :]]) + "\n"
+            data = text.encode("utf-8", "surrogateescape")
+            if case == "a workbook":
+                data = b"PK\x03\x04" + data
+        path, events = tmp_path / "deals.csv", tmp_path / "events.csv"
+        path.write_bytes(data)
+        events.write_text(plain(PLAIN_EVENTS), encoding="utf-8")
+        for lenient in (True, False):
+            expected = outcome(data, plain(PLAIN_EVENTS), "python", lenient=lenient)
+            on_disk = path_outcome(path, events, "python", lenient=lenient)
+            with blocks_of(200):
+                for engine in ENGINES:
+                    got = outcome(data, plain(PLAIN_EVENTS), engine, lenient=lenient)
+                    assert got == expected, engine
+                    assert path_outcome(path, events, engine, lenient=lenient) == on_disk, engine
+            if case == "bytes that are not UTF-8 late":  # a text stream: a lone surrogate
+                expected = outcome(text, None, "python", lenient=lenient)
+                for engine in ENGINES:
+                    assert outcome(text, None, engine, lenient=lenient) == expected, engine
+
+
 class TestEngineChoice:
     """engine= chooses what splits the file; a missing engine is a typed ImportError."""
 
@@ -435,7 +556,7 @@ class TestBatches:
         events = plain(PLAIN_EVENTS)
         expected = outcome(text, events, "python", lenient=True)
         monkeypatch.setattr(lean_module, "BATCH", 3)
-        monkeypatch.setattr(lean_module, "ENGINE_BATCH", 3)
+        monkeypatch.setattr(engine_module, "BLOCK", 40)
         for engine in ["python", *ENGINES]:
             assert outcome(text, events, engine, lenient=True) == expected
 

@@ -14,6 +14,10 @@ Any other text (a quote inside a bare cell, a line break inside quotes, a
 ragged row, a lone carriage return, ...) is split by the ``csv`` module; the
 result is the same, only slower.
 
+A file is checked whole, then split, a block of lines (:data:`BLOCK` bytes)
+at a time, and a file on disk is read from disk for each pass: a read holds
+what it keeps and about one block's cells, never the file's text whole.
+
 Each engine is imported when a file is read, never with :mod:`salesfunnel.io`.
 """
 
@@ -23,13 +27,23 @@ import csv
 import functools
 import importlib.util
 import io
+import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Literal, TypeAlias
 
 from salesfunnel.errors import FunnelError
 
-__all__ = ["ENGINES", "Engine", "EngineNotInstalledError", "engine_columns", "resolve_engine"]
+__all__ = [
+    "ENGINES",
+    "Engine",
+    "EngineNotInstalledError",
+    "byte_blocks",
+    "engine_columns",
+    "file_blocks",
+    "resolve_engine",
+    "split_columns",
+]
 
 #: The ``engine=`` values of :func:`~salesfunnel.io.read_csv`.
 Engine: TypeAlias = Literal["auto", "python", "polars", "pyarrow", "pandas"]
@@ -38,7 +52,7 @@ Engine: TypeAlias = Literal["auto", "python", "polars", "pyarrow", "pandas"]
 ENGINES: dict[str, str] = {"polars": "polars", "pyarrow": "pandas", "pandas": "pandas"}
 
 #: What an engine cannot read exactly as the ``csv`` module does (see the module docs).
-_TRICKY = ("\x00", ",'", "\n'", "\"'")
+_TRICKY = (b"\x00", b",'", b"\n'", b"\"'")
 
 #: A regular quoted cell (see the module docs), in the file's UTF-8 bytes (no byte of a
 #: multi-byte character is a quote, a comma or a line end): a quote at the text's or a line's start or
@@ -47,8 +61,6 @@ _TRICKY = ("\x00", ",'", "\n'", "\"'")
 #: quotes), so a failed match gives up in steps linear in the cell (no possessive
 #: quantifiers: Python 3.10 has none); its literal first quote is searched fast.
 _QUOTED = re.compile(rb'"(?<![^,\n]")[^"\n]*(?:""[^"\n]*)*"(?=[,\n]|\Z)')
-
-_CRLF = "\r\n"
 
 
 class EngineNotInstalledError(FunnelError, ImportError):
@@ -99,18 +111,114 @@ def resolve_engine(engine: str) -> str | None:
     return engine
 
 
-#: The cells of rows ``start`` to ``end`` (0 for the first data line), by column.
-Cells: TypeAlias = Callable[[int, int], list[list[str]]]
+#: The file's bytes in blocks of whole lines (the last may lack its line end), the same
+#: blocks on every call: the file is checked a block at a time, then split a block at a time.
+Blocks: TypeAlias = Callable[[], Iterator[bytes]]
+
+#: The cells of each block's data lines, by column, a block at a time.
+Cells: TypeAlias = Iterator[list[list[str]]]
+
+#: Bytes an engine splits at a time (a block ends at a line's end): the peak of a read is
+#: what it keeps and about one block, however large the file.
+BLOCK = 1 << 20
+
+_BOM = b"\xef\xbb\xbf"
 
 
-def _split(engine: str, body: bytes, width: int) -> tuple[int, int, Cells]:
-    """The columns and rows of ``body`` (lines of ``width`` cells, regular quotes) but its first line, as the engine reads them, and their cells.
+def byte_blocks(data: bytes) -> Blocks:
+    """The blocks (see :data:`Blocks`) of a file's bytes held in memory."""
 
-    The engine reads the header line too, and drops it: an engine takes a
+    def blocks() -> Iterator[bytes]:
+        start, size = 0, BLOCK
+        while start < len(data):
+            end = data.find(b"\n", start + size) + 1 or len(data)
+            yield data[start:end]
+            start = end
+
+    return blocks
+
+
+def file_blocks(path: str | os.PathLike[str]) -> Blocks:
+    """The blocks (see :data:`Blocks`) of a file read from disk, a block at a time."""
+
+    def blocks() -> Iterator[bytes]:
+        with open(path, "rb") as handle:  # noqa: PTH123  (str or PathLike alike)
+            while chunk := handle.read(BLOCK):
+                yield chunk + handle.readline()
+
+    return blocks
+
+
+class _Irregular(Exception):  # noqa: N818  (a signal, never raised out of this module)
+    """A text an engine could split differently from the csv module."""
+
+
+def _body(blocks: Blocks) -> Iterator[bytes]:
+    """The blocks without the byte-order mark and with LF line ends, as the engine reads them."""
+    first = True
+    for block in blocks():
+        chunk = block.removeprefix(_BOM) if first else block
+        first = False
+        if b"\r" in chunk:
+            if chunk.count(b"\r") != chunk.count(b"\r\n"):
+                raise _Irregular
+            # every line ends in CR LF (as the csv module writes): one line end, as LF is
+            chunk = chunk.replace(b"\r\n", b"\n")
+        yield chunk
+
+
+def _scan(blocks: Blocks) -> tuple[bytes, int, int]:
+    """The header line, the width and the number of lines of a text an engine splits as ``csv`` does.
+
+    Raises ``_Irregular`` for any other text (see the module docs). A block
+    starts at a line's start and ends at a line's end, so every check of a
+    block is the check of its lines.
+    """
+    head: bytes | None = None
+    width = count = matched = 0
+    last = b"\n"
+    for chunk in _body(blocks):
+        # a byte-order mark still at the start is text to the csv module, none to an engine;
+        # a workbook is for the csv module's reader to report
+        if chunk.startswith(b"'") or (head is None and chunk.startswith((_BOM, b"PK\x03\x04"))):
+            raise _Irregular
+        if any(mark in chunk for mark in _TRICKY) or not _is_utf8(chunk):
+            raise _Irregular
+        # the block with its regular quoted cells emptied: a quote left over is irregular
+        bare = _QUOTED.sub(b"", chunk) if b'"' in chunk else chunk
+        if b'"' in bare:
+            raise _Irregular
+        if head is None:
+            head = chunk.partition(b"\n")[0]
+            width = bare.partition(b"\n")[0].count(b",") + 1
+            if width < 2:  # noqa: PLR2004
+                raise _Irregular
+        count += bare.count(b"\n")
+        # every line, the header's too, of the header's width: one match each (no list of lines)
+        matched += _lines_of(width - 1).count(bare)
+        last = chunk or last
+    count += not last.endswith(b"\n")
+    if head is None or count < 2 or matched != count:  # noqa: PLR2004
+        raise _Irregular
+    return head, width, count
+
+
+def _is_utf8(chunk: bytes) -> bool:
+    if chunk.isascii():
+        return True
+    try:
+        chunk.decode("utf-8")
+    except UnicodeDecodeError:  # the csv module's reader reports it, in its own words
+        return False
+    return True
+
+
+def _split(engine: str, body: bytes, width: int) -> list[list[str]]:
+    """The cells of the lines of ``body`` (lines of ``width`` cells, regular quotes) but its first, by column.
+
+    The engine reads the first line too, and drops it: an engine takes a
     byte-order mark at the start of what it reads for no text, and the first
-    data line may start with one. The cells stay in the engine's own columns
-    until asked for, a batch of rows at a time, so a large file is never
-    held as one Python string per cell.
+    data line may start with one.
     """
     if engine == "polars":
         import polars as pl  # noqa: PLC0415  (optional engine)
@@ -124,11 +232,7 @@ def _split(engine: str, body: bytes, width: int) -> tuple[int, int, Cells]:
             comment_prefix=None,
             raise_if_empty=False,
         ).slice(1)
-
-        def polars_cells(start: int, end: int) -> list[list[str]]:
-            return [s.to_list() for s in frame.slice(start, end - start).get_columns()]
-
-        return frame.width, frame.height, polars_cells
+        return [s.to_list() for s in frame.get_columns()]
     if engine == "pyarrow":
         import pyarrow as pa  # noqa: PLC0415  (optional engine)
         import pyarrow.csv as pa_csv  # noqa: PLC0415
@@ -150,11 +254,7 @@ def _split(engine: str, body: bytes, width: int) -> tuple[int, int, Cells]:
                 null_values=[],
             ),
         ).slice(1)
-
-        def arrow_cells(start: int, end: int) -> list[list[str]]:
-            return [c.to_pylist() for c in table.slice(start, end - start).columns]
-
-        return table.num_columns, table.num_rows, arrow_cells
+        return [c.to_pylist() for c in table.columns]
     import pandas as pd  # noqa: PLC0415  (optional engine)
 
     data = pd.read_csv(
@@ -169,55 +269,49 @@ def _split(engine: str, body: bytes, width: int) -> tuple[int, int, Cells]:
         engine="c",
         encoding="utf-8",
     ).iloc[1:]
-
-    def pandas_cells(start: int, end: int) -> list[list[str]]:
-        return [data[c].iloc[start:end].tolist() for c in data.columns]
-
-    return len(data.columns), len(data), pandas_cells
+    return [data[c].tolist() for c in data.columns]
 
 
-def split_columns(
-    text: str, engine: str, data: bytes | None = None
-) -> tuple[list[str], int, Cells] | None:
+def _cells(name: str, blocks: Blocks, engine: str, head: bytes, width: int) -> Cells:
+    """Each block's cells split by ``engine``, the header line read before the lines of every block."""
+    for number, chunk in enumerate(_body(blocks)):
+        lines = chunk.count(b"\n") + (not chunk.endswith(b"\n"))
+        columns = _split(engine, chunk if number == 0 else head + b"\n" + chunk, width)
+        rows = len(columns[0]) if columns else 0
+        if len(columns) != width or rows != lines - (number == 0):
+            raise _changed(name)  # pragma: no cover - every line was counted by _scan
+        if rows:
+            yield columns
+
+
+def _changed(name: str) -> Exception:  # pragma: no cover - a file written while it is read
+    from salesfunnel.io.problems import DataFileError, Problem  # noqa: PLC0415
+
+    return DataFileError(
+        name,
+        [Problem(name, why="the file changed while it was read", fix="read it once it is written")],
+    )
+
+
+def split_columns(name: str, blocks: Blocks, engine: str) -> tuple[list[str], int, Cells] | None:
     """The header, the number of data lines and their cells by column, split by ``engine``.
 
     ``None`` when the text is one an engine could split differently from the
     ``csv`` module (see the module docs): the caller splits it with ``csv``.
-    The data lines are lines 2, 3, ... of the file, one record each; the
-    cells are given a batch of rows at a time (see :data:`Cells`). ``data``
-    is the UTF-8 file ``text`` was decoded from, if any (with or without a
-    byte-order mark): the checks run on its bytes, with no copy of the text.
+    ``blocks`` gives the UTF-8 file (with or without a byte-order mark)
+    twice: the whole file is checked first, a block at a time, and only then
+    split, a block at a time. The data lines are lines 2, 3, ... of the
+    file, one record each; their cells come a block at a time (see
+    :data:`Cells`), so a large file is never held as one Python string per
+    cell, nor whole in the engine.
     """
-    # a byte-order mark still at the start is text to the csv module, none to an engine
-    if text.startswith(("'", "\ufeff")) or any(mark in text for mark in _TRICKY):
+    try:
+        head_line, width, count = _scan(blocks)
+    except _Irregular:
         return None
-    if data is None:
-        try:
-            data = text.encode("utf-8")
-        except UnicodeEncodeError:  # a lone surrogate, from a text stream: no UTF-8 an engine reads
-            return None
-    body = data.removeprefix(b"\xef\xbb\xbf")
-    if "\r" in text:
-        if text.count("\r") != text.count(_CRLF):
-            return None
-        # every line ends in CR LF (as the csv module writes): one line end, as LF is
-        body = body.replace(b"\r\n", b"\n")
-    # the file with its regular quoted cells emptied: a quote left over is irregular
-    bare = _QUOTED.sub(b"", body) if b'"' in body else body
-    if b'"' in bare:
-        return None
-    width = bare.partition(b"\n")[0].count(b",") + 1
-    count = bare.count(b"\n") + (not body.endswith(b"\n"))  # the lines
-    # every line, the header's too, of the header's width: one match each (no list of lines)
-    if width < 2 or count < 2 or _lines_of(width - 1).count(bare) != count:  # noqa: PLR2004
-        return None
-    del bare
-    head = text.partition("\n")[0].removesuffix("\r")
+    head = head_line.decode("utf-8")
     header = next(csv.reader([head])) if '"' in head else head.split(",")
-    columns, rows, cells = _split(engine, body, width)
-    if columns != width or rows != count - 1:
-        return None  # pragma: no cover - every line was counted above
-    return header, rows, cells
+    return header, count - 1, _cells(name, blocks, engine, head_line, width)
 
 
 class _Lines:
@@ -237,8 +331,16 @@ def _lines_of(commas: int) -> _Lines:
 
 def engine_columns(text: str, engine: str) -> tuple[list[str], list[list[str]]] | None:
     """The header and every data line's cells by column (see :func:`split_columns`), at once."""
-    found = split_columns(text, engine)
+    try:
+        data = text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate, from a text stream: no UTF-8 an engine reads
+        return None
+    found = split_columns("text", byte_blocks(data), engine)
     if found is None:
         return None
-    header, rows, cells = found
-    return header, cells(0, rows)
+    header, _, cells = found
+    columns: list[list[str]] = [[] for _ in header]
+    for block in cells:
+        for column, part in zip(columns, block, strict=True):
+            column.extend(part)
+    return header, columns

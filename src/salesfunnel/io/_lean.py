@@ -29,13 +29,13 @@ from salesfunnel.io._building import (
     keep_good,
     no_amounts,
 )
-from salesfunnel.io._columns import REQUIRED, decode, source_name, stage_mark_headers
-from salesfunnel.io._engine import Cells, split_columns
+from salesfunnel.io._columns import REQUIRED, source_name, stage_mark_headers
+from salesfunnel.io._engine import Cells, byte_blocks, file_blocks, split_columns
 from salesfunnel.io._engine_events import ColumnEventReader
 from salesfunnel.io._gc import collection_paused
 from salesfunnel.io._memo import Memo
 from salesfunnel.io._table import Header, Row, RowMaker, check_header, header_fields
-from salesfunnel.io.problems import DataFileError, Problem, ReadResult
+from salesfunnel.io.problems import Problem, ReadResult
 from salesfunnel.io.rows import COLUMN_ALIASES, flag_duplicate_ids
 from salesfunnel.io.streaming import Records
 
@@ -49,9 +49,6 @@ __all__ = ["read_lean"]
 
 #: Records split, built and dropped at a time.
 BATCH = 2_000
-
-#: Rows an engine's columns are checked at a time.
-ENGINE_BATCH = 50_000
 
 _UTF8 = frozenset({"utf-8", "utf8", "utf_8", "utf-8-sig", "utf_8_sig"})
 
@@ -100,21 +97,22 @@ def _header(
 
 
 class _Split:
-    """A file split by an engine: its name, header and cells (lines 2, 3, ...), a batch at a time."""
+    """A file split by an engine: its name, header and cells (lines 2, 3, ...), a block at a time."""
 
     broken: Problem | None = None
 
-    def __init__(self, name: str, header: list[str], rows: int, cells: Cells) -> None:
+    def __init__(self, name: str, header: list[str], cells: Cells) -> None:
         self.name = name
         self.header = header
-        self.rows = rows
         self.cells = cells
 
     def batches(self) -> Iterator[tuple[Sequence[int], list[list[str]]]]:
-        # the cells of one batch at a time as Python strings; the engine holds the rest
-        for start in range(0, self.rows, ENGINE_BATCH):
-            end = min(start + ENGINE_BATCH, self.rows)
-            yield range(start + 2, end + 2), self.cells(start, end)
+        # the cells of one block at a time as Python strings; the engine reads the next after
+        line = 2
+        for columns in self.cells:
+            rows = len(columns[0])
+            yield range(line, line + rows), columns
+            line += rows
 
 
 Source_: TypeAlias = Records | _Split
@@ -126,22 +124,27 @@ def _again(data: bytes | str) -> Source:
 
 
 def _open(name: str, source: Source, encoding: str, engine: str | None) -> Source_:
-    """The file split by ``engine`` when its text allows (see ``_engine``), else by the ``csv`` module."""
+    """The file split by ``engine`` when its text allows (see ``_engine``), else by the ``csv`` module.
+
+    A file on disk is read a block at a time, twice (checked, then split); a
+    stream is read whole first.
+    """
     if engine is None or encoding.lower() not in _UTF8:
         return Records(name, source, encoding)
     if isinstance(source, (str, os.PathLike)):
-        with open(source, "rb") as handle:  # noqa: PTH123  (str or PathLike alike)
-            data: bytes | str = handle.read()
-    else:
-        data = source.read()
+        split = split_columns(name, file_blocks(source), engine)
+        return (
+            Records(name, source, encoding) if split is None else _Split(name, split[0], split[2])
+        )
+    data = source.read()
     try:
-        text = data.removeprefix("\ufeff") if isinstance(data, str) else decode(data, name)
-    except DataFileError:  # the csv module's reader reports it, in its own words
+        body = data.encode("utf-8") if isinstance(data, str) else data
+    except UnicodeEncodeError:  # a lone surrogate, from a text stream: no UTF-8 an engine reads
         return Records(name, _again(data), encoding)
-    split = split_columns(text, engine, None if isinstance(data, str) else data)
+    split = split_columns(name, byte_blocks(body), engine)
     if split is None:
         return Records(name, _again(data), encoding)
-    return _Split(name, *split)
+    return _Split(name, split[0], split[2])
 
 
 def _each(records: Source_) -> Iterator[Batch]:
