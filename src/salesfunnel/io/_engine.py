@@ -167,8 +167,8 @@ def _body(blocks: Blocks) -> Iterator[bytes]:
         yield chunk
 
 
-def _scan(blocks: Blocks) -> tuple[bytes, int, int]:
-    """The header line, the width and the number of lines of a text an engine splits as ``csv`` does.
+def _scan(blocks: Blocks) -> tuple[bytes, int]:
+    """The header line and the width of a text an engine splits as ``csv`` does.
 
     Raises ``_Irregular`` for any other text (see the module docs). A block
     starts at a line's start and ends at a line's end, so every check of a
@@ -200,7 +200,7 @@ def _scan(blocks: Blocks) -> tuple[bytes, int, int]:
     count += not last.endswith(b"\n")
     if head is None or count < 2 or matched != count:  # noqa: PLR2004
         raise _Irregular
-    return head, width, count
+    return head, width
 
 
 def _is_utf8(chunk: bytes) -> bool:
@@ -293,8 +293,8 @@ def _changed(name: str) -> Exception:  # pragma: no cover - a file written while
     )
 
 
-def split_columns(name: str, blocks: Blocks, engine: str) -> tuple[list[str], int, Cells] | None:
-    """The header, the number of data lines and their cells by column, split by ``engine``.
+def split_columns(name: str, blocks: Blocks, engine: str) -> tuple[list[str], Cells] | None:
+    """The header and the data lines' cells by column, split by ``engine``.
 
     ``None`` when the text is one an engine could split differently from the
     ``csv`` module (see the module docs): the caller splits it with ``csv``.
@@ -306,12 +306,12 @@ def split_columns(name: str, blocks: Blocks, engine: str) -> tuple[list[str], in
     cell, nor whole in the engine.
     """
     try:
-        head_line, width, count = _scan(blocks)
+        head_line, width = _scan(blocks)
     except _Irregular:
         return None
     head = head_line.decode("utf-8")
     header = next(csv.reader([head])) if '"' in head else head.split(",")
-    return header, count - 1, _cells(name, blocks, engine, head_line, width)
+    return header, _cells(name, blocks, engine, head_line, width)
 
 
 class _Lines:
@@ -338,7 +338,7 @@ def engine_columns(text: str, engine: str) -> tuple[list[str], list[list[str]]] 
     found = split_columns("text", byte_blocks(data), engine)
     if found is None:
         return None
-    header, _, cells = found
+    header, cells = found
     columns: list[list[str]] = [[] for _ in header]
     for block in cells:
         for column, part in zip(columns, block, strict=True):

@@ -133,9 +133,7 @@ def _open(name: str, source: Source, encoding: str, engine: str | None) -> Sourc
         return Records(name, source, encoding)
     if isinstance(source, (str, os.PathLike)):
         split = split_columns(name, file_blocks(source), engine)
-        return (
-            Records(name, source, encoding) if split is None else _Split(name, split[0], split[2])
-        )
+        return Records(name, source, encoding) if split is None else _Split(name, *split)
     data = source.read()
     try:
         body = data.encode("utf-8") if isinstance(data, str) else data
@@ -144,7 +142,7 @@ def _open(name: str, source: Source, encoding: str, engine: str | None) -> Sourc
     split = split_columns(name, byte_blocks(body), engine)
     if split is None:
         return Records(name, _again(data), encoding)
-    return _Split(name, split[0], split[2])
+    return _Split(name, *split)
 
 
 def _each(records: Source_) -> Iterator[Batch]:
