@@ -123,48 +123,55 @@ def products_frame(deals):
 class TestProductNamedTwice:
     @given(
         deals=st.lists(
-            st.lists(st.sampled_from(["A", "B", "C"]), min_size=1, max_size=4),
+            st.lists(st.sampled_from(["A", "B", "C", "D", "E", "F"]), min_size=1, max_size=7),
             min_size=1,
             max_size=6,
         )
     )
-    @settings(max_examples=60, deadline=None)
-    def test_steps_and_distinct_deals_agree(self, deals):
-        """The least step between a cell's deal numbers is zero exactly where it has fewer distinct deals than lines, and exactly where a deal names a product twice."""
+    @settings(max_examples=80, deadline=None)
+    def test_neighbours_and_distinct_deals_agree(self, deals):
+        """Each line is compared with the deal's SHORT - 1 lines before it (so a short deal whole), a longer deal is flagged, and counting distinct deals finds a product named twice in any deal."""
         keys = ("owner", "product")
         frame = products_frame(deals)
-        steps = _polars_lines._query(pl, frame, keys, 0, 0, spaced=False).collect()
-        hashed = _polars_lines._query(pl, frame, keys, 0, 0, spaced=False, ordered=False).collect()
+        near = _polars_lines._query(pl, frame, keys, 0, 0, spaced=False).collect()
+        hashed = _polars_lines._query(pl, frame, keys, 0, 0, spaced=False, distinct=True).collect()
+        short = _polars_lines.SHORT
+        assert bool(near["_long"].any()) == any(len(names) > short for names in deals)
+        near_twice = any(
+            names[i] == names[j]
+            for names in deals
+            for j in range(len(names))
+            for i in range(max(0, j - short + 1), j)
+        )
         twice = any(len(set(names)) < len(names) for names in deals)
-        assert bool((steps["_step"] == 0).any()) == twice
-        assert bool((hashed["_step"] != hashed["count"]).any()) == twice
+        assert bool(near["_bad"].any()) == near_twice
+        if not any(len(names) > short for names in deals):
+            assert near_twice == twice  # a short deal is checked whole
+        assert bool((hashed["_long"] != hashed["count"]).any()) == twice
 
     @pytest.mark.parametrize(
         ("products", "want"),
         [
-            (["A=1;B=2", "A=4"], {"A": (2, Decimal(5)), "B": (1, Decimal(2))}),
-            (["A=1;A=2", "A=4"], None),  # a product named twice
+            (
+                ["A=1;B=1;C=1;D=1;E=1", "A=4"],
+                {"A": (2, Decimal(5)), "B": (1, Decimal(1)), "C": (1, Decimal(1))},
+            ),
+            (["A=1;B=1;C=1;D=1;A=1", "A=4"], None),  # named twice, beyond the neighbours
         ],
     )
-    def test_rows_out_of_order(self, monkeypatch, products, want):
-        """Where a cell's rows were out of their order the query counts the distinct deals instead."""
-        query = _polars_lines._query
-
-        def disordered(*args, **kwargs):
-            got = query(*args, **kwargs)
-            return got if kwargs.get("ordered") is False else got.with_columns(_step=pl.lit(-1))
-
-        monkeypatch.setattr(_polars_lines, "_query", disordered)
+    def test_a_deal_of_many_lines(self, products, want):
+        """A deal of more lines than the neighbours compared is checked by counting distinct deals."""
         keys = ("owner", "product")
         frame = pl.LazyFrame(
-            {"owner": ["O", "O"], "_p": [1, 1], "amount": [3, 4], "products": products}
+            {"owner": ["O", "O"], "_p": [1, 1], "amount": [5, 4], "products": products}
         )
-        got = _polars_lines.polars_cells(frame, keys, 0, 4, 0)
+        got = _polars_lines.polars_cells(frame, keys, 0, 5, 0)
         if want is None:
             assert got is None
         else:
             cells = {r["product"]: (r["count"], Decimal(r["amount"])) for r in got[0].to_dicts()}
-            assert cells == want
+            assert {k: cells[k] for k in want} == want
+            assert set(cells) == {"A", "B", "C", "D", "E"}
 
 
 class TestRandomLineItems:

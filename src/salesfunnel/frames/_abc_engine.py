@@ -96,7 +96,8 @@ def engine_abc(
     )
     cuts = [_cut(np, cum, n, t, basis, boundary, floats=floats) for t in limits]
     labels = pa.array(list(LETTERS[: len(limits) + 1]))
-    classes = np.searchsorted(np.array([*cuts, n]), np.arange(n), side="right")
+    # the cuts ascend: class i runs from the cut before it to its own
+    classes = np.repeat(np.arange(len(cuts) + 1), np.diff([0, *cuts, n]))
     if floats:
         total = float(cum[-1])
         shares = [nums / total, cum / total] if total else [np.zeros(n), np.zeros(n)]

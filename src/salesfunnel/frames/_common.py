@@ -29,7 +29,6 @@ import narwhals.stable.v2 as nw
 from narwhals.stable.v2.dependencies import (
     is_dask_dataframe,
     is_pandas_dataframe,
-    is_polars_lazyframe,
 )
 
 from salesfunnel.errors import FunnelError, UnknownStageError
@@ -179,13 +178,12 @@ def wrap(native: object, *, function: str) -> Frame:
 def collect(frame: Frame) -> nw.DataFrame[Any]:
     """Compute a (small) frame: a lazy one is collected, an eager one returned.
 
-    A polars query runs on polars' in-memory engine: the frame functions'
-    queries (row-wise expressions, a few group-bys over data already in
-    memory) run several times faster there than on its streaming engine.
+    A polars query runs on polars' default engine (from polars 2 its
+    streaming engine, which runs the frame functions' queries, row-wise
+    expressions and a few group-bys, in about half the time of its
+    in-memory engine).
     """
     if isinstance(frame, nw.LazyFrame):
-        if is_polars_lazyframe(nw.to_native(frame)):
-            return frame.collect("polars", engine="in-memory")
         return frame.collect()
     return frame
 

@@ -14,13 +14,13 @@ the checks that decide whether the engine's figures are the core's:
   no line is above its deal's amount, so with the bound checked after the
   query no running total leaves ``int64``;
 * no deal names one product twice: its two lines would fall in the same
-  cell, which would then hold one deal twice. polars keeps the rows of
-  each group in their order, so a cell's deal numbers never decrease, and
-  one is there twice exactly when two consecutive ones are equal: the
-  least step between them is zero (a hash of the distinct deals per cell
-  costs more than the steps). A step below zero, rows out of their order,
-  runs the query once more counting the distinct deals of each cell (fewer
-  than its lines where one is named twice);
+  cell, which would then hold one deal twice. A deal's lines are adjacent
+  after the explode, so each line is compared with the
+  :data:`SHORT` − 1 lines before it (the same deal and the same name is a
+  product named twice). A deal of more lines than that runs the query once
+  more counting the distinct deals of each cell (fewer than its lines where
+  one is named twice); comparing neighbours costs far less than grouping
+  the deal numbers of every cell;
 * no line has more places than the amounts (else the query runs once more
   at the lines' scale).
 
@@ -38,7 +38,7 @@ from typing import Any
 
 from salesfunnel.frames._scaled import BARE, LIMIT, MAX_SCALE, PLAIN
 
-__all__ = ["Conversion", "PolarsConvert", "polars_cells", "spaced"]
+__all__ = ["SHORT", "Conversion", "PolarsConvert", "polars_cells", "spaced"]
 
 #: Converts the lines at a scale, the largest at most a peak
 #: (:mod:`salesfunnel.frames._fx_units`): columns to add to the deals (their
@@ -46,6 +46,10 @@ __all__ = ["Conversion", "PolarsConvert", "polars_cells", "spaced"]
 #: lines, the largest ``_cv`` and its scale; ``None`` where the engine cannot.
 Conversion = tuple[dict[str, Any], Callable[[Any], Any], int, int]
 PolarsConvert = Callable[[int, int], Conversion | None]
+
+#: Deals of at most this many lines are checked for a product named twice
+#: line by line; one longer runs the query again, counting distinct deals.
+SHORT = 4
 
 #: Plain lines, a bare name, or nothing: the texts the engine reads itself.
 _READABLE = f"(?:{PLAIN})|(?:{BARE})|^$"
@@ -82,10 +86,8 @@ def polars_cells(
     if convert is not None and rule is None:
         return None
     cells = _query(pl, lf, keys, scale, line_scale, spaced=spaced, rule=rule)
-    cells = cells.collect(engine="in-memory")
-    if cells["_unread"].any():
-        return None
-    if cells["_deep"].any():
+    cells = cells.collect()
+    if cells["_deep"].any():  # the lines were read at too few places: so may be ``_bad``
         digits, longest = _places(pl, lf)
         line_scale = max(scale, digits)
         if line_scale + longest > MAX_SCALE or line_scale == scale:
@@ -95,21 +97,20 @@ def polars_cells(
             if rule is None:
                 return None
         cells = _query(pl, lf, keys, scale, line_scale, spaced=spaced, rule=rule)
-        cells = cells.collect(engine="in-memory")
-    if (cells["_step"] < 0).any():  # rows out of their order: count the distinct deals
-        query = _query(pl, lf, keys, scale, line_scale, spaced=spaced, rule=rule, ordered=False)
-        cells = query.collect(engine="in-memory")
-        twice = (cells["_step"] != cells["count"]).any()
-    else:
-        twice = (cells["_step"] == 0).any()
+        cells = cells.collect()
+    twice = False
+    if cells["_long"].any():  # a deal of more lines than SHORT: count the distinct deals
+        query = _query(pl, lf, keys, scale, line_scale, spaced=spaced, rule=rule, distinct=True)
+        cells = query.collect()
+        twice = bool((cells["_long"] != cells["count"]).any())
     count = int(cells["count"].sum())
     top = peak * 10 ** (line_scale - scale) if rule is None else rule[2]
     if top * 10**places * count >= LIMIT:
         return None  # the sums could leave int64 (and may have: they are not used)
-    if cells["_wrong"].any() or twice:
-        return None  # lines that do not add up, or a product named twice: the slow path says so
+    if cells["_bad"].any() or twice:
+        return None  # unread text, lines that do not add up, a product named twice
     return (
-        cells.drop("_unread", "_deep", "_wrong", "_step"),
+        cells.drop("_bad", "_deep", "_long"),
         line_scale if rule is None else rule[3],
     )
 
@@ -118,8 +119,11 @@ def spaced(df: Any) -> bool:  # noqa: ANN401 - a polars frame
     """Tell whether any ``products`` text of ``df`` holds a space (else nothing needs stripping)."""
     import polars as pl  # noqa: PLC0415 - the frame is polars
 
-    column = df["products"]
-    return column.dtype != pl.String or bool(column.str.contains(" ", literal=True).any())
+    if df.schema["products"] != pl.String:
+        return True
+    # lazily: polars then never builds the column of flags
+    found = df.lazy().select(pl.col("products").str.contains(" ", literal=True).any())
+    return bool(found.collect().item())
 
 
 def _query(
@@ -131,13 +135,17 @@ def _query(
     *,
     spaced: bool,
     rule: Conversion | None = None,
-    ordered: bool = True,
+    distinct: bool = False,
 ) -> Any:  # noqa: ANN401 - a polars LazyFrame
     """The lazy query: lines parsed at ``line_scale``, summed per cell with the checks.
 
     With ``rule`` the lines are converted (into ``_cv``) before they are summed.
-    ``_step`` is the least step between consecutive deal numbers of a cell
-    (null for one line), or with ``ordered=False`` its distinct deals.
+    ``_bad`` flags a cell with a line the engine must not sum (text it does
+    not read, lines that do not add up, a product named twice among a
+    deal's first :data:`SHORT` lines), ``_deep`` one with a line of more
+    places than ``line_scale``, and ``_long`` one with a deal of more lines
+    than :data:`SHORT`; with ``distinct`` ``_long`` is the cell's number of
+    distinct deals instead.
 
     Each step reads the columns of the step before (the halves of a line,
     then its number): polars does not share one sub-expression used by
@@ -167,12 +175,19 @@ def _query(
         unread = digits.str.len_bytes() + line_scale > MAX_SCALE
     # a plain line that does not parse is flagged (deep or unread), so filling it is harmless
     value = parsed.fill_null(whole)
-    first = pl.col("_r") != pl.col("_r").shift(1, fill_value=-1)
-    last = pl.col("_r") != pl.col("_r").shift(-1, fill_value=-1)
+    deal = pl.col("_r")
+    first = deal != deal.shift(1, fill_value=-1)
+    last = deal != deal.shift(-1, fill_value=-1)
     running = (pl.col("_v") - pl.when(first).then(pl.col("_a")).otherwise(0)).cum_sum()
-    wrong = (
-        pl.col("_v").is_null() | (pl.col("_v") > pl.col("_a")) | (last & (running != 0))
-    ).fill_null(value=True)
+    twice = pl.lit(value=False)
+    for back in range(1, SHORT):  # a deal's lines are adjacent: compare each with those before
+        twice |= (deal == deal.shift(back)) & (pl.col("product") == pl.col("product").shift(back))
+    bad = (
+        pl.col("_v").is_null()
+        | (pl.col("_v") > pl.col("_a"))
+        | (last & (running != 0))
+        | twice.fill_null(value=False)
+    ).fill_null(value=True) | pl.col("_unread")
     split = (
         lf.with_columns(
             **(rule[0] if rule is not None else {}),
@@ -191,7 +206,11 @@ def _query(
             _deep=deep.fill_null(value=False),
             _unread=~pl.col("_ok") | unread.fill_null(value=False),
         )
-        .with_columns(_wrong=wrong, **({"_f": first} if rule is not None else {}))
+        .with_columns(
+            _bad=bad,
+            _m=(deal == deal.shift(SHORT)).fill_null(value=False),
+            **({"_f": first} if rule is not None else {}),
+        )
     )
     figure = pl.col("_v")
     extra = {}
@@ -203,10 +222,9 @@ def _query(
         count=pl.len(),
         amount=figure.sum(),
         weighted=(figure * pl.col("_p")).sum(),
-        _step=pl.col("_r").diff().min() if ordered else pl.col("_r").n_unique(),
-        _unread=pl.col("_unread").any(),
+        _bad=pl.col("_bad").any(),
         _deep=pl.col("_deep").any(),
-        _wrong=pl.col("_wrong").any(),
+        _long=deal.n_unique() if distinct else pl.col("_m").any(),
         **extra,
     )
 
@@ -223,7 +241,7 @@ def _places(pl: Any, lf: Any) -> tuple[int, int]:  # noqa: ANN401 - polars
             written.struct.field("field_1").str.len_bytes().max(),
             written.struct.field("field_0").str.len_bytes().max(),
         )
-        .collect(engine="in-memory")
+        .collect()
         .row(0)
     )
     return int(found[0] or 0), int(found[1] or 0)

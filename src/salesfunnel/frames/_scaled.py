@@ -129,9 +129,7 @@ def load(frame: Frame, columns: list[str]) -> tuple[nw.DataFrame[Any], str] | No
     if _modules() is None:  # pragma: no cover - polars without numpy and pyarrow
         return None
     if is_polars_lazyframe(native):
-        return nw.from_native(
-            native.select(columns).collect(engine="in-memory"), eager_only=True
-        ), "polars-lazy"
+        return nw.from_native(native.select(columns).collect(), eager_only=True), "polars-lazy"
     if is_polars_dataframe(native):
         return nw.from_native(native.select(columns), eager_only=True), "polars"
     if not is_pandas_dataframe(native):
@@ -304,9 +302,14 @@ def _stage_enum(frame: nw.DataFrame[Any], funnel: Funnel) -> nw.DataFrame[Any]:
 
     known = list(dict.fromkeys(key for keys in stage_sets(funnel) for key in keys))
     df: Any = nw.to_native(frame)
-    if df.schema["stage"] != pl.String or not df["stage"].is_in(known).all():
+    if df.schema["stage"] != pl.String:
         return frame
-    return nw.from_native(df.with_columns(pl.col("stage").cast(pl.Enum(known))), eager_only=True)
+    try:  # a strict cast: one pass, and it refuses a stage the Enum does not hold
+        return nw.from_native(
+            df.with_columns(pl.col("stage").cast(pl.Enum(known))), eager_only=True
+        )
+    except pl.exceptions.InvalidOperationError:
+        return frame
 
 
 def replace(frame: nw.DataFrame[Any], columns: dict[str, Any]) -> nw.DataFrame[Any]:
