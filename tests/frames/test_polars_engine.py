@@ -199,3 +199,41 @@ class TestRandomLineItems:
         assert got == core_cells(
             forecast([deal, factories.deal(id="D2")], cutoff=CUTOFF, by="owner,product")
         )
+
+
+class TestLargeFrames:
+    """Frames large enough that polars splits the work (its streaming engine runs morsels)."""
+
+    SIZE = 150_000
+
+    def lines(self, bad_at, bad):
+        """Deals of one to three lines, one deal at ``bad_at`` made ``bad``."""
+        products = [";".join(f"{n}=1" for n in "ABC"[: 1 + i % 3]) for i in range(self.SIZE)]
+        amounts = [1 + i % 3 for i in range(self.SIZE)]
+        if bad == "named twice":
+            products[bad_at], amounts[bad_at] = "A=1;B=1;A=1", 3
+        elif bad == "does not add up":
+            amounts[bad_at] += 1
+        return pl.LazyFrame(
+            {
+                "owner": ["O"] * self.SIZE,
+                "_p": [1] * self.SIZE,
+                "amount": amounts,
+                "products": products,
+            }
+        )
+
+    @pytest.mark.parametrize("bad", ["named twice", "does not add up"])
+    def test_a_bad_deal_anywhere_is_found(self, bad):
+        """A deal the engine must not sum is found wherever it lies, at the start, middle or end."""
+        keys = ("owner", "product")
+        for at in (0, self.SIZE // 2 - 1, self.SIZE // 2, self.SIZE - 1):
+            assert _polars_lines.polars_cells(self.lines(at, bad), keys, 0, 4, 0) is None, at
+
+    def test_good_deals_sum_in_the_engine(self):
+        """The same frame without a bad deal is summed: every line once."""
+        got = _polars_lines.polars_cells(self.lines(0, "none"), ("owner", "product"), 0, 4, 0)
+        assert got is not None
+        third = self.SIZE // 3
+        counts = {r["product"]: r["count"] for r in got[0].to_dicts()}
+        assert counts == {"A": self.SIZE, "B": 2 * third, "C": third}
