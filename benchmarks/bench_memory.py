@@ -28,7 +28,7 @@ Bytes per deal are printed for each, with the ratio ours ÷ pandas.
 
 Then the **reading peak**: ``read_csv`` of the same number of generated deals
 with their events file (about four events each), in a fresh process per
-engine (``engine="python"``, and ``"auto"`` when polars is installed), the
+engine (``engine="auto"``, the ``csv`` module, and ``"polars"`` when polars is installed), the
 Python objects the read keeps and their peak (``tracemalloc``), and the
 process's resident memory before the read, after it and at its peak
 (``ru_maxrss``; Linux; it counts the engine's own buffers and what the
@@ -199,7 +199,7 @@ def reading_peak(tmp: str, n: int) -> None:
     n_events = events.getvalue().count("\n") - 1
     del main, events
     print(f"\nreading peak: read_csv of {n:,} deals and {n_events:,} events, a fresh process each")
-    engines = ["python", *(["auto"] if importlib.util.find_spec("polars") else [])]
+    engines = ["auto", *(["polars"] if importlib.util.find_spec("polars") else [])]
     for engine in engines:
         out = subprocess.run(  # noqa: S603 - this interpreter, on the files just written
             [sys.executable, "-c", _CHILD, str(main_path), str(events_path), engine],

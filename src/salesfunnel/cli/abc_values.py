@@ -83,8 +83,10 @@ def first_row(path: str) -> list[str]:
     """The first row of a CSV file (``[]`` for one that is not UTF-8 text: the reader reports it)."""
     import csv  # noqa: PLC0415
 
+    from salesfunnel.io._csv_limit import lifted_limit  # noqa: PLC0415
+
     try:
-        with Path(path).open(encoding="utf-8-sig", newline="") as handle:
+        with Path(path).open(encoding="utf-8-sig", newline="") as handle, lifted_limit():
             return [restore_cell(c) for c in next(csv.reader(handle), [])]
     except (UnicodeDecodeError, csv.Error):
         return []

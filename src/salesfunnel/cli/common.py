@@ -423,16 +423,17 @@ def read_csv_rows(path: str) -> tuple[list[str], list[dict[str, str]]]:
 
     from salesfunnel.io import DataFileError, Problem  # noqa: PLC0415
     from salesfunnel.io._columns import read_text  # noqa: PLC0415
+    from salesfunnel.io._csv_limit import lifted_limit  # noqa: PLC0415
 
     name, text = read_text(path)
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
-        header = next(reader, [])
-        header = [restore_cell(c) for c in header]
-        rows = [
-            dict(zip(header, [*map(restore_cell, cells), *[""] * len(header)], strict=False))
-            for cells in reader
-        ]
+        with lifted_limit():
+            header = [restore_cell(c) for c in next(reader, [])]
+            rows = [
+                dict(zip(header, [*map(restore_cell, cells), *[""] * len(header)], strict=False))
+                for cells in reader
+            ]
     except csv.Error as err:
         why = f"the CSV text is malformed ({err})"
         fix = 'write a cell with a comma, quote or line break in "double quotes"'

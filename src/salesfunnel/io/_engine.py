@@ -33,6 +33,7 @@ from collections.abc import Callable, Iterator
 from typing import Literal, TypeAlias
 
 from salesfunnel.errors import FunnelError
+from salesfunnel.io._csv_limit import lifted_limit
 
 __all__ = [
     "ENGINES",
@@ -48,7 +49,7 @@ __all__ = [
 #: The ``engine=`` values of :func:`~salesfunnel.io.read_csv`.
 Engine: TypeAlias = Literal["auto", "python", "polars", "pyarrow", "pandas"]
 
-#: The engines ``"auto"`` tries, in order, and the extra that installs each.
+#: The engines ``engine=`` can name, and the extra that installs each.
 ENGINES: dict[str, str] = {"polars": "polars", "pyarrow": "pandas", "pandas": "pandas"}
 
 #: What an engine cannot read exactly as the ``csv`` module does (see the module docs).
@@ -90,14 +91,17 @@ def _installed(engine: str) -> bool:
 def resolve_engine(engine: str) -> str | None:
     """The engine to split with: a name of :data:`ENGINES`, or ``None`` for the ``csv`` module.
 
+    ``"auto"`` takes the ``csv`` module: an engine hands every cell to Python
+    as a ``str`` all the same, so its split is no faster than the ``csv``
+    module's C reader, and the check that its split is the ``csv`` module's
+    costs more on top (``benchmarks/bench_io.py`` times both paths).
+
     Raises:
         EngineNotInstalledError: For a named engine that is not installed.
         OptionError: For a name that is no engine.
     """
-    if engine == "python":
+    if engine in ("python", "auto"):
         return None
-    if engine == "auto":
-        return next((e for e in ENGINES if _installed(e)), None)
     if engine not in ENGINES:
         from salesfunnel.errors import OptionError  # noqa: PLC0415  (only on a bad call)
 
@@ -310,7 +314,11 @@ def split_columns(name: str, blocks: Blocks, engine: str) -> tuple[list[str], Ce
     except _Irregular:
         return None
     head = head_line.decode("utf-8")
-    header = next(csv.reader([head])) if '"' in head else head.split(",")
+    if '"' in head:
+        with lifted_limit():
+            header = next(csv.reader([head]))
+    else:
+        header = head.split(",")
     return header, _cells(name, blocks, engine, head_line, width)
 
 

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, NamedTuple
 import attrs
 
 from salesfunnel.io._columns import MARKS, normalise
+from salesfunnel.io._csv_limit import lifted_limit
 from salesfunnel.io.problems import Problem
 from salesfunnel.render import restore_cell
 
@@ -96,13 +97,14 @@ def _records(name: str, text: str) -> tuple[list[str], list[tuple[int, list[str]
     header: list[str] = []
     quoted = "'" in text  # no cell can start with the formula guard otherwise
     try:
-        header = [restore_cell(c) for c in next(reader)]
-        last = reader.line_num
-        for cells in reader:
-            if quoted:
-                cells = [restore_cell(c) if c[:1] == "'" else c for c in cells]  # noqa: PLW2901
-            records.append((last + 1, cells))
+        with lifted_limit():
+            header = [restore_cell(c) for c in next(reader)]
             last = reader.line_num
+            for cells in reader:
+                if quoted:
+                    cells = [restore_cell(c) if c[:1] == "'" else c for c in cells]  # noqa: PLW2901
+                records.append((last + 1, cells))
+                last = reader.line_num
     except csv.Error as err:
         return header, records, malformed(name, reader.line_num or 1, err)
     return header, records, None

@@ -60,6 +60,7 @@ from salesfunnel.errors import FunnelError
 from salesfunnel.funnel.records import ChangeKind, StageChange
 from salesfunnel.io import _values as v
 from salesfunnel.io._columns import Source, normalise, read_text
+from salesfunnel.io._csv_limit import lifted_limit
 from salesfunnel.io.problems import DataFileError, Problem, ReadResult
 from salesfunnel.key_accounts.account import ActivityRecord, InvalidKeyAccountError, KeyAccount
 from salesfunnel.key_accounts.lifecycle import KamStage
@@ -362,27 +363,28 @@ def _parse(source: Source, rules: KamRules, encoding: str) -> ReadResult[KeyAcco
     accounts: list[KeyAccount] = []
     seen: dict[str, int] = {}
     try:
-        columns = reader.header(next(rows))
-        last = rows.line_num
-        for cells in rows:
-            line, last = last + 1, rows.line_num
-            if not any(c.strip() for c in cells) or columns is None:
-                continue
-            account = reader.row(line, cells, columns)
-            if account is None:
-                continue
-            if account.id in seen:
-                reader.problem(
-                    line,
-                    "id",
-                    account.id,
-                    f"repeats the id of row {seen[account.id]}",
-                    "give every account its own id",
-                    account.id,
-                )
-                continue
-            seen[account.id] = line
-            accounts.append(account)
+        with lifted_limit():
+            columns = reader.header(next(rows))
+            last = rows.line_num
+            for cells in rows:
+                line, last = last + 1, rows.line_num
+                if not any(c.strip() for c in cells) or columns is None:
+                    continue
+                account = reader.row(line, cells, columns)
+                if account is None:
+                    continue
+                if account.id in seen:
+                    reader.problem(
+                        line,
+                        "id",
+                        account.id,
+                        f"repeats the id of row {seen[account.id]}",
+                        "give every account its own id",
+                        account.id,
+                    )
+                    continue
+                seen[account.id] = line
+                accounts.append(account)
     except csv.Error as err:
         reader.problem(
             rows.line_num or 1,

@@ -83,6 +83,7 @@ from salesfunnel.io._columns import (
     source_name,
     stage_mark_headers,
 )
+from salesfunnel.io._csv_limit import lifted_limit
 from salesfunnel.io._engine_events import ColumnEventReader
 from salesfunnel.io._memo import Memo
 from salesfunnel.io._table import Header, Row, RowMaker, check_header, header_fields, malformed
@@ -214,7 +215,8 @@ class Records:
         self.broken: Problem | None = None
         self.header: list[str] = []
         try:
-            self.header = [restore_cell(c) for c in next(self.reader, [])]
+            with lifted_limit():
+                self.header = [restore_cell(c) for c in next(self.reader, [])]
         except csv.Error as err:
             self.broken = malformed(name, self.reader.line_num or 1, err)
         self.last = self.reader.line_num
@@ -222,16 +224,17 @@ class Records:
     def __iter__(self) -> Iterator[tuple[int, list[str]]]:
         """Each record and the line it starts on; a malformed text ends it (see ``broken``)."""
         reader = self.reader
-        while self.broken is None:
-            try:
-                cells = next(reader)
-            except StopIteration:
-                return
-            except csv.Error as err:
-                self.broken = malformed(self.name, reader.line_num or 1, err)
-                return
-            yield self.last + 1, [restore_cell(c) if c[:1] == "'" else c for c in cells]
-            self.last = reader.line_num
+        with lifted_limit():  # held while the stream is read, put back when it ends or is closed
+            while self.broken is None:
+                try:
+                    cells = next(reader)
+                except StopIteration:
+                    return
+                except csv.Error as err:
+                    self.broken = malformed(self.name, reader.line_num or 1, err)
+                    return
+                yield self.last + 1, [restore_cell(c) if c[:1] == "'" else c for c in cells]
+                self.last = reader.line_num
 
 
 def _head(
