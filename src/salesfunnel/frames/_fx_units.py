@@ -44,7 +44,6 @@ larger of the lines' scale and 2, each value shifted up to it.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from contextvars import ContextVar
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -61,7 +60,6 @@ from salesfunnel.funnel.stages import Funnel
 from salesfunnel.fx import CENTS
 
 __all__ = [
-    "IN_PARTITION",
     "MAX_LIMBS",
     "Plan",
     "converted_cells",
@@ -80,13 +78,6 @@ _CENT_PLACES = -int(CENTS.as_tuple().exponent)
 _CORE_DIGITS = 10**60
 #: The most limbs a factor's fraction is split into (more: the slow path).
 MAX_LIMBS = 6
-
-#: True while a forecast runs on one partition of a Dask frame. Its partitions
-#: then convert on the exact slow path: the cells of a Dask forecast are the
-#: core's ``Decimal`` values written as the core writes them (a cell of whole
-#: amounts stays whole, as the documented Dask result shows), where the
-#: engine writes every cell at its column's scale (same values).
-IN_PARTITION: ContextVar[bool] = ContextVar("IN_PARTITION", default=False)
 
 
 @attrs.frozen

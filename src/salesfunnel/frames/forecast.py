@@ -72,7 +72,7 @@ from salesfunnel.frames._common import (
     to_native,
     wrap,
 )
-from salesfunnel.frames._fx_units import IN_PARTITION, converted_cells, rate_date
+from salesfunnel.frames._fx_units import converted_cells, rate_date
 from salesfunnel.frames._lines import Expansion, expand
 from salesfunnel.frames._normalise import normalise
 from salesfunnel.frames._partitions import on_partitions
@@ -256,11 +256,7 @@ class _OnPartition:
     options: dict[str, Any]
 
     def __call__(self, part: Any) -> Any:  # noqa: ANN401 - a pandas partition, untyped
-        token = IN_PARTITION.set(True)
-        try:
-            return forecast_frame(part, **self.options)
-        finally:
-            IN_PARTITION.reset(token)
+        return forecast_frame(part, **self.options)
 
 
 def _one_currency(native: Any) -> str | None:  # noqa: ANN401 - a Dask frame, untyped
@@ -371,8 +367,6 @@ class _Cells:
         group = [k for k in keys if k != "product"]
         if fast is not None and "product" in keys and "products" not in names:
             raise _SlowPathError
-        if fast is not None and factors and IN_PARTITION.get():
-            raise _SlowPathError  # each cell written as the core writes it (see IN_PARTITION)
         if fast is not None and factors:
             converted = converted_cells(
                 rows.with_columns(_on=on),
