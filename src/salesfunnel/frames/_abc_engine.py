@@ -109,19 +109,16 @@ def engine_abc(
     figures: Any = pa.array(nums)
     if pa.types.is_decimal(kind):
         figures = decimals(nums, scale)
-    table = pa.table(
-        {
-            key: customers,
-            value: figures,
-            "rank": pa.array(np.arange(1, n + 1)),
-            "abc_class": pa.DictionaryArray.from_arrays(pa.array(classes), labels).cast(
-                pa.string()
-            ),
-            "share": share,
-            "cumulative_share": running,
-        }
-    )
-    return native(table, {"pandas": "pandas-arrow", "polars-lazy": "polars"}.get(back, back))
+    columns = {
+        value: figures,
+        "rank": pa.array(np.arange(1, n + 1)),
+        "abc_class": pa.DictionaryArray.from_arrays(pa.array(classes), labels).cast(pa.string()),
+        "share": share,
+        "cumulative_share": running,
+    }
+    if back.startswith("polars"):  # the keys stay polars' own (no copy into Arrow and back)
+        return native(pa.table(columns), "polars").insert_column(0, customers)
+    return native(pa.table({key: customers, **columns}), "pandas-arrow")
 
 
 def _arrow_sums(np: Any, pa: Any, keys: Any, nums: Any) -> tuple[Any, Any]:  # noqa: ANN401 - numpy, Arrow
@@ -165,7 +162,7 @@ def _polars_sums(df: Any, key: str, value: str, nums: Any) -> tuple[Any, Any]:  
     if not distinct:
         rows = rows.group_by(key).agg(pl.col(value).sum())
     ranked = rows.sort([value, key], descending=[True, False]).collect(engine="in-memory")
-    return ranked[key].to_arrow(), ranked[value].to_numpy()
+    return ranked[key], ranked[value].to_numpy()
 
 
 def _cut(
