@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import io
 
 import pytest
@@ -226,6 +227,47 @@ class TestChunks:
         """A file without rows yields no chunk in strict mode and one empty result leniently."""
         assert list(iter_opportunities(text(HEADER))) == []
         assert flat(HEADER + "\n") == ((), ())
+
+
+class TestCollector:
+    """The cycle collector is paused while the stream reads, and runs while the caller has a chunk."""
+
+    def test_paused_while_reading_running_between_chunks(self, monkeypatch):
+        """Each chunk is made with the collector paused; the caller holds it with the collector on."""
+        made = []
+        build = streaming.chunk_columns
+
+        def spy(*args, **kwargs):
+            made.append(gc.isenabled())
+            return build(*args, **kwargs)
+
+        monkeypatch.setattr(streaming, "chunk_columns", spy)
+        main = "\n".join([HEADER, *(row(i) for i in range(5))])
+        events = "\n".join([EV_HEADER, *(create(i) for i in range(5))])
+        held = [
+            gc.isenabled()
+            for _ in iter_opportunities(io.StringIO(main), events=io.StringIO(events), chunk_size=2)
+        ]
+        assert made == [False] * 3
+        assert held == [True] * 3
+        assert gc.isenabled()
+
+    def test_running_again_after_a_bad_file(self):
+        """A file the stream refuses leaves the collector running."""
+        with pytest.raises(DataFileError):
+            next(iter_opportunities(io.StringIO("")))
+        assert gc.isenabled()
+
+    def test_a_caller_that_paused_it_keeps_it_paused(self):
+        """A collector the caller disabled stays disabled between and after the chunks."""
+        gc.disable()
+        try:
+            main = "\n".join([HEADER, row(1), row(2)])
+            held = [gc.isenabled() for _ in iter_opportunities(io.StringIO(main), chunk_size=1)]
+            assert held == [False, False]
+            assert not gc.isenabled()
+        finally:
+            gc.enable()
 
 
 class TestBadFiles:

@@ -59,9 +59,9 @@ import csv
 import io
 import itertools
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from itertools import islice
-from typing import IO, TYPE_CHECKING, Literal, TypeAlias, cast, overload
+from typing import IO, TYPE_CHECKING, Literal, cast, overload
 
 from salesfunnel.errors import OptionError
 from salesfunnel.funnel.course import DEFAULT_FUNNEL
@@ -71,7 +71,6 @@ from salesfunnel.io._building import (
     has_amounts,
     no_amounts,
     orphan,
-    record_columns,
 )
 from salesfunnel.io._chunks import chunk_columns, chunk_rows
 from salesfunnel.io._columns import (
@@ -85,6 +84,7 @@ from salesfunnel.io._columns import (
 )
 from salesfunnel.io._csv_limit import lifted_limit
 from salesfunnel.io._engine_events import ColumnEventReader
+from salesfunnel.io._gc import collection_paused
 from salesfunnel.io._memo import Memo
 from salesfunnel.io._table import Header, Row, RowMaker, check_header, header_fields, malformed
 from salesfunnel.io.problems import DataFileError, Problem, ReadResult
@@ -233,7 +233,9 @@ class Records:
                 except csv.Error as err:
                     self.broken = malformed(self.name, reader.line_num or 1, err)
                     return
-                yield self.last + 1, [restore_cell(c) if c[:1] == "'" else c for c in cells]
+                if "'" in "".join(cells):  # one test in C for the record; rare, a cell each
+                    cells = [restore_cell(c) if c[:1] == "'" else c for c in cells]
+                yield self.last + 1, cells
                 self.last = reader.line_num
 
 
@@ -279,7 +281,15 @@ class _Unnamed:
 
 
 #: An events row waiting to be added: a regular record ``(line, cells)``, or a :class:`Row`.
-_Item: TypeAlias = Row | tuple[int, list[str]]
+class _Columns:
+    """A regular batch of events rows by column, and how far the chunks have read it."""
+
+    __slots__ = ("at", "cells", "ids", "lines")
+
+    def __init__(self, lines: Sequence[int], cells: dict[str, Sequence[str]]) -> None:
+        self.lines, self.cells = lines, cells
+        self.ids = cells["opportunity_id"]
+        self.at = 0
 
 
 class _EventStream:
@@ -307,23 +317,21 @@ class _EventStream:
         self.head = head
         self.maker = RowMaker(name, head, len(self.records.header))
         self.unnamed = _Unnamed(self.records.header, ignore, head)
-        self.rows = self._rows(first if broken is None else [])
+        self.pieces = self._pieces(first if broken is None else [])
+        self.piece: _Columns | Iterator[Row] | None = None  # the piece being read
         self.told = False  # whether the malformed text was reported
 
-    def _rows(
-        self, first: list[tuple[int, list[str]]]
-    ) -> Iterator[tuple[int, str, Row | list[str]]]:
-        """Each events row's line, id, and its cells (a regular batch's record) or its :class:`Row`."""
+    def _pieces(self, first: list[tuple[int, list[str]]]) -> Iterator[_Columns | Iterator[Row]]:
+        """The events rows a batch at a time: a regular batch by column, any other as its rows."""
         chunk = first
         width = len(self.records.header)
-        at = self.head.columns.get("opportunity_id")
+        named = "opportunity_id" in self.head.columns
         while chunk:
-            if at is not None and batch_columns(chunk, width, self.head) is not None:
-                for line, cells in chunk:  # regular: no Row each (see _flush)
-                    yield line, cells[at].strip(), cells
-            else:
-                for row in self.maker.rows(chunk, self.problems):
-                    yield row.line, row.cells.get("opportunity_id", ""), row
+            columns = batch_columns(chunk, width, self.head) if named else None
+            if columns is not None:
+                yield _Columns(*columns)
+            else:  # its rows made as they are read, so that each problem comes in its turn
+                yield iter(self.maker.rows(chunk, self.problems))
             chunk = list(islice(self.stream, _EVENT_BATCH))
             self.problems.extend(self.unnamed.check(self.name, chunk))
 
@@ -337,29 +345,73 @@ class _EventStream:
 
     def _read(self, ids: set[str], done: dict[str, int], late: list[Problem]) -> None:
         """Read rows until ``LOOKAHEAD`` rows in a row name none of ``ids`` (all rows if empty)."""
-        reader = self.reader
         quiet = 0
-        pending: list[_Item] = []  # rows to add, read column by column at once, in file order
-        for line, opp_id, item in self.rows:
-            if not self.usable:
-                reader.bad.add(opp_id)  # as read_events: every id of an unusable file is bad
-            elif opp_id in done:
-                late.append(_late(self.name, line, opp_id))
+        while True:
+            if self.piece is None:
+                self.piece = next(self.pieces, None)
+                if self.piece is None:
+                    return
+            if isinstance(self.piece, _Columns):
+                quiet, whole = self._read_columns(self.piece, ids, done, late, quiet)
             else:
-                pending.append(item if isinstance(item, Row) else (line, item))
+                quiet, whole = self._read_rows(self.piece, ids, done, late, quiet)
+            if whole:
+                self.piece = None
+            if ids and quiet >= LOOKAHEAD:
+                return
+
+    def _read_columns(
+        self, piece: _Columns, ids: set[str], done: dict[str, int], late: list[Problem], quiet: int
+    ) -> tuple[int, bool]:
+        """Read a regular batch's rows from where the last read stopped, column by column."""
+        names, start = piece.ids, piece.at
+        stop, skipped = start, []
+        usable = self.usable
+        for opp_id in islice(names, start, None):
+            if usable and opp_id in done:
+                skipped.append(stop)
+                late.append(_late(self.name, piece.lines[stop], opp_id))
+            stop += 1
             quiet = 0 if opp_id in ids else quiet + 1
             if ids and quiet >= LOOKAHEAD:
                 break
-        self._flush(pending)
+        piece.at = stop
+        if not usable:  # as read_events: every id of an unusable file is bad
+            self.reader.bad.update(names[start:stop])
+        elif skipped:
+            keep = sorted(set(range(start, stop)).difference(skipped))
+            picked = {c: [column[k] for k in keep] for c, column in piece.cells.items()}
+            self.reader.add_columns([piece.lines[k] for k in keep], picked)
+        elif stop > start:
+            cells = {c: column[start:stop] for c, column in piece.cells.items()}
+            self.reader.add_columns(piece.lines[start:stop], cells)
+        return quiet, stop == len(names)
 
-    def _flush(self, pending: list[_Item]) -> None:
-        """Add the pending rows in order, each run of regular records or of rows column by column."""
-        for is_row, run in itertools.groupby(pending, key=lambda item: isinstance(item, Row)):
-            items = list(run)
-            if is_row:
-                _add_rows(self.reader, items)  # type: ignore[arg-type]
+    def _read_rows(
+        self,
+        rows: Iterator[Row],
+        ids: set[str],
+        done: dict[str, int],
+        late: list[Problem],
+        quiet: int,
+    ) -> tuple[int, bool]:
+        """Read a batch's rows one by one from where the last read stopped."""
+        pending: list[Row] = []
+        whole = True
+        for row in rows:
+            opp_id = row.cells.get("opportunity_id", "")
+            if not self.usable:
+                self.reader.bad.add(opp_id)
+            elif opp_id in done:
+                late.append(_late(self.name, row.line, opp_id))
             else:
-                self.reader.add_columns(*record_columns(items, self.head))  # type: ignore[arg-type]
+                pending.append(row)
+            quiet = 0 if opp_id in ids else quiet + 1
+            if ids and quiet >= LOOKAHEAD:
+                whole = False  # the iterator keeps its place
+                break
+        _add_rows(self.reader, pending)
+        return quiet, whole
 
     def take(self, ids: set[str], done: dict[str, int]) -> events_format.Events:
         """The events of the opportunities ``ids``, the problems found on the way first."""
@@ -477,10 +529,24 @@ def iter_opportunities(
             option="chunk_size",
             value=chunk_size,
         )
-    chunks = _chunks(source, events, chunk_size, funnel, encoding, tuple(ignore))
+    chunks = _paused(_chunks(source, events, chunk_size, funnel, encoding, tuple(ignore)))
     if lenient:
         return chunks
     return _strict(source_name(source), chunks)
+
+
+def _paused(chunks: Iterator[ReadResult[Opportunity]]) -> Iterator[ReadResult[Opportunity]]:
+    """Each chunk made with the cycle collector paused, as ``read_csv`` reads.
+
+    The collector runs as usual while the caller holds a chunk: it is
+    paused only while the reader works, between one chunk and the next.
+    """
+    while True:
+        with collection_paused():
+            chunk = next(chunks, None)
+        if chunk is None:
+            return
+        yield chunk
 
 
 def _strict(
