@@ -382,7 +382,7 @@ class _EventStream:
             keep = sorted(set(range(start, stop)).difference(skipped))
             picked = {c: [column[k] for k in keep] for c, column in piece.cells.items()}
             self.reader.add_columns([piece.lines[k] for k in keep], picked)
-        elif stop > start:
+        else:  # a piece read to its end is dropped: at least one row is left in it
             cells = {c: column[start:stop] for c, column in piece.cells.items()}
             self.reader.add_columns(piece.lines[start:stop], cells)
         return quiet, stop == len(names)
