@@ -15,6 +15,7 @@ from salesfunnel.io import (
     FileEncodingError,
     ReadResult,
     _memo,
+    _records,
     iter_opportunities,
     read_csv,
     streaming,
@@ -356,7 +357,7 @@ class TestEncodings:
 
     def test_bad_bytes_later_in_the_file_name_their_line(self, monkeypatch):
         """Bytes that are not UTF-8 after the first block are refused with their line."""
-        monkeypatch.setattr(streaming, "BLOCK", 64)
+        monkeypatch.setattr(_records, "BLOCK", 64)
         main = "\n".join([HEADER, row(1), row(2)]).encode() + b"\n\x80\n"
         with pytest.raises(FileEncodingError) as info:
             list(iter_opportunities(io.BytesIO(main)))
@@ -383,7 +384,7 @@ class TestEncodings:
 
     def test_blank_first_block(self, monkeypatch):
         """A file that starts with a block of blank lines is read from its first text."""
-        monkeypatch.setattr(streaming, "BLOCK", 4)
+        monkeypatch.setattr(_records, "BLOCK", 4)
         main = "\n\n\n\n" + "\n".join([HEADER, row(1)]) + "\n"
         assert flat(main) == whole(main)
         assert outcome(
@@ -394,7 +395,7 @@ class TestEncodings:
         """A "\\r\\n" split between two blocks is one line end, as the csv module reads it."""
         main = ("\r\n".join([HEADER, row(1), row(2), row(3)]) + "\r\n").encode()
         for size in range(3, 12):
-            monkeypatch.setattr(streaming, "BLOCK", size)
+            monkeypatch.setattr(_records, "BLOCK", size)
             lines = [p.row for p in flat(main.decode() + "D9,x", None)[1]]
             assert lines == [p.row for p in whole(main.decode() + "D9,x")[1]]
             assert [d.id for c in iter_opportunities(io.BytesIO(main)) for d in c] == [
@@ -498,7 +499,7 @@ class TestWholeFileReaders:
     def test_a_character_cut_by_the_first_block(self, monkeypatch):
         """A character split between the first two blocks is read whole."""
         data = ("\n".join([HEADER, row(1).replace("Acme", "项目公司")]) + "\n").encode()
-        monkeypatch.setattr(streaming, "BLOCK", data.index("项".encode()) + 1)
+        monkeypatch.setattr(_records, "BLOCK", data.index("项".encode()) + 1)
         (deal,) = read_csv(io.BytesIO(data), engine="python")  # the csv module's stream
         assert deal.account == "项目公司"
         assert read_csv(io.BytesIO(data)) == (deal,)

@@ -34,10 +34,10 @@ from salesfunnel.io._engine import Cells, byte_blocks, file_blocks, split_column
 from salesfunnel.io._engine_events import ColumnEventReader
 from salesfunnel.io._gc import collection_paused
 from salesfunnel.io._memo import Memo
+from salesfunnel.io._records import UTF8, Records
 from salesfunnel.io._table import Header, Row, RowMaker, check_header, header_fields
 from salesfunnel.io.problems import Problem, ReadResult
 from salesfunnel.io.rows import COLUMN_ALIASES, flag_duplicate_ids
-from salesfunnel.io.streaming import Records
 
 if TYPE_CHECKING:
     from collections.abc import Collection, Mapping
@@ -49,8 +49,6 @@ __all__ = ["read_lean"]
 
 #: Records split, built and dropped at a time.
 BATCH = 2_000
-
-_UTF8 = frozenset({"utf-8", "utf8", "utf_8", "utf-8-sig", "utf_8_sig"})
 
 
 def _batches(records: Records) -> Iterator[list[tuple[int, list[str]]]]:
@@ -129,7 +127,7 @@ def _open(name: str, source: Source, encoding: str, engine: str | None) -> Sourc
     A file on disk is read a block at a time, twice (checked, then split); a
     stream is read whole first.
     """
-    if engine is None or encoding.lower() not in _UTF8:
+    if engine is None or encoding.lower() not in UTF8:
         return Records(name, source, encoding)
     if isinstance(source, (str, os.PathLike)):
         split = split_columns(name, file_blocks(source), engine)
