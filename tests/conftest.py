@@ -12,10 +12,12 @@ The profile is named by the ``HYPOTHESIS_PROFILE`` environment variable:
 - ``thorough``: 100 examples a property, for a long search before a release
   (``HYPOTHESIS_PROFILE=thorough python -m pytest``).
 
-A costly property (an engine compared with the exact reference, a codec's
-round trip) states its count as a share of the profile's,
-``max_examples=settings.default.max_examples * 3 // 5`` (30 locally, 12 in CI),
-so that every profile scales it.
+A property that sets its own count (a costly one, such as an engine
+compared with the exact reference or a codec's round trip, or a cheap one
+that searches longer) states it as a share of the profile's,
+``max_examples=settings.default.max_examples * 3 // 5`` (30 locally, 12 in
+CI, 60 in ``thorough``), so that every profile scales it. The fuzz tests of
+the readers keep their own budgets (``tests/fuzz``).
 """
 
 from __future__ import annotations

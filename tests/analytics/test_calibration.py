@@ -94,7 +94,7 @@ class TestLearnProbabilities:
         learned = learn_probabilities(deals, as_of=day(20), prior_strength=0)
         assert (learned["negotiation"].reached, learned["negotiation"].won) == (2, 2)
 
-    @settings(max_examples=30)
+    @settings(max_examples=settings.default.max_examples * 3 // 5)
     @given(st.integers(0, 30), st.integers(0, 30), st.integers(1, 20))
     def test_moves_from_prior_to_observed(self, wins, losses, strength):
         """More data moves the estimate from the prior towards the observed rate."""
@@ -306,7 +306,7 @@ class TestBacktest:
         )
         assert result.currency == "EUR"
 
-    @settings(max_examples=10)
+    @settings(max_examples=settings.default.max_examples * 1 // 5)
     @given(generated_pipelines())
     def test_generated(self, deals):
         """Backtests of generated pipelines give ordered percentiles and sane counts."""

@@ -219,7 +219,7 @@ class TestConversion:
         assert "阶段转化率" in render(table.table("zh"))
         assert [s.stage for s in table][:2] == ["target_segment", "potential"]
 
-    @settings(max_examples=30)
+    @settings(max_examples=settings.default.max_examples * 3 // 5)
     @given(generated_pipelines(), st.integers(0, 700))
     def test_rates_in_unit_interval_and_counts_add_up(self, deals, days):
         """Rates lie in [0, 1] and advanced + lost + open (+ won at the top) = reached."""
@@ -229,7 +229,7 @@ class TestConversion:
             top = row.won if F[row.stage].kind.value == "won" else 0
             assert row.advanced + row.lost + row.open + top == row.reached
 
-    @settings(max_examples=20)
+    @settings(max_examples=settings.default.max_examples * 2 // 5)
     @given(generated_pipelines(), st.integers(0, 700))
     def test_snapshot_then_conversion_is_the_same(self, deals, days):
         """Reading as of a date equals reading the snapshots of that date."""
@@ -238,7 +238,7 @@ class TestConversion:
             conversion(snapshots(deals, as_of=when), as_of=when).stages
         )
 
-    @settings(max_examples=20)
+    @settings(max_examples=settings.default.max_examples * 2 // 5)
     @given(funnels())
     def test_any_funnel(self, funnel):
         """Conversion works for any valid funnel."""

@@ -110,7 +110,7 @@ class TestStaleDeals:
         with pytest.raises(InvalidParameterError):
             stale_deals([opp()], as_of=day(1), **options)
 
-    @settings(max_examples=20)
+    @settings(max_examples=settings.default.max_examples * 2 // 5)
     @given(generated_pipelines(), st.integers(0, 600))
     def test_stale_deals_are_open_and_overdue(self, deals, days):
         """Every stale deal is open and past its threshold."""
@@ -178,7 +178,7 @@ class TestDealHeat:
         with pytest.raises(InvalidParameterError):
             HeatWeights(*weights)
 
-    @settings(max_examples=20)
+    @settings(max_examples=settings.default.max_examples * 2 // 5)
     @given(generated_pipelines(), st.integers(0, 600))
     def test_score_in_range(self, deals, days):
         """Every heat and each of its parts lie in their ranges, hottest first."""

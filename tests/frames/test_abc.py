@@ -101,7 +101,7 @@ class TestAbcNames:
 class TestAbcFrame:
     @pytest.mark.parametrize("backend", sorted(BACKENDS))
     @given(figures=st.one_of(decimal_figures, int_figures, float_figures), options=OPTIONS)
-    @settings(max_examples=40)
+    @settings(max_examples=settings.default.max_examples * 4 // 5)
     def test_fixed_equals_the_core(self, backend, figures, options):
         """Classes, ranks and shares equal abc_classify's on the same figures."""
         result = abc_frame(BACKENDS[backend](figures), **options)
@@ -109,7 +109,7 @@ class TestAbcFrame:
 
     @pytest.mark.parametrize("backend", sorted(BACKENDS))
     @given(figures=st.one_of(decimal_figures, int_figures), keep_ties=st.booleans())
-    @settings(max_examples=30)
+    @settings(max_examples=settings.default.max_examples * 3 // 5)
     def test_computed_equals_the_core(self, backend, figures, keep_ties):
         """The computed method equals computed_abc."""
         result = abc_frame(BACKENDS[backend](figures), method="computed", keep_ties=keep_ties)

@@ -168,7 +168,7 @@ class TestToPandas:
 
 class TestFromPandas:
     @given(opportunity_sets())
-    @settings(max_examples=40)
+    @settings(max_examples=settings.default.max_examples * 4 // 5)
     def test_round_trip(self, deals):
         """from_pandas(to_pandas(x)) gives x back (as a frame holds it: its current state)."""
         assert from_pandas(to_pandas(deals, drop_history=True)) == plain(deals)
@@ -370,13 +370,13 @@ class TestToPolars:
 
 class TestFromPolars:
     @given(opportunity_sets())
-    @settings(max_examples=40)
+    @settings(max_examples=settings.default.max_examples * 4 // 5)
     def test_round_trip(self, deals):
         """from_polars(to_polars(x)) gives x back (its current state)."""
         assert from_polars(to_polars(deals, drop_history=True)) == plain(deals)
 
     @given(eventful_opportunities())
-    @settings(max_examples=20)
+    @settings(max_examples=settings.default.max_examples * 2 // 5)
     def test_lazy_frames(self, one):
         """A LazyFrame is collected first."""
         assert from_polars(to_polars([one], drop_history=True).lazy()) == plain((one,))

@@ -63,7 +63,7 @@ deal = factories.deal_maker(amount=None, line_items={"ERP": "100000", "CRM": "50
 class TestForecastFrame:
     @pytest.mark.parametrize("backend", sorted(BACKENDS))
     @given(deals=frame_pipelines, cutoff=cutoffs, calendar=calendars, by=GROUPINGS)
-    @settings(max_examples=25)
+    @settings(max_examples=settings.default.max_examples // 2)
     def test_equals_the_core(self, backend, deals, cutoff, calendar, by):
         """On any pipeline, cutoff, calendar and grouping the frame forecast equals the core's."""
         df = BACKENDS[backend](deals)
@@ -73,7 +73,7 @@ class TestForecastFrame:
 
     @pytest.mark.parametrize("backend", sorted(BACKENDS))
     @given(deals=frame_pipelines, cutoff=cutoffs, target=st.sampled_from(["USD", "EUR"]))
-    @settings(max_examples=15)
+    @settings(max_examples=settings.default.max_examples * 3 // 10)
     def test_converted_like_the_core(self, backend, deals, cutoff, target):
         """Conversion (each line at its date's rate, rounded to cents) equals the core's."""
         df = BACKENDS[backend](deals)

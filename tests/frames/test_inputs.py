@@ -357,7 +357,7 @@ class TestSnapshotDeals:
             assert total == weighted_value(deals, as_of=day)
 
     @given(deals=frame_pipelines, cutoff=cutoffs)
-    @settings(max_examples=25, deadline=None)
+    @settings(max_examples=settings.default.max_examples // 2, deadline=None)
     def test_round_trip_and_forecast_property(self, deals, cutoff):
         """Random pipelines: from_pandas(to_pandas(x)) == x, and frame weighted value == core's."""
         assert from_pandas(to_pandas(deals)) == deals

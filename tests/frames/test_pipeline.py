@@ -51,7 +51,7 @@ def to_cny(opportunity) -> Decimal:
 class TestWeightedValueFrame:
     @pytest.mark.parametrize("backend", sorted(BACKENDS))
     @given(deals=frame_pipelines)
-    @settings(max_examples=30)
+    @settings(max_examples=settings.default.max_examples * 3 // 5)
     def test_total_equals_the_core(self, backend, deals):
         """The total weighted value, amount and count equal the core's on the same deals."""
         deals = one_currency(deals)
@@ -62,7 +62,7 @@ class TestWeightedValueFrame:
 
     @pytest.mark.parametrize("backend", sorted(BACKENDS))
     @given(deals=frame_pipelines, by=st.sampled_from(["owner", "stage", "owner,stage", "account"]))
-    @settings(max_examples=20)
+    @settings(max_examples=settings.default.max_examples * 2 // 5)
     def test_groups_equal_the_core(self, backend, deals, by):
         """Each group's weighted value is the core's weighted value of the group's deals."""
         deals = one_currency(deals)
@@ -81,7 +81,7 @@ class TestWeightedValueFrame:
 
     @pytest.mark.parametrize("backend", sorted(BACKENDS))
     @given(deals=frame_pipelines)
-    @settings(max_examples=20)
+    @settings(max_examples=settings.default.max_examples * 2 // 5)
     def test_converted_equals_the_core(self, backend, deals):
         """Converted line by line at the rates of on=, the total equals the core's with convert=."""
         df = BACKENDS[backend](deals)

@@ -138,7 +138,7 @@ class TestWeightedValueInTheEngine:
 
 class TestWeightedValueOnDask:
     @given(deals=one_currency, by=st.sampled_from(["", "owner", "product"]))
-    @settings(max_examples=5, deadline=None)
+    @settings(max_examples=settings.default.max_examples // 10, deadline=None)
     def test_partitions_equal_the_single_machine(self, deals, by):
         """A Dask frame of the same rows gives the totals of the pandas frame."""
         dask = pytest.importorskip("dask")

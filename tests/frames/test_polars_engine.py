@@ -128,7 +128,7 @@ class TestProductNamedTwice:
             max_size=6,
         )
     )
-    @settings(max_examples=80, deadline=None)
+    @settings(max_examples=settings.default.max_examples * 8 // 5, deadline=None)
     def test_neighbours_and_distinct_deals_agree(self, deals):
         """Each line is compared with the deal's SHORT - 1 lines before it (so a short deal whole), a longer deal is flagged, and counting distinct deals finds a product named twice in any deal."""
         keys = ("owner", "product")

@@ -25,7 +25,11 @@ from tests.strategies import opportunity_sets  # noqa: E402
 
 ENGINES = ["python", *(e for e in ("polars", "pyarrow", "pandas") if importlib.util.find_spec(e))]
 
-SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(
+    max_examples=settings.default.max_examples * 4 // 5,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 
 HEADER = (
     "id,name,account,owner,stage,created,expected_close,amount,currency,products,"
@@ -177,13 +181,13 @@ class TestSameAsRecords:
         """Cells replaced, columns added or dropped, files cut short."""
         check(text, lenient=lenient)
 
-    @settings(max_examples=20, deadline=None)
+    @settings(max_examples=settings.default.max_examples * 2 // 5, deadline=None)
     @given(mutated(MAIN))
     def test_mutated_files_with_quotes(self, text):
         """Quoted cells (split by the csv module) read the same too."""
         check(text, lenient=True)
 
-    @settings(max_examples=25, deadline=None)
+    @settings(max_examples=settings.default.max_examples // 2, deadline=None)
     @given(opportunity_sets())
     def test_written_opportunities(self, deals):
         """Whatever write_csv writes (its main file) reads into the same frame."""

@@ -79,7 +79,11 @@ def written(deals: tuple[object, ...]) -> tuple[str, str]:
     return main.getvalue(), events.getvalue()
 
 
-STREAM = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+STREAM = settings(
+    max_examples=settings.default.max_examples * 6 // 5,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 
 
 class TestAgreesWithReadCsv:

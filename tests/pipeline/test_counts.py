@@ -26,7 +26,7 @@ probability_lists = st.lists(
 
 
 class TestCountDistributionOf:
-    @settings(max_examples=60, deadline=None)
+    @settings(max_examples=settings.default.max_examples * 6 // 5, deadline=None)
     @given(probability_lists)
     def test_sums_to_one_and_mean_is_the_sum(self, probs):
         """The masses sum to 1 (within the stated error) and the mean is exactly Σ p."""
@@ -38,7 +38,7 @@ class TestCountDistributionOf:
         assert dist.minimum == sum(1 for p in probs if p == 1)
         assert all(k == int(k) for k, _p in dist.items())
 
-    @settings(max_examples=40, deadline=None)
+    @settings(max_examples=settings.default.max_examples * 4 // 5, deadline=None)
     @given(probability_lists.filter(lambda ps: any(0 < p < 1 for p in ps)))
     def test_against_scipy(self, probs):
         """Every mass equals scipy's Poisson-binomial pmf."""

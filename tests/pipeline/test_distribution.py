@@ -88,7 +88,7 @@ class TestDistributionOf:
         exact = {t: m for t, m in brute(pairs).items() if m}
         assert dict(dist.fractions() or ()) == exact
 
-    @settings(max_examples=40)
+    @settings(max_examples=settings.default.max_examples * 4 // 5)
     @given(deal_pairs, st.sampled_from(FORCED))
     def test_error_bound_holds(self, pairs, options):
         """Every method's cdf lies within its stated bound of the exact cdf."""
@@ -131,7 +131,7 @@ class TestDistributionOf:
         assert dist.minimum - dist.error.amount <= values[0]
         assert values[-1] <= dist.maximum
 
-    @settings(max_examples=40)
+    @settings(max_examples=settings.default.max_examples * 4 // 5)
     @given(deal_pairs, st.sampled_from(FORCED), st.integers(0, 20))
     def test_quantile_bounds_hold_the_exact_quantile(self, pairs, options, k):
         """quantile_bounds brackets the exact quantile."""

@@ -38,7 +38,7 @@ def cdf_gap(a, b) -> float:
 
 
 class TestFftTable:
-    @settings(max_examples=60, deadline=None)
+    @settings(max_examples=settings.default.max_examples * 6 // 5, deadline=None)
     @given(deals)
     def test_within_both_bounds_of_the_python_programme(self, pairs):
         """The FFT and the Python programme differ by no more than their two stated errors."""
@@ -49,7 +49,7 @@ class TestFftTable:
         assert cdf_gap(fast, slow) <= fast_error + slow_error
         assert fast_error < 1e-9
 
-    @settings(max_examples=30, deadline=None)
+    @settings(max_examples=settings.default.max_examples * 3 // 5, deadline=None)
     @given(deals.filter(lambda ps: len(ps) <= 14))
     def test_within_its_bound_of_the_exact_masses(self, pairs):
         """Against exact rational arithmetic the FFT table is within its own bound."""

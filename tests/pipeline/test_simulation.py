@@ -136,7 +136,7 @@ def contribution(o, trials, seed, **kw):
 
 
 class TestCommonRandomNumbers:
-    @settings(max_examples=30, deadline=None)
+    @settings(max_examples=settings.default.max_examples * 3 // 5, deadline=None)
     @given(generated_pipelines(), st.integers(1, 50), st.integers(0, 2**31), st.randoms())
     def test_order_does_not_matter(self, deals, trials, seed, rnd):
         """Any order of the deals gives exactly the same total in every trial."""
@@ -146,7 +146,7 @@ class TestCommonRandomNumbers:
         assert a == simulate(shuffled, trials, seed, convert=_in_one_currency)
         assert a == simulate(deals[::-1], trials, seed, convert=_in_one_currency)
 
-    @settings(max_examples=30, deadline=None)
+    @settings(max_examples=settings.default.max_examples * 3 // 5, deadline=None)
     @given(generated_pipelines(), st.integers(1, 40), st.integers(0, 2**31))
     def test_totals_add_up_deal_by_deal(self, deals, trials, seed):
         """Each trial's total is the sum of every deal simulated on its own."""
@@ -154,7 +154,7 @@ class TestCommonRandomNumbers:
         parts = [contribution(o, trials, seed) for o in deals]
         assert list(whole) == [sum(col, D(0)) for col in zip(*parts, strict=True)]
 
-    @settings(max_examples=30, deadline=None)
+    @settings(max_examples=settings.default.max_examples * 3 // 5, deadline=None)
     @given(generated_pipelines(), st.integers(1, 40), st.integers(0, 2**31), open_probabilities)
     def test_one_deal_changed_moves_only_its_contribution(self, deals, trials, seed, p):
         """A what-if on one deal's probability changes each trial by that deal's change alone."""

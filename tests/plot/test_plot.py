@@ -110,7 +110,7 @@ class TestFunnelShape:
         assert shape.lost == 165 and shape.total == 600
         assert shape.currency is None and all(s.amount is None for s in shape.steps)
 
-    @settings(max_examples=40)
+    @settings(max_examples=settings.default.max_examples * 4 // 5)
     @given(generated_pipelines(), st.dates(date(2025, 1, 1), date(2026, 12, 31)))
     def test_property_reached_equals_conversion(self, deals, as_of):
         """For any pipeline and date, the reached view agrees with conversion()."""
@@ -118,7 +118,7 @@ class TestFunnelShape:
         table = conversion(deals, as_of=as_of)
         assert [(s.count, s.rate) for s in shape.steps] == [(s.reached, s.rate) for s in table]
 
-    @settings(max_examples=40)
+    @settings(max_examples=settings.default.max_examples * 4 // 5)
     @given(generated_pipelines())
     def test_property_current_amounts_add_up(self, deals):
         """In the current view every deal is counted once: open and won stages plus lost make all."""
@@ -405,7 +405,7 @@ class TestParetoChart:
         legend = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
         assert legend[0].startswith("A 类：")
 
-    @settings(max_examples=30, deadline=None)
+    @settings(max_examples=settings.default.max_examples * 3 // 5, deadline=None)
     @given(decimal_figures)
     def test_property_any_figures(self, figures):
         """Any figures (zeros and ties included) draw one band per non-empty class."""
@@ -466,7 +466,7 @@ class TestHistogram:
             with pytest.raises(ChartOptionError, match="bins"):
                 histogram(dist, bins=bad)  # type: ignore[arg-type]
 
-    @settings(max_examples=60)
+    @settings(max_examples=settings.default.max_examples * 6 // 5)
     @given(deal_pairs, st.integers(1, 80))
     def test_property_masses(self, pairs, bins):
         """Bars are ordered, do not overlap and hold (nearly) all the mass."""

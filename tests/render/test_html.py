@@ -117,7 +117,7 @@ class TestTable:
         """A table without rows has its headers only."""
         assert cells(html.table(Table("", ("x", "y"), []))) == [["x", "y"]]
 
-    @settings(max_examples=80)
+    @settings(max_examples=settings.default.max_examples * 8 // 5)
     @given(st.lists(st.tuples(st.text(), st.integers() | st.none()), max_size=5), st.text())
     def test_property_escapes_every_text(self, rows, title):
         """Any text round-trips through the HTML: nothing it holds becomes markup."""
