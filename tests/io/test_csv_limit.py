@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import gc
 import importlib.util
 import io
 import threading
@@ -11,8 +12,8 @@ import attrs
 import pytest
 
 from salesfunnel.datasets import sample_pipeline
+from salesfunnel.io import DataFileError, iter_opportunities, read_csv, streaming, write_csv
 from salesfunnel.io import _csv_limit as limit_module
-from salesfunnel.io import iter_opportunities, read_csv, write_csv
 from salesfunnel.io._csv_limit import LIMIT, lifted_limit
 from salesfunnel.io.key_accounts import read_key_accounts
 
@@ -63,12 +64,37 @@ class TestLongCells:
         chunks = iter_opportunities(io.StringIO(main), events=io.StringIO(events), chunk_size=1)
         assert tuple(d for chunk in chunks for d in chunk) == tuple(deals)
 
-    def test_stream_closed_early(self):
-        """A stream left before its end puts the limit back when it is closed."""
-        _, main, events = long_named()
-        chunks = iter_opportunities(io.StringIO(main), events=io.StringIO(events), chunk_size=1)
-        next(chunks)
-        chunks.close()
+    @pytest.mark.parametrize("how", ["closed", "dropped", "failed"])
+    def test_stream_left_early(self, monkeypatch, how):
+        """A stream left before its end puts the limit back at once: closed, dropped or failed.
+
+        The events are read a row at a time and a chunk looks one row ahead,
+        so that the events stream is still open when the stream is left; the
+        collector is off, so that only closing the streams can end their
+        reads (the events reader and its batches refer to each other).
+        """
+        monkeypatch.setattr(streaming, "_EVENT_BATCH", 1)
+        monkeypatch.setattr(streaming, "LOOKAHEAD", 1)
+        _, main, events = long_named(4)
+        if how == "failed":  # the last deal's amount is negative: its chunk raises
+            main = main.rstrip("\r\n").rpartition("\n")[0] + "\n"
+            main += "D9,Bad,Acme,Ann,potential,2026-01-05,2026-06-30,-5,CNY\n"
+        before = csv.field_size_limit()
+        gc.disable()
+        try:
+            chunks = iter_opportunities(io.StringIO(main), events=io.StringIO(events), chunk_size=1)
+            assert next(chunks)[0].name == LONG
+            assert csv.field_size_limit() == LIMIT  # both files are still being read
+            if how == "closed":
+                chunks.close()
+            elif how == "dropped":
+                del chunks
+            else:
+                with pytest.raises(DataFileError):
+                    list(chunks)
+            assert csv.field_size_limit() == before
+        finally:
+            gc.enable()
 
     def test_key_accounts(self):
         """The key-account reader takes a long cell too."""
@@ -94,6 +120,15 @@ class TestLiftedLimit:
                 fail()
             assert seen == [LIMIT]
             assert csv.field_size_limit() == 5000
+        finally:
+            csv.field_size_limit(131_072)
+
+    def test_a_limit_set_meanwhile_is_kept(self):
+        """A limit the program sets while a read is in progress is not undone when the read ends."""
+        try:
+            with lifted_limit():
+                csv.field_size_limit(9000)
+            assert csv.field_size_limit() == 9000
         finally:
             csv.field_size_limit(131_072)
 

@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from salesfunnel.cli.common import UsageError
 from salesfunnel.cli.messages import tr
 from salesfunnel.io import ImportMapping
+from salesfunnel.io._csv_limit import lifted_limit
 from salesfunnel.io._mapped import build_mapping
 from salesfunnel.io.presets import PRESETS
 
@@ -131,7 +132,9 @@ def _mapping_file(path: str) -> dict[str, object]:
         return doc
     out: dict[str, dict[str, str]] = {"columns": {}, "stages": {}, "defaults": {}}
     kinds = {"column": "columns", "stage": "stages", "default": "defaults"}
-    for n, row in enumerate(csv.reader(text.splitlines()), start=1):
+    with lifted_limit():
+        rows = list(csv.reader(text.splitlines()))
+    for n, row in enumerate(rows, start=1):
         if not row or (n == 1 and [c.strip().lower() for c in row] == ["kind", "from", "to"]):
             continue
         if len(row) != 3 or row[0].strip().lower() not in kinds:  # noqa: PLR2004

@@ -6,8 +6,9 @@ be longer, and a DataFrame engine splits such a file without complaint, so
 the readers lift the limit while they split a file: a file reads the same
 whichever splits it. The limit is shared by the whole process, so it is
 lifted once for all the reads in progress (in any thread) and put back when
-the last one ends; a stream being read (:func:`~salesfunnel.io.iter_opportunities`)
-holds it until it is read to its end or closed.
+the last one ends, unless the program set a limit of its own meanwhile; a
+stream being read (:func:`~salesfunnel.io.iter_opportunities`) holds it
+until it is read to its end, fails or is closed.
 """
 
 from __future__ import annotations
@@ -25,7 +26,9 @@ __all__ = ["LIMIT", "lifted_limit"]
 #: The longest cell the readers take: the largest limit every platform's ``csv`` accepts.
 LIMIT = 2**31 - 1
 
-_LOCK = threading.Lock()
+#: Re-entrant: a stream's records may be finalised (and end their read) in any
+#: thread at any allocation, also while this thread holds the lock.
+_LOCK = threading.RLock()
 _readers = 0
 _saved = 0
 
@@ -43,5 +46,5 @@ def lifted_limit() -> Iterator[None]:
     finally:
         with _LOCK:
             _readers -= 1
-            if _readers == 0:
+            if _readers == 0 and csv.field_size_limit() == LIMIT:  # else the program's own
                 csv.field_size_limit(_saved)

@@ -16,7 +16,7 @@ import csv
 import io
 import itertools
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable, Iterator
 from typing import IO, cast
 
 from salesfunnel.io._columns import Source, decode, encoding_error, not_utf8
@@ -147,7 +147,7 @@ class Records:
             self.broken = malformed(name, self.reader.line_num or 1, err)
         self.last = self.reader.line_num
 
-    def __iter__(self) -> Iterator[tuple[int, list[str]]]:
+    def __iter__(self) -> Generator[tuple[int, list[str]], None, None]:
         """Each record and the line it starts on; a malformed text ends it (see ``broken``)."""
         reader = self.reader
         with lifted_limit():  # held while the stream is read, put back when it ends or is closed

@@ -54,7 +54,8 @@ salesfunnel.io.problems.DataFileError: <stream>: 1 problem; nothing was imported
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+import functools
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from itertools import islice
 from typing import TYPE_CHECKING, Literal, overload
 
@@ -177,7 +178,9 @@ class _EventStream:
         self.piece: _Columns | Iterator[Row] | None = None  # the piece being read
         self.told = False  # whether the malformed text was reported
 
-    def _pieces(self, first: list[tuple[int, list[str]]]) -> Iterator[_Columns | Iterator[Row]]:
+    def _pieces(
+        self, first: list[tuple[int, list[str]]]
+    ) -> Generator[_Columns | Iterator[Row], None, None]:
         """The events rows a batch at a time: a regular batch by column, any other as its rows."""
         chunk = first
         width = len(self.records.header)
@@ -385,7 +388,8 @@ def iter_opportunities(
             option="chunk_size",
             value=chunk_size,
         )
-    chunks = _paused(_chunks(source, events, chunk_size, funnel, encoding, tuple(ignore)))
+    read = functools.partial(_chunks, source, events, chunk_size, funnel, encoding, tuple(ignore))
+    chunks = _paused(_closing(read))
     if lenient:
         return chunks
     return _strict(source_name(source), chunks)
@@ -414,6 +418,23 @@ def _strict(
             yield records
 
 
+def _closing(
+    read: Callable[[list[Generator[object, None, None]]], Iterator[ReadResult[Opportunity]]],
+) -> Iterator[ReadResult[Opportunity]]:
+    """The chunks ``read`` gives; the record streams it opens are closed when it ends, fails or is closed.
+
+    Closing them at once (not when the collector finds them: the events
+    stream's reader and its batches refer to each other) puts the ``csv``
+    module's cell limit back (see :mod:`salesfunnel.io._csv_limit`).
+    """
+    opened: list[Generator[object, None, None]] = []
+    try:
+        yield from read(opened)
+    finally:
+        for stream in reversed(opened):
+            stream.close()
+
+
 def _chunks(
     source: Source,
     events: Source | None,
@@ -421,10 +442,12 @@ def _chunks(
     funnel: Funnel,
     encoding: str,
     ignore: tuple[str, ...],
+    opened: list[Generator[object, None, None]],
 ) -> Iterator[ReadResult[Opportunity]]:
     name = source_name(source)
     records = Records(name, source, encoding)
     stream = iter(records)
+    opened.append(stream)
     first = list(islice(stream, chunk_size))
     head, usable = _head(
         name, records, first, COLUMN_ALIASES, ignore, stage_mark_headers(funnel), REQUIRED
@@ -432,6 +455,8 @@ def _chunks(
     problems: list[Problem] = list(head.problems)
     amounts = has_amounts(head.written)
     ev_stream = _EventStream(events, funnel, encoding, ignore) if events is not None else None
+    if ev_stream is not None:
+        opened.extend((ev_stream.stream, ev_stream.pieces))
     unnamed = _Unnamed(records.header, ignore, head)
     maker = RowMaker(name, head, len(records.header))
     width = len(records.header)
