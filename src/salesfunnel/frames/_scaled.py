@@ -308,7 +308,7 @@ def _stage_enum(frame: nw.DataFrame[Any], funnel: Funnel) -> nw.DataFrame[Any]:
         return nw.from_native(
             df.with_columns(pl.col("stage").cast(pl.Enum(known))), eager_only=True
         )
-    except pl.exceptions.InvalidOperationError:
+    except (pl.exceptions.InvalidOperationError, pl.exceptions.ComputeError):  # by polars version
         return frame
 
 
