@@ -7,9 +7,12 @@ from datetime import date, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from salesfunnel import DEFAULT_FUNNEL, Funnel
 from salesfunnel.io import DataFileError, read_csv
+from salesfunnel.io import mapping as mapping_module
 from salesfunnel.io.mapping import (
     FIELDS,
     HISTORY_FIELDS,
@@ -314,3 +317,48 @@ class TestUnmappedStages:
         assert unmapped_stages(["P", "W", "L", label, "Q"], DEFAULT_FUNNEL, m)[0].name == "Q"
         one = unmapped_stages(["zzzzzz"], DEFAULT_FUNNEL)[0]
         assert str(one) == "'zzzzzz' (1 row)"
+
+
+class TestCanonicalRows:
+    """canonical_rows converts each distinct date and probability text once, with canonical's result."""
+
+    DATES = (
+        "2026-01-05",
+        "2026-01-05T20:22:31.000+0000",
+        "05/01/2026",
+        "",
+        "not a date",
+        "2026-02-30",
+    )
+    SHARES = ("60", "60.0%", "", "x", "150", "0.5")
+
+    @given(
+        rows=st.lists(
+            st.fixed_dictionaries(
+                {
+                    "id": st.sampled_from(["D1", "D2", ""]),
+                    "stage": st.sampled_from(["Proposition", "intent", "Closed Won", ""]),
+                    "created": st.sampled_from(DATES),
+                    "expected_close": st.sampled_from(DATES),
+                    "probability": st.sampled_from(SHARES),
+                }
+            ),
+            max_size=12,
+        ),
+        limit=st.sampled_from([1, 2, 50_000]),
+    )
+    @settings(max_examples=settings.default.max_examples, deadline=None)
+    def test_equal_to_canonical_row_by_row(self, rows, limit):
+        """Every row converts as canonical converts it alone, also when the table of texts fills up."""
+        mapping = ImportMapping(
+            stages={"Proposition": "recognition"},
+            tz=ZoneInfo("Asia/Shanghai"),
+            probability_scale="percent",
+            won_stages=frozenset({"Closed Won"}),
+        )
+        alone = [mapping.canonical(row, DEFAULT_FUNNEL) for row in rows]
+        before, mapping_module._SEEN_LIMIT = mapping_module._SEEN_LIMIT, limit
+        try:
+            assert mapping.canonical_rows(rows, DEFAULT_FUNNEL) == alone
+        finally:
+            mapping_module._SEEN_LIMIT = before

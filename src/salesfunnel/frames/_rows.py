@@ -34,6 +34,7 @@ from salesfunnel.funnel.opportunity import Opportunity
 from salesfunnel.funnel.stages import Funnel
 from salesfunnel.io import _values as v
 from salesfunnel.io._columns import COLUMNS, REQUIRED, normalise, stage_mark_headers
+from salesfunnel.io._memo import Memo
 from salesfunnel.io._table import Row, header_fields, stage_mark
 from salesfunnel.io.mapping import (
     DATE_FIELDS,
@@ -268,7 +269,8 @@ class _Rows:
                     continue
             row = Row(line, {c: cells[i] for c, i in head.columns.items()}, mark)
             rows.append((row, list(typed.get(line, []))))
-        converted = [(row, mapping.canonical(row.cells, funnel), t) for row, t in rows]
+        canonical = mapping.canonical_rows([row.cells for row, _ in rows], funnel)
+        converted = [(row, canon, t) for (row, t), canon in zip(rows, canonical, strict=True)]
         stage_values = [
             row.cells.get("stage", "")
             for row, canon, _ in converted
@@ -291,11 +293,12 @@ class _Rows:
                 )
             )
         built: list[tuple[Row, Opportunity | None, list[Problem]]] = []
+        memo = Memo()  # each distinct cell text of a column parsed once
         for row, canon, row_typed in converted:
             if not canon.stage_from_outcome and row.cells.get("stage", "").strip() in unmapped:
                 continue
             reader = RowReader(
-                name, Row(row.line, canon.cells, row.mark), head.written, canon.quiet
+                name, Row(row.line, canon.cells, row.mark), head.written, canon.quiet, memo
             )
             if any(p.column == head.written.get("id") for p in row_typed):
                 reader.opp_id = None

@@ -103,7 +103,7 @@ def build_rows(
     built: Built = []
     total = len(rows)
     for done, row in enumerate(rows, start=1):
-        reader = RowReader(name, row, headers, memo=memo)
+        reader = RowReader(name, row, headers, (), memo)
         built.append((row, build_opportunity(reader, funnel, events), reader.problems))
         if progress is not None and (done % PROGRESS_EVERY == 0 or done == total):
             progress(done, total)
@@ -209,7 +209,7 @@ def build_columns(
         found = None if slow and i in slow else quick(funnel, events, memo, opp_id, text, value)
         if found is None:
             row = Row(line, {c: texts_[i] for c, texts_ in cells.items()})
-            reader = RowReader(name, row, headers, memo=memo)
+            reader = RowReader(name, row, headers, (), memo)
             record = build_opportunity(reader, funnel, events)
             if reader.problems or record is None:
                 troubled.append((row, reader.problems))

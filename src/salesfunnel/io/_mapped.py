@@ -9,10 +9,17 @@ from typing import TYPE_CHECKING, Literal
 from salesfunnel.io import _values as v
 from salesfunnel.io._columns import REQUIRED, Source, normalise, read_text, stage_mark_headers
 from salesfunnel.io._events import Events, read_events
+from salesfunnel.io._memo import Memo
 from salesfunnel.io._table import Row, parse_table, raw_records
 from salesfunnel.io.cells import BadCell, to_date
 from salesfunnel.io.history_import import HistoryRow, apply_history, resolve_stage
-from salesfunnel.io.mapping import HISTORY_FIELDS, ImportMapping, stage_fix, unmapped_stages
+from salesfunnel.io.mapping import (
+    HISTORY_FIELDS,
+    Canonical,
+    ImportMapping,
+    stage_fix,
+    unmapped_stages,
+)
 from salesfunnel.io.presets import Preset
 from salesfunnel.io.presets import preset as find_preset
 from salesfunnel.io.problems import Problem, ReadResult
@@ -266,6 +273,13 @@ def read_history_rows(
     return name, rows, problems
 
 
+def _converted_rows(
+    mapping: ImportMapping, rows: Sequence[Row], funnel: Funnel
+) -> list[tuple[Row, Canonical]]:
+    """Each row with its cells converted to the plain format's text (see ``canonical_rows``)."""
+    return list(zip(rows, mapping.canonical_rows([r.cells for r in rows], funnel), strict=True))
+
+
 def read_mapped(
     source: Source,
     *,
@@ -331,9 +345,7 @@ def read_mapped(
         else None
     )
     usable = table.usable and has_amount
-    converted = [
-        (row, mapping.canonical(row.cells, funnel)) for row in (table.rows if usable else ())
-    ]
+    converted = _converted_rows(mapping, table.rows if usable else (), funnel)
     stage_values = [row.cells.get("stage", "") for row, c in converted if not c.stage_from_outcome]
     unmapped, summary = _unmapped_problem(
         name, table.headers.get("stage"), stage_values, funnel, mapping
@@ -341,13 +353,14 @@ def read_mapped(
     problems.extend(summary)
     built: list[tuple[Row, Opportunity | None, list[Problem]]] = []
     silent: set[str] = set()
+    memo = Memo()  # each distinct cell text of a column parsed once, as read_csv parses them
     for row, canon in converted:
         quiet = set(canon.quiet)
         if not canon.stage_from_outcome and row.cells.get("stage", "").strip() in unmapped:
             # listed once in the summary; the row's other problems are still reported
             silent.add(row.cells.get("id", "").strip())
             quiet.add("stage")
-        reader = RowReader(name, Row(row.line, canon.cells, row.mark), table.headers, quiet)
+        reader = RowReader(name, Row(row.line, canon.cells, row.mark), table.headers, quiet, memo)
         opp_id = row.cells.get("id", "") or None
         for field, value, why, fix in canon.problems:
             reader.problems.append(

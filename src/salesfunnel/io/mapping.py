@@ -34,7 +34,8 @@ a status column (open / won / lost) the won or lost stage.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Mapping, Sequence
+import functools
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import tzinfo
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Literal
@@ -368,7 +369,16 @@ class ImportMapping:
         for ``expected_close``, which is for open deals).
         Problems are returned, never raised, with the field and value.
         """
-        return _canonical(self, cells, funnel)
+        return _canonical(self, cells, funnel, None)
+
+    def canonical_rows(self, rows: Iterable[Mapping[str, str]], funnel: Funnel) -> list[Canonical]:
+        """:meth:`canonical` of each row, each distinct date and probability text converted once.
+
+        An export repeats its dates and probabilities; a column of distinct
+        texts (date-times to the second) costs a bounded table.
+        """
+        seen: dict[tuple[str, str], str | BadCell] = {}
+        return [_canonical(self, cells, funnel, seen) for cells in rows]
 
 
 @attrs.frozen
@@ -418,8 +428,38 @@ def _outcome(mapping: ImportMapping, cells: Mapping[str, str]) -> str | None:
     return None
 
 
+#: The most distinct date and probability texts :meth:`ImportMapping.canonical_rows` keeps.
+_SEEN_LIMIT = 50_000
+
+
+def _converted(
+    seen: dict[tuple[str, str], str | BadCell] | None,
+    key: tuple[str, str],
+    convert: Callable[[], str],
+) -> str | BadCell:
+    """``convert()`` (or the ``BadCell`` it raises), looked up in ``seen`` by ``key`` first."""
+    found = seen.get(key) if seen is not None else None
+    if found is None:
+        try:
+            found = convert()
+        except BadCell as err:
+            found = err
+        if seen is not None:
+            if len(seen) >= _SEEN_LIMIT:
+                seen.clear()
+            seen[key] = found
+    return found
+
+
+def _iso_date(text: str, tz: tzinfo | None) -> str:
+    return to_date(text, tz).isoformat()
+
+
 def _canonical(  # noqa: PLR0915  (one pass over the row, in the order the rules apply)
-    mapping: ImportMapping, cells: Mapping[str, str], funnel: Funnel
+    mapping: ImportMapping,
+    cells: Mapping[str, str],
+    funnel: Funnel,
+    seen: dict[tuple[str, str], str | BadCell] | None,
 ) -> Canonical:
     problems: list[tuple[str, str, str, str]] = []
     out = dict(cells.items())
@@ -431,16 +471,23 @@ def _canonical(  # noqa: PLR0915  (one pass over the row, in the order the rules
     for field in DATE_FIELDS:
         text = out.get(field, "")
         if text.strip():
-            try:
-                out[field] = to_date(text, mapping.tz).isoformat()
-            except BadCell as err:
-                problems.append((field, text, err.why, err.fix))
+            day = _converted(seen, ("date", text), functools.partial(_iso_date, text, mapping.tz))
+            if isinstance(day, BadCell):
+                problems.append((field, text, day.why, day.fix))
                 out[field] = ""
-    if out.get("probability", "").strip():
-        try:
-            out["probability"] = to_probability_text(out["probability"], mapping.probability_scale)
-        except BadCell as err:
-            problems.append(("probability", out["probability"], err.why, err.fix))
+            else:
+                out[field] = day
+    share_text = out.get("probability", "")
+    if share_text.strip():
+        share = _converted(
+            seen,
+            ("probability", share_text),
+            lambda: to_probability_text(share_text, mapping.probability_scale),
+        )
+        if isinstance(share, BadCell):
+            problems.append(("probability", share_text, share.why, share.fix))
+        else:
+            out["probability"] = share
     field = "status"
     try:
         field = "active" if "active" in out and "status" not in out else "status"

@@ -42,7 +42,9 @@ class RowReader:
     """Reads one row's cells into constructor arguments, collecting problems.
 
     ``quiet`` names the columns whose problems were already reported (by an
-    import mapping converting the row), so they are not reported twice.
+    import mapping converting the row), so they are not reported twice;
+    ``memo`` holds the parsed cells of the read (one per distinct text of a
+    column), shared by all its rows.
     """
 
     __slots__ = ("headers", "memo", "name", "opp_id", "problems", "quiet", "row")
@@ -52,8 +54,8 @@ class RowReader:
         name: str,
         row: Row,
         headers: Mapping[str, str],
-        quiet: Collection[str] = (),
-        memo: Memo | None = None,
+        quiet: Collection[str],
+        memo: Memo,
     ) -> None:
         self.name = name
         self.row = row
@@ -89,16 +91,10 @@ class RowReader:
             if required:
                 self.bad(column, "is empty", _fill_fix(column))
             return None
-        if self.memo is not None:
-            table = self.memo[column]
-            found = table.get(value, table)  # the table itself: not seen yet
-            if found is table:
-                found = self.memo.miss(table, parser, value)
-        else:
-            try:
-                found = parser(value)
-            except v.BadValue as err:
-                found = err
+        table = self.memo[column]
+        found = table.get(value, table)  # the table itself: not seen yet
+        if found is table:
+            found = self.memo.miss(table, parser, value)
         if isinstance(found, v.BadValue):
             self.bad(column, found.why, found.fix)
             return None
@@ -124,8 +120,6 @@ def _line_items(reader: RowReader) -> tuple[object, object]:
                 "write NAME=AMOUNT, or fill the amount column",
             )
         return amount, None
-    if reader.memo is None:
-        return amount, v.make_lines(pairs, amount if bare else None)  # type: ignore[arg-type]
     # keyed by the texts: Decimal("1.0") == Decimal("1"), but the lines keep the text's places
     key = (cells["products"], cells.get("amount") if bare else None)
     lines = reader.memo["products="].get(key)
