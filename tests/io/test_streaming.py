@@ -207,6 +207,19 @@ class TestChunks:
         assert [(p.row, p.column, p.opportunity_id) for p in late] == [(4, "opportunity_id", "D1")]
         assert len(problems) == 1 + odd
 
+    @pytest.mark.parametrize("odd", [False, True])
+    def test_an_events_file_without_its_columns(self, odd):
+        """An events file without a required column gives every id's problem, as read_csv does.
+
+        ``odd``: a row without an id, so that its batch is read row by row.
+        """
+        main = "\n".join([HEADER, row(1), row(2)])
+        blank = [",2026-01-05,potential"] if odd else []
+        events = "\n".join(["opportunity_id,on,to_stage", "D1,2026-01-05,potential", *blank])
+        records, problems = flat(main, events, 1)
+        assert (records, problems) == whole(main, events)
+        assert [d.id for d in records] == ["D2"]
+
     def test_events_of_no_opportunity_come_after_the_last_chunk(self):
         """Orphan events are reported once every chunk is read, in one more result."""
         main = "\n".join([HEADER, row(1)])

@@ -156,12 +156,10 @@ def _polars_sums(df: Any, key: str, value: str, nums: Any) -> tuple[Any, Any]:  
     import polars as pl  # noqa: PLC0415 - the frame is polars
 
     rows = df.lazy().select(pl.col(key), pl.Series(value, nums))
-    distinct = (
-        rows.select(pl.col(key).hash().n_unique() == pl.len()).collect(engine="in-memory").item()
-    )
+    distinct = rows.select(pl.col(key).hash().n_unique() == pl.len()).collect().item()
     if not distinct:
         rows = rows.group_by(key).agg(pl.col(value).sum())
-    ranked = rows.sort([value, key], descending=[True, False]).collect(engine="in-memory")
+    ranked = rows.sort([value, key], descending=[True, False]).collect()
     return ranked[key], ranked[value].to_numpy()
 
 
