@@ -90,8 +90,29 @@ class TestLongCells:
             elif how == "dropped":
                 del chunks
             else:
-                with pytest.raises(DataFileError):
+                with pytest.raises(DataFileError) as caught:
                     list(chunks)
+                assert caught.value.problems  # the error, and its traceback, are still held
+            assert csv.field_size_limit() == before
+        finally:
+            gc.enable()
+
+    def test_events_reader_failing_to_start(self, monkeypatch):
+        """An events file whose reader fails while it starts ends its read at once."""
+        monkeypatch.setattr(streaming, "_EVENT_BATCH", 1)
+
+        def broken(*_args: object) -> None:
+            raise RuntimeError("the reader cannot start")
+
+        monkeypatch.setattr(streaming, "ColumnEventReader", broken)
+        _, main, events = long_named(2)
+        before = csv.field_size_limit()
+        gc.disable()
+        try:
+            chunks = iter_opportunities(io.StringIO(main), events=io.StringIO(events))
+            with pytest.raises(RuntimeError) as caught:
+                next(chunks)
+            assert caught.value.__traceback__ is not None
             assert csv.field_size_limit() == before
         finally:
             gc.enable()

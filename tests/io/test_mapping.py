@@ -109,6 +109,8 @@ class TestValues:
             ("2026-01-05 10:00", None, "no time zone"),
             ("2026-01-05T10:00Z", None, "aware date-time"),
             ("2026-01-05T25:00", SH, "not a valid date-time"),
+            ("9999-12-31T23:00:00-05:00", ZoneInfo("UTC"), "outside the dates Python holds"),
+            ("0001-01-01T01:00:00+05:00", ZoneInfo("UTC"), "outside the dates Python holds"),
         ],
     )
     def test_bad_dates(self, text, tz, why):
@@ -331,6 +333,23 @@ class TestCanonicalRows:
         "2026-02-30",
     )
     SHARES = ("60", "60.0%", "", "x", "150", "0.5")
+
+    def test_a_failed_text_is_kept_without_its_frames(self):
+        """A cached problem keeps no traceback, so the read's frames are not kept with it."""
+        mapping = ImportMapping(tz=SH)
+        rows = [{"created": "2026-02-30"}] * 2
+        first, second = mapping.canonical_rows(rows, DEFAULT_FUNNEL)
+        assert first.problems == second.problems
+        assert "not a calendar date" in first.problems[0][2]
+
+        def refuse() -> str:
+            raise BadCell("is no date", "write one")
+
+        seen: dict = {}
+        found = mapping_module._converted(seen, ("date", "x"), refuse)
+        assert isinstance(found, BadCell)
+        assert found.__traceback__ is None
+        assert mapping_module._converted(seen, ("date", "x"), refuse) is found
 
     @given(
         rows=st.lists(

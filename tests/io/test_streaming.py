@@ -423,6 +423,19 @@ class TestEncodings:
 
 
 class TestMemo:
+    def test_a_failed_text_is_kept_without_its_frames(self):
+        """A remembered problem keeps no traceback, so the read's frames are not kept with it."""
+        from salesfunnel.io._values import BadValue
+
+        def refuse(text: str) -> object:
+            raise BadValue(f"{text} is bad", "fix it")
+
+        table: dict[object, object] = {}
+        found = _memo.Memo.miss(table, refuse, "x")
+        assert isinstance(found, BadValue)
+        assert found.__traceback__ is None
+        assert table == {"x": found}
+
     def test_a_full_table_is_emptied(self, monkeypatch):
         """A column with more distinct texts than the limit is still read right."""
         monkeypatch.setattr(_memo, "LIMIT", 2)

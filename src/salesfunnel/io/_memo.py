@@ -48,7 +48,7 @@ class Memo(dict[str, dict[object, object]]):
         try:
             found: object = parser(text)
         except BadValue as err:
-            found = err
+            found = err.with_traceback(None)  # kept without the frames it was raised in
         table[text] = found
         return found
 

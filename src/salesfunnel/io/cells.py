@@ -82,7 +82,13 @@ def to_date(text: str, tz: tzinfo | None) -> date:
         raise BadCell(f"is not a valid date-time ({err})", "check the date and time") from None
     if moment.tzinfo is None:
         return moment.date()
-    return moment.astimezone(tz).date()
+    try:
+        return moment.astimezone(tz).date()
+    except OverflowError:  # 9999-12-31T23:00-05:00 is in year 10000 in UTC
+        raise BadCell(
+            "is outside the dates Python holds (years 1 to 9999) in the time zone given",
+            "check the date and time",
+        ) from None
 
 
 _PERCENT_FIX = "give a percentage from 0 to 100, such as 60 or 60%"

@@ -443,7 +443,7 @@ def _converted(
         try:
             found = convert()
         except BadCell as err:
-            found = err
+            found = err.with_traceback(None)  # kept without the frames it was raised in
         if seen is not None:
             if len(seen) >= _SEEN_LIMIT:
                 seen.clear()

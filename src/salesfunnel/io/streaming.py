@@ -57,7 +57,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from itertools import islice
-from typing import TYPE_CHECKING, Literal, overload
+from typing import TYPE_CHECKING, Literal, TypeAlias, overload
 
 from salesfunnel.errors import OptionError
 from salesfunnel.funnel.course import DEFAULT_FUNNEL
@@ -164,6 +164,15 @@ class _EventStream:
         name = self.name = source_name(source)
         self.records = Records(name, source, encoding)
         self.stream = iter(self.records)
+        try:
+            self._start(funnel, ignore)
+        except BaseException:
+            self.stream.close()  # the records' read ends here (see _closing)
+            raise
+
+    def _start(self, funnel: Funnel, ignore: tuple[str, ...]) -> None:
+        """Read the first batch of events rows and the header, and set the reader up."""
+        name = self.name
         first = list(islice(self.stream, _EVENT_BATCH))
         broken = self.records.broken
         head = header_fields(name, self.records.header, first, events_format.ALIASES, ignore, {})
@@ -395,32 +404,40 @@ def iter_opportunities(
     return _strict(source_name(source), chunks)
 
 
-def _paused(chunks: Iterator[ReadResult[Opportunity]]) -> Iterator[ReadResult[Opportunity]]:
+#: The chunks of a stream, as generators: closing one closes the files' streams.
+_Chunks: TypeAlias = "Generator[ReadResult[Opportunity], None, None]"
+
+
+def _paused(chunks: _Chunks) -> _Chunks:
     """Each chunk made with the cycle collector paused, as ``read_csv`` reads.
 
     The collector runs as usual while the caller holds a chunk: it is
     paused only while the reader works, between one chunk and the next.
     """
-    while True:
-        with collection_paused():
-            chunk = next(chunks, None)
-        if chunk is None:
-            return
-        yield chunk
+    try:
+        while True:
+            with collection_paused():
+                chunk = next(chunks, None)
+            if chunk is None:
+                return
+            yield chunk
+    finally:
+        chunks.close()  # also when the caller leaves early: the files' streams close at once
 
 
-def _strict(
-    name: str, chunks: Iterator[ReadResult[Opportunity]]
-) -> Iterator[tuple[Opportunity, ...]]:
-    for chunk in chunks:
-        records = chunk.raise_for_problems(name)
-        if records:
-            yield records
+def _strict(name: str, chunks: _Chunks) -> Iterator[tuple[Opportunity, ...]]:
+    try:
+        for chunk in chunks:
+            records = chunk.raise_for_problems(name)
+            if records:
+                yield records
+    finally:
+        chunks.close()  # a chunk's error closes the files' streams, whoever keeps the error
 
 
 def _closing(
     read: Callable[[list[Generator[object, None, None]]], Iterator[ReadResult[Opportunity]]],
-) -> Iterator[ReadResult[Opportunity]]:
+) -> _Chunks:
     """The chunks ``read`` gives; the record streams it opens are closed when it ends, fails or is closed.
 
     Closing them at once (not when the collector finds them: the events
