@@ -137,7 +137,6 @@ class _Unnamed:
         ]
 
 
-#: An events row waiting to be added: a regular record ``(line, cells)``, or a :class:`Row`.
 class _Columns:
     """A regular batch of events rows by column, and how far the chunks have read it."""
 
