@@ -21,7 +21,9 @@ from an empty start, after the reading's garbage is collected:
   (``to="pandas"``): the polars buffers as ``estimated_size`` counts them (or
   the Arrow columns as pandas counts them) plus the Python objects the read
   keeps (``tracemalloc``: a pandas money column's ``Decimal`` values, the
-  reader's bounded tables). The library's frame functions (forecasts, the
+  reader's bounded tables); its peak is the Python objects' peak plus the
+  frame's buffers (the engine's own allocations while it builds them are
+  not seen). The library's frame functions (forecasts, the
   weighted pipeline, ABC) compute on this frame exactly; it is how a
   1 000 000-deal pipeline is held inside the goal.
 * **pandas**: ``pandas.read_csv`` of the same file with the dtypes an analyst
